@@ -1,0 +1,99 @@
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "seckit/crypto.hpp"
+#include "seckit/error.hpp"
+
+namespace seckit::crypto {
+
+const EVP_MD* evp_md(Digest digest) {
+  switch (digest) {
+    case Digest::kMd5: return EVP_md5();
+    case Digest::kSha1: return EVP_sha1();
+    case Digest::kSha224: return EVP_sha224();
+    case Digest::kSha256: return EVP_sha256();
+    case Digest::kSha384: return EVP_sha384();
+    case Digest::kSha512: return EVP_sha512();
+  }
+  return EVP_sha256();
+}
+
+std::string_view digest_name(Digest digest) {
+  switch (digest) {
+    case Digest::kMd5: return "md5";
+    case Digest::kSha1: return "sha1";
+    case Digest::kSha224: return "sha224";
+    case Digest::kSha256: return "sha256";
+    case Digest::kSha384: return "sha384";
+    case Digest::kSha512: return "sha512";
+  }
+  return "sha256";
+}
+
+std::optional<Digest> parse_digest(std::string_view name) {
+  std::string key;
+  for (char c : name) {
+    if (c != '-' && c != '_') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (Digest d : {Digest::kMd5, Digest::kSha1, Digest::kSha224, Digest::kSha256, Digest::kSha384,
+                   Digest::kSha512}) {
+    if (key == digest_name(d)) return d;
+  }
+  return std::nullopt;
+}
+
+std::size_t digest_size(Digest digest) { return static_cast<std::size_t>(EVP_MD_get_size(evp_md(digest))); }
+
+std::string openssl_errors() {
+  std::string out;
+  unsigned long code;
+  char buffer[256];
+  while ((code = ERR_get_error()) != 0) {
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    if (!out.empty()) out += "; ";
+    out += buffer;
+  }
+  return out;
+}
+
+void throw_openssl(const std::string& what) {
+  std::string reason = openssl_errors();
+  throw environment_error("openssl", reason.empty() ? what : what + ": " + reason);
+}
+
+Buffer digest(Digest d, Bytes data) {
+  Buffer out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, evp_md(d), nullptr) != 1) {
+    throw_openssl("digest failed");
+  }
+  out.resize(len);
+  return out;
+}
+
+Buffer hmac(Digest d, Bytes key, Bytes data) {
+  Buffer out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  // HMAC() with a zero-length key needs a non-null pointer.
+  static const unsigned char kEmpty = 0;
+  const unsigned char* key_ptr = key.empty() ? &kEmpty : key.data();
+  if (HMAC(evp_md(d), key_ptr, static_cast<int>(key.size()), data.data(), data.size(), out.data(),
+           &len) == nullptr) {
+    throw_openssl("HMAC failed");
+  }
+  out.resize(len);
+  return out;
+}
+
+Buffer random_bytes(std::size_t n) {
+  Buffer out(n);
+  if (n > 0 && RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw_openssl("RAND_bytes failed");
+  return out;
+}
+
+}  // namespace seckit::crypto

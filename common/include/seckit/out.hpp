@@ -1,0 +1,105 @@
+// Output for people and for pipes. Every tool writes through one Emitter:
+//  * JSON mode: one `{"type": T, "data": {...}}` object per line, flushed as produced, opened by
+//    `begin` and closed by `summary`. Invalid UTF-8 never throws (it is replaced), and wire text
+//    that may not be UTF-8 goes through wire_text() so nothing is lost.
+//  * text mode: the tool renders its own lines, using Style for colour and the KeyValue helper
+//    for aligned blocks.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace seckit::out {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class Severity { kInfo, kWarning, kError };
+std::string_view severity_name(Severity severity);
+
+// A problem a check found. `windows_error` (optional) is filled by tools that know which Windows
+// error the peer would log for it: {"name","hex","unsigned","signed","message"}.
+struct Finding {
+  std::string code;      // stable, kebab-case: "eku-missing", "expired"
+  Severity severity = Severity::kError;
+  std::string message;   // one sentence for people
+  Json details = Json::object();
+  Json windows_error = nullptr;
+};
+
+// {"text": s} when s is valid UTF-8, else {"bytes": base64(s)}.
+Json wire_text(std::span<const std::uint8_t> data);
+Json wire_text(std::string_view data);
+bool is_valid_utf8(std::string_view data);
+
+// RFC 3339 UTC with microseconds: 2026-11-22T17:05:05.123456Z
+std::string rfc3339(std::int64_t unix_seconds, std::int32_t microseconds = 0);
+
+// Thrown by Emitter when the reader of our output went away (EPIPE). The CLI boundary turns it
+// into grep's behaviour: stop quietly, unwind (temp files removed), die of SIGPIPE.
+struct BrokenPipe {};
+
+class Emitter {
+ public:
+  Emitter(std::ostream& stream, bool json, std::string tool);
+
+  bool json() const { return json_; }
+  std::ostream& stream() { return stream_; }
+
+  // JSON mode: the `begin` record. `input` describes what is read (file names, flags).
+  void begin(const Json& input = Json::object());
+  // JSON mode: one record. Text mode: ignored (the tool prints its own text).
+  void record(std::string_view type, const Json& data);
+  // Counts findings by severity; JSON mode emits a `finding` record, text mode a line.
+  void finding(const Finding& finding);
+  // Text mode convenience: writes a line and flushes (so pipes see it as produced).
+  void line(std::string_view text);
+  // JSON mode: the `summary` record with counts, verdict and exit_code; returns exit_code.
+  int summary(int exit_code, Json counts = Json::object(), std::string_view verdict = {});
+
+  std::size_t findings_at_least(Severity severity) const;
+
+ private:
+  void write_line(const std::string& text);
+  std::ostream& stream_;
+  bool json_;
+  std::string tool_;
+  std::map<Severity, std::size_t> finding_counts_;
+};
+
+// Colour, decided once from --color and whether the stream is a terminal.
+class Style {
+ public:
+  Style() = default;
+  explicit Style(bool enabled) : enabled_(enabled) {}
+  bool enabled() const { return enabled_; }
+  std::string bold(std::string_view s) const;
+  std::string red(std::string_view s) const;
+  std::string yellow(std::string_view s) const;
+  std::string green(std::string_view s) const;
+  std::string dim(std::string_view s) const;
+  std::string severity(Severity severity, std::string_view s) const;
+
+ private:
+  std::string wrap(std::string_view code, std::string_view s) const;
+  bool enabled_ = false;
+};
+
+// Aligned "key: value" blocks for text output.
+class KeyValue {
+ public:
+  KeyValue& add(std::string key, std::string value);
+  std::string render(std::size_t indent = 0) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> rows_;
+};
+
+}  // namespace seckit::out

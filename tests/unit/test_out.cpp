@@ -1,0 +1,88 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "seckit/out.hpp"
+
+using namespace seckit::out;
+
+namespace {
+std::vector<Json> lines_of(const std::string& text) {
+  std::vector<Json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(Json::parse(line));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("the JSON stream opens with begin and closes with summary", "[out]") {
+  std::ostringstream sink;
+  Emitter e(sink, true, "otpgen");
+  e.begin(Json{{"files", {"a"}}});
+  e.record("otp_code", Json{{"code", "123456"}});
+  e.finding(Finding{"reused", Severity::kError, "code was already used"});
+  int rc = e.summary(1, Json{{"codes", 1}}, "fail");
+  CHECK(rc == 1);
+  auto lines = lines_of(sink.str());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0]["type"] == "begin");
+  CHECK(lines[0]["data"]["tool"] == "otpgen");
+  CHECK(lines[0]["data"]["schema"] == kSchemaVersion);
+  CHECK(lines[1]["type"] == "otp_code");
+  CHECK(lines[2]["data"]["code"] == "reused");
+  CHECK(lines[2]["data"]["severity"] == "error");
+  CHECK(lines[3]["type"] == "summary");
+  CHECK(lines[3]["data"]["exit_code"] == 1);
+  CHECK(lines[3]["data"]["findings"]["error"] == 1);
+  // "type" comes before "data" on every line (ordered_json), as jq users expect to read it.
+  CHECK(sink.str().rfind("{\"type\":", 0) == 0);
+}
+
+TEST_CASE("text mode writes no records", "[out]") {
+  std::ostringstream sink;
+  Emitter e(sink, false, "x");
+  e.begin();
+  e.record("thing", Json{{"a", 1}});
+  e.line("hello");
+  e.summary(0);
+  CHECK(sink.str() == "hello\n");
+}
+
+// Cases from RFC 3629 section 3 and Markus Kuhn's UTF-8 decoder stress test.
+TEST_CASE("utf-8 validation follows RFC 3629", "[out]") {
+  CHECK(is_valid_utf8("plain ascii"));
+  CHECK(is_valid_utf8("\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4"));  // 한국어
+  CHECK(is_valid_utf8("\xf0\x9f\x94\x92"));                      // U+1F512
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));                        // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));                    // surrogate D800
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));                // > U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xe2\x82"));                        // truncated
+  CHECK_FALSE(is_valid_utf8("\xff"));
+}
+
+TEST_CASE("wire text is text when valid utf-8, else base64 bytes", "[out]") {
+  CHECK(wire_text(std::string_view("GET /")) == Json{{"text", "GET /"}});
+  CHECK(wire_text(std::string_view("\xff\x00", 2)) == Json{{"bytes", "/wA="}});
+}
+
+TEST_CASE("a record with invalid utf-8 in a string does not throw", "[out]") {
+  std::ostringstream sink;
+  Emitter e(sink, true, "x");
+  REQUIRE_NOTHROW(e.record("weird", Json{{"name", std::string("ab\xff")}}));
+  auto lines = lines_of(sink.str());
+  CHECK(lines.at(0)["data"]["name"] == "ab\xef\xbf\xbd");  // U+FFFD replacement
+}
+
+TEST_CASE("rfc3339 renders UTC with microseconds", "[out]") {
+  // `date -u -d @1234567890 +%Y-%m-%dT%H:%M:%S` prints 2009-02-13T23:31:30
+  CHECK(rfc3339(1234567890, 42) == "2009-02-13T23:31:30.000042Z");
+  // Past 2038 (64-bit time_t): `date -u -d @4102444800` is 2100-01-01.
+  CHECK(rfc3339(4102444800) == "2100-01-01T00:00:00.000000Z");
+}
+
+TEST_CASE("key-value blocks align their values", "[out]") {
+  KeyValue kv;
+  kv.add("subject", "CN=a").add("days left", "12");
+  CHECK(kv.render(2) == "  subject:    CN=a\n  days left:  12\n");
+}

@@ -22,9 +22,10 @@ function(seckit_add_tool name)
   install(FILES ${src}/completions/fish/${name}.fish
           DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d OPTIONAL)
 
-  set(gen_cmd ${CMAKE_COMMAND} -DTOOL=${name} -DTOOL_EXE=$<TARGET_FILE:${name}>
-              -DSRC_DIR=${src} -P ${src}/cmake/GenerateDocs.cmake)
-  add_custom_target(docs-${name} COMMAND ${gen_cmd} -DOUT_DIR=${src}
+  # cmake -P must come last: -D arguments after it are not seen by the script.
+  set(gen_cmd ${CMAKE_COMMAND} -DTOOL=${name} -DTOOL_EXE=$<TARGET_FILE:${name}> -DSRC_DIR=${src})
+  set(gen_script -P ${src}/cmake/GenerateDocs.cmake)
+  add_custom_target(docs-${name} COMMAND ${gen_cmd} -DOUT_DIR=${src} ${gen_script}
                     DEPENDS ${name} COMMENT "Regenerating man page and completions of ${name}")
   if(NOT TARGET docs)
     add_custom_target(docs)
@@ -32,6 +33,6 @@ function(seckit_add_tool name)
   add_dependencies(docs docs-${name})
   if(SECKIT_TESTS AND NOT SECKIT_FUZZ AND NOT SECKIT_SANITIZE)
     add_test(NAME docs_up_to_date_${name}
-             COMMAND ${gen_cmd} -DOUT_DIR=${CMAKE_BINARY_DIR}/docs-check -DCHECK=ON)
+             COMMAND ${gen_cmd} -DOUT_DIR=${CMAKE_BINARY_DIR}/docs-check -DCHECK=ON ${gen_script})
   endif()
 endfunction()

@@ -2,6 +2,7 @@
 // the CLI11 App, so the parser, --help, the man page and the completions share one definition.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "seckit/cli.hpp"
@@ -47,6 +48,8 @@ class DocGenerator {
     doc.app = app;
     for (const CLI::Option* opt : app->get_options()) {
       if (opt->get_group().empty()) continue;  // hidden
+      // -h/--help of a subcommand is implied; document it once, for the tool.
+      if (!path.empty() && opt == app->get_help_ptr()) continue;
       if (opt->get_positional() && !opt->nonpositional()) {
         doc.positionals.emplace_back(opt->get_name(true, false), opt->get_description());
         continue;
@@ -55,7 +58,7 @@ class DocGenerator {
       o.shorts = opt->get_snames();
       o.longs = opt->get_lnames();
       o.description = opt->get_description();
-      if (opt->get_type_size_max() > 0) {
+      if (opt->get_items_expected_max() > 0) {
         std::string type = opt->get_type_name();
         auto colon = type.find(':');
         o.value = colon == std::string::npos ? type : type.substr(0, colon);
@@ -223,6 +226,11 @@ class DocGenerator {
       add_options(cmd);
       if (!cmd.path.empty()) add_options(root);  // fallthrough: common flags everywhere
       for (const CLI::App* child : cmd.children) words.push_back(child->get_name());
+      std::vector<std::string> unique;
+      for (const auto& w : words) {
+        if (std::find(unique.begin(), unique.end(), w) == unique.end()) unique.push_back(w);
+      }
+      words = unique;
       s << "    " << sq(join(cmd.path, " ")) << ") words=" << sq(join(words, " ")) << " ;;\n";
     }
     s << "  esac\n";

@@ -1,0 +1,354 @@
+#define LDAP_DEPRECATED 0
+#include <ldap.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "seckit/error.hpp"
+#include "seckit/ldap.hpp"
+
+namespace seckit::ldap {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MessageFree {
+  void operator()(LDAPMessage* m) const {
+    if (m) ldap_msgfree(m);
+  }
+};
+using MessagePtr = std::unique_ptr<LDAPMessage, MessageFree>;
+
+struct BervalFree {
+  void operator()(berval* b) const {
+    if (b) ber_bvfree(b);
+  }
+};
+using BervalPtr = std::unique_ptr<berval, BervalFree>;
+
+timeval remaining_timeval(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
+  if (left.count() < 1000) left = std::chrono::microseconds(1000);
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(left.count() / 1000000);
+  tv.tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
+  return tv;
+}
+
+std::string diagnostic(LDAP* ld) {
+  if (!ld) return {};
+  char* text = nullptr;
+  ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &text);
+  std::string out = text ? text : "";
+  if (text) ldap_memfree(text);
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Errors that say the directory refused what we asked (bad filter, schema violation) are the
+// caller's input; everything else (unreachable, refused credentials, access) is environment.
+bool is_input_error(int rc) {
+  return rc == LDAP_FILTER_ERROR || rc == LDAP_INVALID_SYNTAX || rc == LDAP_OBJECT_CLASS_VIOLATION ||
+         rc == LDAP_UNDEFINED_TYPE || rc == LDAP_INVALID_DN_SYNTAX || rc == LDAP_CONSTRAINT_VIOLATION ||
+         rc == LDAP_NO_SUCH_OBJECT;
+}
+
+void disable_system_ldap_conf() {
+  // The tool has its own config file; /etc/ldap/ldap.conf and ~/.ldaprc must not silently change
+  // which server is trusted or contacted (sshd runs us as AuthorizedKeysCommand).
+  static std::once_flag once;
+  std::call_once(once, [] { ::setenv("LDAPNOINIT", "1", 1); });
+}
+
+}  // namespace
+
+const std::vector<std::string>& Entry::values(std::string_view name) const {
+  static const std::vector<std::string> kNone;
+  auto it = attributes.find(lower(name));
+  return it == attributes.end() ? kNone : it->second;
+}
+
+Connection::Connection(const Options& options) : options_(options) {
+  disable_system_ldap_conf();
+  if (options_.uris.empty()) throw usage_error("no LDAP server configured", "set uri or --uri");
+  auto deadline = Clock::now() + options_.timeout;
+  std::string reasons;
+  for (const auto& uri : options_.uris) {
+    if (Clock::now() >= deadline) {
+      reasons += fmt::format("{}{}: not tried, deadline reached", reasons.empty() ? "" : "; ", uri);
+      continue;
+    }
+    try {
+      connect_one(uri, deadline);
+      return;
+    } catch (const ToolError& e) {
+      if (ld_) ldap_unbind_ext_s(ld_, nullptr, nullptr);
+      ld_ = nullptr;
+      if (e.code() == kExitUsage && options_.uris.size() == 1) throw;
+      reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", e.what());
+    }
+  }
+  throw environment_error("ldap", reasons);
+}
+
+Connection::~Connection() {
+  if (ld_) ldap_unbind_ext_s(ld_, nullptr, nullptr);
+}
+
+void Connection::fail(const std::string& what, int rc) const {
+  std::string detail = diagnostic(ld_);
+  std::string message = fmt::format("{}: {}: {}", uri_, what, ldap_err2string(rc));
+  if (!detail.empty()) message += fmt::format(" ({})", detail);
+  if (is_input_error(rc)) throw input_error("ldap", message);
+  throw environment_error("ldap", message);
+}
+
+int Connection::wait_result(int msgid, Clock::time_point deadline, void** message, bool all) {
+  for (;;) {
+    if (Clock::now() >= deadline) {
+      ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
+      throw environment_error(
+          "ldap", fmt::format("{}: no answer within the deadline of {} ms", uri_,
+                              options_.timeout.count()),
+          "the server accepts connections but does not respond");
+    }
+    timeval tv = remaining_timeval(deadline);
+    LDAPMessage* result = nullptr;
+    int rc = ldap_result(ld_, msgid, all ? LDAP_MSG_ALL : LDAP_MSG_ONE, &tv, &result);
+    if (rc == 0) continue;
+    if (rc < 0) {
+      int code = LDAP_SERVER_DOWN;
+      ldap_get_option(ld_, LDAP_OPT_RESULT_CODE, &code);
+      fail("waiting for the answer", code);
+    }
+    *message = result;
+    return rc;
+  }
+}
+
+void Connection::connect_one(const std::string& uri, Clock::time_point deadline) {
+  uri_ = uri;
+  if (ldap_is_ldap_url(uri.c_str()) == 0) {
+    throw input_error("ldap", fmt::format("{}: not an ldap:// or ldaps:// URI", uri));
+  }
+  bool ldaps = lower(uri).rfind("ldaps://", 0) == 0;
+  if (int rc = ldap_initialize(&ld_, uri.c_str()); rc != LDAP_SUCCESS) {
+    throw input_error("ldap", fmt::format("{}: {}", uri, ldap_err2string(rc)));
+  }
+  int version = LDAP_VERSION3;
+  ldap_set_option(ld_, LDAP_OPT_PROTOCOL_VERSION, &version);
+  ldap_set_option(ld_, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  timeval tv = remaining_timeval(deadline);
+  ldap_set_option(ld_, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+  ldap_set_option(ld_, LDAP_OPT_TIMEOUT, &tv);
+  if (ldaps || options_.starttls) {
+    int require = options_.tls_verify ? LDAP_OPT_X_TLS_DEMAND : LDAP_OPT_X_TLS_NEVER;
+    ldap_set_option(ld_, LDAP_OPT_X_TLS_REQUIRE_CERT, &require);
+    if (!options_.ca_file.empty()) {
+      ldap_set_option(ld_, LDAP_OPT_X_TLS_CACERTFILE, options_.ca_file.c_str());
+    }
+    int is_server = 0;
+    if (int rc = ldap_set_option(ld_, LDAP_OPT_X_TLS_NEWCTX, &is_server); rc != LDAP_SUCCESS) {
+      fail(fmt::format("cannot set up TLS with CA file '{}'", options_.ca_file), rc);
+    }
+  }
+  if (options_.starttls && !ldaps) {
+    int msgid = 0;
+    if (int rc = ldap_start_tls(ld_, nullptr, nullptr, &msgid); rc != LDAP_SUCCESS) {
+      fail("cannot connect", rc);
+    }
+    void* raw = nullptr;
+    wait_result(msgid, deadline, &raw);
+    MessagePtr result(static_cast<LDAPMessage*>(raw));
+    int err = LDAP_SUCCESS;
+    char* text = nullptr;
+    ldap_parse_result(ld_, result.get(), &err, nullptr, &text, nullptr, nullptr, 0);
+    std::string server_text = text ? text : "";
+    if (text) ldap_memfree(text);
+    if (err != LDAP_SUCCESS) {
+      throw environment_error("ldap", fmt::format("{}: StartTLS refused: {}{}", uri_,
+                                                  ldap_err2string(err),
+                                                  server_text.empty() ? "" : " (" + server_text + ")"));
+    }
+    if (int rc = ldap_install_tls(ld_); rc != LDAP_SUCCESS) fail("TLS handshake failed", rc);
+  }
+  berval credentials{};
+  credentials.bv_val = const_cast<char*>(options_.bind_password.c_str());
+  credentials.bv_len = options_.bind_password.size();
+  int msgid = 0;
+  const char* dn = options_.bind_dn.empty() ? nullptr : options_.bind_dn.c_str();
+  if (int rc = ldap_sasl_bind(ld_, dn, LDAP_SASL_SIMPLE, &credentials, nullptr, nullptr, &msgid);
+      rc != LDAP_SUCCESS) {
+    fail(ldaps ? "cannot connect (TLS)" : "cannot connect", rc);
+  }
+  void* raw = nullptr;
+  wait_result(msgid, deadline, &raw);
+  MessagePtr result(static_cast<LDAPMessage*>(raw));
+  int err = LDAP_SUCCESS;
+  ldap_parse_result(ld_, result.get(), &err, nullptr, nullptr, nullptr, nullptr, 0);
+  if (err != LDAP_SUCCESS) {
+    fail(fmt::format("bind as '{}' refused", options_.bind_dn.empty() ? "anonymous" : options_.bind_dn),
+         err);
+  }
+}
+
+SearchStats Connection::search(const std::string& base, Scope scope, const std::string& filter,
+                               const std::vector<std::string>& attributes,
+                               const std::function<void(const Entry&)>& on_entry, int page_size) {
+  int ldap_scope = scope == Scope::kBase       ? LDAP_SCOPE_BASE
+                   : scope == Scope::kOneLevel ? LDAP_SCOPE_ONELEVEL
+                                               : LDAP_SCOPE_SUBTREE;
+  std::vector<char*> attrs;
+  for (const auto& a : attributes) attrs.push_back(const_cast<char*>(a.c_str()));
+  attrs.push_back(nullptr);
+
+  SearchStats stats;
+  BervalPtr cookie;
+  for (;;) {
+    auto deadline = Clock::now() + options_.timeout;
+    LDAPControl* page_control = nullptr;
+    if (page_size > 0) {
+      if (int rc = ldap_create_page_control(ld_, page_size, cookie.get(), 0, &page_control);
+          rc != LDAP_SUCCESS) {
+        fail("cannot create the paged-results control", rc);
+      }
+    }
+    LDAPControl* controls[2] = {page_control, nullptr};
+    timeval tv = remaining_timeval(deadline);
+    int msgid = 0;
+    int rc = ldap_search_ext(ld_, base.c_str(), ldap_scope, filter.c_str(), attrs.data(), 0,
+                             page_control ? controls : nullptr, nullptr, &tv, 0, &msgid);
+    if (page_control) ldap_control_free(page_control);
+    if (rc != LDAP_SUCCESS) fail(fmt::format("search {} failed", filter), rc);
+    ++stats.pages;
+
+    bool page_done = false;
+    while (!page_done) {
+      void* raw = nullptr;
+      wait_result(msgid, deadline, &raw, false);
+      MessagePtr message(static_cast<LDAPMessage*>(raw));
+      for (LDAPMessage* m = ldap_first_message(ld_, message.get()); m;
+           m = ldap_next_message(ld_, m)) {
+        int type = ldap_msgtype(m);
+        if (type == LDAP_RES_SEARCH_ENTRY) {
+          Entry entry;
+          if (char* dn = ldap_get_dn(ld_, m)) {
+            entry.dn = dn;
+            ldap_memfree(dn);
+          }
+          BerElement* ber = nullptr;
+          for (char* name = ldap_first_attribute(ld_, m, &ber); name;
+               name = ldap_next_attribute(ld_, m, ber)) {
+            auto& values = entry.attributes[lower(name)];
+            if (berval** vals = ldap_get_values_len(ld_, m, name)) {
+              for (berval** v = vals; *v; ++v) values.emplace_back((*v)->bv_val, (*v)->bv_len);
+              ldap_value_free_len(vals);
+            }
+            ldap_memfree(name);
+          }
+          if (ber) ber_free(ber, 0);
+          ++stats.entries;
+          on_entry(entry);
+        } else if (type == LDAP_RES_SEARCH_RESULT) {
+          int err = LDAP_SUCCESS;
+          char* text = nullptr;
+          LDAPControl** server_controls = nullptr;
+          ldap_parse_result(ld_, m, &err, nullptr, &text, nullptr, &server_controls, 0);
+          std::string server_text = text ? text : "";
+          if (text) ldap_memfree(text);
+          BervalPtr next_cookie;
+          if (server_controls) {
+            if (LDAPControl* pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, server_controls,
+                                                    nullptr)) {
+              ber_int_t estimate = 0;
+              berval value{};
+              if (ldap_parse_pageresponse_control(ld_, pr, &estimate, &value) == LDAP_SUCCESS) {
+                if (value.bv_len > 0) next_cookie.reset(ber_bvdup(&value));
+                ber_memfree(value.bv_val);
+              }
+            }
+            ldap_controls_free(server_controls);
+          }
+          if (err == LDAP_SIZELIMIT_EXCEEDED) {
+            throw environment_error(
+                "ldap",
+                fmt::format("{}: search {} hit the server's size limit after {} entries", uri_,
+                            filter, stats.entries),
+                page_size > 0 ? "raise size.prtotal for the bind DN (slapd limits)"
+                              : "use a paged search");
+          }
+          if (err != LDAP_SUCCESS) {
+            std::string message = fmt::format("{}: search {} under '{}' failed: {}", uri_, filter,
+                                              base, ldap_err2string(err));
+            if (!server_text.empty()) message += fmt::format(" ({})", server_text);
+            if (is_input_error(err)) throw input_error("ldap", message);
+            throw environment_error("ldap", message);
+          }
+          cookie = std::move(next_cookie);
+          page_done = true;
+        }
+      }
+    }
+    if (page_size <= 0 || !cookie) break;
+  }
+  return stats;
+}
+
+void Connection::modify(const std::string& dn, const std::vector<Modification>& changes) {
+  std::vector<std::vector<berval>> values(changes.size());
+  std::vector<std::vector<berval*>> pointers(changes.size());
+  std::vector<LDAPMod> mods(changes.size());
+  std::vector<LDAPMod*> mod_pointers;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& change = changes[i];
+    for (const auto& v : change.values) {
+      berval b{};
+      b.bv_val = const_cast<char*>(v.data());
+      b.bv_len = v.size();
+      values[i].push_back(b);
+    }
+    for (auto& b : values[i]) pointers[i].push_back(&b);
+    pointers[i].push_back(nullptr);
+    int op = change.op == Modification::Op::kAdd      ? LDAP_MOD_ADD
+             : change.op == Modification::Op::kDelete ? LDAP_MOD_DELETE
+                                                      : LDAP_MOD_REPLACE;
+    mods[i].mod_op = op | LDAP_MOD_BVALUES;
+    mods[i].mod_type = const_cast<char*>(change.attribute.c_str());
+    mods[i].mod_bvalues = pointers[i].data();
+    mod_pointers.push_back(&mods[i]);
+  }
+  mod_pointers.push_back(nullptr);
+  auto deadline = Clock::now() + options_.timeout;
+  int msgid = 0;
+  if (int rc = ldap_modify_ext(ld_, dn.c_str(), mod_pointers.data(), nullptr, nullptr, &msgid);
+      rc != LDAP_SUCCESS) {
+    fail(fmt::format("modify {}", dn), rc);
+  }
+  void* raw = nullptr;
+  wait_result(msgid, deadline, &raw);
+  MessagePtr result(static_cast<LDAPMessage*>(raw));
+  int err = LDAP_SUCCESS;
+  char* text = nullptr;
+  ldap_parse_result(ld_, result.get(), &err, nullptr, &text, nullptr, nullptr, 0);
+  std::string server_text = text ? text : "";
+  if (text) ldap_memfree(text);
+  if (err != LDAP_SUCCESS) {
+    std::string message =
+        fmt::format("{}: modify {} refused: {}", uri_, dn, ldap_err2string(err));
+    if (!server_text.empty()) message += fmt::format(" ({})", server_text);
+    if (is_input_error(err)) throw input_error("ldap", message);
+    throw environment_error("ldap", message);
+  }
+}
+
+}  // namespace seckit::ldap

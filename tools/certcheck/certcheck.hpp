@@ -1,0 +1,101 @@
+// certcheck's core, a library so the tests and fuzz targets link exactly what the binary runs.
+// main.cpp only wires flags into CheckOptions / RunOptions and calls run_check / run_errcode.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seckit/cli.hpp"
+#include "seckit/out.hpp"
+#include "seckit/x509.hpp"
+
+namespace certcheck {
+
+using seckit::out::Finding;
+using seckit::out::Json;
+using seckit::out::Severity;
+
+// A named usage policy: which EKUs and key usages a certificate needs for one job.
+struct Profile {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view basis;  // where the rule comes from
+  std::vector<std::string_view> required_ekus;  // all of them
+  // RFC 4945 style: EKU may be absent, else must contain one of these (any-of).
+  std::vector<std::string_view> any_of_ekus;
+  bool absent_eku_ok = true;    // "no EKU extension = any purpose" accepted without comment
+  bool any_eku_ok = false;      // anyExtendedKeyUsage satisfies the requirement
+  std::uint32_t ku_any_of = 0;  // when KU is present it must contain one of these bits
+  std::string_view ku_windows_error;  // error Windows logs when the KU is wrong
+  bool needs_name = false;      // subject/SAN must carry a DNS name or IP (seed 000 point 2)
+  bool server = false;          // a server certificate: --connect host implies --host
+};
+
+const std::vector<Profile>& profiles();
+const Profile* find_profile(std::string_view name);
+std::vector<std::string> profile_names();
+
+struct CheckOptions {
+  std::vector<const Profile*> profiles;
+  std::vector<std::string> require_ekus;  // resolved dotted OIDs
+  bool eku_match_all = true;
+  std::string host;
+  std::string ip;
+  std::optional<std::int64_t> expires_within;  // seconds
+  std::optional<int> warn_days;
+  std::optional<int> crit_days;
+  int min_rsa_bits = 0;
+  bool forbid_sha1 = false;
+  std::vector<std::string> ignore;  // finding codes to drop
+  std::string ca_file;
+  std::string ca_dir;
+  std::string key_file;
+  std::int64_t now = 0;
+  bool chain_mode() const { return !ca_file.empty() || !ca_dir.empty(); }
+  bool leaf_checks_requested() const {
+    return !profiles.empty() || !require_ekus.empty() || !host.empty() || !ip.empty();
+  }
+};
+
+// Parses "30d", "12h", "2w", "90m", "45s" or a bare number of days into seconds.
+std::optional<std::int64_t> parse_duration(std::string_view text);
+
+// Findings about one certificate on its own (validity, key, signature, profiles, names).
+std::vector<Finding> check_certificate(const seckit::x509::Certificate& cert, bool leaf,
+                                       const CheckOptions& options);
+
+// Builds and verifies the chain of `leaf` against --ca-file/--ca-dir with `pool` as untrusted
+// intermediates; findings per element and the effective EKU across the chain.
+std::vector<Finding> check_chain(const seckit::x509::Certificate& leaf,
+                                 const std::vector<const seckit::x509::Certificate*>& pool,
+                                 const CheckOptions& options, Json* effective_eku);
+
+// A Windows error by name, as the `windows_error` object of a finding (null when unknown).
+Json windows_error(std::string_view name);
+
+// --connect: the chain the server sends, after an optional STARTTLS dialogue.
+struct ConnectOptions {
+  std::string host;
+  std::string port;
+  std::string starttls;  // "", smtp, imap, ftp, ldap, postgres
+  std::string sni;       // empty: the host unless it is an IP literal
+  int timeout_seconds = 10;
+};
+std::vector<seckit::x509::Certificate> fetch_chain(const ConnectOptions& options, Json* session);
+
+struct RunOptions {
+  std::vector<std::string> inputs;
+  bool recursive = false;
+  std::string format = "text";  // text|json|junit
+  std::optional<std::string> password;
+  std::optional<ConnectOptions> connect;
+};
+
+int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& options);
+int run_errcode(seckit::cli::Tool& tool, const std::vector<std::string>& codes);
+int run_profiles(seckit::cli::Tool& tool);
+
+}  // namespace certcheck

@@ -1,0 +1,467 @@
+// Per-certificate checks and chain verification. Each finding names the Windows error the peer
+// would log for the same defect, so a FailureErrorCode from an event log maps back to a check.
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "certcheck.hpp"
+#include "seckit/winerr.hpp"
+
+namespace certcheck {
+namespace {
+
+namespace x = seckit::x509;
+using seckit::crypto::Digest;
+
+std::string eku_label(std::string_view oid) {
+  const x::EkuInfo* info = x::eku_info(oid);
+  if (!info) return std::string(oid);
+  if (*info->windows_name) return fmt::format("{} ({})", info->windows_name, oid);
+  if (*info->openssl_name) return fmt::format("{} ({})", info->openssl_name, oid);
+  return std::string(oid);
+}
+
+Json eku_list(const std::vector<std::string>& oids) {
+  Json list = Json::array();
+  for (const auto& oid : oids) {
+    const x::EkuInfo* info = x::eku_info(oid);
+    list.push_back(Json{{"oid", oid},
+                        {"name", info && *info->windows_name ? info->windows_name
+                                 : info && *info->openssl_name ? info->openssl_name
+                                                               : oid.c_str()}});
+  }
+  return list;
+}
+
+Finding make(std::string code, Severity severity, std::string message,
+             std::string_view win = {}, Json details = Json::object()) {
+  Finding f;
+  f.code = std::move(code);
+  f.severity = severity;
+  f.message = std::move(message);
+  f.details = std::move(details);
+  if (!win.empty()) f.windows_error = windows_error(win);
+  return f;
+}
+
+// Which key usages make sense with which EKU (RFC 5280 4.2.1.12 "consistent with both";
+// the per-EKU bits are those OpenSSL's purpose checks and RFC 4945 5.1.3.2 accept).
+struct EkuKeyUsage {
+  std::string_view oid;
+  std::uint32_t any_of;
+};
+constexpr EkuKeyUsage kEkuKeyUsage[] = {
+    {x::kOidServerAuth, x::kDigitalSignature | x::kKeyEncipherment | x::kKeyAgreement},
+    {x::kOidClientAuth, x::kDigitalSignature | x::kKeyAgreement},
+    {x::kOidCodeSigning, x::kDigitalSignature},
+    {x::kOidEmailProtection,
+     x::kDigitalSignature | x::kNonRepudiation | x::kKeyEncipherment | x::kKeyAgreement},
+    {x::kOidIpsecIke, x::kDigitalSignature | x::kNonRepudiation},
+    {x::kOidIkeIntermediate, x::kDigitalSignature | x::kNonRepudiation},
+};
+
+void check_validity(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
+  std::int64_t nb = x::not_before(cert);
+  std::int64_t na = x::not_after(cert);
+  std::int64_t left = na - o.now;
+  if (o.now < nb) {
+    out.push_back(make("not-yet-valid", Severity::kError,
+                       fmt::format("not valid before {} (notBefore is in the future)",
+                                   seckit::out::rfc3339(nb)),
+                       "CERT_E_EXPIRED", Json{{"not_before", seckit::out::rfc3339(nb)}}));
+  }
+  if (o.now > na) {
+    out.push_back(make("expired", Severity::kError,
+                       fmt::format("expired on {}", seckit::out::rfc3339(na)), "CERT_E_EXPIRED",
+                       Json{{"not_after", seckit::out::rfc3339(na)}}));
+    return;
+  }
+  std::int64_t days = left / 86400;
+  Json details{{"not_after", seckit::out::rfc3339(na)}, {"days_left", days}};
+  if (o.expires_within && left < *o.expires_within) {
+    out.push_back(make("expires-soon", Severity::kError,
+                       fmt::format("expires in {} days ({})", days, seckit::out::rfc3339(na)), {},
+                       details));
+  } else if (o.crit_days && days < *o.crit_days) {
+    out.push_back(make("expires-soon", Severity::kError,
+                       fmt::format("expires in {} days, under the critical threshold of {}", days,
+                                   *o.crit_days),
+                       {}, details));
+  } else if (o.warn_days && days < *o.warn_days) {
+    out.push_back(make("expires-soon", Severity::kWarning,
+                       fmt::format("expires in {} days, under the warning threshold of {}", days,
+                                   *o.warn_days),
+                       {}, details));
+  }
+}
+
+void check_crypto(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
+  x::KeyInfo key = x::public_key_info(cert);
+  if (key.type == "rsa" || key.type == "rsa-pss" || key.type == "dsa") {
+    if (o.min_rsa_bits > 0 && key.bits < o.min_rsa_bits) {
+      out.push_back(make("weak-key", Severity::kError,
+                         fmt::format("{} key of {} bits, below --min-rsa-bits {}", key.type,
+                                     key.bits, o.min_rsa_bits),
+                         {}, Json{{"bits", key.bits}}));
+    } else if (o.min_rsa_bits == 0 && key.bits < 2048) {
+      out.push_back(make("weak-key", Severity::kWarning,
+                         fmt::format("{} key of {} bits (NIST SP 800-131A wants 2048 or more)",
+                                     key.type, key.bits),
+                         {}, Json{{"bits", key.bits}}));
+    }
+  }
+  // A root's own signature is never checked by anyone, so its hash does not matter.
+  if (x::is_self_issued(cert) && x::is_ca(cert)) return;
+  x::SignatureInfo sig = x::signature_info(cert);
+  if (sig.digest == Digest::kMd5) {
+    out.push_back(make("weak-signature", Severity::kError,
+                       fmt::format("signed with MD5 ({})", sig.algorithm), "TRUST_E_CERT_SIGNATURE"));
+  } else if (sig.digest == Digest::kSha1) {
+    out.push_back(make("sha1-signature", o.forbid_sha1 ? Severity::kError : Severity::kWarning,
+                       fmt::format("signed with SHA-1 ({}); chosen-prefix collisions are practical",
+                                   sig.algorithm),
+                       {}, Json{{"algorithm", sig.algorithm}}));
+  }
+}
+
+void check_profile(const Profile& p, const x::ExtendedKeyUsage& eku, const x::KeyUsage& ku,
+                   std::vector<Finding>& out) {
+  Json base{{"profile", p.name}};
+  if (!eku.present) {
+    if (!p.absent_eku_ok) {
+      // CryptoAPI treats a certificate without EKU as valid for every purpose, so Windows
+      // accepts it; but the profile's basis asks for explicit usages.
+      out.push_back(make("eku-absent", Severity::kWarning,
+                         fmt::format("profile {}: no extendedKeyUsage extension (Windows treats it "
+                                     "as 'all purposes'; {} expects explicit usages)",
+                                     p.name, p.summary),
+                         {}, base));
+    }
+  } else if (!p.any_of_ekus.empty()) {
+    bool ok = std::any_of(p.any_of_ekus.begin(), p.any_of_ekus.end(),
+                          [&](std::string_view oid) { return eku.contains(oid); });
+    if (!ok) {
+      Json d = base;
+      d["expected_any_of"] = eku_list({p.any_of_ekus.begin(), p.any_of_ekus.end()});
+      std::vector<std::string> labels;
+      for (auto oid : p.any_of_ekus) labels.push_back(eku_label(oid));
+      out.push_back(make("eku-missing", Severity::kError,
+                         fmt::format("profile {}: EKU present but contains none of {}", p.name,
+                                     fmt::join(labels, ", ")),
+                         "CERT_E_WRONG_USAGE", d));
+    }
+  } else {
+    bool any = p.any_eku_ok && eku.contains(x::kOidAnyEku);
+    std::vector<std::string> missing;
+    for (auto oid : p.required_ekus) {
+      if (!eku.contains(oid) && !any) missing.emplace_back(oid);
+    }
+    if (!missing.empty()) {
+      Json d = base;
+      d["missing"] = eku_list(missing);
+      std::vector<std::string> labels;
+      for (const auto& oid : missing) labels.push_back(eku_label(oid));
+      out.push_back(make("eku-missing", Severity::kError,
+                         fmt::format("profile {}: missing EKU {}", p.name, fmt::join(labels, ", ")),
+                         "CERT_E_WRONG_USAGE", d));
+    }
+  }
+  if (p.ku_any_of != 0 && !ku.allows_any(p.ku_any_of)) {
+    x::KeyUsage wanted;
+    wanted.bits = p.ku_any_of;
+    Json d = base;
+    d["expected_any_of"] = wanted.names();
+    d["actual"] = ku.names();
+    out.push_back(make("ku-missing", Severity::kError,
+                       fmt::format("profile {}: keyUsage has none of {}", p.name,
+                                   fmt::join(wanted.names(), ", ")),
+                       p.ku_windows_error, d));
+  }
+}
+
+void check_required_ekus(const CheckOptions& o, const x::ExtendedKeyUsage& eku,
+                         std::vector<Finding>& out) {
+  if (o.require_ekus.empty()) return;
+  if (!eku.present) {
+    // GnuTLS (certtool --verify-purpose) and CryptoAPI both read "no EKU" as "any purpose".
+    out.push_back(make("eku-absent", Severity::kWarning,
+                       "no extendedKeyUsage extension: usable for any purpose, the required EKUs "
+                       "are not stated explicitly"));
+    return;
+  }
+  std::vector<std::string> missing;
+  for (const auto& oid : o.require_ekus) {
+    if (!eku.contains(oid)) missing.push_back(oid);
+  }
+  bool fail = o.eku_match_all ? !missing.empty() : missing.size() == o.require_ekus.size();
+  if (!fail) return;
+  std::vector<std::string> labels;
+  for (const auto& oid : missing) labels.push_back(eku_label(oid));
+  out.push_back(make("eku-missing", Severity::kError,
+                     fmt::format("--require-eku ({}): missing {}", o.eku_match_all ? "all" : "any",
+                                 fmt::join(labels, ", ")),
+                     "CERT_E_WRONG_USAGE", Json{{"missing", eku_list(missing)}}));
+}
+
+void check_consistency(const x::ExtendedKeyUsage& eku, const x::KeyUsage& ku,
+                       std::vector<Finding>& out) {
+  if (!eku.present || !ku.present) return;
+  for (const auto& rule : kEkuKeyUsage) {
+    if (eku.contains(rule.oid) && !ku.allows_any(rule.any_of)) {
+      x::KeyUsage wanted;
+      wanted.bits = rule.any_of;
+      out.push_back(make("ku-eku-inconsistent", Severity::kWarning,
+                         fmt::format("EKU {} but keyUsage has none of {}", eku_label(rule.oid),
+                                     fmt::join(wanted.names(), ", ")),
+                         {}, Json{{"eku", std::string(rule.oid)}, {"key_usage", ku.names()}}));
+    }
+  }
+}
+
+void check_names(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
+  if (!o.host.empty()) {
+    bool ok = x::is_ip_literal(o.host) ? x::matches_ip(cert, o.host) : x::matches_host(cert, o.host);
+    if (!ok) {
+      out.push_back(make("host-mismatch", Severity::kError,
+                         fmt::format("{} is not among the certificate's names (SAN DNS, or CN when "
+                                     "there is no SAN)",
+                                     o.host),
+                         "CERT_E_CN_NO_MATCH", Json{{"host", o.host}}));
+    }
+  }
+  if (!o.ip.empty() && !x::matches_ip(cert, o.ip)) {
+    out.push_back(make("ip-mismatch", Severity::kError,
+                       fmt::format("{} is not an iPAddress SAN of the certificate", o.ip),
+                       "CERT_E_CN_NO_MATCH", Json{{"ip", o.ip}}));
+  }
+  bool needs_name = std::any_of(o.profiles.begin(), o.profiles.end(),
+                                [](const Profile* p) { return p->needs_name; });
+  if (needs_name && o.host.empty() && o.ip.empty()) {
+    bool has_name = false;
+    for (const auto& gn : x::subject_alt_names(cert)) {
+      if (gn.type == "dns" || gn.type == "ip") has_name = true;
+    }
+    std::string cn = x::subject_common_name(cert);
+    if (!has_name && (cn.find('.') != std::string::npos || x::is_ip_literal(cn))) has_name = true;
+    if (!has_name) {
+      out.push_back(make("name-missing", Severity::kWarning,
+                         "neither SAN nor subject CN holds a DNS name or IP address; the peer "
+                         "matches the name it dials against them",
+                         "CERT_E_CN_NO_MATCH"));
+    }
+  }
+}
+
+std::string_view verify_error_windows(int err) {
+  switch (err) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID: return "CERT_E_EXPIRED";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return "CERT_E_CHAINING";
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return "CERT_E_UNTRUSTEDROOT";
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE: return "TRUST_E_CERT_SIGNATURE";
+    case X509_V_ERR_INVALID_CA: return "TRUST_E_BASIC_CONSTRAINTS";
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED: return "CERT_E_PATHLENCONST";
+    case X509_V_ERR_CERT_REVOKED: return "CERT_E_REVOKED";
+    case X509_V_ERR_INVALID_PURPOSE: return "CERT_E_WRONG_USAGE";
+    default: return "CERT_E_CHAINING";
+  }
+}
+
+struct VerifyError {
+  int depth;
+  int code;
+  std::string subject;
+};
+
+int errors_index() {
+  static const int index = X509_STORE_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+int collect_errors(int ok, X509_STORE_CTX* ctx) {
+  if (ok) return 1;
+  auto* errors = static_cast<std::vector<VerifyError>*>(
+      X509_STORE_CTX_get_ex_data(ctx, errors_index()));
+  X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+  if (errors) {
+    errors->push_back({X509_STORE_CTX_get_error_depth(ctx), X509_STORE_CTX_get_error(ctx),
+                       cert ? x::name_rfc4514(X509_get_subject_name(cert)) : std::string()});
+  }
+  return 1;  // keep going: report every problem of every element, not just the first
+}
+
+}  // namespace
+
+Json windows_error(std::string_view name) {
+  auto e = seckit::winerr::by_name(name);
+  return e ? seckit::winerr::to_json(*e) : Json(nullptr);
+}
+
+std::optional<std::int64_t> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t unit = 86400;
+  char last = text.back();
+  if (!std::isdigit(static_cast<unsigned char>(last))) {
+    switch (last) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      default: return std::nullopt;
+    }
+    text.remove_suffix(1);
+  }
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0 ||
+      value > 100000 * 86400LL / unit) {
+    return std::nullopt;
+  }
+  return value * unit;
+}
+
+std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
+                                       const CheckOptions& o) {
+  std::vector<Finding> out;
+  X509* c = cert.x509.get();
+  check_validity(c, o, out);
+  check_crypto(c, o, out);
+  if (leaf) {
+    x::ExtendedKeyUsage eku = x::extended_key_usage(c);
+    x::KeyUsage ku = x::key_usage(c);
+    for (const Profile* p : o.profiles) check_profile(*p, eku, ku, out);
+    check_required_ekus(o, eku, out);
+    check_consistency(eku, ku, out);
+    check_names(c, o, out);
+    if (o.leaf_checks_requested() && x::is_ca(c)) {
+      out.push_back(make("ca-flag-on-leaf", Severity::kWarning,
+                         "basicConstraints CA:TRUE on the certificate checked as an end entity"));
+    }
+  }
+  std::erase_if(out, [&](const Finding& f) {
+    return std::find(o.ignore.begin(), o.ignore.end(), f.code) != o.ignore.end();
+  });
+  return out;
+}
+
+std::vector<Finding> check_chain(const x::Certificate& leaf,
+                                 const std::vector<const x::Certificate*>& pool,
+                                 const CheckOptions& o, Json* effective_eku) {
+  std::vector<Finding> out;
+  using StorePtr = std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>>;
+  using CtxPtr = std::unique_ptr<X509_STORE_CTX, seckit::crypto::Deleter<X509_STORE_CTX_free>>;
+  StorePtr store(X509_STORE_new());
+  if (!o.ca_file.empty() && X509_STORE_load_file(store.get(), o.ca_file.c_str()) != 1) {
+    throw seckit::input_error(o.ca_file, "cannot load CA certificates: " +
+                                             seckit::crypto::openssl_errors());
+  }
+  if (!o.ca_dir.empty() && X509_STORE_load_path(store.get(), o.ca_dir.c_str()) != 1) {
+    throw seckit::input_error(o.ca_dir, "cannot use CA directory: " +
+                                            seckit::crypto::openssl_errors());
+  }
+  X509_STORE_set_verify_cb(store.get(), collect_errors);
+  std::unique_ptr<STACK_OF(X509), seckit::crypto::Deleter<sk_X509_free>> untrusted(sk_X509_new_null());
+  for (const auto* c : pool) sk_X509_push(untrusted.get(), c->x509.get());
+  CtxPtr ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), store.get(), leaf.x509.get(), untrusted.get());
+  std::vector<VerifyError> errors;
+  X509_STORE_CTX_set_ex_data(ctx.get(), errors_index(), &errors);
+  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), static_cast<time_t>(o.now));
+  X509_verify_cert(ctx.get());
+  ERR_clear_error();
+
+  std::set<std::pair<int, int>> seen;
+  for (const auto& e : errors) {
+    if (!seen.insert({e.depth, e.code}).second) continue;
+    // The leaf's own dates are already findings of check_certificate.
+    if (e.depth == 0 &&
+        (e.code == X509_V_ERR_CERT_HAS_EXPIRED || e.code == X509_V_ERR_CERT_NOT_YET_VALID)) {
+      continue;
+    }
+    std::string code = "chain-invalid";
+    if (e.code == X509_V_ERR_CERT_HAS_EXPIRED || e.code == X509_V_ERR_CERT_NOT_YET_VALID) {
+      code = "chain-expired";
+    } else if (e.code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+               e.code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+               e.code == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) {
+      code = "chain-incomplete";
+    } else if (e.code == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+               e.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
+      code = "chain-untrusted";
+    }
+    out.push_back(make(code, Severity::kError,
+                       fmt::format("chain element {} ({}): {}", e.depth, e.subject,
+                                   X509_verify_cert_error_string(e.code)),
+                       verify_error_windows(e.code),
+                       Json{{"depth", e.depth},
+                            {"subject", e.subject},
+                            {"openssl_error", e.code},
+                            {"openssl_message", X509_verify_cert_error_string(e.code)}}));
+  }
+
+  // Effective EKU, as CryptoAPI computes it: the intersection over the chain, where a
+  // certificate without EKU (or with anyExtendedKeyUsage) restricts nothing.
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  std::optional<std::set<std::string>> effective;
+  Json chain_json = Json::array();
+  for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
+    X509* c = sk_X509_value(chain, i);
+    chain_json.push_back(x::name_rfc4514(X509_get_subject_name(c)));
+    x::ExtendedKeyUsage eku = x::extended_key_usage(c);
+    if (!eku.present || eku.contains(x::kOidAnyEku)) continue;
+    std::set<std::string> these(eku.oids.begin(), eku.oids.end());
+    if (!effective) {
+      effective = these;
+    } else {
+      std::set<std::string> both;
+      std::set_intersection(effective->begin(), effective->end(), these.begin(), these.end(),
+                            std::inserter(both, both.begin()));
+      effective = both;
+    }
+  }
+  if (effective_eku) {
+    *effective_eku = Json{{"chain", chain_json},
+                          {"effective_eku", effective ? eku_list({effective->begin(), effective->end()})
+                                                      : Json("any")}};
+  }
+  if (effective) {
+    x::ExtendedKeyUsage leaf_eku = x::extended_key_usage(leaf.x509.get());
+    std::vector<std::string> wanted = o.require_ekus;
+    for (const Profile* p : o.profiles) {
+      for (auto oid : p->required_ekus) wanted.emplace_back(oid);
+    }
+    std::vector<std::string> lost;
+    for (const auto& oid : wanted) {
+      bool leaf_has = !leaf_eku.present || leaf_eku.contains(oid) || leaf_eku.contains(x::kOidAnyEku);
+      if (leaf_has && !effective->count(oid) &&
+          std::find(lost.begin(), lost.end(), oid) == lost.end()) {
+        lost.push_back(oid);
+      }
+    }
+    if (!lost.empty()) {
+      std::vector<std::string> labels;
+      for (const auto& oid : lost) labels.push_back(eku_label(oid));
+      out.push_back(make("chain-eku-restricted", Severity::kError,
+                         fmt::format("an issuing CA's EKU removes {} from the chain's effective "
+                                     "usages (CryptoAPI intersects EKUs along the chain)",
+                                     fmt::join(labels, ", ")),
+                         "CERT_E_WRONG_USAGE", Json{{"lost", eku_list(lost)}}));
+    }
+  }
+  std::erase_if(out, [&](const Finding& f) {
+    return std::find(o.ignore.begin(), o.ignore.end(), f.code) != o.ignore.end();
+  });
+  return out;
+}
+
+}  // namespace certcheck

@@ -1,0 +1,262 @@
+#include "report.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <iostream>
+
+#include "seckit/enc.hpp"
+
+namespace certcheck {
+namespace {
+
+namespace x = seckit::x509;
+
+std::string windows_suffix(const Finding& f) {
+  if (f.windows_error.is_null()) return {};
+  const Json& w = f.windows_error;
+  return fmt::format(" [{} {} = {} / {}]", w["name"].get<std::string>(),
+                     w["hex"].get<std::string>(), w["unsigned"].get<std::uint64_t>(),
+                     w["signed"].get<std::int64_t>());
+}
+
+std::string eku_text(const Json& record) {
+  const Json& eku = record["extended_key_usage"];
+  if (eku.is_null()) return "(none: any purpose)";
+  std::vector<std::string> parts;
+  for (const auto& u : eku["usages"]) {
+    std::string oid = u["oid"].get<std::string>();
+    if (!u["windows_name"].is_null()) {
+      parts.push_back(fmt::format("{} ({})", u["windows_name"].get<std::string>(), oid));
+    } else if (!u["openssl_name"].is_null()) {
+      parts.push_back(fmt::format("{} ({})", u["openssl_name"].get<std::string>(), oid));
+    } else {
+      parts.push_back(oid);
+    }
+  }
+  std::string s = fmt::format("{}", fmt::join(parts, ", "));
+  if (eku["critical"].get<bool>()) s += " [critical]";
+  return s;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters even as references.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+Reporter::Reporter(seckit::cli::Tool& tool, std::string format)
+    : tool_(tool), format_(std::move(format)), now_(static_cast<std::int64_t>(std::time(nullptr))) {
+  if (format_ == "json" && !tool_.emitter().json()) {
+    json_ = std::make_unique<seckit::out::Emitter>(tool_.out(), true, tool_.name());
+  }
+}
+
+void Reporter::begin(const Json& input) {
+  if (format_ == "json") em().begin(input);
+}
+
+void Reporter::certificate(const std::string& origin, const x::Certificate& cert,
+                           std::string_view role, const Json& chain,
+                           const std::vector<Finding>& findings) {
+  ++certificates_;
+  Json record = x::describe(cert, now_);
+  record["role"] = role;
+  if (!chain.is_null()) record["chain"] = chain;
+  Case c;
+  c.classname = origin;
+  c.name = record["subject"].get<std::string>();
+  if (c.name.empty()) c.name = record["fingerprints"]["sha256"].get<std::string>();
+  c.findings = findings;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::kError) ++errors_;
+    if (f.severity == Severity::kWarning) ++warnings_;
+  }
+  if (format_ == "json") {
+    auto& emitter = em();
+    emitter.record("certificate", record);
+    for (Finding f : findings) {
+      // Correlate each finding with its certificate without repeating the whole record.
+      f.details["certificate"] = record["fingerprints"]["sha256"];
+      f.details["subject"] = record["subject"];
+      emitter.finding(f);
+    }
+  } else if (format_ == "text") {
+    const auto& st = tool_.style();
+    std::string src = origin;
+    if (record["source"].contains("index")) src += fmt::format(" [{}]", record["source"]["index"].dump());
+    std::string lines = st.bold(fmt::format("{}  ({})", src, role)) + "\n";
+    seckit::out::KeyValue kv;
+    kv.add("subject", record["subject"]);
+    kv.add("issuer", record["issuer"]);
+    kv.add("serial", record["serial"]);
+    kv.add("validity", fmt::format("{} .. {} ({} days left)", record["not_before"].get<std::string>(),
+                                   record["not_after"].get<std::string>(),
+                                   record["days_left"].get<std::int64_t>()));
+    const Json& key = record["public_key"];
+    kv.add("key", fmt::format("{} {}{}", key["type"].get<std::string>(), key["bits"].get<int>(),
+                              key.contains("curve") ? " " + key["curve"].get<std::string>() : ""));
+    kv.add("signature", record["signature"]["algorithm"]);
+    std::vector<std::string> san;
+    for (const auto& n : record["san"]) {
+      san.push_back(fmt::format("{}:{}", n["type"].get<std::string>(), n["value"].get<std::string>()));
+    }
+    kv.add("san", san.empty() ? "(none)" : fmt::format("{}", fmt::join(san, ", ")));
+    kv.add("key usage", record["key_usage"].is_null()
+                            ? "(none)"
+                            : fmt::format("{}", fmt::join(record["key_usage"]["usages"]
+                                                              .get<std::vector<std::string>>(),
+                                                          ", ")));
+    kv.add("eku", eku_text(record));
+    if (!record["basic_constraints"].is_null()) {
+      kv.add("ca", record["basic_constraints"]["ca"].get<bool>() ? "yes" : "no");
+    }
+    kv.add("sha256", record["fingerprints"]["sha256"]);
+    if (!record["tls_server_end_point"].is_null()) {
+      kv.add("end-point", fmt::format("{}:{}", record["tls_server_end_point"]["hash"].get<std::string>(),
+                                      record["tls_server_end_point"]["value"].get<std::string>()));
+    }
+    if (!chain.is_null() && chain.contains("effective_eku") && chain["effective_eku"].is_array()) {
+      std::vector<std::string> names;
+      for (const auto& e : chain["effective_eku"]) names.push_back(e["name"].get<std::string>());
+      kv.add("chain eku", fmt::format("{}", fmt::join(names, ", ")));
+    }
+    lines += kv.render(2);
+    for (const auto& f : findings) {
+      std::string sev(seckit::out::severity_name(f.severity));
+      lines += fmt::format("  {} {}: {}{}\n", st.severity(f.severity, sev), f.code, f.message,
+                           windows_suffix(f));
+    }
+    if (findings.empty()) lines += "  " + st.green("ok") + "\n";
+    std::string text = lines;
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    em().line(text);
+    em().line("");
+  }
+  cases_.push_back(std::move(c));
+}
+
+void Reporter::tls_session(const Json& session) {
+  if (format_ == "json") {
+    em().record("tls_session", session);
+  } else if (format_ == "text") {
+    em().line(fmt::format("connected to {} ({}, {}{})", session["connect"].get<std::string>(),
+                                     session["protocol"].get<std::string>(),
+                                     session["cipher"].get<std::string>(),
+                                     session["starttls"].is_null()
+                                         ? ""
+                                         : ", STARTTLS " + session["starttls"].get<std::string>()));
+  }
+}
+
+void Reporter::skipped(const std::string& path, const std::string& reason) {
+  ++skipped_;
+  if (format_ == "json") {
+    em().record("skipped", Json{{"file", path}, {"reason", reason}});
+  } else if (format_ == "text") {
+    em().line(tool_.style().dim(fmt::format("note: skipped {}: {}", path, reason)));
+  }
+}
+
+void Reporter::note(const std::string& path, const std::string& text) {
+  if (format_ == "text") tool_.warn(path, text);
+}
+
+void Reporter::input_error(const std::string& path, const std::string& message, int code) {
+  if (code == seckit::kExitEnvironment) {
+    ++environment_errors_;
+  } else {
+    ++input_errors_;
+  }
+  tool_.error(path, message);
+  if (format_ == "json") {
+    em().record("error", Json{{"input", path}, {"message", message}});
+  }
+  Case c;
+  c.classname = path;
+  c.name = path;
+  c.error = message;
+  cases_.push_back(std::move(c));
+}
+
+int Reporter::finish() {
+  int rc = seckit::kExitOk;
+  if (errors_ > 0) rc = seckit::kExitFindings;
+  if (environment_errors_ > 0) rc = seckit::kExitEnvironment;
+  if (input_errors_ > 0) rc = seckit::kExitUsage;
+  const char* verdict = rc == 0 ? "pass" : rc == 1 ? "fail" : "error";
+  Json counts{{"certificates", certificates_}, {"errors", errors_},      {"warnings", warnings_},
+              {"skipped", skipped_},           {"unreadable", input_errors_ + environment_errors_}};
+  if (format_ == "json") {
+    return em().summary(rc, counts, verdict);
+  }
+  if (format_ == "junit") {
+    std::size_t failures = 0;
+    std::size_t errs = 0;
+    for (const auto& c : cases_) {
+      if (!c.error.empty()) {
+        ++errs;
+      } else if (std::any_of(c.findings.begin(), c.findings.end(),
+                             [](const Finding& f) { return f.severity == Severity::kError; })) {
+        ++failures;
+      }
+    }
+    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    xml += fmt::format("<testsuites name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                       cases_.size(), failures, errs);
+    xml += fmt::format("  <testsuite name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+                       "skipped=\"0\">\n",
+                       cases_.size(), failures, errs);
+    for (const auto& c : cases_) {
+      xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_escape(c.classname),
+                         xml_escape(c.name));
+      if (!c.error.empty()) {
+        xml += fmt::format("      <error message=\"{}\"/>\n", xml_escape(c.error));
+      }
+      std::string warnings;
+      for (const auto& f : c.findings) {
+        std::string line = fmt::format("{}: {}{}", f.code, f.message, windows_suffix(f));
+        if (f.severity == Severity::kError) {
+          xml += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                             xml_escape(f.code), xml_escape(line), xml_escape(line));
+        } else {
+          warnings += fmt::format("{}: {}\n", seckit::out::severity_name(f.severity), line);
+        }
+      }
+      if (!warnings.empty()) {
+        xml += fmt::format("      <system-out>{}</system-out>\n", xml_escape(warnings));
+      }
+      xml += "    </testcase>\n";
+    }
+    xml += "  </testsuite>\n</testsuites>";
+    em().stream() << xml << '\n';
+    return rc;
+  }
+  std::string line = fmt::format("{} certificate(s): {} error(s), {} warning(s)", certificates_,
+                                 errors_, warnings_);
+  if (skipped_) line += fmt::format(", {} skipped", skipped_);
+  if (input_errors_ + environment_errors_) {
+    line += fmt::format(", {} unreadable", input_errors_ + environment_errors_);
+  }
+  em().line(line);
+  return rc;
+}
+
+}  // namespace certcheck

@@ -1,0 +1,174 @@
+// Orchestration: gather inputs (files, directories, stdin, --connect), load, check, report.
+#include <openssl/pem.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+
+#include "certcheck.hpp"
+#include "report.hpp"
+#include "seckit/fs.hpp"
+
+namespace certcheck {
+namespace {
+
+namespace x = seckit::x509;
+namespace fsys = std::filesystem;
+
+std::string read_stdin() {
+  std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  if (data.size() > (256u << 20)) throw seckit::input_error("-", "input larger than 256 MiB");
+  return data;
+}
+
+seckit::crypto::EvpPkeyPtr load_private_key(const std::string& path) {
+  std::string pem = seckit::fs::read_file(path, 1u << 20);
+  seckit::crypto::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  seckit::crypto::EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(pem.data());
+    key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(pem.size())));
+  }
+  if (!key) {
+    throw seckit::input_error(path, "not a private key (PEM or DER, unencrypted): " +
+                                        seckit::crypto::openssl_errors());
+  }
+  return key;
+}
+
+struct Input {
+  std::string name;  // file path, "-" or host:port
+  bool from_directory = false;
+};
+
+}  // namespace
+
+int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
+  Reporter reporter(tool, run.format);
+  Json input{{"files", run.inputs}};
+  if (run.connect) input["connect"] = fmt::format("{}:{}", run.connect->host, run.connect->port);
+  if (!o.profiles.empty()) {
+    Json names = Json::array();
+    for (const auto* p : o.profiles) names.push_back(p->name);
+    input["profiles"] = names;
+  }
+  reporter.begin(input);
+
+  seckit::crypto::EvpPkeyPtr private_key;
+  if (!o.key_file.empty()) private_key = load_private_key(o.key_file);
+  if (!o.ca_file.empty() && !fsys::is_regular_file(o.ca_file)) {
+    throw seckit::input_error(o.ca_file, "CA file not found");
+  }
+
+  // Expand the inputs: directories need -r (like grep), and each file is read at most once.
+  std::vector<Input> inputs;
+  for (const auto& name : run.inputs) {
+    if (name == "-") {
+      inputs.push_back({name, false});
+      continue;
+    }
+    std::error_code ec;
+    if (fsys::is_directory(name, ec)) {
+      if (!run.recursive) {
+        reporter.input_error(name, "is a directory (use -r to scan it)");
+        continue;
+      }
+      std::vector<std::string> files;
+      for (auto it = fsys::recursive_directory_iterator(
+               name, fsys::directory_options::skip_permission_denied, ec);
+           !ec && it != fsys::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec)) files.push_back(it->path().string());
+      }
+      std::sort(files.begin(), files.end());
+      for (auto& f : files) inputs.push_back({f, true});
+    } else {
+      inputs.push_back({name, false});
+    }
+  }
+
+  auto check_group = [&](const std::string& origin, std::vector<x::Certificate>& certs) {
+    // Leaf candidates: the first certificate (files and servers put the leaf first) and every
+    // non-CA certificate. The others are issuers: validity and crypto checks only.
+    std::vector<const x::Certificate*> all;
+    for (const auto& c : certs) all.push_back(&c);
+    for (std::size_t i = 0; i < certs.size(); ++i) {
+      const x::Certificate& cert = certs[i];
+      bool leaf = i == 0 || !x::is_ca(cert.x509.get());
+      std::vector<Finding> findings = check_certificate(cert, leaf, o);
+      Json chain_info;
+      if (leaf && o.chain_mode()) {
+        std::vector<const x::Certificate*> pool;
+        for (const auto* c : all) {
+          if (c != &cert) pool.push_back(c);
+        }
+        auto chain_findings = check_chain(cert, pool, o, &chain_info);
+        findings.insert(findings.end(), chain_findings.begin(), chain_findings.end());
+      }
+      if (leaf && private_key && i == 0) {
+        if (!x::key_matches(cert.x509.get(), private_key.get())) {
+          Finding f;
+          f.code = "key-mismatch";
+          f.severity = Severity::kError;
+          f.message = fmt::format("the private key in {} does not belong to this certificate",
+                                  o.key_file);
+          if (std::find(o.ignore.begin(), o.ignore.end(), f.code) == o.ignore.end()) {
+            findings.push_back(f);
+          }
+        }
+      }
+      reporter.certificate(origin, cert, leaf ? "leaf" : "issuer", chain_info, findings);
+    }
+  };
+
+  for (const auto& in : inputs) {
+    std::string data;
+    try {
+      data = in.name == "-" ? read_stdin() : seckit::fs::read_file(in.name, 64u << 20);
+    } catch (const seckit::ToolError& e) {
+      reporter.input_error(in.name, e.what());
+      continue;
+    }
+    auto bytes = seckit::bytes::as_bytes(data);
+    if (in.from_directory && x::detect_format(bytes) == x::Format::kUnknown) {
+      reporter.skipped(in.name, "not a certificate (no PEM, DER, PKCS#7, PKCS#12 or JSON)");
+      continue;
+    }
+    auto loaded = x::load(bytes, x::LoadOptions{in.name, run.password});
+    if (!loaded) {
+      reporter.input_error(in.name, loaded.error().message);
+      continue;
+    }
+    for (const auto& note : loaded->notes) reporter.note(in.name, note);
+    if (loaded->certificates.empty()) {
+      if (in.from_directory || loaded->format == x::Format::kJsonRecords) {
+        reporter.skipped(in.name, "no certificate in it");
+      } else {
+        reporter.input_error(in.name, "no certificate in it");
+      }
+      continue;
+    }
+    check_group(in.name, loaded->certificates);
+  }
+
+  if (run.connect) {
+    Json session;
+    std::string origin = fmt::format("{}:{}", run.connect->host, run.connect->port);
+    try {
+      auto certs = fetch_chain(*run.connect, &session);
+      reporter.tls_session(session);
+      if (certs.empty()) {
+        reporter.input_error(origin, "the server sent no certificate");
+      } else {
+        check_group(origin, certs);
+      }
+    } catch (const seckit::ToolError& e) {
+      reporter.input_error(origin, e.what(), e.code());
+    }
+  }
+  return reporter.finish();
+}
+
+}  // namespace certcheck

@@ -1,0 +1,555 @@
+#include "commands.hpp"
+
+#include <ctime>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "ga_file.hpp"
+#include "ga_verify.hpp"
+#include "migration.hpp"
+#include "qr.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/fs.hpp"
+
+namespace otpgen {
+namespace {
+
+using seckit::out::Json;
+
+std::string trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
+                           text.back() == '\t')) {
+    text.pop_back();
+  }
+  std::size_t start = 0;
+  while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
+  return text.substr(start);
+}
+
+std::vector<std::uint8_t> decode_secret(seckit::cli::Tool& tool, const std::string& text,
+                                        const std::string& context) {
+  if (text.find('=') != std::string::npos) {
+    tool.warn(context, "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
+  }
+  auto secret = seckit::enc::base32_decode(text);
+  if (!secret) throw seckit::input_error(context, "not a base32 secret: " + secret.error().message);
+  if (secret->empty()) throw seckit::input_error(context, "the secret is empty");
+  return std::move(*secret);
+}
+
+void warn_short_secret(seckit::cli::Tool& tool, const OtpAccount& account) {
+  if (account.secret.size() < 16) {
+    tool.warn("secret", fmt::format("only {} bytes; RFC 4226 requires at least 16 (20 recommended)",
+                                    account.secret.size()));
+  }
+}
+
+void apply_flags(OtpAccount& account, const Options& options) {
+  if (options.totp) account.type = OtpType::kTotp;
+  if (options.hotp) account.type = OtpType::kHotp;
+  if (!options.algorithm.empty()) account.algorithm = *parse_otp_algorithm(options.algorithm);
+  if (options.digits) account.digits = *options.digits;
+  if (options.period) account.period = *options.period;
+  if (options.counter) account.counter = *options.counter;
+}
+
+seckit::fs::FileInfo check_ga_mode(const std::string& path) {
+  auto info = seckit::fs::stat_file(path);
+  if ((info.mode & 077) != 0) {
+    throw seckit::input_error(
+        path,
+        fmt::format("mode {:04o}: pam_google_authenticator refuses a secret file readable by "
+                    "group or others",
+                    info.mode),
+        fmt::format("chmod 400 {}", path));
+  }
+  return info;
+}
+
+GaParseResult parse_ga_or_throw(seckit::cli::Tool& tool, const std::string& path,
+                                const std::string& content) {
+  auto parsed = parse_ga_file(content);
+  if (!parsed) {
+    throw seckit::input_error(path, fmt::format("{} (byte {})", parsed.error().message,
+                                                parsed.error().offset));
+  }
+  for (const auto& warning : parsed->warnings) tool.warn(path, warning);
+  return std::move(*parsed);
+}
+
+OtpAccount account_from_ga(const GaFile& file) {
+  OtpAccount account;
+  account.secret = file.secret;
+  account.type = file.is_hotp() ? OtpType::kHotp : OtpType::kTotp;
+  account.period = file.step();
+  account.counter = file.hotp_counter.value_or(0);
+  return account;
+}
+
+Json time_json(std::int64_t unix_time) {
+  if (unix_time < 0) return unix_time;
+  return seckit::out::rfc3339(unix_time);
+}
+
+int finish(seckit::cli::Tool& tool, int rc, Json counts = Json::object(), std::string_view verdict = {}) {
+  return tool.emitter().summary(rc, std::move(counts), verdict);
+}
+
+}  // namespace
+
+std::string read_stdin_line(const std::string& what) {
+  std::string line;
+  if (!std::getline(std::cin, line) && line.empty()) {
+    throw seckit::input_error(what, "nothing on standard input");
+  }
+  return trim(line);
+}
+
+std::int64_t resolve_now(const Options& options) {
+  if (options.now.empty()) return static_cast<std::int64_t>(std::time(nullptr));
+  auto t = parse_time(options.now);
+  if (!t) {
+    throw seckit::usage_error(fmt::format("--now: '{}' is neither UNIX seconds nor RFC 3339", options.now));
+  }
+  return *t;
+}
+
+OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool required) {
+  int sources = !options.secret.empty() + !options.secret_file.empty() + !options.uri.empty() +
+                !options.ga_file.empty();
+  if (sources > 1) {
+    throw seckit::usage_error("give one of --secret, --secret-file, --uri, --ga-file");
+  }
+  OtpAccount account;
+  if (sources == 0) {
+    if (required) {
+      throw seckit::usage_error("no secret given",
+                                "use --secret-file F, --secret - (stdin), --uri or --ga-file");
+    }
+    apply_flags(account, options);
+    return account;
+  }
+  if (!options.secret.empty()) {
+    std::string text = options.secret;
+    if (text == "-") {
+      text = read_stdin_line("--secret -");
+    } else {
+      tool.warn("--secret", "a secret on the command line is visible in ps; use --secret - or --secret-file");
+    }
+    if (text.rfind("otpauth://", 0) == 0) {
+      auto parsed = parse_otpauth_uri(text);
+      if (!parsed) throw seckit::input_error("--secret", parsed.error().message);
+      account = std::move(*parsed);
+    } else {
+      account.secret = decode_secret(tool, text, "--secret");
+    }
+  } else if (!options.secret_file.empty()) {
+    std::string text = trim(seckit::fs::read_secret_file(options.secret_file));
+    if (text.rfind("otpauth://", 0) == 0) {
+      auto parsed = parse_otpauth_uri(text);
+      if (!parsed) throw seckit::input_error(options.secret_file, parsed.error().message);
+      account = std::move(*parsed);
+    } else {
+      account.secret = decode_secret(tool, text, options.secret_file);
+    }
+  } else if (!options.uri.empty()) {
+    std::string text = options.uri;
+    if (text == "-") {
+      text = read_stdin_line("--uri -");
+    } else {
+      tool.warn("--uri", "the URI holds the secret and the command line is visible in ps; use --uri -");
+    }
+    auto parsed = parse_otpauth_uri(text);
+    if (!parsed) throw seckit::input_error("--uri", parsed.error().message);
+    account = std::move(*parsed);
+    if (account.padded_secret) {
+      tool.warn("--uri", "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
+    }
+  } else {
+    check_ga_mode(options.ga_file);
+    auto parsed = parse_ga_or_throw(tool, options.ga_file, seckit::fs::read_file(options.ga_file, 64 * 1024));
+    account = account_from_ga(parsed.file);
+  }
+  apply_flags(account, options);
+  warn_short_secret(tool, account);
+  return account;
+}
+
+void emit_qr_text(seckit::cli::Tool& tool, const std::string& mode, const std::string& uri) {
+  if (mode == "none" || tool.common().json) return;
+  auto qr = encode_qr(uri);
+  tool.out() << (mode == "ansi" ? render_qr_ansi(qr) : render_qr_utf8(qr));
+  tool.out().flush();
+}
+
+void write_qr_files(const std::string& uri, const std::string& png, const std::string& svg,
+                    bool overwrite) {
+  if (png.empty() && svg.empty()) return;
+  auto qr = encode_qr(uri);
+  seckit::fs::WriteOptions write;
+  write.mode = 0600;  // the picture holds the secret
+  write.overwrite = overwrite;
+  if (!png.empty()) {
+    auto bytes = render_qr_png(qr);
+    seckit::fs::atomic_write(png, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                             write);
+  }
+  if (!svg.empty()) seckit::fs::atomic_write(svg, render_qr_svg(qr), write);
+}
+
+int run_secret(seckit::cli::Tool& tool, const Options& options) {
+  Digest digest = options.algorithm.empty() ? Digest::kSha1 : *parse_otp_algorithm(options.algorithm);
+  std::size_t n = options.bytes ? options.bytes : default_secret_bytes(digest);
+  if (n < 10) tool.warn("--bytes", "fewer than 10 bytes: RFC 4226 requires at least 16");
+  auto secret = seckit::crypto::random_bytes(n);
+  std::string text = seckit::enc::base32_encode(secret, false);
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "secret"}});
+  if (emitter.json()) {
+    emitter.record("otp_secret", {{"secret", text}, {"bytes", n}});
+  } else {
+    emitter.line(text);
+  }
+  return finish(tool, 0);
+}
+
+int run_code(seckit::cli::Tool& tool, const Options& options) {
+  OtpAccount account = resolve_account(tool, options, true);
+  if (options.steam) {
+    account.type = OtpType::kTotp;
+    account.algorithm = Digest::kSha1;
+    if (!options.period) account.period = 30;
+  }
+  const std::int64_t now = resolve_now(options);
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "code"}, {"type", otp_type_name(account.type)}});
+  for (int i = 0; i < options.count; ++i) {
+    Json record;
+    std::string code;
+    if (account.type == OtpType::kTotp) {
+      std::uint64_t step = time_step(now, account.period) + static_cast<std::uint64_t>(i);
+      code = options.steam ? steam_code(account.secret, step)
+                           : hotp(account.algorithm, account.secret, step, account.digits);
+      record = {{"code", code},
+                {"type", options.steam ? "steam" : "totp"},
+                {"step", step},
+                {"valid_from", time_json(static_cast<std::int64_t>(step * account.period))},
+                {"valid_until", time_json(static_cast<std::int64_t>((step + 1) * account.period))}};
+    } else {
+      std::uint64_t counter = account.counter + static_cast<std::uint64_t>(i);
+      code = options.steam ? steam_code(account.secret, counter)
+                           : hotp(account.algorithm, account.secret, counter, account.digits);
+      record = {{"code", code}, {"type", "hotp"}, {"counter", counter}};
+    }
+    if (emitter.json()) {
+      emitter.record("otp_code", record);
+    } else {
+      emitter.line(code);
+    }
+  }
+  return finish(tool, 0, {{"codes", options.count}});
+}
+
+namespace {
+
+int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::string& code) {
+  const std::int64_t now = resolve_now(options);
+  check_ga_mode(options.ga_file);
+  // The lock serialises concurrent verifications (two sshd sessions, 50 scripts): each one sees
+  // the state the previous one wrote, so a code used once is refused to all the others.
+  seckit::fs::LockedFile locked(options.ga_file, 64 * 1024);
+  auto parsed = parse_ga_or_throw(tool, options.ga_file, locked.content());
+  GaFile file = parsed.file;
+  VerifyOutcome outcome = verify_ga(file, code, now);
+  bool written = false;
+  if (outcome.state_changed && !options.dry_run) {
+    locked.replace(render_ga_file(file));
+    written = true;
+  }
+  bool valid = outcome.verdict == VerifyVerdict::kValid;
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "verify"}, {"ga_file", options.ga_file}, {"dry_run", options.dry_run}});
+  Json record = outcome_json(outcome);
+  record["ga_file"] = options.ga_file;
+  record["mode"] = file.is_hotp() ? "hotp" : file.is_totp() ? "totp" : "scratch-only";
+  record["dry_run"] = options.dry_run;
+  record["file_updated"] = written;
+  if (file.is_hotp()) record["next_counter"] = *file.hotp_counter;
+  if (emitter.json()) {
+    emitter.record("otp_verification", record);
+  } else {
+    std::string head = valid ? tool.style().green("valid") : tool.style().red("invalid");
+    std::string line = valid ? fmt::format("{}: {}", head, outcome.explanation)
+                             : fmt::format("{} ({}): {}", head, verdict_name(outcome.verdict),
+                                           outcome.explanation);
+    emitter.line(line);
+    if (options.dry_run) {
+      emitter.line(outcome.state_changed
+                       ? "dry run: the file would have been updated, it was left unchanged"
+                       : "dry run: nothing to update");
+    }
+  }
+  return finish(tool, valid ? 0 : 1, {{"valid", valid ? 1 : 0}}, verdict_name(outcome.verdict));
+}
+
+}  // namespace
+
+int run_verify(seckit::cli::Tool& tool, const Options& options) {
+  std::string code = options.code == "-" ? read_stdin_line("code") : trim(options.code);
+  // People paste "123 456" as the app shows it.
+  std::string compact;
+  for (char c : code) {
+    if (c != ' ') compact += c;
+  }
+  code = compact;
+  if (!options.ga_file.empty()) {
+    if (!options.secret.empty() || !options.secret_file.empty() || !options.uri.empty()) {
+      throw seckit::usage_error("--ga-file cannot be combined with another secret source");
+    }
+    return verify_ga_file(tool, options, code);
+  }
+  OtpAccount account = resolve_account(tool, options, true);
+  const std::int64_t now = resolve_now(options);
+  const std::uint32_t window = options.window.value_or(1);
+  auto generate = [&](std::uint64_t moving) {
+    return options.steam ? steam_code(account.secret, moving)
+                         : hotp(account.algorithm, account.secret, moving, account.digits);
+  };
+  Json record;
+  bool valid = false;
+  std::string explanation;
+  if (account.type == OtpType::kTotp) {
+    const auto step = static_cast<std::int64_t>(time_step(now, account.period));
+    for (std::int64_t offset = 0; offset <= window && !valid; ++offset) {
+      for (std::int64_t candidate : {step - offset, step + offset}) {
+        if (candidate < 0 || generate(static_cast<std::uint64_t>(candidate)) != code) continue;
+        valid = true;
+        record["offset"] = candidate - step;
+        record["matched_step"] = candidate;
+        explanation = candidate == step ? "TOTP code accepted"
+                                        : fmt::format("TOTP code accepted ({:+} steps)", candidate - step);
+        break;
+      }
+    }
+    if (!valid) {
+      // Explain a failure: is it the right code for a clock that is off?
+      const std::int64_t radius = kSkewSearchSeconds / account.period;
+      for (std::int64_t d = window + 1; d <= radius && !record.contains("skew_steps"); ++d) {
+        for (std::int64_t candidate : {step - d, step + d}) {
+          if (candidate >= 0 && generate(static_cast<std::uint64_t>(candidate)) == code) {
+            record["skew_steps"] = candidate - step;
+            break;
+          }
+        }
+      }
+      explanation = record.contains("skew_steps")
+                        ? fmt::format("clock skew of {} steps detected (window is {})",
+                                      record["skew_steps"].get<std::int64_t>(), window)
+                        : "wrong code";
+    }
+  } else {
+    for (std::uint64_t i = 0; i <= window; ++i) {
+      if (generate(account.counter + i) == code) {
+        valid = true;
+        record["offset"] = i;
+        record["matched_counter"] = account.counter + i;
+        record["next_counter"] = account.counter + i + 1;
+        explanation = fmt::format("HOTP code for counter {} accepted; next counter {}",
+                                  account.counter + i, account.counter + i + 1);
+        break;
+      }
+    }
+    if (!valid) explanation = fmt::format("wrong code for counters {}..{}", account.counter,
+                                          account.counter + window);
+  }
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "verify"}, {"type", otp_type_name(account.type)}});
+  Json out = {{"valid", valid}, {"verdict", valid ? "valid" : "wrong-code"}};
+  out.update(record);
+  out["explanation"] = explanation;
+  if (emitter.json()) {
+    emitter.record("otp_verification", out);
+  } else {
+    emitter.line(valid ? fmt::format("{}: {}", tool.style().green("valid"), explanation)
+                       : fmt::format("{}: {}", tool.style().red("invalid"), explanation));
+  }
+  return finish(tool, valid ? 0 : 1, {{"valid", valid ? 1 : 0}}, valid ? "valid" : "wrong-code");
+}
+
+int run_qr(seckit::cli::Tool& tool, const Options& options) {
+  if (options.ga_file.empty()) throw seckit::usage_error("otpgen qr needs --ga-file F");
+  OtpAccount account = resolve_account(tool, options, true);
+  account.account = options.account;
+  account.issuer = options.issuer;
+  std::string uri = build_otpauth_uri(account);
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "qr"}, {"ga_file", options.ga_file}});
+  write_qr_files(uri, options.qr_png, options.qr_svg, options.force);
+  if (emitter.json()) {
+    Json record = account_json(account, options.show_secrets);
+    if (!options.qr_png.empty()) record["qr_png"] = options.qr_png;
+    if (!options.qr_svg.empty()) record["qr_svg"] = options.qr_svg;
+    emitter.record("otp_account", record);
+  } else {
+    emitter.line(options.show_secrets ? uri : redacted_otpauth_uri(account));
+    emit_qr_text(tool, options.qr, uri);
+  }
+  return finish(tool, 0);
+}
+
+namespace {
+
+std::vector<std::string> inputs_or_stdin(const Options& options, const std::string& what) {
+  std::vector<std::string> inputs;
+  for (const auto& input : options.inputs) {
+    if (input == "-") {
+      std::string line;
+      while (std::getline(std::cin, line)) {
+        line = trim(line);
+        if (!line.empty()) inputs.push_back(line);
+      }
+    } else {
+      inputs.push_back(input);
+    }
+  }
+  if (inputs.empty()) throw seckit::usage_error(fmt::format("no {} given (use - for stdin)", what));
+  return inputs;
+}
+
+void emit_account(seckit::cli::Tool& tool, const OtpAccount& account, bool show_secrets) {
+  auto& emitter = tool.emitter();
+  if (emitter.json()) {
+    emitter.record("otp_account", account_json(account, show_secrets));
+  } else {
+    emitter.line(show_secrets ? build_otpauth_uri(account) : redacted_otpauth_uri(account));
+  }
+}
+
+}  // namespace
+
+int run_uri_parse(seckit::cli::Tool& tool, const Options& options) {
+  bool from_argv = false;
+  for (const auto& input : options.inputs) from_argv |= input != "-";
+  if (from_argv) tool.warn("uri parse", "the URI holds the secret and the command line is visible in ps; use -");
+  auto inputs = inputs_or_stdin(options, "otpauth:// URI");
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "uri parse"}});
+  std::size_t errors = 0;
+  for (const auto& text : inputs) {
+    auto parsed = parse_otpauth_uri(text);
+    if (!parsed) {
+      if (inputs.size() == 1) throw seckit::input_error("uri", parsed.error().message);
+      ++errors;
+      emitter.record("error", {{"message", parsed.error().message}});
+      tool.error("uri", parsed.error().message);
+      continue;
+    }
+    if (parsed->padded_secret) tool.warn("uri", "the secret has '=' padding; pam_google_authenticator rejects it");
+    if (emitter.json()) {
+      emitter.record("otp_account", account_json(*parsed, options.show_secrets));
+    } else {
+      seckit::out::KeyValue kv;
+      kv.add("type", std::string(otp_type_name(parsed->type)))
+          .add("issuer", parsed->issuer)
+          .add("account", parsed->account)
+          .add("algorithm", algorithm_upper(parsed->algorithm))
+          .add("digits", std::to_string(parsed->digits));
+      if (parsed->type == OtpType::kTotp) {
+        kv.add("period", std::to_string(parsed->period));
+      } else {
+        kv.add("counter", std::to_string(parsed->counter));
+      }
+      kv.add("secret", options.show_secrets ? secret_base32(*parsed)
+                                            : fmt::format("REDACTED ({} bytes)", parsed->secret.size()));
+      tool.out() << kv.render();
+    }
+  }
+  return finish(tool, errors ? 2 : 0, {{"accounts", inputs.size() - errors}, {"errors", errors}});
+}
+
+int run_uri_build(seckit::cli::Tool& tool, const Options& options) {
+  OtpAccount account = resolve_account(tool, options, true);
+  if (!options.account.empty()) account.account = options.account;
+  if (!options.issuer.empty()) account.issuer = options.issuer;
+  if (account.account.empty()) throw seckit::usage_error("uri build needs --account");
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "uri build"}});
+  // Producing the URI is this command's job, so the secret is in it.
+  if (emitter.json()) {
+    emitter.record("otp_account", account_json(account, true));
+  } else {
+    emitter.line(build_otpauth_uri(account));
+  }
+  return finish(tool, 0);
+}
+
+int run_import(seckit::cli::Tool& tool, const Options& options) {
+  bool from_argv = false;
+  for (const auto& input : options.inputs) from_argv |= input != "-";
+  if (from_argv) tool.warn("import", "the migration URI holds secrets and the command line is visible in ps; use -");
+  auto inputs = inputs_or_stdin(options, "otpauth-migration:// URI");
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "import"}, {"show_secrets", options.show_secrets}});
+  std::size_t accounts = 0, skipped = 0;
+  for (const auto& text : inputs) {
+    auto payload = parse_migration_uri(text);
+    if (!payload) {
+      throw seckit::input_error("import", fmt::format("{} (byte {})", payload.error().message,
+                                                      payload.error().offset));
+    }
+    for (const auto& account : payload->accounts) {
+      emit_account(tool, account, options.show_secrets);
+      ++accounts;
+    }
+    for (const auto& reason : payload->skipped) {
+      ++skipped;
+      tool.warn("import", "skipped " + reason);
+      emitter.record("anomaly", {{"message", "skipped " + reason}});
+    }
+    if (payload->batch_size > 1) {
+      tool.warn("import", fmt::format("this is part {} of {} of an export; import the others too",
+                                      payload->batch_index + 1, payload->batch_size));
+    }
+  }
+  if (!options.show_secrets && !emitter.json() && accounts > 0) {
+    tool.warn("import", "secrets are shown as REDACTED; add --show-secrets to get usable URIs");
+  }
+  return finish(tool, 0, {{"accounts", accounts}, {"skipped", skipped}});
+}
+
+int run_export_migration(seckit::cli::Tool& tool, const Options& options) {
+  bool from_argv = false;
+  for (const auto& input : options.inputs) from_argv |= input != "-";
+  if (from_argv) tool.warn("export-migration", "URIs hold secrets and the command line is visible in ps; use -");
+  auto inputs = inputs_or_stdin(options, "otpauth:// URI");
+  MigrationPayload payload;
+  payload.version = 1;
+  payload.batch_size = 1;
+  payload.batch_index = 0;
+  for (const auto& text : inputs) {
+    auto parsed = parse_otpauth_uri(text);
+    if (!parsed) throw seckit::input_error("export-migration", parsed.error().message);
+    if (parsed->digits != 6 && parsed->digits != 8) {
+      throw seckit::input_error("export-migration",
+                                fmt::format("{}: the migration format only carries 6 or 8 digits",
+                                            parsed->account));
+    }
+    payload.accounts.push_back(std::move(*parsed));
+  }
+  auto id = seckit::crypto::random_bytes(4);
+  payload.batch_id = static_cast<std::int32_t>((id[0] << 24 | id[1] << 16 | id[2] << 8 | id[3]) & 0x7fffffff);
+  std::string uri = build_migration_uri(payload);
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "export-migration"}});
+  write_qr_files(uri, options.qr_png, options.qr_svg, options.force);
+  if (emitter.json()) {
+    emitter.record("otp_migration", {{"uri", uri}, {"accounts", payload.accounts.size()}});
+  } else {
+    emitter.line(uri);
+    emit_qr_text(tool, options.qr, uri);
+  }
+  return finish(tool, 0, {{"accounts", payload.accounts.size()}});
+}
+
+}  // namespace otpgen

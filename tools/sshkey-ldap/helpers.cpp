@@ -1,0 +1,56 @@
+#include "helpers.hpp"
+
+#include <fmt/format.h>
+
+namespace sshkey_ldap {
+
+std::optional<std::string> check_key_value(const std::string& value) {
+  if (value.size() > kMaxKeyValue) {
+    return fmt::format("value is {} bytes, over the {} byte limit", value.size(), kMaxKeyValue);
+  }
+  for (char c : value) {
+    if (c == '\n' || c == '\r') return std::string("value contains a line break");
+    if (c == '\0') return std::string("value contains a NUL byte");
+  }
+  return std::nullopt;
+}
+
+seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {
+  seckit::out::Json j = {{"type", key.key.type},
+                         {"bits", key.key.bits},
+                         {"sha256", sshkey::fingerprint_sha256(key.key)},
+                         {"md5", sshkey::fingerprint_md5(key.key)},
+                         {"comment", seckit::out::wire_text(key.comment)}};
+  seckit::out::Json options = seckit::out::Json::array();
+  for (const auto& o : key.options) {
+    options.push_back(o.value ? seckit::out::Json{{"name", o.name}, {"value", *o.value}}
+                              : seckit::out::Json{{"name", o.name}});
+  }
+  j["options"] = options;
+  if (key.key.certificate) {
+    const auto& c = *key.key.certificate;
+    j["certificate"] = {{"serial", c.serial},
+                        {"cert_type", c.cert_type == 1 ? "user" : "host"},
+                        {"key_id", seckit::out::wire_text(c.key_id)},
+                        {"principals", c.principals},
+                        {"valid_after", cert_time(c.valid_after)},
+                        {"valid_before", cert_time(c.valid_before)},
+                        {"signature_algorithm", c.signature_algorithm},
+                        {"ca_sha256", c.signature_key_sha256}};
+  }
+  return j;
+}
+
+std::string entry_name(const seckit::ldap::Entry& entry) {
+  if (entry.has("uid")) return entry.values("uid").front();
+  if (entry.has("cn")) return entry.values("cn").front();
+  return entry.dn;
+}
+
+std::string cert_time(std::uint64_t t) {
+  if (t == ~std::uint64_t{0}) return "forever";
+  if (t > 253402300799ULL) return "forever";  // past year 9999
+  return seckit::out::rfc3339(static_cast<std::int64_t>(t));
+}
+
+}  // namespace sshkey_ldap

@@ -1,0 +1,184 @@
+// known-hosts (KnownHostsCommand, ssh_known_hosts, SSHFP) and schema.
+#include <set>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "helpers.hpp"
+#include "seckit/crypto.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/error.hpp"
+
+namespace sshkey_ldap {
+namespace {
+
+using seckit::out::Json;
+
+struct HostQuery {
+  std::string name;  // without brackets and port
+  std::string port;  // empty for 22
+};
+
+HostQuery parse_host_query(const std::string& host) {
+  HostQuery q;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find("]:");
+    if (close == std::string::npos || close + 2 >= host.size()) {
+      throw seckit::input_error("host", fmt::format("'{}' is not [host]:port", host));
+    }
+    q.name = host.substr(1, close - 1);
+    q.port = host.substr(close + 2);
+    if (q.port.find_first_not_of("0123456789") != std::string::npos) {
+      throw seckit::input_error("host", fmt::format("bad port in '{}'", host));
+    }
+    if (q.port == "22") q.port.clear();
+  } else {
+    q.name = host;
+  }
+  if (q.name.empty()) throw seckit::input_error("host", "empty host name");
+  for (char c : q.name) {
+    auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b == 0x7f || c == ',') {
+      throw seckit::input_error("host", "host name contains a space, comma or control character");
+    }
+  }
+  return q;
+}
+
+std::string hashed_name(const std::string& name) {
+  // known_hosts HashKnownHosts format: |1|base64(salt)|base64(HMAC-SHA1(salt, name))
+  auto salt = seckit::crypto::random_bytes(20);
+  auto mac = seckit::crypto::hmac(seckit::crypto::Digest::kSha1, salt, seckit::enc::as_bytes(name));
+  return "|1|" + seckit::enc::base64_encode(salt) + "|" + seckit::enc::base64_encode(mac);
+}
+
+std::string hex(const sshkey::Buffer& b) { return seckit::enc::hex_encode(b); }
+
+}  // namespace
+
+int run_known_hosts(Context& ctx, const std::string& host, bool hashed, bool sshfp) {
+  const Config& config = ctx.config;
+  config.require_directory();
+  std::optional<HostQuery> query;
+  if (!host.empty()) query = parse_host_query(host);
+  auto& em = ctx.tool.emitter();
+  em.begin({{"host", host}, {"hashed", hashed}, {"sshfp", sshfp}});
+
+  seckit::ldap::Connection connection(config.ldap_options());
+  std::string filter = query ? seckit::ldap::expand_filter(config.host_filter, query->name)
+                             : config.hosts_filter;
+  std::size_t hosts = 0, keys = 0, rejected = 0;
+  connection.search(
+      config.base, seckit::ldap::Scope::kSubtree, filter,
+      {"cn", "ipHostNumber", config.key_attribute},
+      [&](const seckit::ldap::Entry& entry) {
+        ++hosts;
+        std::vector<std::string> names;
+        std::set<std::string> seen;
+        for (const char* attr : {"cn", "ipHostNumber"}) {
+          for (const auto& v : entry.values(attr)) {
+            bool clean = !v.empty() && v.find_first_of(" ,\t\r\n") == std::string::npos;
+            if (clean && seen.insert(v).second) names.push_back(v);
+          }
+        }
+        if (names.empty()) return;
+        if (query && !query->port.empty()) {
+          for (auto& n : names) n = fmt::format("[{}]:{}", n, query->port);
+        }
+        for (const auto& value : entry.values(config.key_attribute)) {
+          if (auto problem = check_key_value(value)) {
+            ctx.tool.warn(entry.dn, *problem);
+            ++rejected;
+            continue;
+          }
+          std::string marker;
+          std::string_view rest = value;
+          if (!rest.empty() && rest.front() == '@') {
+            auto space = rest.find(' ');
+            marker = std::string(rest.substr(0, space));
+            rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+            if (marker != "@cert-authority" && marker != "@revoked") {
+              ctx.tool.warn(entry.dn, fmt::format("unknown marker {}", marker));
+              ++rejected;
+              continue;
+            }
+          }
+          auto key = sshkey::parse_authorized_key_line(rest);
+          if (!key || !key->options.empty()) {
+            ctx.tool.warn(entry.dn, key ? "host key with options" : key.error().message);
+            ++rejected;
+            continue;
+          }
+          ++keys;
+          std::string key_text = key->type_text + " " + key->base64;
+          if (em.json()) {
+            Json j = key_json(*key);
+            j["dn"] = entry.dn;
+            j["names"] = names;
+            if (!marker.empty()) j["marker"] = marker;
+            em.record("host_key", j);
+          }
+          if (sshfp) {
+            int algorithm = sshkey::sshfp_algorithm(key->key);
+            if (algorithm == 0 || !marker.empty()) continue;
+            auto sha1 = seckit::crypto::digest(seckit::crypto::Digest::kSha1, key->key.blob);
+            auto sha256 = seckit::crypto::digest(seckit::crypto::Digest::kSha256, key->key.blob);
+            for (const auto& n : names) {
+              if (n.front() == '[') continue;  // SSHFP names a DNS host, not a port
+              if (!em.json()) {
+                em.line(fmt::format("{} IN SSHFP {} 1 {}", n, algorithm, hex(sha1)));
+                em.line(fmt::format("{} IN SSHFP {} 2 {}", n, algorithm, hex(sha256)));
+              }
+            }
+            continue;
+          }
+          if (em.json()) continue;
+          std::string prefix = marker.empty() ? "" : marker + " ";
+          if (hashed) {
+            for (const auto& n : names) em.line(prefix + hashed_name(n) + " " + key_text);
+          } else {
+            std::string joined;
+            for (const auto& n : names) joined += (joined.empty() ? "" : ",") + n;
+            em.line(prefix + joined + " " + key_text);
+          }
+        }
+      },
+      query ? 0 : config.page_size);
+  return em.summary(seckit::kExitOk, {{"hosts", hosts}, {"keys", keys}, {"rejected", rejected}});
+}
+
+int run_schema(Context& ctx, const std::string& format) {
+  // The published openssh-lpk schema (OIDs under 1.3.6.1.4.1.24552, the OpenSSH-LPK project).
+  static const char* kAttribute =
+      "( 1.3.6.1.4.1.24552.500.1.1.1.13 NAME 'sshPublicKey' "
+      "DESC 'MANDATORY: OpenSSH Public key' EQUALITY octetStringMatch "
+      "SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 )";
+  static const char* kObjectClass =
+      "( 1.3.6.1.4.1.24552.500.1.1.2.0 NAME 'ldapPublicKey' SUP top AUXILIARY "
+      "DESC 'MANDATORY: OpenSSH LPK objectclass' MAY ( sshPublicKey $ uid ) )";
+  auto& em = ctx.tool.emitter();
+  if (em.json()) {
+    em.begin({{"format", format}});
+    em.record("schema", {{"attribute_types", {kAttribute}}, {"object_classes", {kObjectClass}}});
+    return em.summary(seckit::kExitOk);
+  }
+  bool both = format == "both";
+  if (format == "slapd" || both) {
+    if (both) em.line("# openssh-lpk schema for slapd.conf (include this file)");
+    em.line(fmt::format("attributetype {}", kAttribute));
+    em.line("");
+    em.line(fmt::format("objectclass {}", kObjectClass));
+  }
+  if (both) em.line("");
+  if (format == "ldif" || both) {
+    if (both) em.line("# openssh-lpk schema for cn=config (ldapadd -Y EXTERNAL -H ldapi:/// -f FILE)");
+    em.line("dn: cn=openssh-lpk,cn=schema,cn=config");
+    em.line("objectClass: olcSchemaConfig");
+    em.line("cn: openssh-lpk");
+    em.line(fmt::format("olcAttributeTypes: {}", kAttribute));
+    em.line(fmt::format("olcObjectClasses: {}", kObjectClass));
+  }
+  return seckit::kExitOk;
+}
+
+}  // namespace sshkey_ldap

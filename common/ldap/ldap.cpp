@@ -1,6 +1,7 @@
 #define LDAP_DEPRECATED 0
 #include <ldap.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,7 @@
 
 #include "seckit/error.hpp"
 #include "seckit/ldap.hpp"
+#include "tls_probe.hpp"
 
 namespace seckit::ldap {
 namespace {
@@ -180,7 +182,10 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
                                                   ldap_err2string(err),
                                                   server_text.empty() ? "" : " (" + server_text + ")"));
     }
-    if (int rc = ldap_install_tls(ld_); rc != LDAP_SUCCESS) fail("TLS handshake failed", rc);
+    if (int rc = ldap_install_tls(ld_); rc != LDAP_SUCCESS) {
+      explain_tls_failure(true, deadline);
+      fail("TLS handshake failed", rc);
+    }
   }
   berval credentials{};
   credentials.bv_val = const_cast<char*>(options_.bind_password.c_str());
@@ -189,6 +194,9 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
   const char* dn = options_.bind_dn.empty() ? nullptr : options_.bind_dn.c_str();
   if (int rc = ldap_sasl_bind(ld_, dn, LDAP_SASL_SIMPLE, &credentials, nullptr, nullptr, &msgid);
       rc != LDAP_SUCCESS) {
+    if (ldaps && (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR)) {
+      explain_tls_failure(false, deadline);
+    }
     fail(ldaps ? "cannot connect (TLS)" : "cannot connect", rc);
   }
   void* raw = nullptr;
@@ -200,6 +208,23 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
     fail(fmt::format("bind as '{}' refused", options_.bind_dn.empty() ? "anonymous" : options_.bind_dn),
          err);
   }
+}
+
+void Connection::explain_tls_failure(bool starttls, Clock::time_point deadline) const {
+  LDAPURLDesc* desc = nullptr;
+  if (ldap_url_parse(uri_.c_str(), &desc) != LDAP_URL_SUCCESS || !desc) return;
+  std::string host = desc->lud_host && *desc->lud_host ? desc->lud_host : "localhost";
+  int port = desc->lud_port ? desc->lud_port : (starttls ? 389 : 636);
+  ldap_free_urldesc(desc);
+  timeval tv = remaining_timeval(std::max(deadline, Clock::now() + std::chrono::milliseconds(500)));
+  std::string why = diagnose_tls(host, std::to_string(port), starttls,
+                                 options_.tls_verify ? options_.ca_file : std::string(), tv);
+  if (why.empty()) return;
+  if (!options_.tls_verify && why.rfind("certificate verify failed", 0) == 0) return;
+  throw environment_error("ldap", fmt::format("{}: {}{}", uri_, starttls ? "StartTLS: " : "", why),
+                          why.find("certificate") != std::string::npos
+                              ? "check ca_file and that the URI names the certificate's host"
+                              : "");
 }
 
 SearchStats Connection::search(const std::string& base, Scope scope, const std::string& filter,

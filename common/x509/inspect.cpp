@@ -282,7 +282,7 @@ KeyInfo public_key_info(X509* cert) {
 
 SignatureInfo signature_info(X509* cert) {
   SignatureInfo info;
-  info.algorithm = OBJ_nid2sn(X509_get_signature_nid(cert));
+  info.algorithm = OBJ_nid2ln(X509_get_signature_nid(cert));
   int md_nid = NID_undef;
   int pk_nid = NID_undef;
   if (X509_get_signature_info(cert, &md_nid, &pk_nid, nullptr, nullptr) != 1) md_nid = NID_undef;
@@ -326,7 +326,9 @@ std::int64_t not_before(X509* cert) { return asn1_time_to_unix(X509_get0_notBefo
 std::int64_t not_after(X509* cert) { return asn1_time_to_unix(X509_get0_notAfter(cert)); }
 
 bool is_ca(X509* cert) {
-  bool ca = X509_check_ca(cert) != 0 && (X509_get_extension_flags(cert) & EXFLAG_BCONS);
+  // basicConstraints cA alone: X509_check_ca() would also demand keyCertSign, hiding a leaf
+  // that claims CA:TRUE.
+  bool ca = (X509_get_extension_flags(cert) & EXFLAG_CA) != 0;
   ERR_clear_error();
   return ca;
 }

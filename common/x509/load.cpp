@@ -170,7 +170,7 @@ Result<Loaded> load_pkcs12(Bytes data, const LoadOptions& options) {
   for (int i = 0; ca && i < sk_X509_num(ca); ++i) all.push_back(sk_X509_value(ca, i));
   Loaded loaded;
   loaded.format = Format::kPkcs12;
-  Result<Loaded> result = loaded;
+  Result<Loaded> result = std::move(loaded);
   for (X509* x : all) {
     unsigned char* der = nullptr;
     int len = i2d_X509(x, &der);

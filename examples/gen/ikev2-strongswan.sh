@@ -104,6 +104,9 @@ charon {
   retransmit_timeout = 1.0
   retransmit_base = 1.4
   retransmit_tries = 4
+  # ike-scan's aggressive-mode probe is exactly what this setting exists to refuse; the example
+  # wants the refusal lifted so the capture shows the crackable exchange.
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
   fragment_size = 1280
   plugins {
     vici { socket = unix://$W/$side/charon.vici }
@@ -158,6 +161,7 @@ finish_capture() {  # name
   stop_pids
   cp "$W/$1.pcap" "$OUT/$1.pcap"
   cp "$W/i/charon.log" "$OUT/../gen/logs/$1.initiator.log" 2>/dev/null || true
+  cp "$W/r/charon.log" "$OUT/../gen/logs/$1.responder.log" 2>/dev/null || true
   echo "wrote $OUT/$1.pcap ($(stat -c %s "$OUT/$1.pcap") bytes)"
 }
 
@@ -215,8 +219,9 @@ CONF
   swan "$side" --load-all --file "$d/swanctl.conf" >"$W/load.out" || { cat "$W/load.out" >&2; exit 3; }
 }
 
-run_ikev2() {  # name auth proposals_i proposals_r [extra_i] [extra_r]
+run_ikev2() {  # name auth proposals_i proposals_r [extra_i] [extra_r] [wireshark encr name]
   local name="$1" auth="$2" prop_i="$3" prop_r="$4" extra_i="${5:-}" extra_r="${6:-}"
+  local encr="${7:-}"
   rm -rf "$W/i" "$W/r"; mkdir -p "$W/i" "$W/r"
   write_strongswan_conf i; write_strongswan_conf r
   local id_i="sun.example.com" id_r="moon.example.com"
@@ -232,6 +237,11 @@ run_ikev2() {  # name auth proposals_i proposals_r [extra_i] [extra_r]
   sleep 1
   swan i --terminate --ike c --timeout 10 >/dev/null 2>&1 || true
   finish_capture "$name"
+  if [ -n "$encr" ]; then
+    # The keys, in Wireshark's format, so ikedecode --keys and tshark decrypt the same bytes.
+    python3 "$HERE/keys-from-charon-log.py" "$W/i/charon.log" "$OUT/$name.pcap" "$encr" \
+      "HMAC_SHA2_256_128 [RFC4868]" >"$OUT/$name.ikev2_decryption_table"
+  fi
 }
 
 run_timeout() {  # name
@@ -253,6 +263,7 @@ while True:
         s.recv(65535)
 ' &
   PIDS+=($!)
+  sleep 1  # bound before the first request, or the kernel answers port-unreachable
   start_charon i "$NS_I"
   write_swanctl i "sun.example.com" "moon.example.com" psk "aes256-sha256-modp2048"
   swan i --initiate --child c --timeout 40 >"$W/initiate.out" 2>&1 || true
@@ -288,12 +299,14 @@ make_pki
 for s in "${SCENARIOS[@]}"; do
   case "$s" in
     ikev2-cert) run_ikev2 "$s" cert "aes256-sha256-modp3072" "aes256-sha256-modp3072" \
-      "fragmentation = no" "fragmentation = no" ;;
-    ikev2-cert-skf) run_ikev2 "$s" cert "aes128-sha256-ecp256" "aes128-sha256-ecp256" \
-      "fragmentation = force" "fragmentation = yes" ;;
-    ikev2-psk) run_ikev2 "$s" psk "aes128-sha256-x25519" "aes128-sha256-x25519" ;;
+      "fragmentation = no" "fragmentation = no" "AES-CBC-256 [RFC3602]" ;;
+    ikev2-cert-skf) run_ikev2 "$s" cert "aes128-sha256-x25519" "aes128-sha256-x25519" \
+      "fragmentation = force" "fragmentation = yes" "AES-CBC-128 [RFC3602]" ;;
+    ikev2-psk) run_ikev2 "$s" psk "aes128-sha256-x25519" "aes128-sha256-x25519" "" "" \
+      "AES-CBC-128 [RFC3602]" ;;
     ikev2-proposal-mismatch) run_ikev2 "$s" psk "aes128-sha1-modp2048" "aes256-sha384-ecp384" ;;
-    ikev2-auth-failure) run_ikev2 "$s" psk-wrong "aes128-sha256-modp2048" "aes128-sha256-modp2048" ;;
+    ikev2-auth-failure) run_ikev2 "$s" psk-wrong "aes128-sha256-modp2048" "aes128-sha256-modp2048" \
+      "" "" "AES-CBC-128 [RFC3602]" ;;
     ikev2-timeout) run_timeout "$s" ;;
     ikev1-main-ike-scan) run_ike_scan "$s" 0 ;;
     ikev1-aggressive-ike-scan) run_ike_scan "$s" 1 ;;

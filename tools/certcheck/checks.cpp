@@ -195,6 +195,15 @@ void check_required_ekus(const CheckOptions& o, const x::ExtendedKeyUsage& eku,
                        "are not stated explicitly"));
     return;
   }
+  if (eku.contains(x::kOidAnyEku) &&
+      std::find(o.require_ekus.begin(), o.require_ekus.end(), x::kOidAnyEku) == o.require_ekus.end()) {
+    // RFC 5280 4.2.1.12, GnuTLS and CryptoAPI accept anyExtendedKeyUsage for any purpose
+    // (OpenSSL's purpose checks do not; the tls-* profiles follow OpenSSL).
+    out.push_back(make("eku-any", Severity::kWarning,
+                       "anyExtendedKeyUsage satisfies --require-eku, but the usages are not "
+                       "stated explicitly (OpenSSL purpose checks reject it)"));
+    return;
+  }
   std::vector<std::string> missing;
   for (const auto& oid : o.require_ekus) {
     if (!eku.contains(oid)) missing.push_back(oid);
@@ -370,7 +379,10 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
                                             seckit::crypto::openssl_errors());
   }
   X509_STORE_set_verify_cb(store.get(), collect_errors);
-  std::unique_ptr<STACK_OF(X509), seckit::crypto::Deleter<sk_X509_free>> untrusted(sk_X509_new_null());
+  struct StackFree {
+    void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // not the certs: borrowed
+  };
+  std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
   for (const auto* c : pool) sk_X509_push(untrusted.get(), c->x509.get());
   CtxPtr ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), store.get(), leaf.x509.get(), untrusted.get());
@@ -380,9 +392,8 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
   X509_verify_cert(ctx.get());
   ERR_clear_error();
 
-  std::set<std::pair<int, int>> seen;
+  std::set<std::pair<int, std::string>> seen;
   for (const auto& e : errors) {
-    if (!seen.insert({e.depth, e.code}).second) continue;
     // The leaf's own dates are already findings of check_certificate.
     if (e.depth == 0 &&
         (e.code == X509_V_ERR_CERT_HAS_EXPIRED || e.code == X509_V_ERR_CERT_NOT_YET_VALID)) {
@@ -399,6 +410,7 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
                e.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
       code = "chain-untrusted";
     }
+    if (!seen.insert({e.depth, code}).second) continue;  // one finding per element and kind
     out.push_back(make(code, Severity::kError,
                        fmt::format("chain element {} ({}): {}", e.depth, e.subject,
                                    X509_verify_cert_error_string(e.code)),

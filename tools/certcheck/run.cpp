@@ -10,6 +10,7 @@
 
 #include "certcheck.hpp"
 #include "report.hpp"
+#include "seckit/bytes.hpp"
 #include "seckit/fs.hpp"
 
 namespace certcheck {

@@ -316,7 +316,7 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
     return options.steam ? steam_code(account.secret, moving)
                          : hotp(account.algorithm, account.secret, moving, account.digits);
   };
-  Json record;
+  Json record = Json::object();
   bool valid = false;
   std::string explanation;
   if (account.type == OtpType::kTotp) {

@@ -7,7 +7,6 @@ int main(int argc, char** argv) {
                          "pam_google_authenticator");
   otpgen::Options o;
   CLI::App& app = tool.app();
-  app.require_subcommand(1);
   std::string command;
 
   auto source = [&](CLI::App* sub, bool with_ga) {

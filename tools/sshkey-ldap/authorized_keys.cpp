@@ -80,8 +80,8 @@ std::optional<std::string> parse_options(std::string_view text, std::vector<KeyO
                              [&](const OptionSpec& s) { return s.name == option.name; });
     if (spec == kOptions.end()) return fmt::format("unknown option '{}'", printable(option.name));
     if (spec->takes_value != option.value.has_value()) {
-      return fmt::format(spec->takes_value ? "option {} needs a value" : "option {} takes no value",
-                         option.name);
+      return fmt::format("option {} {}", option.name,
+                         spec->takes_value ? "needs a value" : "takes no value");
     }
     out.push_back(std::move(option));
     if (i < text.size()) {

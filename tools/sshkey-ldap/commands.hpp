@@ -27,6 +27,8 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
 int run_list(Context& ctx, const std::string& user);
 int run_import(Context& ctx, const std::string& source, bool dry_run);
 int run_audit(Context& ctx);
+// Offline: parses and validates a key file, printing what ssh-keygen -l prints.
+int run_check(Context& ctx, const std::string& key_file, const std::string& hash);
 int run_schema(Context& ctx, const std::string& format);
 
 }  // namespace sshkey_ldap

@@ -226,6 +226,8 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   UserEntry entry = find_user(connection, ctx.config, user);
   std::vector<std::string> doomed;
+  std::vector<Json> records;
+  std::vector<std::string> lines;
   for (const auto& value : entry.values) {
     auto key = sshkey::parse_authorized_key_line(value);
     bool match = value == fingerprint;
@@ -240,12 +242,9 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
     j["user"] = user;
     j["dn"] = entry.dn;
     j["action"] = "removed";
-    if (em.json()) {
-      em.record("enrollment", j);
-    } else {
-      em.line(fmt::format("removed {} {}", user,
-                          key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)")));
-    }
+    records.push_back(j);
+    lines.push_back(fmt::format("removed {} {}", user,
+                                key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)")));
   }
   if (doomed.empty()) {
     throw seckit::input_error("remove", fmt::format("{} has no key {}", user, fingerprint),
@@ -253,6 +252,8 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
   }
   connection.modify(entry.dn,
                     {{seckit::ldap::Modification::Op::kDelete, ctx.config.key_attribute, doomed}});
+  for (const auto& j : records) em.record("enrollment", j);
+  for (const auto& l : lines) em.line(l);
   return em.summary(seckit::kExitOk, {{"removed", doomed.size()}});
 }
 
@@ -426,6 +427,59 @@ int run_import(Context& ctx, const std::string& source, bool dry_run) {
   }
   return em.summary(code, {{"users", order.size()}, {"added", added}, {"present", present},
                            {"rejected", errors}, {"skipped", skipped}});
+}
+
+}  // namespace sshkey_ldap
+
+namespace sshkey_ldap {
+
+int run_check(Context& ctx, const std::string& key_file, const std::string& hash) {
+  auto& em = ctx.tool.emitter();
+  std::string text = read_input(key_file);
+  std::string origin = key_file == "-" ? "stdin" : key_file;
+  if (text.find("PRIVATE KEY-----") != std::string::npos) {
+    throw seckit::input_error(origin, "this is a private key; only public keys are accepted");
+  }
+  em.begin({{"key_file", key_file}, {"policy", ctx.policy.to_json()}});
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  std::size_t keys = 0;
+  std::vector<std::pair<std::string, seckit::out::Finding>> refusals;
+  std::vector<std::string> out;
+  std::vector<Json> records;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (sshkey::is_blank_or_comment(line)) continue;
+    auto key = sshkey::parse_authorized_key_line(line);
+    // Parse everything before printing anything: a bad file gives one error line, no output.
+    if (!key) throw seckit::input_error(fmt::format("{}:{}", origin, number), key.error().message);
+    ++keys;
+    Json j = key_json(*key);
+    j["origin"] = fmt::format("{}:{}", origin, number);
+    records.push_back(j);
+    out.push_back(fmt::format("{} {} {} ({})", key->key.bits,
+                              hash == "md5" ? sshkey::fingerprint_md5(key->key)
+                                            : sshkey::fingerprint_sha256(key->key),
+                              key->comment.empty() ? "no comment" : key->comment,
+                              sshkey::type_label(key->key)));
+    if (auto refusal = enroll_refusal(ctx.policy, *key)) {
+      refusals.push_back({fmt::format("{}:{}", origin, number),
+                          {"policy-refused", seckit::out::Severity::kError,
+                           fmt::format("{}:{}: {}", origin, number, *refusal),
+                           {{"sha256", sshkey::fingerprint_sha256(key->key)}}}});
+    }
+  }
+  if (keys == 0) throw seckit::input_error(origin, "no public key found");
+  for (const auto& j : records) em.record("key", j);
+  for (const auto& l : out) em.line(l);
+  for (const auto& [where, finding] : refusals) {
+    em.finding(finding);
+    if (!em.json()) ctx.tool.warn(where, finding.message.substr(where.size() + 2));
+  }
+  int code = refusals.empty() ? seckit::kExitOk : seckit::kExitFindings;
+  return em.summary(code, {{"keys", keys}, {"refused", refusals.size()}});
 }
 
 }  // namespace sshkey_ldap

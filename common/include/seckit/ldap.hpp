@@ -84,6 +84,8 @@ class Connection {
 
  private:
   void connect_one(const std::string& uri, std::chrono::steady_clock::time_point deadline);
+  // Throws with OpenSSL's reason for a TLS failure libldap reported without one.
+  void explain_tls_failure(bool starttls, std::chrono::steady_clock::time_point deadline) const;
   [[noreturn]] void fail(const std::string& what, int rc) const;
   int wait_result(int msgid, std::chrono::steady_clock::time_point deadline, void** message,
                   bool all = true);

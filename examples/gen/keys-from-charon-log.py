@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Writes a Wireshark ikev2_decryption_table line for the IKE SA in a capture, from the
+initiator's charon log at "ike 4" (which dumps Sk_ei/Sk_er/Sk_ai/Sk_ar) and the SPIs tshark
+reads from the capture.
+
+    keys-from-charon-log.py CHARON_LOG CAPTURE ENCR_NAME INTEG_NAME > table
+
+ENCR_NAME / INTEG_NAME are Wireshark's names, e.g. "AES-CBC-256 [RFC3602]" and
+"HMAC_SHA2_256_128 [RFC4868]". Only the first IKE SA of the log is written."""
+import re
+import subprocess
+import sys
+
+log, capture, encr, integ = sys.argv[1:5]
+keys = {}
+current = None
+for line in open(log, encoding="utf-8", errors="replace"):
+    m = re.search(r"\] (Sk_(?:ei|er|ai|ar)) secret => (\d+) bytes", line)
+    if m:
+        current = m.group(1) if m.group(1) not in keys else None
+        if current:
+            keys[current] = ""
+        continue
+    m = re.search(r"\]\s+\d+: ((?:[0-9A-F]{2} ){1,16})", line)
+    if m and current:
+        keys[current] += m.group(1).replace(" ", "").lower()
+        continue
+    current = None
+if len(keys) != 4:
+    sys.exit(f"{log}: found {sorted(keys)} of Sk_ei/Sk_er/Sk_ai/Sk_ar")
+rows = subprocess.run(
+    ["tshark", "-r", capture, "-Y", "isakmp", "-T", "fields", "-e", "isakmp.ispi",
+     "-e", "isakmp.rspi"],
+    capture_output=True, text=True, check=True).stdout.splitlines()
+spis = next((r.split() for r in rows if len(r.split()) == 2 and r.split()[1].strip("0")), None)
+if not spis:
+    sys.exit(f"{capture}: no IKE SA with both SPIs")
+print(f'"{spis[0]}","{spis[1]}","{keys["Sk_ei"]}","{keys["Sk_er"]}","{encr}",'
+      f'"{keys["Sk_ai"]}","{keys["Sk_ar"]}","{integ}"')

@@ -1,0 +1,96 @@
+# authorized-keys against a real slapd: options preserved, unknown and hostile user names,
+# ambiguous entries, values with line breaks / over 8 KiB / base64 (::) in LDIF, %f %t %k,
+# the per-user cache (TTL, stale_ok when slapd is stopped) and a server that never answers.
+source "$SECKIT_TESTS_DIR/lib.sh"
+source "$SECKIT_TESTS_DIR/integration/sshkey-ldap/slapd.sh"
+tool=sshkey-ldap
+slapd_start
+
+for n in alice bob carol; do ssh-keygen -q -t ed25519 -N '' -C "$n@test" -f "$T/$n"; done
+ssh-keygen -q -t rsa -b 3072 -N '' -C "alice-rsa" -f "$T/alice_rsa"
+alice_opts="restrict,command=\"/usr/bin/true\",from=\"127.0.0.1\" $(cat "$T/alice.pub")"
+big="ssh-ed25519 $(cut -d' ' -f2 "$T/bob.pub") $(head -c 9000 /dev/zero | tr '\0' x)"
+{
+  user_ldif alice 2001 "$alice_opts" "$(cat "$T/alice_rsa.pub")"
+  user_ldif bob 2002 "$(cat "$T/bob.pub")" "$big" "not a key at all"
+  # carol's key only as base64 (::), plus a value with an embedded newline (valid LDIF, hostile).
+  printf 'dn: uid=carol,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: ldapPublicKey\n' "$BASE"
+  printf 'uid: carol\ncn: carol\nsn: carol\n'
+  printf 'sshPublicKey:: %s\n' "$(tr -d '\n' <"$T/carol.pub" | base64 -w0)"
+  printf 'sshPublicKey:: %s\n\n' "$(printf 'ssh-ed25519 %s\nssh-ed25519 %s evil' "$(cut -d' ' -f2 "$T/bob.pub")" "$(cut -d' ' -f2 "$T/alice.pub")" | base64 -w0)"
+  # two entries for "twin": refused
+  printf 'dn: cn=twin1,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: ldapPublicKey\nuid: twin\ncn: twin1\nsn: t\nsshPublicKey: %s\n\n' "$BASE" "$(cat "$T/bob.pub")"
+  printf 'dn: cn=twin2,ou=hosts,%s\nobjectClass: inetOrgPerson\nobjectClass: ldapPublicKey\nuid: twin\ncn: twin2\nsn: t\nsshPublicKey: %s\n\n' "$BASE" "$(cat "$T/carol.pub")"
+} >"$T/users.ldif"
+ldap_root_add "$T/users.ldif"
+write_tool_config "$T/tool.conf" "cache_ttl = 0"
+cfg=(--config "$T/tool.conf")
+
+"$tool" "${cfg[@]}" authorized-keys alice >"$T/alice.out"
+assert_eq "$(sed -n 1p "$T/alice.out")" "$alice_opts" "options preserved"
+assert_eq "$(sed -n 2p "$T/alice.out")" "$(cat "$T/alice_rsa.pub")" "second key"
+assert_eq "$(wc -l <"$T/alice.out")" "2" "alice has two keys"
+pass "authorized-keys prints the key lines with options"
+
+expect_exit 0 "$tool" "${cfg[@]}" authorized-keys bob
+assert_eq "$(last_stdout)" "$(cat "$T/bob.pub")" "bob: only the valid key (8 KiB value and garbage skipped)"
+expect_exit 0 "$tool" "${cfg[@]}" authorized-keys carol
+assert_eq "$(last_stdout)" "$(cat "$T/carol.pub")" "carol: base64 value served, value with newline skipped"
+pass "oversized, malformed and multi-line values skipped"
+
+for name in nobody-here '*' '*)(uid=*' 'a\00b' 'alice)(uid=*' '\2a'; do
+  expect_exit 0 "$tool" "${cfg[@]}" authorized-keys "$name"
+  assert_eq "$(last_stdout)" "" "no output for [$name]"
+done
+pass "unknown and hostile user names give nothing, exit 0"
+
+expect_exit 3 "$tool" "${cfg[@]}" authorized-keys twin
+assert_eq "$(last_stdout)" "" "ambiguous user: nothing printed"
+assert_contains "$(last_stderr)" "refusing to choose" "ambiguous user message"
+pass "two entries for one name are refused"
+
+# %f %t %k: only the offered key.
+fp=$(ssh-keygen -l -f "$T/alice_rsa.pub" | cut -d' ' -f2)
+expect_exit 0 "$tool" "${cfg[@]}" authorized-keys alice "$fp" ssh-rsa "$(cut -d' ' -f2 "$T/alice_rsa.pub")"
+assert_eq "$(last_stdout)" "$(cat "$T/alice_rsa.pub")" "only the offered key"
+pass "%f %t %k narrows the answer to the offered key"
+
+# Cache: with a TTL the second call is served from the cache even after the key is removed.
+write_tool_config "$T/ttl.conf" "cache_ttl = 1h"
+"$tool" --config "$T/ttl.conf" authorized-keys bob >/dev/null
+printf 'dn: uid=bob,ou=people,%s\nchangetype: modify\ndelete: sshPublicKey\nsshPublicKey: %s\n' "$BASE" "$(cat "$T/bob.pub")" >"$T/del.ldif"
+ldap_root_modify "$T/del.ldif"
+assert_eq "$("$tool" --config "$T/ttl.conf" authorized-keys bob)" "$(cat "$T/bob.pub")" "fresh cache answer"
+assert_eq "$("$tool" "${cfg[@]}" authorized-keys bob)" "" "ttl 0 asks LDAP: key gone"
+ls "$T/cache" | grep -qv '^[0-9a-f]\{64\}\.json$' && fail "cache file names must be hashes"
+[ "$(stat -c %a "$T/cache")" = 700 ] || fail "cache dir mode"
+pass "per-user cache with TTL"
+
+# LDAP down: stale answer only with stale_ok.
+"$tool" "${cfg[@]}" authorized-keys alice >/dev/null   # warm
+slapd_stop
+expect_exit 3 "$tool" "${cfg[@]}" authorized-keys alice
+assert_eq "$(last_stdout)" "" "no stale answer without stale_ok"
+assert_one_line_error "$tool"
+expect_exit 0 "$tool" "${cfg[@]}" --stale-ok authorized-keys alice
+assert_eq "$(last_stdout)" "$(cat "$T/alice.out")" "stale answer with stale_ok"
+assert_contains "$(last_stderr)" "serving the cached answer" "stale warning"
+expect_exit 3 "$tool" "${cfg[@]}" --stale-ok authorized-keys never-cached
+pass "LDAP outage: stale_ok serves the last good answer"
+
+# A server that accepts TCP and never answers: the deadline holds.
+python3 "$SECKIT_TESTS_DIR/integration/sshkey-ldap/hung_server.py" "$T/hung.port" &
+stop_on_exit $!
+for _ in $(seq 50); do [ -s "$T/hung.port" ] && break; sleep 0.1; done
+hung="ldap://127.0.0.1:$(cat "$T/hung.port")"
+start=$(date +%s.%N)
+expect_exit 3 "$tool" "${cfg[@]}" --uri "$hung" --timeout 2s authorized-keys alice
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+assert_eq "$(last_stdout)" "" "hung server: nothing printed"
+assert_contains "$(last_stderr)" "deadline" "hung server message"
+echo "hung server, 2s deadline: returned after ${elapsed}s"
+expect_exit 0 "$tool" "${cfg[@]}" --uri "$hung" --timeout 2s --stale-ok authorized-keys alice
+assert_eq "$(last_stdout)" "$(cat "$T/alice.out")" "hung server + stale_ok"
+# Failover: the hung server first, a dead port second; both inside one deadline.
+expect_exit 3 "$tool" "${cfg[@]}" --uri "$hung" --uri "ldap://127.0.0.1:$(free_port)" --timeout 1s list
+pass "hung LDAP costs at most the deadline (${elapsed}s for 2s)"

@@ -1,0 +1,163 @@
+// certcheck: argument wiring only; the work is in certcheck_core.
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "certcheck.hpp"
+#include "seckit/fs.hpp"
+#include "seckit/x509.hpp"
+
+int main(int argc, char** argv) {
+  seckit::cli::Tool tool("certcheck",
+                         "Inspect certificates and check their EKU, key usage, names, expiry and chain");
+  CLI::App& app = tool.app();
+  certcheck::RunOptions run;
+  certcheck::CheckOptions check;
+  std::vector<std::string> profile_names;
+  std::vector<std::string> require_ekus;
+  std::string eku_match = "all";
+  std::string expires_within;
+  std::string password_file;
+  std::string connect;
+  std::string starttls;
+  std::string sni;
+  int timeout = 10;
+  std::string format = "text";
+
+  tool.file_arg(app.add_option("inputs", run.inputs,
+                               "Certificate files (PEM, DER, PKCS#12, PKCS#7, JSON Lines "
+                               "certificate records), directories with -r, or - for stdin")
+                    ->type_name("FILE"));
+  app.add_flag("-r,--recursive", run.recursive,
+               "Scan directories recursively; files that are not certificates are skipped with a note");
+  tool.file_arg(app.add_option("--password-file", password_file,
+                               "Read the PKCS#12 password from FILE (mode 0600 or stricter)")
+                    ->type_name("FILE"));
+  tool.file_arg(app.add_option("--key", check.key_file,
+                               "Check that the private key in FILE belongs to the (first) certificate")
+                    ->type_name("FILE"));
+  app.add_option("--connect", connect,
+                 "Fetch the chain a TLS server sends (SNI = HOST unless it is an IP address)")
+      ->type_name("HOST:PORT");
+  tool.choices(app.add_option("--starttls", starttls, "Upgrade a plaintext session first")
+                   ->type_name("PROTO"),
+               {"smtp", "imap", "ftp", "ldap", "postgres"});
+  app.add_option("--sni", sni, "Server name to send instead of HOST")->type_name("NAME");
+  app.add_option("--timeout", timeout, "Network timeout in seconds for --connect")
+      ->type_name("SECONDS")
+      ->default_str("10")
+      ->check(CLI::Range(1, 600));
+  tool.choices(app.add_option("--profile", profile_names,
+                              "Check against a usage profile (repeatable; see `certcheck profiles`)")
+                   ->type_name("NAME")
+                   ->expected(1)
+                   ->allow_extra_args(false)
+                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll),
+               certcheck::profile_names());
+  app.add_option("--require-eku", require_ekus,
+                 "Require an EKU by OID, OpenSSL name or Windows name (repeatable)")
+      ->type_name("NAME|OID")
+      ->expected(1)
+                   ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  tool.choices(app.add_option("--eku-match", eku_match,
+                              "Whether every --require-eku must be present or any one of them")
+                   ->type_name("MODE")
+                   ->default_str("all"),
+               {"all", "any"});
+  app.add_option("--host", check.host,
+                 "The certificate must be valid for this DNS name (SAN; CN only without SAN) or IP")
+      ->type_name("NAME");
+  app.add_option("--ip", check.ip, "The address must be an iPAddress SAN")->type_name("ADDR");
+  app.add_option("--expires-within", expires_within,
+                 "Error when a certificate expires within DURATION (30d, 12h, 2w; bare = days)")
+      ->type_name("DURATION");
+  app.add_option("--warn-days", check.warn_days, "Warning when fewer than N days are left")
+      ->type_name("N");
+  app.add_option("--crit-days", check.crit_days, "Error when fewer than N days are left")
+      ->type_name("N");
+  app.add_option("--min-rsa-bits", check.min_rsa_bits,
+                 "Error for RSA/DSA keys shorter than N bits (default: warning below 2048)")
+      ->type_name("N");
+  app.add_flag("--forbid-sha1", check.forbid_sha1, "SHA-1 signatures are errors, not warnings");
+  tool.file_arg(app.add_option("--ca-file", check.ca_file,
+                               "Trusted roots (PEM); builds and verifies each leaf's chain")
+                    ->type_name("FILE"));
+  tool.dir_arg(app.add_option("--ca-dir", check.ca_dir,
+                              "Directory of trusted roots (c_rehash layout)")
+                   ->type_name("DIR"));
+  app.add_option("--ignore", check.ignore, "Drop findings with this code (repeatable)")
+      ->type_name("CODE")
+      ->expected(1)
+                   ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  tool.choices(app.add_option("--format", format,
+                              "Output format; --json is the same as --format json")
+                   ->type_name("FORMAT")
+                   ->default_str("text"),
+               {"text", "json", "junit"});
+
+  std::vector<std::string> codes;
+  CLI::App* errcode = app.add_subcommand(
+      "errcode", "Decode a Windows error number (any spelling) and name the check that finds it");
+  errcode->add_option("codes", codes, "2148204816, 0x800B0110, -2146762480, 13805, 0x35ED, 809, "
+                                      "or a name such as CERT_E_WRONG_USAGE")
+      ->required()
+      ->type_name("CODE");
+  CLI::App* list_profiles =
+      app.add_subcommand("profiles", "List the usage profiles and the basis of each rule");
+
+  return tool.run(argc, argv, [&] {
+    if (*errcode) return certcheck::run_errcode(tool, codes);
+    if (*list_profiles) return certcheck::run_profiles(tool);
+
+    run.format = tool.common().json ? "json" : format;
+    for (const auto& name : profile_names) check.profiles.push_back(certcheck::find_profile(name));
+    for (const auto& name : require_ekus) {
+      auto oid = seckit::x509::resolve_eku(name);
+      if (!oid) {
+        throw seckit::usage_error(fmt::format("unknown EKU name {}", name),
+                                  "use a dotted OID or a name listed in docs/certcheck.md");
+      }
+      check.require_ekus.push_back(*oid);
+    }
+    check.eku_match_all = eku_match == "all";
+    if (!expires_within.empty()) {
+      check.expires_within = certcheck::parse_duration(expires_within);
+      if (!check.expires_within) {
+        throw seckit::usage_error("bad --expires-within " + expires_within, "e.g. 30d, 12h, 2w");
+      }
+    }
+    if (!check.ip.empty() && !seckit::x509::is_ip_literal(check.ip)) {
+      throw seckit::usage_error("--ip " + check.ip + " is not an IPv4 or IPv6 address");
+    }
+    if (!password_file.empty()) run.password = seckit::fs::read_secret_file(password_file);
+    if (!connect.empty()) {
+      certcheck::ConnectOptions c;
+      auto colon = connect.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == connect.size()) {
+        throw seckit::usage_error("--connect wants HOST:PORT", "e.g. mail.example.com:25");
+      }
+      c.host = connect.substr(0, colon);
+      c.port = connect.substr(colon + 1);
+      if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') {
+        c.host = c.host.substr(1, c.host.size() - 2);  // [::1]:443
+      }
+      c.starttls = starttls;
+      c.sni = sni;
+      c.timeout_seconds = timeout;
+      // A server profile checks the name the client dials, unless told otherwise.
+      bool server = std::any_of(check.profiles.begin(), check.profiles.end(),
+                                [](const certcheck::Profile* p) { return p->server; });
+      if (server && check.host.empty()) check.host = c.sni.empty() ? c.host : c.sni;
+      run.connect = c;
+    } else if (!starttls.empty()) {
+      throw seckit::usage_error("--starttls needs --connect");
+    }
+    if (run.inputs.empty() && !run.connect) {
+      throw seckit::usage_error("no input", "give FILE..., - for stdin, or --connect HOST:PORT");
+    }
+    check.now = static_cast<std::int64_t>(std::time(nullptr));
+    return certcheck::run_check(tool, run, check);
+  });
+}

@@ -1,0 +1,333 @@
+#include "ike_capture.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "ike_tables.hpp"
+#include "seckit/enc.hpp"
+
+namespace ikedecode {
+
+using seckit::net::Transport;
+using seckit::net::TransportKind;
+
+Json CaptureCounts::to_json() const {
+  return {{"frames", frames},         {"bytes", bytes},
+          {"ip_fragments", ip_fragments}, {"ip_reassembled", ip_reassembled},
+          {"ike_messages", ike_messages}, {"ike_malformed", ike_malformed},
+          {"decrypted", decrypted},   {"esp_packets", esp},
+          {"nat_keepalives", nat_keepalives}, {"l2tp_packets", l2tp},
+          {"certificates", certificates}, {"anomalies", anomalies},
+          {"sas", sas},               {"established", established},
+          {"failed", failed},         {"timed_out", timed_out},
+          {"incomplete", incomplete}};
+}
+
+// RFC 8229 framing state of one TCP direction: "IKETCP" once from the initiator, then
+// length-prefixed records (2-byte length including itself), IKE behind a non-ESP marker.
+struct CaptureAnalyzer::TcpFraming {
+  bool prefix_checked = false;
+  std::vector<std::uint8_t> buffer;
+  std::uint64_t frame = 0;
+};
+
+CaptureAnalyzer::CaptureAnalyzer(CaptureOptions options, RecordSink& sink)
+    : options_(std::move(options)),
+      sink_(sink),
+      tracker_([this](const Json& sa, const std::vector<seckit::out::Finding>& findings) {
+        ++counts_.sas;
+        std::string verdict = sa.value("verdict", "");
+        if (verdict == "established") ++counts_.established;
+        if (verdict == "failed") ++counts_.failed;
+        if (verdict == "timed_out") ++counts_.timed_out;
+        if (verdict == "incomplete") ++counts_.incomplete;
+        sink_.sa(sa, findings);
+      }) {
+  tcp_ = std::make_unique<seckit::net::TcpReassembler>(
+      [this](const seckit::net::StreamChunk& chunk) { on_tcp_chunk(chunk); });
+}
+
+CaptureAnalyzer::~CaptureAnalyzer() = default;
+
+void CaptureAnalyzer::anomaly(std::uint64_t frame, const std::string& code,
+                              const std::string& message) {
+  ++counts_.anomalies;
+  sink_.anomaly({{"pcap", pcap_}, {"frame", frame}, {"code", code}, {"message", message}});
+}
+
+void CaptureAnalyzer::read_file(const std::string& path) {
+  seckit::net::PcapSource source(path);
+  source.set_filter(options_.filter);
+  pcap_ = path;
+  seckit::net::PacketDecoder decoder(
+      source.link_type(), [this](const Transport& t) { on_transport(t); },
+      [this](const seckit::net::Anomaly& a) { anomaly(a.frame, a.code, a.message); });
+  seckit::net::RawPacket packet;
+  std::uint64_t last_frame = 0;
+  double next_progress = 0;
+  while (source.next(packet)) {
+    last_frame = packet.info.frame;
+    decoder.feed(packet);
+    if (options_.progress && source.file_size() > 0 && (packet.info.frame & 0xfff) == 0) {
+      double done = 100.0 * static_cast<double>(source.position()) /
+                    static_cast<double>(source.file_size());
+      if (done >= next_progress) {
+        std::cerr << fmt::format("\r{}: {:.0f}% ({} frames)", path, done, packet.info.frame)
+                  << std::flush;
+        next_progress = done + 1;
+      }
+    }
+  }
+  if (options_.progress) std::cerr << "\r\x1b[K" << std::flush;
+  if (!source.error().empty()) {
+    anomaly(last_frame, "capture-truncated",
+            fmt::format("capture ends early after frame {}: {}", last_frame, source.error()));
+  }
+  decoder.flush();
+  tcp_->flush();
+  tcp_framing_.clear();
+  const auto& stats = decoder.stats();
+  counts_.frames += stats.frames;
+  counts_.bytes += stats.bytes;
+  counts_.ip_fragments += stats.fragments;
+  counts_.ip_reassembled += stats.reassembled;
+  for (const auto& gone : skf_.take_incomplete()) {
+    anomaly(gone.frames.empty() ? 0 : gone.frames.back(), "skf-incomplete",
+            fmt::format("IKEv2 fragmented message (SPI {}, message ID {}) incomplete: {} of {} "
+                        "fragments missing ({})",
+                        gone.spi_i, gone.message_id, gone.missing.size(), gone.total,
+                        fmt::join(gone.missing, ",")));
+  }
+}
+
+void CaptureAnalyzer::finish() { tracker_.finish_all(); }
+
+namespace {
+bool contains(const std::vector<std::uint16_t>& ports, std::uint16_t port) {
+  return std::find(ports.begin(), ports.end(), port) != ports.end();
+}
+}  // namespace
+
+void CaptureAnalyzer::on_transport(const Transport& t) {
+  IkeContext ctx;
+  ctx.info = t.info;
+  ctx.src = t.ip.src;
+  ctx.dst = t.ip.dst;
+  ctx.ip_fragment_frames = t.fragment_frames;
+  if (t.kind == TransportKind::kUdp) {
+    ++counts_.udp;
+    ctx.src_port = t.udp.src_port;
+    ctx.dst_port = t.udp.dst_port;
+    Bytes payload = t.payload;
+    if (ctx.src_port == 1701 || ctx.dst_port == 1701) {
+      ++counts_.l2tp;
+      tracker_.note_l2tp(ctx);
+      return;
+    }
+    if (contains(options_.natt_ports, ctx.src_port) ||
+        contains(options_.natt_ports, ctx.dst_port)) {
+      if (payload.size() == 1 && payload[0] == 0xff) {
+        ++counts_.nat_keepalives;
+        return;
+      }
+      if (payload.size() >= 4 && payload[0] == 0 && payload[1] == 0 && payload[2] == 0 &&
+          payload[3] == 0) {
+        ctx.non_esp_marker = true;
+        on_ike(ctx, payload.subspan(4));
+        return;
+      }
+      ++counts_.esp;  // ESP-in-UDP: counted, not decoded
+      return;
+    }
+    if (contains(options_.ike_ports, ctx.src_port) || contains(options_.ike_ports, ctx.dst_port)) {
+      on_ike(ctx, payload);
+      return;
+    }
+    if (options_.heuristics && looks_like_ike(payload)) on_ike(ctx, payload);
+    return;
+  }
+  if (t.kind == TransportKind::kTcp) {
+    ++counts_.tcp;
+    if (contains(options_.natt_ports, t.tcp.src_port) ||
+        contains(options_.natt_ports, t.tcp.dst_port)) {
+      current_ = &t;
+      tcp_->add(t);
+      current_ = nullptr;
+    }
+    return;
+  }
+  if (t.ip.protocol == 50) ++counts_.esp;
+}
+
+void CaptureAnalyzer::on_tcp_chunk(const seckit::net::StreamChunk& chunk) {
+  TcpFraming& f = tcp_framing_[chunk.flow];
+  if (chunk.gap > 0) {
+    anomaly(chunk.frame, "tcp-gap",
+            fmt::format("{} bytes missing in IKE-over-TCP stream; resynchronising", chunk.gap));
+    f.buffer.clear();
+    f.prefix_checked = true;
+  }
+  if (f.buffer.size() + chunk.data.size() > 256 * 1024) {
+    anomaly(chunk.frame, "tcp-oversized", "IKE-over-TCP record larger than 256 KiB; dropped");
+    f.buffer.clear();
+    return;
+  }
+  f.buffer.insert(f.buffer.end(), chunk.data.begin(), chunk.data.end());
+  if (!f.prefix_checked) {
+    static constexpr char kPrefix[] = "IKETCP";
+    if (f.buffer.size() < 6) return;
+    if (std::equal(kPrefix, kPrefix + 6, f.buffer.begin())) {
+      f.buffer.erase(f.buffer.begin(), f.buffer.begin() + 6);
+    }
+    f.prefix_checked = true;
+  }
+  std::size_t pos = 0;
+  while (f.buffer.size() - pos >= 2) {
+    std::size_t length = (std::size_t{f.buffer[pos]} << 8) | f.buffer[pos + 1];
+    if (length < 2) {
+      anomaly(chunk.frame, "tcp-framing", "IKE-over-TCP record length below 2");
+      f.buffer.clear();
+      return;
+    }
+    if (f.buffer.size() - pos < length) break;
+    Bytes record(f.buffer.data() + pos + 2, length - 2);
+    pos += length;
+    if (record.size() >= 4 && record[0] == 0 && record[1] == 0 && record[2] == 0 &&
+        record[3] == 0) {
+      IkeContext ctx;
+      ctx.info.frame = chunk.frame;
+      ctx.info.ts_sec = static_cast<std::int64_t>(chunk.time);
+      ctx.info.ts_usec = static_cast<std::int32_t>(
+          std::llround((chunk.time - std::floor(chunk.time)) * 1e6) % 1000000);
+      ctx.src = chunk.flow.src;
+      ctx.dst = chunk.flow.dst;
+      ctx.src_port = chunk.flow.src_port;
+      ctx.dst_port = chunk.flow.dst_port;
+      ctx.tcp = true;
+      ctx.non_esp_marker = true;
+      on_ike(ctx, record.subspan(4));
+    } else {
+      ++counts_.esp;
+    }
+  }
+  f.buffer.erase(f.buffer.begin(), f.buffer.begin() + static_cast<std::ptrdiff_t>(pos));
+}
+
+void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
+  auto parsed = parse_ike_message(wire);
+  if (!parsed.ok()) {
+    ++counts_.ike_malformed;
+    anomaly(ctx.info.frame, "ike-malformed",
+            fmt::format("{}:{} -> {}:{}: {} (byte {})", ctx.src.to_string(), ctx.src_port,
+                        ctx.dst.to_string(), ctx.dst_port, parsed.error().message,
+                        parsed.error().offset));
+    return;
+  }
+  IkeMessage& m = *parsed;
+  ++counts_.ike_messages;
+  Json skf = nullptr;
+  std::string decrypt_error;
+  const IkeV2Keys* keys =
+      options_.keys != nullptr && m.major == 2 && m.encrypted ? options_.keys->find(m.spi_i, m.spi_r)
+                                                              : nullptr;
+  std::optional<DecryptResult> plain;
+  if (keys != nullptr) {
+    plain = decrypt_sk(m, *keys);
+    if (plain && !plain->error.empty()) {
+      decrypt_error = plain->error;
+      plain.reset();
+    } else if (plain && !plain->integrity_ok) {
+      decrypt_error = "integrity check failed (wrong keys?)";
+      plain.reset();
+    }
+  }
+  bool is_skf = std::any_of(m.payloads.begin(), m.payloads.end(),
+                            [](const Payload& p) { return p.type == 53; });
+  if (is_skf) {
+    auto done = skf_.add(m, ctx.info.frame, plain ? &plain->plaintext : nullptr);
+    if (done) {
+      skf = {{"total_fragments", done->total}, {"frames", done->frames},
+             {"decrypted", done->decrypted}};
+      if (done->decrypted) {
+        m.owned.push_back(std::move(done->plaintext));
+        parse_payload_chain(m, done->first_payload, m.owned.back(), true);
+        m.decrypted = true;
+        ++counts_.decrypted;
+      }
+    }
+  } else if (plain) {
+    m.owned.push_back(std::move(plain->plaintext));
+    parse_payload_chain(m, m.encrypted_first_payload, m.owned.back(), true);
+    m.decrypted = true;
+    ++counts_.decrypted;
+  }
+  if (!decrypt_error.empty()) {
+    anomaly(ctx.info.frame, "decrypt-failed",
+            fmt::format("SPI {}/{} message ID {}: {}", hex(m.spi_i), hex(m.spi_r), m.message_id,
+                        decrypt_error));
+  }
+
+  MessageRelation rel = tracker_.add(ctx, m);
+  Json source{{"pcap", pcap_},
+              {"frame", ctx.info.frame},
+              {"time", seckit::out::rfc3339(ctx.info.ts_sec, ctx.info.ts_usec)},
+              {"src", ctx.src.to_string()},
+              {"src_port", ctx.src_port},
+              {"dst", ctx.dst.to_string()},
+              {"dst_port", ctx.dst_port},
+              {"transport", ctx.tcp ? "tcp" : ctx.non_esp_marker ? "udp-natt" : "udp"}};
+  if (!ctx.ip_fragment_frames.empty()) source["ip_fragment_frames"] = ctx.ip_fragment_frames;
+  bool standard_port = contains(options_.ike_ports, ctx.src_port) ||
+                       contains(options_.ike_ports, ctx.dst_port) || ctx.non_esp_marker;
+  if (!standard_port) source["nonstandard_port"] = true;
+  Json data{{"source", source}};
+  Json body = message_json(m);
+  for (auto it = body.begin(); it != body.end(); ++it) data[it.key()] = it.value();
+  data["direction"] = rel.direction;
+  if (rel.retransmission) {
+    data["retransmission"] = true;
+    data["retransmit_interval"] = std::round(*rel.retransmit_interval * 1e6) / 1e6;
+  }
+  if (rel.request_frame) {
+    data["request_frame"] = *rel.request_frame;
+    data["response_time"] = std::round(*rel.response_time * 1e6) / 1e6;
+  }
+  if (!rel.nat_detection.is_null()) data["nat_detection"] = rel.nat_detection;
+  if (!skf.is_null()) data["skf_reassembled"] = skf;
+  if (m.encrypted && !m.decrypted && m.major == 2 && m.exchange == 35 && m.is_response() &&
+      m.encrypted_length <= 96 && !is_skf) {
+    data["inference"] = fmt::format(
+        "IKE_AUTH answered with {} encrypted bytes: likely an error notify", m.encrypted_length);
+  }
+  sink_.message(data, m, ctx, rel);
+
+  for (const Payload& p : m.payloads) {
+    bool cert = (m.major == 2 && p.type == 37) || (m.major == 1 && p.type == 6);
+    if (!cert || p.body.size() < 2 || p.body[0] != 4) continue;
+    ++counts_.certificates;
+    Bytes der = p.body.subspan(1);
+    sink_.certificate(
+        {{"der", seckit::enc::base64_encode(der)},
+         {"source", {{"pcap", pcap_},
+                     {"frame", ctx.info.frame},
+                     {"spi_i", hex(m.spi_i)},
+                     {"spi_r", hex(m.spi_r)},
+                     {"direction", rel.direction},
+                     {"sender", rel.direction.rfind("initiator", 0) == 0 ? "initiator"
+                                                                         : "responder"},
+                     {"exchange", exchange_name(m.major, m.exchange)},
+                     {"message_id", m.message_id},
+                     {"encrypted", p.inner}}}});
+  }
+  for (const std::string& text : m.anomalies) {
+    anomaly(ctx.info.frame, "ike-payload-malformed",
+            fmt::format("SPI {} message ID {}: {}", hex(m.spi_i), m.message_id, text));
+  }
+}
+
+}  // namespace ikedecode

@@ -1,0 +1,79 @@
+// The capture driver: reads packets through common/net, finds IKE in them (UDP 500, UDP 4500
+// behind the non-ESP marker, TCP 4500 per RFC 8229, and any UDP port whose payload passes the
+// header sanity check), parses, decrypts when keys are known, tracks sessions and hands every
+// record to the sink as soon as it exists.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ike_decrypt.hpp"
+#include "ike_message.hpp"
+#include "ike_session.hpp"
+#include "seckit/net.hpp"
+#include "seckit/out.hpp"
+
+namespace ikedecode {
+
+struct CaptureOptions {
+  std::vector<std::uint16_t> ike_ports{500};
+  std::vector<std::uint16_t> natt_ports{4500};
+  std::string filter;
+  bool heuristics = true;   // IKE on other UDP ports by header sanity
+  bool progress = false;    // progress on stderr
+  const KeyStore* keys = nullptr;
+};
+
+// Receives every record (type + data) in order.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void message(const Json& data, const IkeMessage& message, const IkeContext& ctx,
+                       const MessageRelation& relation) = 0;
+  virtual void certificate(const Json& data) = 0;
+  virtual void anomaly(const Json& data) = 0;
+  virtual void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) = 0;
+};
+
+struct CaptureCounts {
+  std::uint64_t frames = 0, bytes = 0, ip = 0, udp = 0, tcp = 0;
+  std::uint64_t ip_fragments = 0, ip_reassembled = 0;
+  std::uint64_t ike_messages = 0, ike_malformed = 0, esp = 0, nat_keepalives = 0, l2tp = 0;
+  std::uint64_t certificates = 0, anomalies = 0, decrypted = 0;
+  std::uint64_t sas = 0, established = 0, failed = 0, timed_out = 0, incomplete = 0;
+  Json to_json() const;
+};
+
+class CaptureAnalyzer {
+ public:
+  CaptureAnalyzer(CaptureOptions options, RecordSink& sink);
+  ~CaptureAnalyzer();
+  // Reads one capture file completely (throws ToolError when it cannot be opened).
+  void read_file(const std::string& path);
+  // Ends every open session (emits the ike_sa records).
+  void finish();
+  const CaptureCounts& counts() const { return counts_; }
+
+  // One UDP/TCP payload as the decoder delivers it; public for the fuzz target and tests.
+  void on_transport(const seckit::net::Transport& t);
+
+ private:
+  void on_ike(const IkeContext& ctx, Bytes wire);
+  void on_tcp_chunk(const seckit::net::StreamChunk& chunk);
+  void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);
+  CaptureOptions options_;
+  RecordSink& sink_;
+  SessionTracker tracker_;
+  CaptureCounts counts_;
+  std::string pcap_;
+  std::unique_ptr<seckit::net::TcpReassembler> tcp_;
+  struct TcpFraming;
+  std::map<seckit::net::FlowKey, TcpFraming> tcp_framing_;
+  SkfReassembler skf_;
+  const seckit::net::Transport* current_ = nullptr;
+};
+
+}  // namespace ikedecode

@@ -1,0 +1,315 @@
+#include "ike_decrypt.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "seckit/error.hpp"
+
+namespace ikedecode {
+
+namespace {
+
+std::optional<std::vector<std::uint8_t>> parse_hex(std::string text) {
+  if (text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0) text = text.substr(2);
+  std::vector<std::uint8_t> out;
+  int high = -1;
+  for (char c : text) {
+    int v;
+    if (c >= '0' && c <= '9') v = c - '0';
+    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    else if (c == ':' || c == ' ' || c == '-') continue;
+    else return std::nullopt;
+    if (high < 0) {
+      high = v;
+    } else {
+      out.push_back(static_cast<std::uint8_t>(high << 4 | v));
+      high = -1;
+    }
+  }
+  if (high >= 0) return std::nullopt;
+  return out;
+}
+
+std::vector<std::string> quoted_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    std::size_t open = line.find('"', i);
+    if (open == std::string::npos) break;
+    std::size_t close = line.find('"', open + 1);
+    if (close == std::string::npos) break;
+    fields.push_back(line.substr(open + 1, close - open - 1));
+    i = close + 1;
+  }
+  return fields;
+}
+
+// Wireshark's UAT names ("AES-CBC-256 [RFC3602]", "AES-GCM-128 with 16 octet ICV [RFC5282]").
+bool set_cipher(const std::string& name, IkeV2Keys& k) {
+  auto has = [&](const char* s) { return name.find(s) != std::string::npos; };
+  int bits = has("-128") ? 128 : has("-192") ? 192 : has("-256") ? 256 : 0;
+  if (has("AES-CBC") && bits) {
+    k.cipher = fmt::format("aes-{}-cbc", bits);
+    k.iv_length = 16;
+  } else if (has("3DES")) {
+    k.cipher = "des-ede3-cbc";
+    k.iv_length = 8;
+  } else if (has("AES-GCM") && bits) {
+    k.cipher = fmt::format("aes-{}-gcm", bits);
+    k.aead = true;
+    k.iv_length = 8;
+    k.icv_length = has("8 octet") ? 8 : has("12 octet") ? 12 : 16;
+  } else if (has("NULL")) {
+    k.cipher = "null";
+    k.iv_length = 0;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool set_integrity(const std::string& name, IkeV2Keys& k) {
+  auto has = [&](const char* s) { return name.find(s) != std::string::npos; };
+  if (k.aead) return true;
+  if (has("HMAC_SHA2_256_128")) { k.integrity = "SHA256"; k.icv_length = 16; }
+  else if (has("HMAC_SHA2_384_192")) { k.integrity = "SHA384"; k.icv_length = 24; }
+  else if (has("HMAC_SHA2_512_256")) { k.integrity = "SHA512"; k.icv_length = 32; }
+  else if (has("HMAC_SHA1_96")) { k.integrity = "SHA1"; k.icv_length = 12; }
+  else if (has("HMAC_MD5_96")) { k.integrity = "MD5"; k.icv_length = 12; }
+  else if (has("NONE")) { k.integrity.clear(); k.icv_length = 0; }
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+bool KeyStore::add_line(const std::string& line, std::string* error) {
+  auto fields = quoted_fields(line);
+  if (fields.size() != 8) return false;
+  IkeV2Keys k;
+  auto spi_i = parse_hex(fields[0]);
+  auto spi_r = parse_hex(fields[1]);
+  auto ei = parse_hex(fields[2]), er = parse_hex(fields[3]);
+  auto ai = parse_hex(fields[5]), ar = parse_hex(fields[6]);
+  if (!spi_i || !spi_r || spi_i->size() != 8 || spi_r->size() != 8 || !ei || !er || !ai || !ar) {
+    if (error) *error = "SPIs must be 8 bytes of hex and keys hex";
+    return false;
+  }
+  if (!set_cipher(fields[4], k) || !set_integrity(fields[7], k)) {
+    if (error) *error = fmt::format("unsupported algorithm \"{}\" / \"{}\"", fields[4], fields[7]);
+    return false;
+  }
+  std::copy(spi_i->begin(), spi_i->end(), k.spi_i.begin());
+  std::copy(spi_r->begin(), spi_r->end(), k.spi_r.begin());
+  k.sk_ei = *ei;
+  k.sk_er = *er;
+  k.sk_ai = *ai;
+  k.sk_ar = *ar;
+  v2_[{hex(Bytes(k.spi_i)), hex(Bytes(k.spi_r))}] = std::move(k);
+  return true;
+}
+
+void KeyStore::load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw seckit::input_error(path, "cannot open key file");
+  std::string line, first_error;
+  std::size_t loaded = 0, number = 0;
+  while (std::getline(in, line) && number < 1000000) {
+    ++number;
+    std::string error;
+    if (add_line(line, &error)) {
+      ++loaded;
+    } else if (!error.empty() && first_error.empty()) {
+      first_error = fmt::format("line {}: {}", number, error);
+    }
+  }
+  if (loaded == 0) {
+    throw seckit::input_error(path, first_error.empty() ? "no key lines found" : first_error,
+                              "expected Wireshark ikev2_decryption_table lines");
+  }
+}
+
+const IkeV2Keys* KeyStore::find(const std::array<std::uint8_t, 8>& spi_i,
+                                const std::array<std::uint8_t, 8>& spi_r) const {
+  auto it = v2_.find({hex(Bytes(spi_i)), hex(Bytes(spi_r))});
+  return it == v2_.end() ? nullptr : &it->second;
+}
+
+std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& keys) {
+  if (!m.encrypted || m.major != 2) return std::nullopt;
+  const Payload* sk = nullptr;
+  for (const Payload& p : m.payloads) {
+    if (p.type == 46 || p.type == 53) sk = &p;
+  }
+  if (sk == nullptr) return std::nullopt;
+  DecryptResult result;
+  bool initiator = m.from_initiator();
+  const auto& ek = initiator ? keys.sk_ei : keys.sk_er;
+  const auto& ak = initiator ? keys.sk_ai : keys.sk_ar;
+  Bytes body = sk->body;
+  if (sk->type == 53) body = body.size() >= 4 ? body.subspan(4) : Bytes{};
+  if (body.size() < keys.iv_length + keys.icv_length + 1) {
+    result.error = "encrypted payload shorter than IV + ICV";
+    return result;
+  }
+  Bytes iv = body.subspan(0, keys.iv_length);
+  Bytes ciphertext = body.subspan(keys.iv_length, body.size() - keys.iv_length - keys.icv_length);
+  Bytes icv = body.subspan(body.size() - keys.icv_length);
+  // Everything from the IKE header to the end of the ciphertext is authenticated.
+  std::size_t sk_end = static_cast<std::size_t>(icv.data() - m.raw.data());
+  Bytes authenticated = m.raw.subspan(0, sk_end);
+
+  if (keys.cipher == "null") {
+    result.integrity_ok = true;
+    result.plaintext.assign(ciphertext.begin(), ciphertext.end());
+  } else {
+    const EVP_CIPHER* cipher = EVP_get_cipherbyname(keys.cipher.c_str());
+    if (cipher == nullptr) {
+      result.error = "cipher not available in OpenSSL";
+      return result;
+    }
+    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
+    std::vector<std::uint8_t> out(ciphertext.size() + 32);
+    int len = 0, total = 0;
+    if (keys.aead) {
+      // RFC 5282: 4-byte salt from the end of the key, 8-byte IV from the payload; AAD is the
+      // header through the SK generic header.
+      if (ek.size() < 4) {
+        result.error = "AEAD key shorter than its salt";
+        return result;
+      }
+      std::vector<std::uint8_t> nonce(ek.end() - 4, ek.end());
+      nonce.insert(nonce.end(), iv.begin(), iv.end());
+      Bytes aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
+      if (sk->type == 53) aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
+      EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr);
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()),
+                          nullptr);
+      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, ek.data(), nonce.data());
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size()));
+      EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
+                        static_cast<int>(ciphertext.size()));
+      total = len;
+      std::vector<std::uint8_t> tag(icv.begin(), icv.end());
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag.size()),
+                          tag.data());
+      result.integrity_ok = EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len) == 1;
+    } else {
+      if (static_cast<int>(ek.size()) != EVP_CIPHER_key_length(cipher)) {
+        result.error = fmt::format("{} needs a {}-byte key, the key file has {}", keys.cipher,
+                                   EVP_CIPHER_key_length(cipher), ek.size());
+        return result;
+      }
+      if (ciphertext.size() % static_cast<std::size_t>(EVP_CIPHER_block_size(cipher)) != 0) {
+        result.error = "ciphertext is not a whole number of blocks";
+        return result;
+      }
+      EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, ek.data(), iv.data());
+      EVP_CIPHER_CTX_set_padding(ctx.get(), 0);  // IKE's padding is not PKCS#7
+      EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
+                        static_cast<int>(ciphertext.size()));
+      total = len;
+      EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
+      total += len;
+      if (!keys.integrity.empty()) {
+        unsigned char mac[EVP_MAX_MD_SIZE];
+        unsigned int mac_len = 0;
+        HMAC(EVP_get_digestbyname(keys.integrity.c_str()), ak.data(), static_cast<int>(ak.size()),
+             authenticated.data(), authenticated.size(), mac, &mac_len);
+        result.integrity_ok = mac_len >= keys.icv_length &&
+                              CRYPTO_memcmp(mac, icv.data(), keys.icv_length) == 0;
+      } else {
+        result.integrity_ok = true;
+      }
+    }
+    out.resize(static_cast<std::size_t>(total));
+    result.plaintext = std::move(out);
+  }
+  if (result.plaintext.empty()) {
+    result.error = "empty plaintext";
+    return result;
+  }
+  std::size_t pad = result.plaintext.back();
+  if (pad + 1 > result.plaintext.size()) {
+    result.error = "pad length beyond the plaintext (wrong key?)";
+    result.plaintext.clear();
+    return result;
+  }
+  result.plaintext.resize(result.plaintext.size() - pad - 1);
+  return result;
+}
+
+std::optional<SkfReassembler::Complete> SkfReassembler::add(
+    const IkeMessage& m, std::uint64_t frame, const std::vector<std::uint8_t>* plaintext) {
+  if (!m.fragment_number || !m.fragment_total || *m.fragment_number == 0 ||
+      *m.fragment_number > *m.fragment_total || *m.fragment_total > 512) {
+    return std::nullopt;
+  }
+  auto key = std::make_tuple(hex(m.spi_i), m.message_id, m.from_initiator());
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    if (pending_.size() >= 64) {
+      auto oldest = std::min_element(pending_.begin(), pending_.end(), [](auto& a, auto& b) {
+        return a.second.order < b.second.order;
+      });
+      Incomplete gone{std::get<0>(oldest->first), std::get<1>(oldest->first),
+                      oldest->second.total, {}, oldest->second.frames};
+      for (std::uint16_t n = 1; n <= oldest->second.total; ++n) {
+        if (!oldest->second.fragments.count(n)) gone.missing.push_back(n);
+      }
+      evicted_.push_back(std::move(gone));
+      pending_.erase(oldest);
+    }
+    it = pending_.emplace(key, Pending{}).first;
+    it->second.order = ++counter_;
+  }
+  Pending& p = it->second;
+  if (p.total == 0) p.total = *m.fragment_total;
+  if (*m.fragment_total > p.total) p.total = *m.fragment_total;  // a resend with a smaller MTU
+  if (*m.fragment_number == 1) p.first_payload = m.encrypted_first_payload;
+  if (p.frames.size() < 1024) p.frames.push_back(frame);
+  if (p.fragments.count(*m.fragment_number)) return std::nullopt;  // retransmitted fragment
+  if (plaintext) {
+    p.fragments[*m.fragment_number] = *plaintext;
+  } else {
+    p.all_decrypted = false;
+    p.fragments[*m.fragment_number] = {};
+  }
+  if (p.fragments.size() < p.total) return std::nullopt;
+  Complete done;
+  done.first_payload = p.first_payload;
+  done.decrypted = p.all_decrypted;
+  done.total = p.total;
+  done.frames = p.frames;
+  if (p.all_decrypted) {
+    for (auto& [n, data] : p.fragments) {
+      done.plaintext.insert(done.plaintext.end(), data.begin(), data.end());
+    }
+  }
+  pending_.erase(it);
+  return done;
+}
+
+std::vector<SkfReassembler::Incomplete> SkfReassembler::take_incomplete() {
+  std::vector<Incomplete> out = std::move(evicted_);
+  evicted_.clear();
+  for (auto& [key, p] : pending_) {
+    Incomplete gone{std::get<0>(key), std::get<1>(key), p.total, {}, p.frames};
+    for (std::uint16_t n = 1; n <= p.total; ++n) {
+      if (!p.fragments.count(n)) gone.missing.push_back(n);
+    }
+    out.push_back(std::move(gone));
+  }
+  pending_.clear();
+  return out;
+}
+
+}  // namespace ikedecode

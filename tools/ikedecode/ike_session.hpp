@@ -1,0 +1,91 @@
+// Sessions: IKE messages grouped into SAs (IKEv2 SPI pair, IKEv1 cookies), requests matched
+// with responses, retransmissions detected with their intervals, and a verdict per SA with the
+// Windows error a Windows peer would have logged.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ike_message.hpp"
+#include "seckit/net.hpp"
+#include "seckit/out.hpp"
+
+namespace ikedecode {
+
+// Where an IKE message was found in the capture.
+struct IkeContext {
+  seckit::net::FrameInfo info;
+  seckit::net::Address src, dst;
+  std::uint16_t src_port = 0, dst_port = 0;
+  bool non_esp_marker = false;  // UDP 4500 (NAT-T) framing
+  bool tcp = false;             // RFC 8229
+  std::vector<std::uint64_t> ip_fragment_frames;
+};
+
+// What the session tracker adds to an ike_message record.
+struct MessageRelation {
+  std::string direction;  // "initiator->responder" / "responder->initiator"
+  bool retransmission = false;
+  std::optional<double> retransmit_interval;
+  std::optional<std::uint64_t> request_frame;  // for responses: the request it answers
+  std::optional<double> response_time;
+  Json nat_detection = nullptr;  // recomputed NAT-D results for this message
+};
+
+struct MessageSummary {
+  std::uint64_t frame = 0;
+  double time = 0;
+  bool from_initiator = false;
+  bool response = false;
+  bool retransmission = false;
+  std::uint8_t exchange = 0;
+  std::uint32_t message_id = 0;
+  std::size_t length = 0;
+  std::string payloads;
+  std::vector<std::uint16_t> notifies;  // outer and decrypted
+  bool encrypted = false, decrypted = false;
+  std::size_t encrypted_length = 0;
+  bool ip_fragmented = false;
+  bool natt = false;
+};
+
+struct SessionLimits {
+  std::size_t max_sessions = 10000;         // oldest finished first beyond this
+  std::size_t max_messages_per_session = 256;
+};
+
+class SessionTracker {
+ public:
+  // on_sa receives the ike_sa record and its findings as each session is finished (evicted or
+  // at the end of the capture).
+  using SaHandler = std::function<void(const Json& sa, const std::vector<seckit::out::Finding>&)>;
+  SessionTracker(SaHandler on_sa, SessionLimits limits = {});
+  ~SessionTracker();
+
+  MessageRelation add(const IkeContext& ctx, const IkeMessage& message);
+  // UDP 1701 (L2TP) seen between two addresses: tied to the IKEv1 SA of the same pair.
+  void note_l2tp(const IkeContext& ctx);
+  void finish_all();
+  std::size_t sessions() const { return sessions_.size(); }
+
+  struct Session;  // defined in ike_session.cpp
+
+ private:
+  using SessionMap = std::map<std::string, std::unique_ptr<Session>>;
+  void finish(SessionMap::iterator it);
+  SaHandler on_sa_;
+  SessionLimits limits_;
+  SessionMap sessions_;
+  std::uint64_t counter_ = 0;
+};
+
+// Exposed for tests: NAT-D as RFC 7296 2.23 / RFC 3947 3.2 compute it.
+std::vector<std::uint8_t> natd_hash(const std::string& digest, Bytes spi_i, Bytes spi_r,
+                                    const seckit::net::Address& address, std::uint16_t port);
+
+}  // namespace ikedecode

@@ -1,0 +1,84 @@
+// ikedecode: IKEv1/IKEv2 forensics from pcaps. Argument wiring only; the work is in ikedecode_core.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "ike_capture.hpp"
+#include "ike_output.hpp"
+#include "seckit/cli.hpp"
+
+int main(int argc, char** argv) {
+  seckit::cli::Tool tool("ikedecode",
+                         "Decode IKEv1/IKEv2 handshakes in pcap/pcapng captures and diagnose them");
+  auto& app = tool.app();
+  std::vector<std::string> files;
+  std::vector<std::string> key_files;
+  ikedecode::CaptureOptions options;
+  bool only_messages = false, only_sessions = false, no_heuristics = false;
+  std::string progress = "auto";
+  tool.file_arg(app.add_option("captures", files, "pcap or pcapng files to read (- for stdin)")
+                    ->required()
+                    ->type_name("CAPTURE"));
+  app.add_option("-f,--filter", options.filter,
+                 "BPF filter applied by libpcap before decoding (tcpdump syntax)")
+      ->type_name("BPF");
+  tool.file_arg(app.add_option("-k,--keys", key_files,
+                               "Key file for decrypting IKEv2 SK/SKF payloads (Wireshark "
+                               "ikev2_decryption_table lines); repeatable")
+                    ->type_name("FILE"));
+  app.add_option("--ike-port", options.ike_ports, "UDP ports carrying plain IKE (default 500)")
+      ->type_name("PORT")
+      ->default_str("500");
+  app.add_option("--natt-port", options.natt_ports,
+                 "UDP/TCP ports carrying NAT-T (non-ESP marker) and RFC 8229 IKE (default 4500)")
+      ->type_name("PORT")
+      ->default_str("4500");
+  app.add_flag("--no-heuristics", no_heuristics,
+               "Do not look for IKE on other UDP ports by header sanity");
+  auto* messages_flag =
+      app.add_flag("--messages", only_messages, "Output the messages only (no per-SA records)");
+  app.add_flag("--sessions", only_sessions, "Output the per-SA records only (no messages)")
+      ->excludes(messages_flag);
+  tool.choices(app.add_option("--progress", progress, "Progress on stderr for large files")
+                   ->type_name("WHEN")
+                   ->default_str("auto"),
+               {"auto", "always", "never"});
+
+  return tool.run(argc, argv, [&] {
+    ikedecode::KeyStore keys;
+    for (const auto& file : key_files) keys.load_file(file);
+    if (!key_files.empty()) options.keys = &keys;
+    options.heuristics = !no_heuristics;
+    options.progress = progress == "always" ||
+                       (progress == "auto" && seckit::cli::is_terminal(STDERR_FILENO) &&
+                        !tool.common().quiet);
+    ikedecode::OutputChoice choice;
+    choice.messages = !only_sessions;
+    choice.sessions = !only_messages;
+    ikedecode::EmitterSink sink(tool, choice);
+    auto& emitter = tool.emitter();
+    emitter.begin({{"captures", files},
+                   {"filter", options.filter},
+                   {"ike_ports", options.ike_ports},
+                   {"natt_ports", options.natt_ports},
+                   {"keys", key_files.size()}});
+    ikedecode::CaptureAnalyzer analyzer(options, sink);
+    for (const auto& file : files) analyzer.read_file(file);
+    analyzer.finish();
+    const auto& counts = analyzer.counts();
+    int rc = emitter.findings_at_least(seckit::out::Severity::kError) > 0 ? seckit::kExitFindings
+                                                                         : seckit::kExitOk;
+    std::string verdict = counts.failed + counts.timed_out > 0 ? "problems"
+                          : counts.sas == 0                   ? "no-ike"
+                                                              : "ok";
+    if (!emitter.json() && !tool.common().quiet) {
+      emitter.line("");
+      emitter.line(fmt::format("{} frames, {} IKE messages, {} SAs: {} established, {} failed, "
+                               "{} timed out, {} incomplete; {} certificates, {} anomalies",
+                               counts.frames, counts.ike_messages, counts.sas, counts.established,
+                               counts.failed, counts.timed_out, counts.incomplete,
+                               counts.certificates, counts.anomalies));
+    }
+    return emitter.summary(rc, counts.to_json(), verdict);
+  });
+}

@@ -1,0 +1,203 @@
+// audit: one paged pass over every entry holding keys, findings per key, then the keys shared
+// by several entries. Meant for cron: exit 1 when anything at warning level or above is found.
+#include <ctime>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "helpers.hpp"
+#include "seckit/error.hpp"
+
+namespace sshkey_ldap {
+namespace {
+
+using seckit::out::Finding;
+using seckit::out::Json;
+using seckit::out::Severity;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Why the account is disabled (shadowExpire in days since 1970, pwdAccountLockedTime of the
+// ppolicy overlay, nsAccountLock of 389-ds/FreeIPA), or empty.
+std::string disabled_reason(const seckit::ldap::Entry& entry, std::int64_t today) {
+  for (const auto& v : entry.values("shadowExpire")) {
+    char* end = nullptr;
+    long long days = std::strtoll(v.c_str(), &end, 10);
+    if (end && *end == '\0' && days >= 0 && days <= today) {
+      return fmt::format("shadowExpire {} is in the past", v);
+    }
+  }
+  if (entry.has("pwdAccountLockedTime")) return "pwdAccountLockedTime is set";
+  for (const auto& v : entry.values("nsAccountLock")) {
+    if (lower(v) == "true") return "nsAccountLock is TRUE";
+  }
+  return {};
+}
+
+}  // namespace
+
+int run_audit(Context& ctx) {
+  const Config& config = ctx.config;
+  const Policy& policy = ctx.policy;
+  config.require_directory();
+  auto& em = ctx.tool.emitter();
+  em.begin({{"base", config.base}, {"policy", policy.to_json()}});
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  std::int64_t today = now / 86400;
+
+  std::size_t keys = 0;
+  std::map<std::string, std::vector<std::string>> owners;  // SHA256 -> entry names
+  std::map<std::string, std::string> key_types;
+  auto emit = [&](const Finding& f) {
+    em.finding(f);
+    if (!em.json()) {
+      em.line(fmt::format("{} {}: {}",
+                          ctx.tool.style().severity(f.severity, seckit::out::severity_name(f.severity)),
+                          f.code, f.message));
+    }
+  };
+  auto report = [&](const std::string& code, Severity severity, const std::string& name,
+                    const std::string& dn, const std::string& message, Json details) {
+    details["user"] = name;
+    details["dn"] = dn;
+    Finding f{code, severity, fmt::format("{}: {}", name, message), std::move(details)};
+    emit(f);
+  };
+
+  seckit::ldap::Connection connection(config.ldap_options());
+  std::string filter = fmt::format("({}=*)", config.key_attribute);
+  auto stats = connection.search(
+      config.base, seckit::ldap::Scope::kSubtree, filter,
+      {"uid", "cn", "objectClass", config.key_attribute, "shadowExpire", "pwdAccountLockedTime",
+       "nsAccountLock"},
+      [&](const seckit::ldap::Entry& entry) {
+        std::string name = entry_name(entry);
+        std::string disabled = disabled_reason(entry, today);
+        for (const auto& value : entry.values(config.key_attribute)) {
+          ++keys;
+          if (auto problem = check_key_value(value)) {
+            report("malformed-key", Severity::kError, name, entry.dn, *problem, Json::object());
+            continue;
+          }
+          std::string_view text = value;
+          if (!text.empty() && text.front() == '@') {  // host entries: @cert-authority/@revoked
+            auto space = text.find(' ');
+            text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+          }
+          auto key = sshkey::parse_authorized_key_line(text);
+          if (!key) {
+            const auto& message = key.error().message;
+            bool unknown = message.rfind(sshkey::kUnknownTypeError, 0) == 0;
+            report(unknown ? "unknown-key-type" : "malformed-key",
+                   unknown ? Severity::kWarning : Severity::kError, name, entry.dn, message,
+                   Json::object());
+            continue;
+          }
+          const auto& k = key->key;
+          std::string sha256 = sshkey::fingerprint_sha256(k);
+          Json details = {{"sha256", sha256}, {"md5", sshkey::fingerprint_md5(k)},
+                          {"type", k.type}, {"bits", k.bits}};
+          if (em.json()) {
+            Json record = key_json(*key);
+            record["user"] = name;
+            record["dn"] = entry.dn;
+            em.record("key", record);
+          }
+          owners[sha256].push_back(name);
+          key_types.emplace(sha256, sshkey::type_label(k));
+          if (k.algorithm == sshkey::Algorithm::kDsa && !policy.allow_dsa) {
+            report("dsa-key", Severity::kError, name, entry.dn,
+                   fmt::format("DSA key {} (disabled since OpenSSH 7.0)", sha256), details);
+          }
+          if (k.algorithm == sshkey::Algorithm::kRsa) {
+            if (k.bits < policy.rsa_fail_bits) {
+              report("rsa-too-small", Severity::kError, name, entry.dn,
+                     fmt::format("RSA key {} has {} bits, below {}", sha256, k.bits,
+                                 policy.rsa_fail_bits),
+                     details);
+            } else if (k.bits < policy.rsa_warn_bits) {
+              report("rsa-below-recommended", Severity::kWarning, name, entry.dn,
+                     fmt::format("RSA key {} has {} bits, below the recommended {}", sha256,
+                                 k.bits, policy.rsa_warn_bits),
+                     details);
+            }
+          }
+          for (const auto& o : key->options) {
+            for (const auto& f : policy.forbidden_options) {
+              if (o.name == f) {
+                Json d = details;
+                d["option"] = o.name;
+                report("forbidden-option", Severity::kError, name, entry.dn,
+                       fmt::format("key {} has the forbidden option {}", sha256, o.name), d);
+              }
+            }
+          }
+          if (k.certificate) {
+            const auto& c = *k.certificate;
+            Json d = details;
+            d["valid_before"] = cert_time(c.valid_before);
+            d["valid_after"] = cert_time(c.valid_after);
+            if (c.valid_before != ~std::uint64_t{0} &&
+                c.valid_before <= static_cast<std::uint64_t>(now)) {
+              report("expired-certificate", Severity::kError, name, entry.dn,
+                     fmt::format("certificate {} (id \"{}\") expired {}", sha256, c.key_id,
+                                 cert_time(c.valid_before)),
+                     d);
+            } else if (c.valid_after > static_cast<std::uint64_t>(now)) {
+              report("certificate-not-yet-valid", Severity::kWarning, name, entry.dn,
+                     fmt::format("certificate {} is valid only from {}", sha256,
+                                 cert_time(c.valid_after)),
+                     d);
+            }
+            if (c.signature_algorithm == "ssh-rsa") {
+              report("ssh-rsa-sha1", policy.sha1_certificate_severity, name, entry.dn,
+                     fmt::format("certificate {} is signed with ssh-rsa (SHA-1), refused by "
+                                 "OpenSSH 8.2 and later",
+                                 sha256),
+                     d);
+            }
+          }
+          if (!disabled.empty()) {
+            report("disabled-account-key", policy.disabled_account_severity, name, entry.dn,
+                   fmt::format("key {} belongs to a disabled account ({})", sha256, disabled),
+                   details);
+          }
+        }
+      },
+      config.page_size);
+
+  std::size_t duplicates = 0;
+  for (const auto& [sha256, names] : owners) {
+    if (names.size() < 2) continue;
+    ++duplicates;
+    std::string joined;
+    for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;
+    Finding f{"duplicate-key", policy.duplicate_severity,
+              fmt::format("{} key {} is shared by {} entries: {}", key_types[sha256], sha256,
+                          names.size(), joined),
+              {{"sha256", sha256}, {"users", names}}};
+    emit(f);
+  }
+
+  std::size_t problems = em.findings_at_least(Severity::kWarning);
+  int code = problems ? seckit::kExitFindings : seckit::kExitOk;
+  if (!em.json()) {
+    em.line(fmt::format("audited {} entries, {} keys: {} error(s), {} warning(s)", stats.entries,
+                        keys, em.findings_at_least(Severity::kError),
+                        problems - em.findings_at_least(Severity::kError)));
+  }
+  return em.summary(code,
+                    {{"entries", stats.entries},
+                     {"keys", keys},
+                     {"pages", stats.pages},
+                     {"duplicates", duplicates},
+                     {"errors", em.findings_at_least(Severity::kError)},
+                     {"warnings", problems - em.findings_at_least(Severity::kError)}},
+                    problems ? "findings" : "clean");
+}
+
+}  // namespace sshkey_ldap

@@ -160,8 +160,12 @@ finish_capture() {  # name
   sleep 1
   stop_pids
   cp "$W/$1.pcap" "$OUT/$1.pcap"
-  cp "$W/i/charon.log" "$OUT/../gen/logs/$1.initiator.log" 2>/dev/null || true
-  cp "$W/r/charon.log" "$OUT/../gen/logs/$1.responder.log" 2>/dev/null || true
+  # SECKIT_GEN_LOGS=DIR keeps the charon logs (ike 4: they hold the session keys).
+  if [ -n "${SECKIT_GEN_LOGS:-}" ]; then
+    mkdir -p "$SECKIT_GEN_LOGS"
+    cp "$W/i/charon.log" "$SECKIT_GEN_LOGS/$1.initiator.log" 2>/dev/null || true
+    cp "$W/r/charon.log" "$SECKIT_GEN_LOGS/$1.responder.log" 2>/dev/null || true
+  fi
   echo "wrote $OUT/$1.pcap ($(stat -c %s "$OUT/$1.pcap") bytes)"
 }
 
@@ -289,11 +293,11 @@ run_ike_scan() {  # name aggressive(0|1)
   else
     ip netns exec "$NS_I" ike-scan "$ADDR_R" >"$W/ike-scan.out" 2>&1 || true
   fi
-  cp "$W/ike-scan.out" "$OUT/../gen/logs/$name.ike-scan.txt"
+  # ike-scan's own reading of the responder's answer: a reference for the tests.
+  cp "$W/ike-scan.out" "$OUT/$name.ike-scan.txt"
   finish_capture "$name"
 }
 
-mkdir -p "$OUT/../gen/logs"
 setup_net
 make_pki
 for s in "${SCENARIOS[@]}"; do

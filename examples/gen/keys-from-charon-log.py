@@ -35,5 +35,6 @@ rows = subprocess.run(
 spis = next((r.split() for r in rows if len(r.split()) == 2 and r.split()[1].strip("0")), None)
 if not spis:
     sys.exit(f"{capture}: no IKE SA with both SPIs")
-print(f'"{spis[0]}","{spis[1]}","{keys["Sk_ei"]}","{keys["Sk_er"]}","{encr}",'
-      f'"{keys["Sk_ai"]}","{keys["Sk_ar"]}","{integ}"')
+# Wireshark's UAT file syntax: byte fields as bare hex, text fields quoted.
+print(f'{spis[0]},{spis[1]},{keys["Sk_ei"]},{keys["Sk_er"]},"{encr}",'
+      f'{keys["Sk_ai"]},{keys["Sk_ar"]},"{integ}"')

@@ -59,6 +59,7 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
   reporter.begin(input);
 
   seckit::crypto::EvpPkeyPtr private_key;
+  bool key_checked = false;
   if (!o.key_file.empty()) private_key = load_private_key(o.key_file);
   if (!o.ca_file.empty() && !fsys::is_regular_file(o.ca_file)) {
     throw seckit::input_error(o.ca_file, "CA file not found");
@@ -90,25 +91,28 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
     }
   }
 
-  auto check_group = [&](const std::string& origin, std::vector<x::Certificate>& certs) {
-    // Leaf candidates: the first certificate (files and servers put the leaf first) and every
-    // non-CA certificate. The others are issuers: validity and crypto checks only.
-    std::vector<const x::Certificate*> all;
-    for (const auto& c : certs) all.push_back(&c);
+  // End entities: every certificate without CA:TRUE, the first one a server sends, and a lone
+  // certificate (the user named it, so it gets the profile checks and the CA-flag warning).
+  // The others are issuers: validity and crypto checks only. In chain mode every certificate
+  // of every input is a candidate intermediate, so `leaf.pem int.pem` works like a bundle.
+  auto check_group = [&](const std::string& origin, std::vector<x::Certificate>& certs,
+                         const std::vector<const x::Certificate*>& pool, bool first_is_leaf,
+                         bool lone) {
     for (std::size_t i = 0; i < certs.size(); ++i) {
       const x::Certificate& cert = certs[i];
-      bool leaf = i == 0 || !x::is_ca(cert.x509.get());
+      bool leaf = (first_is_leaf && i == 0) || lone || !x::is_ca(cert.x509.get());
       std::vector<Finding> findings = check_certificate(cert, leaf, o);
       Json chain_info;
       if (leaf && o.chain_mode()) {
-        std::vector<const x::Certificate*> pool;
-        for (const auto* c : all) {
-          if (c != &cert) pool.push_back(c);
+        std::vector<const x::Certificate*> others;
+        for (const auto* c : pool) {
+          if (c != &cert) others.push_back(c);
         }
-        auto chain_findings = check_chain(cert, pool, o, &chain_info);
+        auto chain_findings = check_chain(cert, others, o, &chain_info);
         findings.insert(findings.end(), chain_findings.begin(), chain_findings.end());
       }
-      if (leaf && private_key && i == 0) {
+      if (leaf && private_key && !key_checked) {
+        key_checked = true;
         if (!x::key_matches(cert.x509.get(), private_key.get())) {
           Finding f;
           f.code = "key-mismatch";
@@ -123,7 +127,15 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
       reporter.certificate(origin, cert, leaf ? "leaf" : "issuer", chain_info, findings);
     }
   };
+  auto pointers = [](const std::vector<x::Certificate>& certs) {
+    std::vector<const x::Certificate*> out;
+    for (const auto& c : certs) out.push_back(&c);
+    return out;
+  };
 
+  // Without a chain to build, each input is checked as soon as it is read (streaming); with
+  // one, everything is read first so any input can supply an intermediate.
+  std::vector<std::pair<std::string, std::vector<x::Certificate>>> deferred;
   for (const auto& in : inputs) {
     std::string data;
     try {
@@ -151,7 +163,21 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
       }
       continue;
     }
-    check_group(in.name, loaded->certificates);
+    if (o.chain_mode()) {
+      deferred.emplace_back(in.name, std::move(loaded->certificates));
+    } else {
+      bool lone = inputs.size() == 1 && loaded->certificates.size() == 1;
+      check_group(in.name, loaded->certificates, pointers(loaded->certificates), false, lone);
+    }
+  }
+  if (!deferred.empty()) {
+    std::vector<const x::Certificate*> pool;
+    std::size_t total = 0;
+    for (const auto& [name, certs] : deferred) {
+      for (const auto& c : certs) pool.push_back(&c);
+      total += certs.size();
+    }
+    for (auto& [name, certs] : deferred) check_group(name, certs, pool, false, total == 1);
   }
 
   if (run.connect) {
@@ -163,7 +189,7 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
       if (certs.empty()) {
         reporter.input_error(origin, "the server sent no certificate");
       } else {
-        check_group(origin, certs);
+        check_group(origin, certs, pointers(certs), true, false);
       }
     } catch (const seckit::ToolError& e) {
       reporter.input_error(origin, e.what(), e.code());

@@ -101,14 +101,17 @@ Json SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx, bool from_i
       bool match = std::find(source.begin(), source.end(), src) != source.end();
       j["source_matches"] = match;
       j["source_expected"] = src;
-      // The sender hashed an address other than the one we see: it is behind a NAT.
-      (from_initiator ? initiator_behind_nat_ : responder_behind_nat_) = !match;
+      // The sender hashed an address other than the one we see: it is behind a NAT (or fakes
+      // the hash to force UDP encapsulation). One mismatch in any message is enough.
+      auto& side = from_initiator ? initiator_behind_nat_ : responder_behind_nat_;
+      side = side.value_or(false) || !match;
     }
     if (!destination.empty()) {
       bool match = std::find(destination.begin(), destination.end(), dst) != destination.end();
       j["destination_matches"] = match;
       j["destination_expected"] = dst;
-      (from_initiator ? responder_behind_nat_ : initiator_behind_nat_) = !match;
+      auto& side = from_initiator ? responder_behind_nat_ : initiator_behind_nat_;
+      side = side.value_or(false) || !match;
     }
     natd_seen_ = true;
     return j;
@@ -213,6 +216,12 @@ void SaSecurity::finish(Json& sa, std::vector<Finding>& findings, std::uint8_t v
     Json nat = Json::object();
     if (initiator_behind_nat_) nat["initiator_behind_nat"] = *initiator_behind_nat_;
     if (responder_behind_nat_) nat["responder_behind_nat"] = *responder_behind_nat_;
+    if (initiator_behind_nat_.value_or(false) || responder_behind_nat_.value_or(false)) {
+      nat["note"] =
+          "a NAT-D hash does not match the addresses in the capture: a NAT between the peers and "
+          "the capture point, or a peer faking NAT-D to force UDP encapsulation (strongSwan "
+          "force_encap); the peers switch to UDP 4500";
+    }
     sa["nat"] = nat;
   }
   auto weak_accepted = weak_algorithms(version, accepted_);

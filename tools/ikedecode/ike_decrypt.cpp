@@ -37,17 +37,26 @@ std::optional<std::vector<std::uint8_t>> parse_hex(std::string text) {
   return out;
 }
 
-std::vector<std::string> quoted_fields(const std::string& line) {
+// One UAT record: comma-separated fields, text fields in double quotes (which may hold commas),
+// byte fields as bare hex. Quoted hex is accepted too.
+std::vector<std::string> uat_fields(const std::string& line) {
   std::vector<std::string> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    std::size_t open = line.find('"', i);
-    if (open == std::string::npos) break;
-    std::size_t close = line.find('"', open + 1);
-    if (close == std::string::npos) break;
-    fields.push_back(line.substr(open + 1, close - open - 1));
-    i = close + 1;
+  std::string current;
+  bool quoted = false, any = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ',' && !quoted) {
+      fields.push_back(current);
+      current.clear();
+    } else if (c != '\r' && c != '\n' && (quoted || (c != ' ' && c != '\t'))) {
+      current += c;
+      any = true;
+    }
   }
+  if (any) fields.push_back(current);
+  if (quoted) return {};
   return fields;
 }
 
@@ -91,8 +100,12 @@ bool set_integrity(const std::string& name, IkeV2Keys& k) {
 }  // namespace
 
 bool KeyStore::add_line(const std::string& line, std::string* error) {
-  auto fields = quoted_fields(line);
-  if (fields.size() != 8) return false;
+  if (line.empty() || line[0] == '#') return false;
+  auto fields = uat_fields(line);
+  if (fields.size() != 8) {
+    if (error && !fields.empty()) *error = fmt::format("{} fields, expected 8", fields.size());
+    return false;
+  }
   IkeV2Keys k;
   auto spi_i = parse_hex(fields[0]);
   auto spi_r = parse_hex(fields[1]);

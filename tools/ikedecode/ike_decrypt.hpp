@@ -2,8 +2,8 @@
 // has, and RFC 7383 fragment reassembly (with or without keys).
 //
 // Key files (--keys, repeatable; the format is detected per line):
-//   Wireshark's ikev2_decryption_table UAT:
-//     "spii","spir","sk_ei","sk_er","AES-CBC-256 [RFC3602]","sk_ai","sk_ar","HMAC_SHA2_256_128 [RFC4868]"
+//   Wireshark's ikev2_decryption_table UAT file (~/.config/wireshark/ikev2_decryption_table):
+//     spii,spir,sk_ei,sk_er,"AES-CBC-256 [RFC3602]",sk_ai,sk_ar,"HMAC_SHA2_256_128 [RFC4868]"
 #pragma once
 
 #include <array>

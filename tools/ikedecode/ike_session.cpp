@@ -134,6 +134,7 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
   summary.natt = ctx.non_esp_marker;
   for (const Payload& p : m.payloads) {
     if (p.notify) summary.notifies.push_back(p.notify->type);
+    if (m.major == 2 && p.type == 39) summary.has_auth = true;
     if ((m.major == 2 && p.type == 37) || (m.major == 1 && p.type == 6)) ++s.certificates;
   }
   if (s.messages.size() < limits_.max_messages_per_session) {
@@ -265,6 +266,13 @@ void SessionTracker::finish(SessionMap::iterator it) {
     });
   };
 
+  // An error notify next to an AUTH payload in IKE_AUTH: the IKE SA is up, its first CHILD_SA
+  // was refused (RFC 7296 1.2: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE... about the child only).
+  std::optional<std::uint16_t> child_failure;
+  if (fatal != nullptr && s.version == 2 && fatal->exchange == 35 && fatal->has_auth) {
+    child_failure = fatal_notify;
+    fatal = nullptr;
+  }
   if (fatal != nullptr && !retried_after_fatal) {
     v.verdict = "failed";
     v.notify = fatal_notify;
@@ -297,7 +305,12 @@ void SessionTracker::finish(SessionMap::iterator it) {
     bool later_exchanges = std::any_of(msgs.begin(), msgs.end(), [](const MessageSummary& m) {
       return (m.exchange == 36 || m.exchange == 37) && m.response;
     });
-    if (auth_response != nullptr && auth_response->decrypted) {
+    if (child_failure) {
+      v.verdict = "established";
+      v.reason = fmt::format(
+          "IKE SA established, but its first CHILD_SA was refused with {}",
+          notify_name(2, *child_failure));
+    } else if (auth_response != nullptr && auth_response->decrypted) {
       v.verdict = "established";
       v.reason = fmt::format("IKE_AUTH completed (frame {}, decrypted)", auth_response->frame);
     } else if (auth_response != nullptr && later_exchanges) {
@@ -392,6 +405,14 @@ void SessionTracker::finish(SessionMap::iterator it) {
                           "TMG/RRAS L2TP policies that expect 1701 drop it",
                           {{"ports", s.l2tp_client_ports}}, nullptr});
     }
+  }
+  if (child_failure) {
+    sa["child_sa"] = {{"verdict", "failed"}, {"notify", notify_name(2, *child_failure)}};
+    findings.push_back({"child-sa-failed", Severity::kError,
+                        fmt::format("IKE SA {}: CHILD_SA refused with {}", hex(s.spi_i),
+                                    notify_name(2, *child_failure)),
+                        {{"spi_i", hex(s.spi_i)}, {"notify", notify_name(2, *child_failure)}},
+                        windows_ike_error(windows_error_for_notify(2, *child_failure))});
   }
   if (v.verdict == "failed" || v.verdict == "timed_out") {
     Finding f;

@@ -52,6 +52,7 @@ struct MessageSummary {
   std::size_t encrypted_length = 0;
   bool ip_fragmented = false;
   bool natt = false;
+  bool has_auth = false;  // an AUTH payload was visible (decrypted IKE_AUTH)
 };
 
 struct SessionLimits {

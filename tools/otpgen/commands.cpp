@@ -380,8 +380,8 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
 int run_qr(seckit::cli::Tool& tool, const Options& options) {
   if (options.ga_file.empty()) throw seckit::usage_error("otpgen qr needs --ga-file F");
   OtpAccount account = resolve_account(tool, options, true);
-  account.account = options.account;
-  account.issuer = options.issuer;
+  account.account = options.account.empty() ? default_user() + "@" + default_host() : options.account;
+  account.issuer = options.issuer.empty() ? default_host() : options.issuer;
   std::string uri = build_otpauth_uri(account);
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "qr"}, {"ga_file", options.ga_file}});

@@ -62,6 +62,8 @@ std::int64_t resolve_now(const Options& options);
 // The secret/URI/GA-file source as an account, flags applied; warns about argv secrets.
 OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool required);
 std::string read_stdin_line(const std::string& what);
+std::string default_user();  // $USER, else root
+std::string default_host();  // gethostname()
 void emit_qr_text(seckit::cli::Tool& tool, const std::string& mode, const std::string& uri);
 void write_qr_files(const std::string& uri, const std::string& png, const std::string& svg,
                     bool overwrite);

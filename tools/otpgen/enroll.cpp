@@ -1,5 +1,9 @@
 // otpgen enroll: one account (secret + GA file + URI + QR) or many from JSON Lines.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <charconv>
 #include <fstream>
@@ -53,18 +57,6 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_rate_limit(const st
         fmt::format("--rate-limit '{}': expected N/M (1..100 attempts per 1..3600 s) or none", text));
   }
   return std::make_pair(n, m);
-}
-
-std::string default_host() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return "localhost";
-  return host;
-}
-
-std::string default_user() {
-  const char* user = std::getenv("USER");
-  if (user && *user) return user;
-  return "root";
 }
 
 // The URI, record and files of one account; throws ToolError on failures of this account.
@@ -140,6 +132,10 @@ std::string safe_name(const std::string& name) {
 
 int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccount& base) {
   if (options.out_dir.empty()) throw seckit::usage_error("--batch needs --out-dir DIR");
+  // The directory holds every new secret: created private when missing.
+  if (::mkdir(options.out_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw seckit::environment_error(options.out_dir, std::string("cannot create: ") + std::strerror(errno));
+  }
   std::ifstream file_in;
   std::istream* in = &std::cin;
   if (options.batch != "-") {
@@ -215,6 +211,18 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
 }
 
 }  // namespace
+
+std::string default_host() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return "localhost";
+  return host;
+}
+
+std::string default_user() {
+  const char* user = std::getenv("USER");
+  if (user && *user) return user;
+  return "root";
+}
 
 int run_enroll(seckit::cli::Tool& tool, const Options& options) {
   if (!options.ga_file.empty() && !options.batch.empty()) {

@@ -132,8 +132,9 @@ int main(int argc, char** argv) {
 
   auto* qr = app.add_subcommand("qr", "Show the QR code of an existing GA file again");
   tool.file_arg(qr->add_option("--ga-file", o.ga_file, "The GA file")->type_name("FILE")->required());
-  qr->add_option("--account", o.account, "Account name in the label")->type_name("NAME")->required();
-  qr->add_option("--issuer", o.issuer, "Issuer")->type_name("NAME");
+  qr->add_option("--account", o.account, "Account name in the label (default $USER@host)")
+      ->type_name("NAME");
+  qr->add_option("--issuer", o.issuer, "Issuer (default the host name)")->type_name("NAME");
   qr_options(qr);
   qr->add_flag("--force", o.force, "Replace existing QR image files");
   qr->callback([&] { command = "qr"; });

@@ -175,7 +175,8 @@ int run_audit(Context& ctx) {
     if (names.size() < 2) continue;
     ++duplicates;
     std::string joined;
-    for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;
+    for (std::size_t i = 0; i < names.size() && i < 10; ++i) joined += (i ? ", " : "") + names[i];
+    if (names.size() > 10) joined += fmt::format(" and {} more", names.size() - 10);
     Finding f{"duplicate-key", policy.duplicate_severity,
               fmt::format("{} key {} is shared by {} entries: {}", key_types[sha256], sha256,
                           names.size(), joined),

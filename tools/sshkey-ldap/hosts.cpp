@@ -124,7 +124,10 @@ int run_known_hosts(Context& ctx, const std::string& host, bool hashed, bool ssh
             auto sha1 = seckit::crypto::digest(seckit::crypto::Digest::kSha1, key->key.blob);
             auto sha256 = seckit::crypto::digest(seckit::crypto::Digest::kSha256, key->key.blob);
             for (const auto& n : names) {
-              if (n.front() == '[') continue;  // SSHFP names a DNS host, not a port
+              // SSHFP is a DNS record: no [host]:port, addresses or wildcards as owner names.
+              bool address = n.find_first_not_of("0123456789.") == std::string::npos ||
+                             n.find(':') != std::string::npos;
+              if (n.front() == '[' || n.find('*') != std::string::npos || address) continue;
               if (!em.json()) {
                 em.line(fmt::format("{} IN SSHFP {} 1 {}", n, algorithm, hex(sha1)));
                 em.line(fmt::format("{} IN SSHFP {} 2 {}", n, algorithm, hex(sha256)));

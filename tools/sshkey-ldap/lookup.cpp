@@ -71,6 +71,40 @@ void write_cache(const Config& config, const std::string& user,
   }
 }
 
+// After an outage, further lookups within kOutageBackoff go straight to the stale answer (when
+// stale_ok) instead of waiting for the deadline again: sshd runs the command several times per
+// login, and each wait would add up.
+constexpr std::int64_t kOutageBackoff = 30;
+
+std::string outage_path(const Config& config) { return config.cache_dir + "/outage"; }
+
+std::optional<std::int64_t> recent_outage(const Config& config, std::int64_t now) {
+  if (config.cache_dir.empty()) return std::nullopt;
+  try {
+    auto text = seckit::fs::read_file(outage_path(config), 64);
+    std::int64_t when = std::stoll(text);
+    if (when <= now && now - when < kOutageBackoff) return when;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+void record_outage(const Config& config, bool down) {
+  if (config.cache_dir.empty()) return;
+  try {
+    if (!down) {
+      ::unlink(outage_path(config).c_str());
+      return;
+    }
+    ::mkdir(config.cache_dir.c_str(), 0700);
+    seckit::fs::WriteOptions options;
+    options.mode = 0600;
+    seckit::fs::atomic_write(outage_path(config), std::to_string(std::time(nullptr)) + "\n",
+                             options);
+  } catch (const std::exception&) {
+  }
+}
+
 struct Fetched {
   std::vector<std::string> lines;
   std::vector<std::string> rejected;  // one message per refused value
@@ -202,6 +236,17 @@ int run_authorized_keys(Context& ctx, const std::string& user,
     return seckit::kExitOk;
   }
 
+  if (config.stale_ok && cached) {
+    if (auto when = recent_outage(config, now)) {
+      log(LOG_WARNING, fmt::format("authorized-keys {}: LDAP was unavailable at {}; serving the "
+                                   "cached answer without asking again for {} s",
+                                   user, seckit::out::rfc3339(*when), kOutageBackoff));
+      ctx.tool.warn(user, "LDAP was unavailable moments ago, serving the cached answer");
+      print(cached->lines, "stale-cache");
+      return seckit::kExitOk;
+    }
+  }
+
   auto outcome = fetch_with_deadline(config, user);
   bool timed_out = !outcome.has_value();
   if (outcome && outcome->ok) {
@@ -210,6 +255,7 @@ int run_authorized_keys(Context& ctx, const std::string& user,
       ctx.tool.warn(user, "ignored value: " + r);
     }
     write_cache(config, user, outcome->fetched.lines);
+    record_outage(config, false);
     print(outcome->fetched.lines, "ldap");
     return seckit::kExitOk;
   }
@@ -221,6 +267,7 @@ int run_authorized_keys(Context& ctx, const std::string& user,
   // directory gave (ambiguous user) stands.
   bool outage = timed_out || (code == seckit::kExitEnvironment &&
                               reason.find("refusing to choose") == std::string::npos);
+  if (outage) record_outage(config, true);
   if (outage && config.stale_ok && cached) {
     log(LOG_WARNING, fmt::format("authorized-keys {}: LDAP unavailable ({}); serving the cached "
                                  "answer from {}", user, reason,

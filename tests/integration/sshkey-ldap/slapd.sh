@@ -64,6 +64,9 @@ directory $d/db
 index objectClass eq
 index uid eq
 index cn eq
+# The size limit stays slapd's default (500 per search, also for the reader); the reader may walk
+# further only with the paged-results control, which is what OpenLDAP's size.prtotal is for.
+limits dn.exact="$READER_DN" size.prtotal=unlimited
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by dn.exact="$READER_DN" read by * read
 CONF
@@ -76,6 +79,7 @@ CONF
     SLAPD_LDAPS_URI="ldaps://127.0.0.1:$SLAPD_LDAPS_PORT"
     urls="$urls $SLAPD_LDAPS_URI/"
   fi
+  if [ -n "${SLAPD_EXTRA_URLS:-}" ]; then urls="$urls $SLAPD_EXTRA_URLS"; fi
   slapd -f "$d/slapd.conf" -h "$urls" -d 0 >"$d/slapd.log" 2>&1 &
   SLAPD_PID=$!
   stop_on_exit "$SLAPD_PID"

@@ -246,6 +246,9 @@ pass "key size, SHA-1, KU/EKU consistency, CA flag, --key"
 # --- chains ---------------------------------------------------------------------------------
 cat leaf-eku-sci.pem int.pem > ok-chain.pem
 expect_exit 0 certcheck --profile tmg-rras --ca-file root.pem ok-chain.pem
+# Intermediate in a separate file: every input is a candidate issuer in chain mode.
+expect_exit 0 certcheck --json --profile tmg-rras --ca-file root.pem leaf-eku-sci.pem int.pem
+assert_eq "$(last_stdout | jq -r 'select(.type=="certificate").data.role' | tr '\n' ' ')" "leaf issuer " "roles"
 cat leaf-under-expired.pem int-expired.pem > exp-chain.pem
 expect_exit 1 certcheck --json --ca-file root.pem exp-chain.pem
 assert_contains "$(codes)" "chain-expired" "expired intermediate fails"

@@ -1,0 +1,143 @@
+# End to end through a real OpenSSH sshd: AuthorizedKeysCommand runs sshkey-ldap (copied into a
+# fresh root-owned 0755 directory under /run, because sshd refuses a command whose parent
+# directories are writable by others, as /tmp is) as AuthorizedKeysCommandUser nobody.
+#  - a key that exists only in LDAP logs in, a key not in LDAP does not;
+#  - a removed key stops working;
+#  - with slapd stopped and a warm cache, login works only when stale_ok;
+#  - a hung LDAP (accepts, never answers) costs at most the deadline per lookup;
+#  - ssh's KnownHostsCommand verifies the sshd host key from LDAP (StrictHostKeyChecking=yes).
+source "$SECKIT_TESTS_DIR/lib.sh"
+source "$SECKIT_TESTS_DIR/integration/sshkey-ldap/slapd.sh"
+tool=sshkey-ldap
+if [ "$(id -u)" != 0 ]; then echo "skip: needs root (useradd, sshd)"; exit 77; fi
+SSHD=/usr/sbin/sshd
+[ -x "$SSHD" ] || fail "openssh-server is not installed"
+
+user="skl$$$RANDOM"
+D=$(mktemp -d /run/seckit-sshtest.XXXXXX)
+chmod 755 "$D"
+extra_cleanup() {
+  userdel "$user" 2>/dev/null || true
+  rm -rf "$D"
+}
+trap 'extra_cleanup; cleanup' EXIT
+useradd -M -d /nonexistent -s /bin/sh "$user"
+usermod -p '*' "$user"   # not locked ("!"), no usable password
+mkdir -p /run/sshd && chmod 755 /run/sshd   # sshd's privilege separation directory
+
+slapd_start
+cp "$(command -v sshkey-ldap)" "$D/sshkey-ldap"
+chmod 755 "$D/sshkey-ldap"
+mkdir -m 700 "$D/cache" && chown nobody "$D/cache"
+cp "$READER_PW_FILE" "$D/reader.pw" && chown nobody "$D/reader.pw" && chmod 600 "$D/reader.pw"
+tool_conf() {  # extra config lines
+  {
+    echo "uri = ${URI_OVERRIDE:-$SLAPD_URI}"
+    echo "base = $BASE"
+    echo "bind_dn = $READER_DN"
+    echo "bind_password_file = $D/reader.pw"
+    echo "cache_dir = $D/cache"
+    echo "cache_ttl = 0"
+    local line
+    for line in "$@"; do echo "$line"; done
+  } >"$D/sshkey-ldap.conf"
+  chmod 644 "$D/sshkey-ldap.conf"
+}
+tool_conf "timeout = 3s"
+
+ssh-keygen -q -t ed25519 -N '' -C in-ldap -f "$T/id_ldap"
+ssh-keygen -q -t ed25519 -N '' -C not-in-ldap -f "$T/id_other"
+ssh-keygen -q -t ed25519 -N '' -f "$T/host_key"
+user_ldif "$user" 7001 "$(cat "$T/id_ldap.pub")" >"$T/user.ldif"
+ldap_root_add "$T/user.ldif"
+
+port=$(free_port)
+cat >"$T/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $T/host_key
+PidFile $T/sshd.pid
+AuthorizedKeysFile none
+AuthorizedKeysCommand $D/sshkey-ldap --config $D/sshkey-ldap.conf authorized-keys %u %f %t %k
+AuthorizedKeysCommandUser nobody
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin no
+StrictModes no
+LogLevel VERBOSE
+CONF
+"$SSHD" -t -f "$T/sshd_config" || fail "sshd -t rejects the test config"
+"$SSHD" -D -e -f "$T/sshd_config" -o "AllowUsers=$user" >"$T/sshd.log" 2>&1 &
+stop_on_exit $!
+wait_port "$port" 20
+
+login() {  # key [extra ssh options...] -> exit status of ssh
+  local key="$1"; shift
+  ssh -F /dev/null -i "$key" -p "$port" -o StrictHostKeyChecking=no -o UserKnownHostsFile="$T/known" \
+    -o BatchMode=yes -o IdentitiesOnly=yes -o PasswordAuthentication=no -o ConnectTimeout=30 \
+    "$@" "$user@127.0.0.1" true 2>>"$T/ssh.log"
+}
+
+login "$T/id_ldap" || { tail -20 "$T/sshd.log" >&2; fail "the LDAP key must log in"; }
+if login "$T/id_other"; then fail "a key not in LDAP logged in"; fi
+pass "a key that exists only in LDAP logs in; another key does not"
+
+printf 'dn: uid=%s,ou=people,%s\nchangetype: modify\ndelete: sshPublicKey\n' "$user" "$BASE" >"$T/del.ldif"
+ldap_root_modify "$T/del.ldif"
+if login "$T/id_ldap"; then fail "a removed key still logs in"; fi
+pass "a removed key stops working"
+
+ldap_root_add <(printf 'dn: uid=%s,ou=people,%s\nchangetype: modify\nadd: sshPublicKey\nsshPublicKey: %s\n' "$user" "$BASE" "$(cat "$T/id_ldap.pub")") 2>/dev/null \
+  || ldap_root_modify <(printf 'dn: uid=%s,ou=people,%s\nchangetype: modify\nadd: sshPublicKey\nsshPublicKey: %s\n' "$user" "$BASE" "$(cat "$T/id_ldap.pub")")
+login "$T/id_ldap" || fail "re-added key logs in (and warms the cache)"
+slapd_stop
+if login "$T/id_ldap"; then fail "LDAP down without stale_ok must not log in"; fi
+tool_conf "timeout = 3s" "stale_ok = yes"
+login "$T/id_ldap" || { tail -20 "$T/sshd.log" >&2; fail "LDAP down + warm cache + stale_ok must log in"; }
+if login "$T/id_other"; then fail "stale cache let another key in"; fi
+pass "LDAP stopped: the warm cache logs in only with stale_ok"
+
+# A hung LDAP server: each lookup costs at most the deadline (2 s); sshd runs the command
+# for each offered key/signature, so the whole login is a small multiple of it.
+python3 "$SECKIT_TESTS_DIR/integration/sshkey-ldap/hung_server.py" "$T/hung.port" &
+stop_on_exit $!
+for _ in $(seq 50); do [ -s "$T/hung.port" ] && break; sleep 0.1; done
+URI_OVERRIDE="ldap://127.0.0.1:$(cat "$T/hung.port")"
+tool_conf "timeout = 2s"
+start=$EPOCHREALTIME
+if login "$T/id_ldap"; then fail "hung LDAP without stale_ok must not log in"; fi
+t_fail=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
+tool_conf "timeout = 2s" "stale_ok = yes"
+rm -f "$D/cache/outage"   # the first lookup must wait for the deadline, later ones skip it
+start=$EPOCHREALTIME
+login "$T/id_ldap" || fail "hung LDAP + stale_ok + warm cache must log in"
+t_stale=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
+echo "hung LDAP, deadline 2s: refused login took ${t_fail}s, stale login took ${t_stale}s"
+# Generous bound (no timing assertion beyond "it returns and does not hang").
+awk -v t="$t_fail" 'BEGIN{exit !(t < 60)}' || fail "a hung LDAP held the login for ${t_fail}s"
+grep -q "sshkey-ldap.*deadline\|AuthorizedKeysCommand" "$T/sshd.log" || true
+pass "hung LDAP costs at most the deadline per lookup (${t_fail}s / ${t_stale}s)"
+
+# KnownHostsCommand: the sshd host key from LDAP, verified strictly.
+URI_OVERRIDE=""
+T_MAIN="$T"; T="$T/slapd2"; mkdir -p "$T"; slapd_start; T="$T_MAIN"
+printf 'dn: cn=testhost,ou=hosts,%s\nobjectClass: device\nobjectClass: ipHost\nobjectClass: ldapPublicKey\ncn: testhost\nipHostNumber: 127.0.0.1\nsshPublicKey: %s\n' \
+  "$BASE" "$(cut -d' ' -f1,2 "$T/host_key.pub")" >"$T/host.ldif"
+ldap_root_add "$T/host.ldif"
+tool_conf "timeout = 3s"
+user_ldif "$user" 7001 "$(cat "$T/id_ldap.pub")" >"$T/user2.ldif"
+ldap_root_add "$T/user2.ldif"
+khc="$D/sshkey-ldap --config $D/sshkey-ldap.conf known-hosts %H"
+ssh -F /dev/null -i "$T/id_ldap" -p "$port" -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
+  -o GlobalKnownHostsFile=/dev/null -o "KnownHostsCommand=$khc" -o BatchMode=yes -o IdentitiesOnly=yes \
+  "$user@127.0.0.1" true 2>>"$T/ssh.log" || { tail -5 "$T/ssh.log" >&2; fail "KnownHostsCommand must verify the host key"; }
+# A wrong host key in LDAP: strict checking refuses.
+ssh-keygen -q -t ed25519 -N '' -f "$T/wrong_host"
+printf 'dn: cn=testhost,ou=hosts,%s\nchangetype: modify\nreplace: sshPublicKey\nsshPublicKey: %s\n' "$BASE" "$(cut -d' ' -f1,2 "$T/wrong_host.pub")" >"$T/wrong.ldif"
+ldap_root_modify "$T/wrong.ldif"
+if ssh -F /dev/null -i "$T/id_ldap" -p "$port" -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
+  -o GlobalKnownHostsFile=/dev/null -o "KnownHostsCommand=$khc" -o BatchMode=yes -o IdentitiesOnly=yes \
+  "$user@127.0.0.1" true 2>>"$T/ssh.log"; then fail "a wrong host key in LDAP was accepted"; fi
+pass "ssh KnownHostsCommand verifies the host key from LDAP"

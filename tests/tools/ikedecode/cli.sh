@@ -1,0 +1,109 @@
+#!/bin/bash
+# ikedecode on the committed captures: exit codes, envelope, verdicts, and the values that real
+# peers wrote down themselves (ike-scan's report and psk-crack file, the generator's openssl
+# subjects). Field-by-field comparison with tshark is in tests/integration/ikedecode.
+source "$SECKIT_TESTS_DIR/lib.sh"
+C="$SECKIT_SOURCE_DIR/examples/captures"
+
+# --- usage and input errors: exit 2, one line on stderr -----------------------------------
+expect_exit 2 ikedecode
+assert_one_line_error ikedecode
+expect_exit 2 ikedecode --bogus "$C/ikev2-psk.pcap"
+assert_one_line_error ikedecode
+expect_exit 2 ikedecode "$T/missing.pcap"
+assert_one_line_error ikedecode
+echo "not a capture" >"$T/text.pcap"
+expect_exit 2 ikedecode "$T/text.pcap"
+assert_one_line_error ikedecode
+expect_exit 2 ikedecode --filter 'udp port' "$C/ikev2-psk.pcap"
+assert_one_line_error ikedecode
+expect_exit 2 ikedecode --keys "$T/text.pcap" "$C/ikev2-psk.pcap"
+assert_one_line_error ikedecode
+expect_exit 2 ikedecode --messages --sessions "$C/ikev2-psk.pcap"
+pass "usage errors"
+
+# --- established PSK SA: exit 0, envelope, one SA -----------------------------------------
+expect_exit 0 ikedecode --json "$C/ikev2-psk.pcap"
+last_stdout >"$T/psk.jsonl"
+assert_envelope "$T/psk.jsonl"
+assert_eq "$(jq -s '[.[] | select(.type=="ike_message")] | length' "$T/psk.jsonl")" 6 "psk messages"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.verdict' "$T/psk.jsonl")" established "psk verdict"
+assert_eq "$(jq -r 'select(.type=="summary") | .data.exit_code' "$T/psk.jsonl")" 0 "summary exit"
+pass "ikev2-psk established"
+
+# --- --messages / --sessions choose the records -------------------------------------------
+ikedecode --json --sessions "$C/ikev2-psk.pcap" >"$T/s.jsonl"
+assert_eq "$(jq -s '[.[] | select(.type=="ike_message")] | length' "$T/s.jsonl")" 0 "--sessions"
+assert_eq "$(jq -s '[.[] | select(.type=="ike_sa")] | length' "$T/s.jsonl")" 1 "--sessions sa"
+ikedecode --json --messages "$C/ikev2-psk.pcap" >"$T/m.jsonl"
+assert_eq "$(jq -s '[.[] | select(.type=="ike_sa")] | length' "$T/m.jsonl")" 0 "--messages"
+pass "--messages/--sessions"
+
+# --- failures: exit 1, the notify and the Windows error -----------------------------------
+expect_exit 1 ikedecode --json "$C/ikev2-proposal-mismatch.pcap"
+last_stdout >"$T/np.jsonl"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.notify' "$T/np.jsonl")" NO_PROPOSAL_CHOSEN "mismatch notify"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.unsigned' "$T/np.jsonl")" 13802 "mismatch winerr"
+assert_eq "$(jq -r 'select(.type=="finding") | .data.code' "$T/np.jsonl" | head -1)" ike-sa-failed "mismatch finding"
+
+expect_exit 1 ikedecode --json "$C/ikev2-timeout.pcap"
+last_stdout >"$T/to.jsonl"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.verdict' "$T/to.jsonl")" timed_out "timeout verdict"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.unsigned' "$T/to.jsonl")" 13805 "13805"
+# strongSwan's schedule in the generator: retransmit_timeout 1.0, base 1.4 -> ~1.0 1.4 1.96 2.74
+sched=$(jq -r 'select(.type=="ike_sa") | .data.retransmission_schedule | map(. * 10 | round) | join(",")' "$T/to.jsonl")
+assert_eq "$sched" "10,14,20,27" "retransmission schedule (tenths of a second)"
+
+expect_exit 1 ikedecode --json "$C/ikev2-auth-failure.pcap"
+last_stdout >"$T/af.jsonl"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.unsigned' "$T/af.jsonl")" 13801 "auth inferred"
+expect_exit 1 ikedecode --json --keys "$C/ikev2-auth-failure.ikev2_decryption_table" "$C/ikev2-auth-failure.pcap"
+last_stdout >"$T/afk.jsonl"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.notify' "$T/afk.jsonl")" AUTHENTICATION_FAILED "auth decrypted"
+pass "failure verdicts"
+
+# --- certificates: decrypted from IKE_AUTH, what openssl reads in them is what the generator
+# --- put there (subjects, the EKU the initiator lacks) -------------------------------------
+ikedecode --json --keys "$C/ikev2-cert.ikev2_decryption_table" "$C/ikev2-cert.pcap" >"$T/cert.jsonl"
+assert_eq "$(jq -s '[.[] | select(.type=="certificate")] | length' "$T/cert.jsonl")" 2 "two certificates"
+i=0
+for der in $(jq -r 'select(.type=="certificate") | .data.der' "$T/cert.jsonl"); do
+  i=$((i + 1))
+  echo "$der" | base64 -d >"$T/c$i.der"
+  openssl x509 -inform DER -in "$T/c$i.der" -noout -subject >>"$T/subjects"
+  openssl verify -CAfile "$C/example-ca.pem" <(openssl x509 -inform DER -in "$T/c$i.der") >/dev/null \
+    || fail "certificate $i does not verify against the example CA"
+done
+assert_contains "$(cat "$T/subjects")" "CN = sun.example.com" "initiator cert"
+assert_contains "$(cat "$T/subjects")" "CN = moon.example.com" "responder cert"
+assert_eq "$(jq -r 'select(.type=="certificate") | .data.source.sender' "$T/cert.jsonl" | sort | tr '\n' ' ')" "initiator responder " "senders"
+assert_eq "$(jq -r 'select(.type=="ike_message" and .data.source.frame==4) | .data.source.ip_fragment_frames | length' "$T/cert.jsonl")" 2 "IKE_AUTH reassembled from two IP fragments"
+ikedecode --json --keys "$C/ikev2-cert-skf.ikev2_decryption_table" "$C/ikev2-cert-skf.pcap" >"$T/skf.jsonl"
+assert_eq "$(jq -s '[.[] | select(.type=="certificate")] | length' "$T/skf.jsonl")" 2 "SKF certificates"
+pass "certificates"
+
+# --- ike-scan: what ike-scan itself reported about the responder's answer ------------------
+ikedecode --json "$C/ikev1-main-ike-scan.pcap" >"$T/mm.jsonl"
+for vid in $(grep -o 'VID=[0-9a-f]*' "$C/ikev1-main-ike-scan.ike-scan.txt" | cut -d= -f2); do
+  jq -e --arg v "$vid" 'select(.type=="ike_message") | .data.payloads[] | select(.vendor_id==$v)' \
+    "$T/mm.jsonl" >/dev/null || fail "VID $vid reported by ike-scan not found"
+done
+acc=$(jq -r 'select(.type=="ike_sa") | .data.accepted_proposal' "$T/mm.jsonl")
+assert_contains "$acc" "3DES-CBC/SHA/Pre-shared key/MODP_1024" "accepted transform as ike-scan saw it"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="weak-crypto") | .data.details.algorithms | join(",")' "$T/mm.jsonl")" "3DES-CBC,SHA,MODP_1024" "weak crypto"
+ikedecode --json "$C/ikev1-aggressive-ike-scan.pcap" >"$T/am.jsonl"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.psk_crack' "$T/am.jsonl")" \
+  "$(cat "$C/ikev1-aggressive-ike-scan.psk-crack.txt")" "psk-crack line equals ike-scan's"
+pass "ike-scan probes"
+
+# --- text output: one ladder line per message and the verdict ------------------------------
+ikedecode --color never "$C/ikev2-timeout.pcap" >"$T/to.txt" || true
+assert_eq "$(grep -c 'IKE_SA_INIT request' "$T/to.txt")" 5 "ladder lines"
+assert_contains "$(cat "$T/to.txt")" "13805 (ERROR_IPSEC_IKE_TIMED_OUT)" "text verdict"
+
+# --- BPF filter and stdin -----------------------------------------------------------------
+n=$(ikedecode --json --filter 'src host 10.250.0.2' "$C/ikev2-psk.pcap" | jq -s '[.[] | select(.type=="ike_message")] | length')
+assert_eq "$n" 3 "filter keeps the responder's messages"
+n=$(ikedecode --json - <"$C/ikev2-psk.pcap" | jq -s '[.[] | select(.type=="ike_message")] | length')
+assert_eq "$n" 6 "stdin"
+pass "filter and stdin"

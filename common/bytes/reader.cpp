@@ -26,8 +26,8 @@ std::uint16_t Reader::be16() {
 
 std::uint32_t Reader::be24() {
   if (!take(3)) return 0;
-  std::uint32_t v = (std::uint32_t{data_[pos_]} << 16) | (std::uint32_t{data_[pos_ + 1]} << 8) |
-                    data_[pos_ + 2];
+  std::uint32_t v =
+      (std::uint32_t{data_[pos_]} << 16) | (std::uint32_t{data_[pos_ + 1]} << 8) | data_[pos_ + 2];
   pos_ += 3;
   return v;
 }

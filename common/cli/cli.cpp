@@ -1,3 +1,6 @@
+#include "seckit/cli.hpp"
+
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -5,16 +8,14 @@
 #include <fstream>
 #include <iostream>
 
-#include <fmt/format.h>
-
-#include "seckit/cli.hpp"
 #include "seckit/version.hpp"
 
 namespace seckit::cli {
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
-Tool::Tool(std::string name, std::string summary) : name_(std::move(name)), app_(summary, name_) {
+Tool::Tool(std::string name, std::string summary)
+    : name_(std::move(name)), app_(std::move(summary), name_) {
   app_.set_version_flag("--version", fmt::format("{} (seckit) {}", name_, kVersion),
                         "Print the version and exit");
   app_.fallthrough();  // common flags work before and after the subcommand

@@ -1,3 +1,5 @@
+#include "seckit/crypto.hpp"
+
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/hmac.h>
@@ -6,31 +8,42 @@
 #include <algorithm>
 #include <cctype>
 
-#include "seckit/crypto.hpp"
 #include "seckit/error.hpp"
 
 namespace seckit::crypto {
 
 const EVP_MD* evp_md(Digest digest) {
   switch (digest) {
-    case Digest::kMd5: return EVP_md5();
-    case Digest::kSha1: return EVP_sha1();
-    case Digest::kSha224: return EVP_sha224();
-    case Digest::kSha256: return EVP_sha256();
-    case Digest::kSha384: return EVP_sha384();
-    case Digest::kSha512: return EVP_sha512();
+    case Digest::kMd5:
+      return EVP_md5();
+    case Digest::kSha1:
+      return EVP_sha1();
+    case Digest::kSha224:
+      return EVP_sha224();
+    case Digest::kSha256:
+      return EVP_sha256();
+    case Digest::kSha384:
+      return EVP_sha384();
+    case Digest::kSha512:
+      return EVP_sha512();
   }
   return EVP_sha256();
 }
 
 std::string_view digest_name(Digest digest) {
   switch (digest) {
-    case Digest::kMd5: return "md5";
-    case Digest::kSha1: return "sha1";
-    case Digest::kSha224: return "sha224";
-    case Digest::kSha256: return "sha256";
-    case Digest::kSha384: return "sha384";
-    case Digest::kSha512: return "sha512";
+    case Digest::kMd5:
+      return "md5";
+    case Digest::kSha1:
+      return "sha1";
+    case Digest::kSha224:
+      return "sha224";
+    case Digest::kSha256:
+      return "sha256";
+    case Digest::kSha384:
+      return "sha384";
+    case Digest::kSha512:
+      return "sha512";
   }
   return "sha256";
 }
@@ -47,7 +60,9 @@ std::optional<Digest> parse_digest(std::string_view name) {
   return std::nullopt;
 }
 
-std::size_t digest_size(Digest digest) { return static_cast<std::size_t>(EVP_MD_get_size(evp_md(digest))); }
+std::size_t digest_size(Digest digest) {
+  return static_cast<std::size_t>(EVP_MD_get_size(evp_md(digest)));
+}
 
 std::string openssl_errors() {
   std::string out;

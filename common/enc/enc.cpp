@@ -1,6 +1,6 @@
-#include <array>
-
 #include "seckit/enc.hpp"
+
+#include <array>
 
 namespace seckit::enc {
 namespace {
@@ -11,7 +11,9 @@ constexpr std::string_view kBase64Std =
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 }  // namespace
 
@@ -79,7 +81,8 @@ std::string base64_encode(Bytes data, Base64Alphabet alphabet, bool pad) {
   out.reserve((data.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
-    std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
+    std::uint32_t v =
+        (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
     out += table[(v >> 18) & 63];
     out += table[(v >> 12) & 63];
     out += table[(v >> 6) & 63];
@@ -105,7 +108,8 @@ Result<Buffer> base64_decode(std::string_view text, Base64Alphabet alphabet) {
   std::string_view table = alphabet == Base64Alphabet::kUrl ? kBase64Url : kBase64Std;
   std::array<int, 256> lookup;
   lookup.fill(-1);
-  for (std::size_t i = 0; i < table.size(); ++i) lookup[static_cast<unsigned char>(table[i])] = static_cast<int>(i);
+  for (std::size_t i = 0; i < table.size(); ++i)
+    lookup[static_cast<unsigned char>(table[i])] = static_cast<int>(i);
 
   Buffer out;
   out.reserve(text.size() / 4 * 3);

@@ -1,4 +1,7 @@
+#include "seckit/fs.hpp"
+
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/fs.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -10,11 +13,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
-#include "seckit/fs.hpp"
 
 namespace seckit::fs {
 namespace {
@@ -111,7 +111,8 @@ void atomic_write(const std::string& path, std::string_view content, const Write
     temp_name = fmt::format(".{}.{}.tmp", base, enc::hex_encode(random));
     fd.reset(::openat(dir_fd.get(), temp_name.c_str(),
                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (fd.get() < 0 && errno != EEXIST) throw errno_error(path, "cannot create temporary file", errno);
+    if (fd.get() < 0 && errno != EEXIST)
+      throw errno_error(path, "cannot create temporary file", errno);
   }
   if (fd.get() < 0) throw errno_error(path, "cannot create temporary file", EEXIST);
 
@@ -190,11 +191,11 @@ std::string read_secret_file(const std::string& path) {
   if (::fstat(fd.get(), &st) != 0) throw errno_error(path, "cannot stat", errno);
   if (!S_ISREG(st.st_mode)) throw input_error(path, "not a regular file");
   if ((st.st_mode & 077) != 0) {
-    throw input_error(path, fmt::format("secret file is accessible by others (mode {:04o})",
-                                        st.st_mode & 07777),
-                      fmt::format("chmod 600 {}", path));
+    throw input_error(
+        path, fmt::format("secret file is accessible by others (mode {:04o})", st.st_mode & 07777),
+        fmt::format("chmod 600 {}", path));
   }
-  std::string content = read_all(fd.get(), path, 64 * 1024);
+  std::string content = read_all(fd.get(), path, std::size_t{64} * 1024);
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
   return content;
 }
@@ -212,7 +213,8 @@ LockedFile::LockedFile(const std::string& path, std::size_t max_bytes) : path_(p
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) throw errno_error(path, "cannot lock", errno);
 
-    struct stat locked {}, current {};
+    struct stat locked {
+    }, current{};
     if (::fstat(fd.get(), &locked) != 0) throw errno_error(path, "cannot stat", errno);
     if (::lstat(path.c_str(), &current) != 0) {
       if (errno == ENOENT) continue;  // replaced and not yet renamed back: try again

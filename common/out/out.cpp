@@ -1,20 +1,24 @@
+#include "seckit/out.hpp"
+
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <ctime>
 #include <ostream>
 
-#include <fmt/format.h>
-
 #include "seckit/enc.hpp"
-#include "seckit/out.hpp"
 #include "seckit/version.hpp"
 
 namespace seckit::out {
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "error";
 }
@@ -67,7 +71,7 @@ Json wire_text(std::span<const std::uint8_t> data) {
 
 std::string rfc3339(std::int64_t unix_seconds, std::int32_t microseconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm {};
+  std::tm tm{};
   gmtime_r(&t, &tm);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, microseconds);
@@ -153,9 +157,12 @@ std::string Style::green(std::string_view s) const { return wrap("32", s); }
 std::string Style::dim(std::string_view s) const { return wrap("2", s); }
 std::string Style::severity(Severity severity, std::string_view s) const {
   switch (severity) {
-    case Severity::kError: return red(s);
-    case Severity::kWarning: return yellow(s);
-    case Severity::kInfo: return dim(s);
+    case Severity::kError:
+      return red(s);
+    case Severity::kWarning:
+      return yellow(s);
+    case Severity::kInfo:
+      return dim(s);
   }
   return std::string(s);
 }

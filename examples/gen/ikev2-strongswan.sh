@@ -61,6 +61,10 @@ setup_net() {
   ip -n "$NS_R" addr add "$ADDR_R/24" dev "$VETH_R"
   ip -n "$NS_I" link set lo up
   ip -n "$NS_R" link set lo up
+  # An address inside each side's own traffic selector: kernel-libipsec routes the child's
+  # traffic into its TUN device from it (without one the CHILD_SA fails with TS_UNACCEPTABLE).
+  ip -n "$NS_I" addr add 10.251.1.1/32 dev lo
+  ip -n "$NS_R" addr add 10.251.2.1/32 dev lo
   ip -n "$NS_I" link set "$VETH_I" up
   ip -n "$NS_R" link set "$VETH_R" up
   # Checksum offload would leave bogus UDP checksums in the capture.

@@ -91,8 +91,8 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
     }
   }
 
-  // End entities: every certificate without CA:TRUE, the first one a server sends, and a lone
-  // certificate (the user named it, so it gets the profile checks and the CA-flag warning).
+  // End entities: every certificate without CA:TRUE, the first one a server sends, the first of
+  // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the profile checks and the CA-flag warning).
   // The others are issuers: validity and crypto checks only. In chain mode every certificate
   // of every input is a candidate intermediate, so `leaf.pem int.pem` works like a bundle.
   auto check_group = [&](const std::string& origin, std::vector<x::Certificate>& certs,
@@ -100,7 +100,9 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
                          bool lone) {
     for (std::size_t i = 0; i < certs.size(); ++i) {
       const x::Certificate& cert = certs[i];
-      bool leaf = (first_is_leaf && i == 0) || lone || !x::is_ca(cert.x509.get());
+      // A bundle puts its leaf first, unless it is a CA bundle starting with a root.
+      bool bundle_head = i == 0 && certs.size() > 1 && !x::is_self_issued(cert.x509.get());
+      bool leaf = (first_is_leaf && i == 0) || lone || bundle_head || !x::is_ca(cert.x509.get());
       std::vector<Finding> findings = check_certificate(cert, leaf, o);
       Json chain_info;
       if (leaf && o.chain_mode()) {

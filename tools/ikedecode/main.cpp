@@ -17,7 +17,6 @@ int main(int argc, char** argv) {
   bool only_messages = false, only_sessions = false, no_heuristics = false;
   std::string progress = "auto";
   tool.file_arg(app.add_option("captures", files, "pcap or pcapng files to read (- for stdin)")
-                    ->required()
                     ->type_name("CAPTURE"));
   app.add_option("-f,--filter", options.filter,
                  "BPF filter applied by libpcap before decoding (tcpdump syntax)")
@@ -25,13 +24,16 @@ int main(int argc, char** argv) {
   tool.file_arg(app.add_option("-k,--keys", key_files,
                                "Key file for decrypting IKEv2 SK/SKF payloads (Wireshark "
                                "ikev2_decryption_table lines); repeatable")
-                    ->type_name("FILE"));
+                    ->type_name("FILE")
+                    ->allow_extra_args(false));
   app.add_option("--ike-port", options.ike_ports, "UDP ports carrying plain IKE (default 500)")
       ->type_name("PORT")
+      ->allow_extra_args(false)
       ->default_str("500");
   app.add_option("--natt-port", options.natt_ports,
                  "UDP/TCP ports carrying NAT-T (non-ESP marker) and RFC 8229 IKE (default 4500)")
       ->type_name("PORT")
+      ->allow_extra_args(false)
       ->default_str("4500");
   app.add_flag("--no-heuristics", no_heuristics,
                "Do not look for IKE on other UDP ports by header sanity");
@@ -45,6 +47,8 @@ int main(int argc, char** argv) {
                {"auto", "always", "never"});
 
   return tool.run(argc, argv, [&] {
+    // Checked here rather than by CLI11 so the hidden --generate works without a capture.
+    if (files.empty()) throw seckit::usage_error("no capture given", "ikedecode CAPTURE...");
     ikedecode::KeyStore keys;
     for (const auto& file : key_files) keys.load_file(file);
     if (!key_files.empty()) options.keys = &keys;

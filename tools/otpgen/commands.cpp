@@ -1,9 +1,9 @@
 #include "commands.hpp"
 
+#include <fmt/format.h>
+
 #include <ctime>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "ga_file.hpp"
 #include "ga_verify.hpp"
@@ -30,7 +30,8 @@ std::string trim(std::string text) {
 std::vector<std::uint8_t> decode_secret(seckit::cli::Tool& tool, const std::string& text,
                                         const std::string& context) {
   if (text.find('=') != std::string::npos) {
-    tool.warn(context, "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
+    tool.warn(context,
+              "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
   }
   auto secret = seckit::enc::base32_decode(text);
   if (!secret) throw seckit::input_error(context, "not a base32 secret: " + secret.error().message);
@@ -71,8 +72,8 @@ GaParseResult parse_ga_or_throw(seckit::cli::Tool& tool, const std::string& path
                                 const std::string& content) {
   auto parsed = parse_ga_file(content);
   if (!parsed) {
-    throw seckit::input_error(path, fmt::format("{} (byte {})", parsed.error().message,
-                                                parsed.error().offset));
+    throw seckit::input_error(
+        path, fmt::format("{} (byte {})", parsed.error().message, parsed.error().offset));
   }
   for (const auto& warning : parsed->warnings) tool.warn(path, warning);
   return std::move(*parsed);
@@ -92,7 +93,8 @@ Json time_json(std::int64_t unix_time) {
   return seckit::out::rfc3339(unix_time);
 }
 
-int finish(seckit::cli::Tool& tool, int rc, Json counts = Json::object(), std::string_view verdict = {}) {
+int finish(seckit::cli::Tool& tool, int rc, Json counts = Json::object(),
+           std::string_view verdict = {}) {
   return tool.emitter().summary(rc, std::move(counts), verdict);
 }
 
@@ -110,7 +112,8 @@ std::int64_t resolve_now(const Options& options) {
   if (options.now.empty()) return static_cast<std::int64_t>(std::time(nullptr));
   auto t = parse_time(options.now);
   if (!t) {
-    throw seckit::usage_error(fmt::format("--now: '{}' is neither UNIX seconds nor RFC 3339", options.now));
+    throw seckit::usage_error(
+        fmt::format("--now: '{}' is neither UNIX seconds nor RFC 3339", options.now));
   }
   return *t;
 }
@@ -135,7 +138,8 @@ OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool
     if (text == "-") {
       text = read_stdin_line("--secret -");
     } else {
-      tool.warn("--secret", "a secret on the command line is visible in ps; use --secret - or --secret-file");
+      tool.warn("--secret",
+                "a secret on the command line is visible in ps; use --secret - or --secret-file");
     }
     if (text.rfind("otpauth://", 0) == 0) {
       auto parsed = parse_otpauth_uri(text);
@@ -158,17 +162,20 @@ OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool
     if (text == "-") {
       text = read_stdin_line("--uri -");
     } else {
-      tool.warn("--uri", "the URI holds the secret and the command line is visible in ps; use --uri -");
+      tool.warn("--uri",
+                "the URI holds the secret and the command line is visible in ps; use --uri -");
     }
     auto parsed = parse_otpauth_uri(text);
     if (!parsed) throw seckit::input_error("--uri", parsed.error().message);
     account = std::move(*parsed);
     if (account.padded_secret) {
-      tool.warn("--uri", "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
+      tool.warn("--uri",
+                "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
     }
   } else {
     check_ga_mode(options.ga_file);
-    auto parsed = parse_ga_or_throw(tool, options.ga_file, seckit::fs::read_file(options.ga_file, 64 * 1024));
+    auto parsed =
+        parse_ga_or_throw(tool, options.ga_file, seckit::fs::read_file(options.ga_file, 64 * 1024));
     account = account_from_ga(parsed.file);
   }
   apply_flags(account, options);
@@ -192,14 +199,15 @@ void write_qr_files(const std::string& uri, const std::string& png, const std::s
   write.overwrite = overwrite;
   if (!png.empty()) {
     auto bytes = render_qr_png(qr);
-    seckit::fs::atomic_write(png, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                             write);
+    seckit::fs::atomic_write(
+        png, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), write);
   }
   if (!svg.empty()) seckit::fs::atomic_write(svg, render_qr_svg(qr), write);
 }
 
 int run_secret(seckit::cli::Tool& tool, const Options& options) {
-  Digest digest = options.algorithm.empty() ? Digest::kSha1 : *parse_otp_algorithm(options.algorithm);
+  Digest digest =
+      options.algorithm.empty() ? Digest::kSha1 : *parse_otp_algorithm(options.algorithm);
   std::size_t n = options.bytes ? options.bytes : default_secret_bytes(digest);
   if (n < 10) tool.warn("--bytes", "fewer than 10 bytes: RFC 4226 requires at least 16");
   auto secret = seckit::crypto::random_bytes(n);
@@ -269,7 +277,8 @@ int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::s
   }
   bool valid = outcome.verdict == VerifyVerdict::kValid;
   auto& emitter = tool.emitter();
-  emitter.begin({{"command", "verify"}, {"ga_file", options.ga_file}, {"dry_run", options.dry_run}});
+  emitter.begin(
+      {{"command", "verify"}, {"ga_file", options.ga_file}, {"dry_run", options.dry_run}});
   Json record = outcome_json(outcome);
   record["ga_file"] = options.ga_file;
   record["mode"] = file.is_hotp() ? "hotp" : file.is_totp() ? "totp" : "scratch-only";
@@ -327,8 +336,9 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
         valid = true;
         record["offset"] = candidate - step;
         record["matched_step"] = candidate;
-        explanation = candidate == step ? "TOTP code accepted"
-                                        : fmt::format("TOTP code accepted ({:+} steps)", candidate - step);
+        explanation = candidate == step
+                          ? "TOTP code accepted"
+                          : fmt::format("TOTP code accepted ({:+} steps)", candidate - step);
         break;
       }
     }
@@ -360,8 +370,9 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
         break;
       }
     }
-    if (!valid) explanation = fmt::format("wrong code for counters {}..{}", account.counter,
-                                          account.counter + window);
+    if (!valid)
+      explanation =
+          fmt::format("wrong code for counters {}..{}", account.counter, account.counter + window);
   }
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "verify"}, {"type", otp_type_name(account.type)}});
@@ -380,7 +391,8 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
 int run_qr(seckit::cli::Tool& tool, const Options& options) {
   if (options.ga_file.empty()) throw seckit::usage_error("otpgen qr needs --ga-file F");
   OtpAccount account = resolve_account(tool, options, true);
-  account.account = options.account.empty() ? default_user() + "@" + default_host() : options.account;
+  account.account =
+      options.account.empty() ? default_user() + "@" + default_host() : options.account;
   account.issuer = options.issuer.empty() ? default_host() : options.issuer;
   std::string uri = build_otpauth_uri(account);
   auto& emitter = tool.emitter();
@@ -431,7 +443,8 @@ void emit_account(seckit::cli::Tool& tool, const OtpAccount& account, bool show_
 int run_uri_parse(seckit::cli::Tool& tool, const Options& options) {
   bool from_argv = false;
   for (const auto& input : options.inputs) from_argv |= input != "-";
-  if (from_argv) tool.warn("uri parse", "the URI holds the secret and the command line is visible in ps; use -");
+  if (from_argv)
+    tool.warn("uri parse", "the URI holds the secret and the command line is visible in ps; use -");
   auto inputs = inputs_or_stdin(options, "otpauth:// URI");
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "uri parse"}});
@@ -445,7 +458,8 @@ int run_uri_parse(seckit::cli::Tool& tool, const Options& options) {
       tool.error("uri", parsed.error().message);
       continue;
     }
-    if (parsed->padded_secret) tool.warn("uri", "the secret has '=' padding; pam_google_authenticator rejects it");
+    if (parsed->padded_secret)
+      tool.warn("uri", "the secret has '=' padding; pam_google_authenticator rejects it");
     if (emitter.json()) {
       emitter.record("otp_account", account_json(*parsed, options.show_secrets));
     } else {
@@ -460,8 +474,9 @@ int run_uri_parse(seckit::cli::Tool& tool, const Options& options) {
       } else {
         kv.add("counter", std::to_string(parsed->counter));
       }
-      kv.add("secret", options.show_secrets ? secret_base32(*parsed)
-                                            : fmt::format("REDACTED ({} bytes)", parsed->secret.size()));
+      kv.add("secret", options.show_secrets
+                           ? secret_base32(*parsed)
+                           : fmt::format("REDACTED ({} bytes)", parsed->secret.size()));
       tool.out() << kv.render();
     }
   }
@@ -487,7 +502,9 @@ int run_uri_build(seckit::cli::Tool& tool, const Options& options) {
 int run_import(seckit::cli::Tool& tool, const Options& options) {
   bool from_argv = false;
   for (const auto& input : options.inputs) from_argv |= input != "-";
-  if (from_argv) tool.warn("import", "the migration URI holds secrets and the command line is visible in ps; use -");
+  if (from_argv)
+    tool.warn("import",
+              "the migration URI holds secrets and the command line is visible in ps; use -");
   auto inputs = inputs_or_stdin(options, "otpauth-migration:// URI");
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "import"}, {"show_secrets", options.show_secrets}});
@@ -495,8 +512,8 @@ int run_import(seckit::cli::Tool& tool, const Options& options) {
   for (const auto& text : inputs) {
     auto payload = parse_migration_uri(text);
     if (!payload) {
-      throw seckit::input_error("import", fmt::format("{} (byte {})", payload.error().message,
-                                                      payload.error().offset));
+      throw seckit::input_error(
+          "import", fmt::format("{} (byte {})", payload.error().message, payload.error().offset));
     }
     for (const auto& account : payload->accounts) {
       emit_account(tool, account, options.show_secrets);
@@ -521,7 +538,8 @@ int run_import(seckit::cli::Tool& tool, const Options& options) {
 int run_export_migration(seckit::cli::Tool& tool, const Options& options) {
   bool from_argv = false;
   for (const auto& input : options.inputs) from_argv |= input != "-";
-  if (from_argv) tool.warn("export-migration", "URIs hold secrets and the command line is visible in ps; use -");
+  if (from_argv)
+    tool.warn("export-migration", "URIs hold secrets and the command line is visible in ps; use -");
   auto inputs = inputs_or_stdin(options, "otpauth:// URI");
   MigrationPayload payload;
   payload.version = 1;
@@ -531,14 +549,15 @@ int run_export_migration(seckit::cli::Tool& tool, const Options& options) {
     auto parsed = parse_otpauth_uri(text);
     if (!parsed) throw seckit::input_error("export-migration", parsed.error().message);
     if (parsed->digits != 6 && parsed->digits != 8) {
-      throw seckit::input_error("export-migration",
-                                fmt::format("{}: the migration format only carries 6 or 8 digits",
-                                            parsed->account));
+      throw seckit::input_error(
+          "export-migration",
+          fmt::format("{}: the migration format only carries 6 or 8 digits", parsed->account));
     }
     payload.accounts.push_back(std::move(*parsed));
   }
   auto id = seckit::crypto::random_bytes(4);
-  payload.batch_id = static_cast<std::int32_t>((id[0] << 24 | id[1] << 16 | id[2] << 8 | id[3]) & 0x7fffffff);
+  payload.batch_id =
+      static_cast<std::int32_t>((id[0] << 24 | id[1] << 16 | id[2] << 8 | id[3]) & 0x7fffffff);
   std::string uri = build_migration_uri(payload);
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "export-migration"}});

@@ -29,8 +29,8 @@ struct Options {
   std::optional<std::uint32_t> window;
   bool dry_run = false;
   bool show_secrets = false;
-  std::size_t bytes = 0;  // secret --bytes
-  std::string code;       // verify CODE
+  std::size_t bytes = 0;            // secret --bytes
+  std::string code;                 // verify CODE
   std::vector<std::string> inputs;  // uri parse / import / export-migration arguments
 
   // enroll

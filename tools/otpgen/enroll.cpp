@@ -1,15 +1,13 @@
 // otpgen enroll: one account (secret + GA file + URI + QR) or many from JSON Lines.
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "ga_file.hpp"
@@ -28,8 +26,8 @@ std::vector<std::string> scratch_codes(int n) {
   std::vector<std::string> codes;
   while (static_cast<int>(codes.size()) < n) {
     auto bytes = seckit::crypto::random_bytes(4);
-    std::uint32_t value = static_cast<std::uint32_t>(bytes[0]) << 24 | bytes[1] << 16 |
-                          bytes[2] << 8 | bytes[3];
+    std::uint32_t value =
+        static_cast<std::uint32_t>(bytes[0]) << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3];
     constexpr std::uint32_t kRange = 90000000;
     if (value >= (0xffffffffu / kRange) * kRange) continue;
     std::string code = std::to_string(10000000 + value % kRange);
@@ -53,8 +51,8 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_rate_limit(const st
   };
   if (slash == std::string::npos || !ok(std::string_view(text).substr(0, slash), n) ||
       !ok(std::string_view(text).substr(slash + 1), m) || n < 1 || n > 100 || m < 1 || m > 3600) {
-    throw seckit::usage_error(
-        fmt::format("--rate-limit '{}': expected N/M (1..100 attempts per 1..3600 s) or none", text));
+    throw seckit::usage_error(fmt::format(
+        "--rate-limit '{}': expected N/M (1..100 attempts per 1..3600 s) or none", text));
   }
   return std::make_pair(n, m);
 }
@@ -109,9 +107,8 @@ Json enroll_one(seckit::cli::Tool& tool, const Options& options, OtpAccount acco
 
 void check_ga_compatible(const OtpAccount& account) {
   if (account.algorithm != Digest::kSha1 || account.digits != 6) {
-    throw seckit::usage_error(
-        "pam_google_authenticator only verifies SHA1 codes of 6 digits",
-        "drop --algorithm/--digits, or enroll without --ga-file/--batch");
+    throw seckit::usage_error("pam_google_authenticator only verifies SHA1 codes of 6 digits",
+                              "drop --algorithm/--digits, or enroll without --ga-file/--batch");
   }
   if (account.type == OtpType::kTotp && (account.period < 1 || account.period > 60)) {
     throw seckit::usage_error("pam_google_authenticator accepts a step size of 1..60 seconds");
@@ -134,7 +131,8 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
   if (options.out_dir.empty()) throw seckit::usage_error("--batch needs --out-dir DIR");
   // The directory holds every new secret: created private when missing.
   if (::mkdir(options.out_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw seckit::environment_error(options.out_dir, std::string("cannot create: ") + std::strerror(errno));
+    throw seckit::environment_error(options.out_dir,
+                                    std::string("cannot create: ") + std::strerror(errno));
   }
   std::ifstream file_in;
   std::istream* in = &std::cin;
@@ -154,7 +152,8 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
       ++errors;
       std::string where = fmt::format("{}:{}", options.batch, line_number);
       if (emitter.json()) {
-        emitter.record("error", {{"input", options.batch}, {"line", line_number}, {"message", message}});
+        emitter.record("error",
+                       {{"input", options.batch}, {"line", line_number}, {"message", message}});
       } else {
         emitter.line(fmt::format("{}: {}", tool.style().red("error"), message));
       }
@@ -202,7 +201,8 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
                                  record["uri"].get<std::string>()));
       }
     } catch (const seckit::ToolError& e) {
-      fail(fmt::format("{}: {}{}", e.context(), e.what(), e.hint().empty() ? "" : " (" + e.hint() + ")"));
+      fail(fmt::format("{}: {}{}", e.context(), e.what(),
+                       e.hint().empty() ? "" : " (" + e.hint() + ")"));
     }
   }
   int rc = errors ? 1 : 0;
@@ -226,7 +226,8 @@ std::string default_user() {
 
 int run_enroll(seckit::cli::Tool& tool, const Options& options) {
   if (!options.ga_file.empty() && !options.batch.empty()) {
-    throw seckit::usage_error("--ga-file and --batch are exclusive (batch writes one file per account)");
+    throw seckit::usage_error(
+        "--ga-file and --batch are exclusive (batch writes one file per account)");
   }
   if (options.scratch_codes < 0 || options.scratch_codes > 10) {
     throw seckit::usage_error("--scratch-codes must be 0..10");
@@ -257,11 +258,13 @@ int run_enroll(seckit::cli::Tool& tool, const Options& options) {
     kv.add("account", account.issuer + ":" + account.account)
         .add("secret", record["secret"].get<std::string>())
         .add("uri", record["uri"].get<std::string>());
-    if (record.contains("ga_file")) kv.add("ga file", record["ga_file"].get<std::string>() + " (mode 0400)");
+    if (record.contains("ga_file"))
+      kv.add("ga file", record["ga_file"].get<std::string>() + " (mode 0400)");
     if (record.contains("qr_png")) kv.add("qr png", record["qr_png"].get<std::string>());
     if (record.contains("qr_svg")) kv.add("qr svg", record["qr_svg"].get<std::string>());
     std::string codes;
-    for (const auto& c : record["scratch_codes"]) codes += (codes.empty() ? "" : " ") + c.get<std::string>();
+    for (const auto& c : record["scratch_codes"])
+      codes += (codes.empty() ? "" : " ") + c.get<std::string>();
     kv.add("scratch codes", codes.empty() ? "(none)" : codes);
     tool.out() << kv.render();
     emit_qr_text(tool, options.qr, record["uri"].get<std::string>());

@@ -1,8 +1,8 @@
 #include "ga_file.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "seckit/bytes.hpp"
 #include "seckit/enc.hpp"
@@ -38,7 +38,8 @@ bool is_scratch_code(std::string_view line) {
 }
 
 // A known option's line as the module writes it.
-std::string render_option(const GaFile& file, const std::string& name, const std::string& original) {
+std::string render_option(const GaFile& file, const std::string& name,
+                          const std::string& original) {
   if (name == "HOTP_COUNTER" && file.hotp_counter) {
     return fmt::format("\" HOTP_COUNTER {}", *file.hotp_counter);
   }
@@ -211,7 +212,8 @@ std::string render_ga_file(const GaFile& file) {
 std::string new_ga_file(std::string_view secret_base32, const GaOptions& options) {
   std::string out = std::string(secret_base32) + "\n";
   if (options.rate_limit) {
-    out += fmt::format("\" RATE_LIMIT {} {}\n", options.rate_limit->first, options.rate_limit->second);
+    out +=
+        fmt::format("\" RATE_LIMIT {} {}\n", options.rate_limit->first, options.rate_limit->second);
   }
   if (options.window_size) out += fmt::format("\" WINDOW_SIZE {}\n", *options.window_size);
   if (options.disallow_reuse && !options.hotp) out += "\" DISALLOW_REUSE\n";

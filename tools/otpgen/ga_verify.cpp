@@ -1,8 +1,8 @@
 #include "ga_verify.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "otp.hpp"
 
@@ -35,12 +35,18 @@ std::optional<std::int64_t> find_skew(const GaFile& file, std::string_view code,
 
 std::string_view verdict_name(VerifyVerdict verdict) {
   switch (verdict) {
-    case VerifyVerdict::kValid: return "valid";
-    case VerifyVerdict::kWrongCode: return "wrong-code";
-    case VerifyVerdict::kReused: return "reused";
-    case VerifyVerdict::kRateLimited: return "rate-limited";
-    case VerifyVerdict::kMalformedCode: return "malformed-code";
-    case VerifyVerdict::kNoOtpMode: return "no-otp-mode";
+    case VerifyVerdict::kValid:
+      return "valid";
+    case VerifyVerdict::kWrongCode:
+      return "wrong-code";
+    case VerifyVerdict::kReused:
+      return "reused";
+    case VerifyVerdict::kRateLimited:
+      return "rate-limited";
+    case VerifyVerdict::kMalformedCode:
+      return "malformed-code";
+    case VerifyVerdict::kNoOtpMode:
+      return "no-otp-mode";
   }
   return "wrong-code";
 }
@@ -61,9 +67,8 @@ VerifyOutcome verify_ga(GaFile& file, std::string_view code, std::int64_t now) {
     outcome.state_changed = true;
     if (limited) {
       outcome.verdict = VerifyVerdict::kRateLimited;
-      outcome.explanation =
-          fmt::format("rate limited: more than {} attempts within {} seconds", limit.attempts,
-                      limit.seconds);
+      outcome.explanation = fmt::format("rate limited: more than {} attempts within {} seconds",
+                                        limit.attempts, limit.seconds);
       return outcome;
     }
   }
@@ -105,9 +110,9 @@ VerifyOutcome verify_ga(GaFile& file, std::string_view code, std::int64_t now) {
     outcome.state_changed = true;
     if (outcome.verdict != VerifyVerdict::kMalformedCode) {
       outcome.verdict = VerifyVerdict::kWrongCode;
-      outcome.explanation = fmt::format(
-          "no HOTP code for counters {}..{} matches; the counter advances to {}", counter,
-          counter + file.window() - 1, counter + 1);
+      outcome.explanation =
+          fmt::format("no HOTP code for counters {}..{} matches; the counter advances to {}",
+                      counter, counter + file.window() - 1, counter + 1);
     }
     return outcome;
   }
@@ -156,8 +161,8 @@ VerifyOutcome verify_ga(GaFile& file, std::string_view code, std::int64_t now) {
     }
     outcome.verdict = VerifyVerdict::kValid;
     outcome.method = "totp";
-    outcome.explanation = offset == 0 ? "TOTP code accepted"
-                                      : fmt::format("TOTP code accepted ({:+} steps)", offset);
+    outcome.explanation =
+        offset == 0 ? "TOTP code accepted" : fmt::format("TOTP code accepted ({:+} steps)", offset);
     return outcome;
   }
   outcome.verdict = VerifyVerdict::kWrongCode;

@@ -35,7 +35,7 @@ std::string_view verdict_name(VerifyVerdict verdict);  // "valid", "wrong-code",
 
 struct VerifyOutcome {
   VerifyVerdict verdict = VerifyVerdict::kWrongCode;
-  std::string method;                 // "scratch-code" | "totp" | "hotp" (on success)
+  std::string method;                  // "scratch-code" | "totp" | "hotp" (on success)
   std::optional<std::int64_t> offset;  // steps (TOTP) or counters (HOTP) from the expected one
   std::optional<std::int64_t> matched_step;  // TOTP step or HOTP counter that matched
   // The code matches far outside the window: the device clock is off by this many steps.

@@ -18,12 +18,14 @@ int main(int argc, char** argv) {
                                   "Read the base32 secret (or an otpauth URI) from FILE (mode 0600 "
                                   "or stricter)")
                       ->type_name("FILE"));
-    sub->add_option("--uri", o.uri, "Take secret and parameters from an otpauth:// URI ('-' = stdin)")
+    sub->add_option("--uri", o.uri,
+                    "Take secret and parameters from an otpauth:// URI ('-' = stdin)")
         ->type_name("URI|-");
     if (with_ga) {
-      tool.file_arg(sub->add_option("--ga-file", o.ga_file,
-                                    "A ~/.google_authenticator file (pam_google_authenticator format)")
-                        ->type_name("FILE"));
+      tool.file_arg(
+          sub->add_option("--ga-file", o.ga_file,
+                          "A ~/.google_authenticator file (pam_google_authenticator format)")
+              ->type_name("FILE"));
     }
   };
   auto params = [&](CLI::App* sub) {
@@ -61,8 +63,11 @@ int main(int argc, char** argv) {
   auto* code = app.add_subcommand("code", "Print the current (or a given) code");
   source(code, true);
   params(code);
-  code->add_option("--now", o.now, "Compute for this time (UNIX seconds or RFC 3339)")->type_name("TIME");
-  code->add_option("--count", o.count, "Print K successive codes")->type_name("K")->check(CLI::Range(1, 1000));
+  code->add_option("--now", o.now, "Compute for this time (UNIX seconds or RFC 3339)")
+      ->type_name("TIME");
+  code->add_option("--count", o.count, "Print K successive codes")
+      ->type_name("K")
+      ->check(CLI::Range(1, 1000));
   code->add_flag("--steam", o.steam, "Steam Guard 5-character codes");
   code->callback([&] { command = "code"; });
 
@@ -71,21 +76,25 @@ int main(int argc, char** argv) {
   verify->add_option("CODE", o.code, "The code ('-' reads it from stdin)")->required();
   source(verify, true);
   params(verify);
-  verify->add_option("--now", o.now, "Verify at this time (UNIX seconds or RFC 3339)")->type_name("TIME");
-  verify->add_option("--window", o.window,
-                     "Steps either side (TOTP) or counters ahead (HOTP) to accept (default 1); "
-                     "GA files use WINDOW_SIZE")
+  verify->add_option("--now", o.now, "Verify at this time (UNIX seconds or RFC 3339)")
+      ->type_name("TIME");
+  verify
+      ->add_option("--window", o.window,
+                   "Steps either side (TOTP) or counters ahead (HOTP) to accept (default 1); "
+                   "GA files use WINDOW_SIZE")
       ->type_name("N")
       ->check(CLI::Range(0, 1000));
   verify->add_flag("--steam", o.steam, "The code is a Steam Guard code");
   verify->add_flag("--dry-run", o.dry_run, "Change nothing in the GA file; explain the verdict");
   verify->callback([&] { command = "verify"; });
 
-  auto* enroll = app.add_subcommand("enroll", "Create a secret, a GA file, the otpauth URI and a QR code");
+  auto* enroll =
+      app.add_subcommand("enroll", "Create a secret, a GA file, the otpauth URI and a QR code");
   source(enroll, false);
-  tool.file_arg(enroll->add_option("--ga-file", o.ga_file,
-                                   "Write a pam_google_authenticator file (mode 0400, never "
-                                   "overwritten without --force)")
+  tool.file_arg(enroll
+                    ->add_option("--ga-file", o.ga_file,
+                                 "Write a pam_google_authenticator file (mode 0400, never "
+                                 "overwritten without --force)")
                     ->type_name("FILE"));
   auto* etotp = enroll->add_flag("--totp", o.totp, "Time-based (default)");
   auto* ehotp = enroll->add_flag("--hotp", o.hotp, "Counter-based (HOTP_COUNTER 1)");
@@ -99,7 +108,9 @@ int main(int argc, char** argv) {
   enroll->add_option("--step-size", o.step_size, "TOTP step in seconds (default 30)")
       ->type_name("SECONDS")
       ->check(CLI::Range(1, 60));
-  enroll->add_option("--bytes", o.bytes, "Size of the new secret")->type_name("N")->check(CLI::Range(10, 1024));
+  enroll->add_option("--bytes", o.bytes, "Size of the new secret")
+      ->type_name("N")
+      ->check(CLI::Range(10, 1024));
   enroll->add_option("--account", o.account, "Account name in the label (default $USER@host)")
       ->type_name("NAME");
   enroll->add_option("--issuer", o.issuer, "Issuer (default the host name)")->type_name("NAME");
@@ -118,9 +129,10 @@ int main(int argc, char** argv) {
       ->type_name("N");
   qr_options(enroll);
   enroll->add_flag("--force", o.force, "Replace existing GA/QR files");
-  tool.file_arg(enroll->add_option("--batch", o.batch,
-                                   "Enroll every account of a JSON Lines file "
-                                   "({\"account\",\"issuer\",\"user\"}; '-' = stdin)")
+  tool.file_arg(enroll
+                    ->add_option("--batch", o.batch,
+                                 "Enroll every account of a JSON Lines file "
+                                 "({\"account\",\"issuer\",\"user\"}; '-' = stdin)")
                     ->type_name("FILE"));
   tool.dir_arg(enroll->add_option("--out-dir", o.out_dir, "Batch: where the GA and QR files go")
                    ->type_name("DIR"));
@@ -131,7 +143,8 @@ int main(int argc, char** argv) {
   enroll->callback([&] { command = "enroll"; });
 
   auto* qr = app.add_subcommand("qr", "Show the QR code of an existing GA file again");
-  tool.file_arg(qr->add_option("--ga-file", o.ga_file, "The GA file")->type_name("FILE")->required());
+  tool.file_arg(
+      qr->add_option("--ga-file", o.ga_file, "The GA file")->type_name("FILE")->required());
   qr->add_option("--account", o.account, "Account name in the label (default $USER@host)")
       ->type_name("NAME");
   qr->add_option("--issuer", o.issuer, "Issuer (default the host name)")->type_name("NAME");
@@ -153,29 +166,31 @@ int main(int argc, char** argv) {
 
   auto* import = app.add_subcommand(
       "import", "Decode a Google Authenticator export (otpauth-migration://) into otpauth URIs");
-  import->add_option("URI", o.inputs, "Migration URIs; '-' reads one per line from stdin")->required();
-  import->callback([&] { command = "import"; });
-
-  auto* export_migration = app.add_subcommand(
-      "export-migration", "Pack otpauth URIs into one otpauth-migration:// URI for the app");
-  export_migration->add_option("URI", o.inputs, "otpauth URIs; '-' reads one per line from stdin")
+  import->add_option("URI", o.inputs, "Migration URIs; '-' reads one per line from stdin")
       ->required();
-  qr_options(export_migration);
-  export_migration->add_flag("--force", o.force, "Replace existing QR image files");
-  export_migration->callback([&] { command = "export-migration"; });
+  import->callback([&] { command = "import";
+});
 
-  app.add_flag("--show-secrets", o.show_secrets, "Print secrets instead of REDACTED");
+auto* export_migration = app.add_subcommand(
+    "export-migration", "Pack otpauth URIs into one otpauth-migration:// URI for the app");
+export_migration->add_option("URI", o.inputs, "otpauth URIs; '-' reads one per line from stdin")
+    ->required();
+qr_options(export_migration);
+export_migration->add_flag("--force", o.force, "Replace existing QR image files");
+export_migration->callback([&] { command = "export-migration"; });
 
-  return tool.run(argc, argv, [&] {
-    if (command == "secret") return otpgen::run_secret(tool, o);
-    if (command == "code") return otpgen::run_code(tool, o);
-    if (command == "verify") return otpgen::run_verify(tool, o);
-    if (command == "enroll") return otpgen::run_enroll(tool, o);
-    if (command == "qr") return otpgen::run_qr(tool, o);
-    if (command == "uri parse") return otpgen::run_uri_parse(tool, o);
-    if (command == "uri build") return otpgen::run_uri_build(tool, o);
-    if (command == "import") return otpgen::run_import(tool, o);
-    if (command == "export-migration") return otpgen::run_export_migration(tool, o);
-    throw seckit::usage_error("no command given", "see otpgen --help");
-  });
+app.add_flag("--show-secrets", o.show_secrets, "Print secrets instead of REDACTED");
+
+return tool.run(argc, argv, [&] {
+  if (command == "secret") return otpgen::run_secret(tool, o);
+  if (command == "code") return otpgen::run_code(tool, o);
+  if (command == "verify") return otpgen::run_verify(tool, o);
+  if (command == "enroll") return otpgen::run_enroll(tool, o);
+  if (command == "qr") return otpgen::run_qr(tool, o);
+  if (command == "uri parse") return otpgen::run_uri_parse(tool, o);
+  if (command == "uri build") return otpgen::run_uri_build(tool, o);
+  if (command == "import") return otpgen::run_import(tool, o);
+  if (command == "export-migration") return otpgen::run_export_migration(tool, o);
+  throw seckit::usage_error("no command given", "see otpgen --help");
+});
 }

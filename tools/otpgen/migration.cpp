@@ -28,13 +28,17 @@ bool read_varint(Reader& reader, std::uint64_t& value) {
 bool skip_field(Reader& reader, std::uint32_t wire_type) {
   std::uint64_t value = 0;
   switch (wire_type) {
-    case kVarint: return read_varint(reader, value);
-    case kFixed64: return reader.skip(8);
-    case kFixed32: return reader.skip(4);
+    case kVarint:
+      return read_varint(reader, value);
+    case kFixed64:
+      return reader.skip(8);
+    case kFixed32:
+      return reader.skip(4);
     case kLengthDelimited:
       if (!read_varint(reader, value) || value > reader.remaining()) return false;
       return reader.skip(static_cast<std::size_t>(value));
-    default: return false;  // groups (3, 4) are not used by this message
+    default:
+      return false;  // groups (3, 4) are not used by this message
   }
 }
 
@@ -89,13 +93,15 @@ seckit::Result<bool> decode_account(Reader reader, MigrationPayload& payload) {
     } else {
       ok = skip_field(reader, wire);
     }
-    if (!ok) return seckit::parse_error(fmt::format("OtpParameters field {} is truncated", number), at);
+    if (!ok)
+      return seckit::parse_error(fmt::format("OtpParameters field {} is truncated", number), at);
   }
   if (!error.message.empty()) return error;
 
   // Google Authenticator writes "issuer:account" names for accounts added from URIs.
   auto colon = name.find(':');
-  if (colon != std::string::npos && (account.issuer.empty() || name.substr(0, colon) == account.issuer)) {
+  if (colon != std::string::npos &&
+      (account.issuer.empty() || name.substr(0, colon) == account.issuer)) {
     if (account.issuer.empty()) account.issuer = name.substr(0, colon);
     name = name.substr(colon + 1);
     while (!name.empty() && name.front() == ' ') name.erase(0, 1);
@@ -107,16 +113,29 @@ seckit::Result<bool> decode_account(Reader reader, MigrationPayload& payload) {
     return true;
   }
   switch (algorithm) {
-    case 0: case 1: account.algorithm = Digest::kSha1; break;
-    case 2: account.algorithm = Digest::kSha256; break;
-    case 3: account.algorithm = Digest::kSha512; break;
+    case 0:
+    case 1:
+      account.algorithm = Digest::kSha1;
+      break;
+    case 2:
+      account.algorithm = Digest::kSha256;
+      break;
+    case 3:
+      account.algorithm = Digest::kSha512;
+      break;
     default:
-      payload.skipped.push_back(fmt::format("{}: unsupported algorithm {} (MD5?)", label, algorithm));
+      payload.skipped.push_back(
+          fmt::format("{}: unsupported algorithm {} (MD5?)", label, algorithm));
       return true;
   }
   switch (digits) {
-    case 0: case 1: account.digits = 6; break;
-    case 2: account.digits = 8; break;
+    case 0:
+    case 1:
+      account.digits = 6;
+      break;
+    case 2:
+      account.digits = 8;
+      break;
     default:
       payload.skipped.push_back(fmt::format("{}: unknown digit count {}", label, digits));
       return true;
@@ -172,9 +191,8 @@ seckit::Result<MigrationPayload> decode_migration_payload(std::span<const std::u
       if (number == 4) payload.batch_index = signed_value;
       if (number == 5) payload.batch_id = signed_value;
     } else if (!skip_field(reader, wire)) {
-      return seckit::parse_error(fmt::format("field {} (wire type {}) is truncated or invalid",
-                                             number, wire),
-                                 at);
+      return seckit::parse_error(
+          fmt::format("field {} (wire type {}) is truncated or invalid", number, wire), at);
     }
   }
   if (!error.message.empty()) return error;

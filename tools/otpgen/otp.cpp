@@ -66,17 +66,23 @@ std::optional<Digest> parse_otp_algorithm(std::string_view name) {
 
 std::string algorithm_upper(Digest digest) {
   switch (digest) {
-    case Digest::kSha256: return "SHA256";
-    case Digest::kSha512: return "SHA512";
-    default: return "SHA1";
+    case Digest::kSha256:
+      return "SHA256";
+    case Digest::kSha512:
+      return "SHA512";
+    default:
+      return "SHA1";
   }
 }
 
 std::size_t default_secret_bytes(Digest digest) {
   switch (digest) {
-    case Digest::kSha256: return 32;
-    case Digest::kSha512: return 64;
-    default: return 20;
+    case Digest::kSha256:
+      return 32;
+    case Digest::kSha512:
+      return 64;
+    default:
+      return 20;
   }
 }
 
@@ -135,7 +141,8 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return days * 86400 + hour * 3600 + minute * 60 + second - offset;
 }
 

@@ -35,7 +35,7 @@ std::uint64_t time_step(std::int64_t unix_time, std::uint32_t period);
 // 26-letter alphabet, least significant first.
 std::string steam_code(std::span<const std::uint8_t> key, std::uint64_t counter);
 
-std::string_view otp_type_name(OtpType type);  // "totp" | "hotp"
+std::string_view otp_type_name(OtpType type);                      // "totp" | "hotp"
 std::optional<Digest> parse_otp_algorithm(std::string_view name);  // sha1|sha256|sha512 (any case)
 std::string algorithm_upper(Digest digest);  // "SHA1" as the otpauth URI writes it
 

@@ -1,11 +1,10 @@
 #include "qr.hpp"
 
+#include <fmt/format.h>
 #include <png.h>
 #include <qrencode.h>
 
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "seckit/error.hpp"
 

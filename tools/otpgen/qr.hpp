@@ -11,8 +11,8 @@
 namespace otpgen {
 
 struct QrMatrix {
-  int size = 0;                      // modules per side, without the quiet zone
-  std::vector<std::uint8_t> dark;    // size*size, 1 = dark
+  int size = 0;                    // modules per side, without the quiet zone
+  std::vector<std::uint8_t> dark;  // size*size, 1 = dark
   bool at(int x, int y) const {
     if (x < 0 || y < 0 || x >= size || y >= size) return false;
     return dark[static_cast<std::size_t>(y) * size + x] != 0;

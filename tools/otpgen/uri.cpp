@@ -1,8 +1,8 @@
 #include "uri.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "seckit/enc.hpp"
 
@@ -32,8 +32,8 @@ std::string build(const OtpAccount& account, std::string_view secret_text) {
   std::string label = account.issuer.empty()
                           ? percent_encode(account.account)
                           : percent_encode(account.issuer) + ":" + percent_encode(account.account);
-  std::string uri = fmt::format("otpauth://{}/{}?secret={}", otp_type_name(account.type), label,
-                                secret_text);
+  std::string uri =
+      fmt::format("otpauth://{}/{}?secret={}", otp_type_name(account.type), label, secret_text);
   if (!account.issuer.empty()) uri += "&issuer=" + percent_encode(account.issuer);
   uri += fmt::format("&algorithm={}&digits={}", algorithm_upper(account.algorithm), account.digits);
   if (account.type == OtpType::kTotp) {
@@ -136,8 +136,8 @@ seckit::Result<OtpAccount> parse_otpauth_uri(std::string_view uri) {
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     std::string key(pair.substr(0, eq));
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
-                                true);
+    auto value = percent_decode(
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!value) return seckit::parse_error(key + ": " + value.error().message);
     for (char& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     if (key == "secret") {
@@ -160,7 +160,8 @@ seckit::Result<OtpAccount> parse_otpauth_uri(std::string_view uri) {
       }
     } else if (key == "period") {
       if (!parse_unsigned(*value, account.period) || account.period == 0) {
-        return seckit::parse_error(fmt::format("period must be a positive number, got '{}'", *value));
+        return seckit::parse_error(
+            fmt::format("period must be a positive number, got '{}'", *value));
       }
     } else if (key == "counter") {
       if (!parse_unsigned(*value, account.counter)) {

@@ -14,7 +14,7 @@ for cap in "$C"/*.pcap; do
     ikedecode --json "$T/cut.pcap" >"$T/cut.jsonl" 2>"$T/cut.err" || rc=$?
     [ "$rc" -le 1 ] || fail "$(basename "$cap") cut at $cut: exit $rc: $(cat "$T/cut.err")"
     assert_envelope "$T/cut.jsonl"
-    jq -e 'select(.type=="anomaly" and .data.code=="capture-truncated")' "$T/cut.jsonl" >/dev/null \
+    jq -s -e 'any(.[]; .type=="anomaly" and .data.code=="capture-truncated")' "$T/cut.jsonl" >/dev/null \
       || fail "$(basename "$cap") cut at $cut: no capture-truncated anomaly"
   done
 done
@@ -47,6 +47,6 @@ assert_envelope "$T/flood.jsonl"
 n=$(jq -s '[.[] | select(.type=="anomaly" and .data.code=="fragments-incomplete")] | length' "$T/flood.jsonl")
 [ "$n" -gt 100 ] || fail "flood: only $n fragments-incomplete anomalies"
 assert_eq "$(jq -r 'select(.type=="summary") | .data.counts.frames' "$T/flood.jsonl")" 65003 "flood frames"
-jq -e 'select(.type=="anomaly" and (.data.code=="ike-malformed" or .data.code=="ike-payload-malformed"))' \
+jq -s -e 'any(.[]; .type=="anomaly" and (.data.code=="ike-malformed" or .data.code=="ike-payload-malformed"))' \
   "$T/flood.jsonl" >/dev/null || fail "lying IKE headers not reported"
 pass "fragment flood and lying headers"

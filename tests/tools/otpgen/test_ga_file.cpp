@@ -5,7 +5,6 @@
 // used as TOTP steps: step 0..9 -> 755224 287082 359152 969429 338314 254676 287922 162583
 // 399871 520489.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "ga_file.hpp"
@@ -85,9 +84,9 @@ TEST_CASE("a failed code leaves the reuse list untouched", "[ga]") {
 
 TEST_CASE("RATE_LIMIT records every attempt and refuses the one over the limit", "[ga]") {
   const std::int64_t now = 1000000;
-  GaFile file = parse(kSecret + "\n\" TOTP_AUTH\n\" RATE_LIMIT 3 30 100 " +
-                      std::to_string(now - 31) + " " + std::to_string(now - 30) + " " +
-                      std::to_string(now + 100) + "\n");
+  GaFile file =
+      parse(kSecret + "\n\" TOTP_AUTH\n\" RATE_LIMIT 3 30 100 " + std::to_string(now - 31) + " " +
+            std::to_string(now - 30) + " " + std::to_string(now + 100) + "\n");
   auto first = verify_ga(file, "000000", now);
   CHECK(first.verdict == VerifyVerdict::kWrongCode);
   CHECK(file.rate_limit->timestamps == std::vector<std::int64_t>{now - 30, now});

@@ -2,7 +2,6 @@
 // (https://protobuf.dev/programming-guides/encoding/) and the public field numbers; the
 // otpauth-migration round trip through the real protoc is in cli.sh.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -14,7 +13,8 @@ using namespace otpgen;
 namespace {
 
 std::vector<std::uint8_t> hand_payload() {
-  std::vector<std::uint8_t> inner = {0x0a, 0x0a, 'H', 'e', 'l', 'l', 'o', '!', 0xde, 0xad, 0xbe, 0xef};
+  std::vector<std::uint8_t> inner = {0x0a, 0x0a, 'H',  'e',  'l',  'l',
+                                     'o',  '!',  0xde, 0xad, 0xbe, 0xef};
   const std::string name = "Example:alice@example.com";  // the app's "issuer:account" name
   inner.push_back(0x12);
   inner.push_back(static_cast<std::uint8_t>(name.size()));
@@ -28,7 +28,8 @@ std::vector<std::uint8_t> hand_payload() {
   }
   std::vector<std::uint8_t> payload = {0x0a, static_cast<std::uint8_t>(inner.size())};
   payload.insert(payload.end(), inner.begin(), inner.end());
-  for (std::uint8_t b : {0x10, 0x01, 0x18, 0x01, 0x20, 0x00, 0x28, 0x96, 0x01}) payload.push_back(b);
+  for (std::uint8_t b : {0x10, 0x01, 0x18, 0x01, 0x20, 0x00, 0x28, 0x96, 0x01})
+    payload.push_back(b);
   return payload;
 }
 
@@ -39,7 +40,8 @@ TEST_CASE("a hand-assembled MigrationPayload decodes field by field", "[migratio
   REQUIRE(decoded.ok());
   REQUIRE(decoded->accounts.size() == 1);
   const auto& a = decoded->accounts[0];
-  CHECK(a.secret == std::vector<std::uint8_t>{'H', 'e', 'l', 'l', 'o', '!', 0xde, 0xad, 0xbe, 0xef});
+  CHECK(a.secret ==
+        std::vector<std::uint8_t>{'H', 'e', 'l', 'l', 'o', '!', 0xde, 0xad, 0xbe, 0xef});
   CHECK(a.account == "alice@example.com");
   CHECK(a.issuer == "Example");
   CHECK(a.algorithm == Digest::kSha256);
@@ -69,15 +71,14 @@ TEST_CASE("the encoder writes the same wire bytes a protobuf encoder would", "[m
 
 TEST_CASE("truncated or malformed migration payloads are errors, never crashes", "[migration]") {
   auto payload = hand_payload();
-  seckit::bytes::for_each_truncation(payload, [](seckit::bytes::Bytes b) {
-    (void)decode_migration_payload(b);
-  });
+  seckit::bytes::for_each_truncation(
+      payload, [](seckit::bytes::Bytes b) { (void)decode_migration_payload(b); });
   CHECK_FALSE(decode_migration_payload(std::vector<std::uint8_t>{0x0a, 0x7f, 0x00}).ok());
   CHECK_FALSE(decode_migration_payload(std::vector<std::uint8_t>{0x0a}).ok());
-  CHECK_FALSE(decode_migration_payload(
-                  std::vector<std::uint8_t>{0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                            0xff, 0xff, 0x01})
-                  .ok());  // an 11-byte varint
+  CHECK_FALSE(
+      decode_migration_payload(std::vector<std::uint8_t>{0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                         0xff, 0xff, 0xff, 0xff, 0x01})
+          .ok());  // an 11-byte varint
   CHECK_FALSE(parse_migration_uri("otpauth-migration://offline?data=%%%").ok());
   CHECK_FALSE(parse_migration_uri("otpauth://totp/x?secret=AA").ok());
 }

@@ -1,7 +1,6 @@
 // Code generation against the RFC test vectors (RFC 4226 Appendix D, RFC 6238 Appendix B), and
 // the otpauth URI format against hand-written expected strings.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "otp.hpp"
@@ -37,8 +36,7 @@ TEST_CASE("ten-digit codes keep the whole 31-bit truncated value, zero padded", 
 TEST_CASE("totp matches RFC 6238 Appendix B for SHA1, SHA256 and SHA512", "[otp]") {
   const std::string sha1_key = "12345678901234567890";
   const std::string sha256_key = "12345678901234567890123456789012";
-  const std::string sha512_key =
-      "1234567890123456789012345678901234567890123456789012345678901234";
+  const std::string sha512_key = "1234567890123456789012345678901234567890123456789012345678901234";
   struct Row {
     std::int64_t time;
     const char* sha1;
@@ -94,14 +92,16 @@ TEST_CASE("otpauth URI parsing takes the issuer from the label when the paramete
   CHECK(parsed->counter == 7);
   CHECK(parsed->digits == 8);
   CHECK(parsed->algorithm == Digest::kSha256);
-  CHECK(parsed->secret == std::vector<std::uint8_t>{'H', 'e', 'l', 'l', 'o', '!', 0xde, 0xad, 0xbe, 0xef});
+  CHECK(parsed->secret ==
+        std::vector<std::uint8_t>{'H', 'e', 'l', 'l', 'o', '!', 0xde, 0xad, 0xbe, 0xef});
 }
 
 TEST_CASE("garbage otpauth URIs are parse errors, never crashes", "[uri]") {
   for (const char* bad :
-       {"", "otpauth://", "otpauth://totp", "otpauth://xotp/a?secret=AAAA", "http://totp/a?secret=A",
-        "otpauth://totp/a?secret=1!!", "otpauth://totp/a?digits=6", "otpauth://totp/a%?secret=AA",
-        "otpauth://totp/a?secret=GEZDGNBV&digits=11", "otpauth://totp/a?secret=GEZDGNBV&period=0"}) {
+       {"", "otpauth://", "otpauth://totp", "otpauth://xotp/a?secret=AAAA",
+        "http://totp/a?secret=A", "otpauth://totp/a?secret=1!!", "otpauth://totp/a?digits=6",
+        "otpauth://totp/a%?secret=AA", "otpauth://totp/a?secret=GEZDGNBV&digits=11",
+        "otpauth://totp/a?secret=GEZDGNBV&period=0"}) {
     CHECK_FALSE(parse_otpauth_uri(bad).ok());
   }
   std::string uri = "otpauth://totp/ACME:bob?secret=GEZDGNBVGY3TQOJQ&issuer=ACME&period=60";

@@ -1,4 +1,7 @@
 #define LDAP_DEPRECATED 0
+#include "seckit/ldap.hpp"
+
+#include <fmt/format.h>
 #include <ldap.h>
 
 #include <algorithm>
@@ -6,10 +9,7 @@
 #include <memory>
 #include <mutex>
 
-#include <fmt/format.h>
-
 #include "seckit/error.hpp"
-#include "seckit/ldap.hpp"
 #include "tls_probe.hpp"
 
 namespace seckit::ldap {
@@ -60,8 +60,9 @@ std::string lower(std::string_view s) {
 // Errors that say the directory refused what we asked (bad filter, schema violation) are the
 // caller's input; everything else (unreachable, refused credentials, access) is environment.
 bool is_input_error(int rc) {
-  return rc == LDAP_FILTER_ERROR || rc == LDAP_INVALID_SYNTAX || rc == LDAP_OBJECT_CLASS_VIOLATION ||
-         rc == LDAP_UNDEFINED_TYPE || rc == LDAP_INVALID_DN_SYNTAX || rc == LDAP_CONSTRAINT_VIOLATION ||
+  return rc == LDAP_FILTER_ERROR || rc == LDAP_INVALID_SYNTAX ||
+         rc == LDAP_OBJECT_CLASS_VIOLATION || rc == LDAP_UNDEFINED_TYPE ||
+         rc == LDAP_INVALID_DN_SYNTAX || rc == LDAP_CONSTRAINT_VIOLATION ||
          rc == LDAP_NO_SUCH_OBJECT;
 }
 
@@ -120,8 +121,8 @@ int Connection::wait_result(int msgid, Clock::time_point deadline, void** messag
     if (Clock::now() >= deadline) {
       ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
       throw environment_error(
-          "ldap", fmt::format("{}: no answer within the deadline of {} ms", uri_,
-                              options_.timeout.count()),
+          "ldap",
+          fmt::format("{}: no answer within the deadline of {} ms", uri_, options_.timeout.count()),
           "the server accepts connections but does not respond");
     }
     timeval tv = remaining_timeval(deadline);
@@ -178,9 +179,9 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
     std::string server_text = text ? text : "";
     if (text) ldap_memfree(text);
     if (err != LDAP_SUCCESS) {
-      throw environment_error("ldap", fmt::format("{}: StartTLS refused: {}{}", uri_,
-                                                  ldap_err2string(err),
-                                                  server_text.empty() ? "" : " (" + server_text + ")"));
+      throw environment_error("ldap",
+                              fmt::format("{}: StartTLS refused: {}{}", uri_, ldap_err2string(err),
+                                          server_text.empty() ? "" : " (" + server_text + ")"));
     }
     if (int rc = ldap_install_tls(ld_); rc != LDAP_SUCCESS) {
       explain_tls_failure(true, deadline);
@@ -205,7 +206,8 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
   int err = LDAP_SUCCESS;
   ldap_parse_result(ld_, result.get(), &err, nullptr, nullptr, nullptr, nullptr, 0);
   if (err != LDAP_SUCCESS) {
-    fail(fmt::format("bind as '{}' refused", options_.bind_dn.empty() ? "anonymous" : options_.bind_dn),
+    fail(fmt::format("bind as '{}' refused",
+                     options_.bind_dn.empty() ? "anonymous" : options_.bind_dn),
          err);
   }
 }
@@ -293,8 +295,8 @@ SearchStats Connection::search(const std::string& base, Scope scope, const std::
           if (text) ldap_memfree(text);
           BervalPtr next_cookie;
           if (server_controls) {
-            if (LDAPControl* pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, server_controls,
-                                                    nullptr)) {
+            if (LDAPControl* pr =
+                    ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, server_controls, nullptr)) {
               ber_int_t estimate = 0;
               berval value{};
               if (ldap_parse_pageresponse_control(ld_, pr, &estimate, &value) == LDAP_SUCCESS) {
@@ -368,8 +370,7 @@ void Connection::modify(const std::string& dn, const std::vector<Modification>& 
   std::string server_text = text ? text : "";
   if (text) ldap_memfree(text);
   if (err != LDAP_SUCCESS) {
-    std::string message =
-        fmt::format("{}: modify {} refused: {}", uri_, dn, ldap_err2string(err));
+    std::string message = fmt::format("{}: modify {} refused: {}", uri_, dn, ldap_err2string(err));
     if (!server_text.empty()) message += fmt::format(" ({})", server_text);
     if (is_input_error(err)) throw input_error("ldap", message);
     throw environment_error("ldap", message);

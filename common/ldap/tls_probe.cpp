@@ -1,7 +1,10 @@
 // libldap reports a failed TLS handshake as "Can't contact LDAP server" or "Connect error" with
 // no reason. After such a failure we repeat the handshake once with OpenSSL, verifying exactly
 // as configured, to tell the user *why*: unknown CA, expired, wrong host name, not TLS at all.
+#include "tls_probe.hpp"
+
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -12,10 +15,7 @@
 #include <cstring>
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "seckit/bytes.hpp"
-#include "tls_probe.hpp"
 
 namespace seckit::ldap {
 namespace {
@@ -56,7 +56,8 @@ std::string start_tls(int fd) {
   static const char kOid[] = "1.3.6.1.4.1.1466.20037";
   std::string request = {0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, static_cast<char>(0x80), 0x16};
   request += kOid;
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
     return "cannot send the StartTLS request";
   }
   std::uint8_t buffer[512];
@@ -106,7 +107,8 @@ std::string diagnose_tls(const std::string& host, const std::string& port, bool 
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl.get());
   in6_addr ip{};
-  if (::inet_pton(AF_INET, host.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, host.c_str(), &ip) == 1) {
+  if (::inet_pton(AF_INET, host.c_str(), &ip) == 1 ||
+      ::inet_pton(AF_INET6, host.c_str(), &ip) == 1) {
     X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
   } else {
     X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);

@@ -263,7 +263,7 @@ Result<TcpHeader> parse_tcp(Bytes data) {
   tcp.flags = r.u8();
   tcp.window = r.be16();
   if (!r.ok()) return r.error("truncated TCP header");
-  std::size_t header_length = std::size_t{offset >> 4} * 4;
+  std::size_t header_length = static_cast<std::size_t>(offset >> 4) * 4;
   if (header_length < 20) return parse_error("TCP data offset below 20", 12);
   if (header_length > data.size()) return parse_error("truncated TCP options", 20);
   tcp.payload = data.subspan(header_length);

@@ -96,6 +96,8 @@ void CaptureAnalyzer::read_file(const std::string& path) {
   counts_.bytes += stats.bytes;
   counts_.ip_fragments += stats.fragments;
   counts_.ip_reassembled += stats.reassembled;
+  for (const auto& [key, frags] : cisco_) report_cisco(key, frags, "end of capture");
+  cisco_.clear();
   for (const auto& gone : skf_.take_incomplete()) {
     anomaly(gone.frames.empty() ? 0 : gone.frames.back(), "skf-incomplete",
             fmt::format("IKEv2 fragmented message (SPI {}, message ID {}) incomplete: {} of {} "
@@ -105,7 +107,72 @@ void CaptureAnalyzer::read_file(const std::string& path) {
   }
 }
 
-void CaptureAnalyzer::finish() { tracker_.finish_all(); }
+void CaptureAnalyzer::finish() {
+  for (const auto& [key, frags] : cisco_) report_cisco(key, frags, "end of capture");
+  cisco_.clear();
+  tracker_.finish_all();
+}
+
+void CaptureAnalyzer::report_cisco(const std::pair<std::string, std::uint16_t>& key,
+                                   const CiscoFragments& f, const std::string& why) {
+  std::vector<unsigned> missing;
+  std::uint8_t top = f.last ? f.last : (f.parts.empty() ? 0 : f.parts.rbegin()->first);
+  for (unsigned n = 1; n <= top; ++n) {
+    if (!f.parts.count(static_cast<std::uint8_t>(n))) missing.push_back(n);
+  }
+  anomaly(f.frames.empty() ? 0 : f.frames.back(), "cisco-fragments-incomplete",
+          fmt::format("IKEv1 fragmented message (cookie {}, fragment ID {}) dropped ({}): {} "
+                      "fragment(s) held, missing {}{}",
+                      key.first, key.second, why, f.parts.size(),
+                      missing.empty() ? "the last" : fmt::format("{}", fmt::join(missing, ",")),
+                      f.last ? "" : " (last fragment never seen)"));
+}
+
+// Cisco's IKEv1 fragmentation: each fragment payload carries a slice of a whole ISAKMP message;
+// once every number up to the one flagged "last" is there, the slices are that message.
+bool CaptureAnalyzer::cisco_fragment(const IkeContext& ctx, const IkeMessage& m) {
+  const Payload* frag = nullptr;
+  for (const Payload& p : m.payloads) {
+    if (p.type == 132) frag = &p;
+  }
+  if (frag == nullptr || frag->body.size() < 4 || depth_ > 0) return false;
+  std::uint16_t id = static_cast<std::uint16_t>((frag->body[0] << 8) | frag->body[1]);
+  std::uint8_t number = frag->body[2];
+  bool last = (frag->body[3] & 1) != 0;
+  auto key = std::make_pair(hex(m.spi_i), id);
+  auto it = cisco_.find(key);
+  if (it == cisco_.end()) {
+    if (cisco_.size() >= 32) {
+      auto oldest = std::min_element(cisco_.begin(), cisco_.end(), [](auto& a, auto& b) {
+        return a.second.order < b.second.order;
+      });
+      report_cisco(oldest->first, oldest->second, "too many in progress");
+      cisco_.erase(oldest);
+    }
+    it = cisco_.emplace(key, CiscoFragments{}).first;
+    it->second.order = ++cisco_counter_;
+  }
+  CiscoFragments& f = it->second;
+  if (f.frames.size() < 256) f.frames.push_back(ctx.info.frame);
+  if (number == 0 || f.parts.count(number)) return true;
+  Bytes data = frag->body.subspan(4);
+  if (f.bytes + data.size() > 65535 || f.parts.size() >= 64) {
+    report_cisco(key, f, "larger than 64 KiB or 64 fragments");
+    cisco_.erase(it);
+    return true;
+  }
+  f.parts[number].assign(data.begin(), data.end());
+  f.bytes += data.size();
+  if (last) f.last = number;
+  if (f.last == 0 || f.parts.size() < f.last) return true;
+  std::vector<std::uint8_t> whole;
+  for (auto& [n, part] : f.parts) whole.insert(whole.end(), part.begin(), part.end());
+  cisco_.erase(it);
+  ++depth_;
+  on_ike(ctx, Bytes(whole.data(), whole.size()));
+  --depth_;
+  return true;
+}
 
 namespace {
 bool contains(const std::vector<std::uint16_t>& ports, std::uint16_t port) {
@@ -328,6 +395,8 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
     anomaly(ctx.info.frame, "ike-payload-malformed",
             fmt::format("SPI {} message ID {}: {}", hex(m.spi_i), m.message_id, text));
   }
+  // After the fragment's own record: the reassembled message, when this completed it.
+  if (m.major == 1 && !m.encrypted) cisco_fragment(ctx, m);
 }
 
 }  // namespace ikedecode

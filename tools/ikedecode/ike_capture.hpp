@@ -73,6 +73,20 @@ class CaptureAnalyzer {
   struct TcpFraming;
   std::map<seckit::net::FlowKey, TcpFraming> tcp_framing_;
   SkfReassembler skf_;
+  // Cisco IKEv1 fragmentation (payload 132): fragments by (initiator cookie, fragment ID).
+  struct CiscoFragments {
+    std::map<std::uint8_t, std::vector<std::uint8_t>> parts;
+    std::uint8_t last = 0;
+    std::size_t bytes = 0;
+    std::vector<std::uint64_t> frames;
+    std::uint64_t order = 0;
+  };
+  std::map<std::pair<std::string, std::uint16_t>, CiscoFragments> cisco_;
+  std::uint64_t cisco_counter_ = 0;
+  int depth_ = 0;
+  bool cisco_fragment(const IkeContext& ctx, const IkeMessage& m);
+  void report_cisco(const std::pair<std::string, std::uint16_t>& key, const CiscoFragments& f,
+                    const std::string& why);
   const seckit::net::Transport* current_ = nullptr;
 };
 

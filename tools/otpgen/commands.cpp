@@ -111,9 +111,11 @@ std::string read_stdin_line(const std::string& what) {
 std::int64_t resolve_now(const Options& options) {
   if (options.now.empty()) return static_cast<std::int64_t>(std::time(nullptr));
   auto t = parse_time(options.now);
+  // 0 .. 9999-12-31T23:59:59Z: enough for any real clock, and step arithmetic cannot overflow.
+  if (t && (*t < 0 || *t > 253402300799)) t.reset();
   if (!t) {
-    throw seckit::usage_error(
-        fmt::format("--now: '{}' is neither UNIX seconds nor RFC 3339", options.now));
+    throw seckit::usage_error(fmt::format(
+        "--now: '{}' is not UNIX seconds or RFC 3339 in years 1970..9999", options.now));
   }
   return *t;
 }

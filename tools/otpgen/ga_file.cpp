@@ -141,7 +141,10 @@ seckit::Result<GaParseResult> parse_ga_file(std::string_view content) {
           file.step_size = s;
         } else if (entry.name == "TIME_SKEW") {
           std::int64_t skew = 0;
-          if (!one_number(skew)) return bad("needs one number of steps");
+          // Bounded so step arithmetic cannot overflow; a real skew is at most hours.
+          if (!one_number(skew) || skew < -1000000000 || skew > 1000000000) {
+            return bad("needs one number of steps (|skew| <= 1e9)");
+          }
           file.time_skew = skew;
         } else if (entry.name == "DISALLOW_REUSE") {
           file.disallow_reuse = true;

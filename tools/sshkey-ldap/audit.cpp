@@ -1,9 +1,9 @@
 // audit: one paged pass over every entry holding keys, findings per key, then the keys shared
 // by several entries. Meant for cron: exit 1 when anything at warning level or above is found.
+#include <fmt/format.h>
+
 #include <ctime>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "helpers.hpp"
@@ -55,9 +55,10 @@ int run_audit(Context& ctx) {
   auto emit = [&](const Finding& f) {
     em.finding(f);
     if (!em.json()) {
-      em.line(fmt::format("{} {}: {}",
-                          ctx.tool.style().severity(f.severity, seckit::out::severity_name(f.severity)),
-                          f.code, f.message));
+      em.line(
+          fmt::format("{} {}: {}",
+                      ctx.tool.style().severity(f.severity, seckit::out::severity_name(f.severity)),
+                      f.code, f.message));
     }
   };
   auto report = [&](const std::string& code, Severity severity, const std::string& name,
@@ -99,8 +100,10 @@ int run_audit(Context& ctx) {
           }
           const auto& k = key->key;
           std::string sha256 = sshkey::fingerprint_sha256(k);
-          Json details = {{"sha256", sha256}, {"md5", sshkey::fingerprint_md5(k)},
-                          {"type", k.type}, {"bits", k.bits}};
+          Json details = {{"sha256", sha256},
+                          {"md5", sshkey::fingerprint_md5(k)},
+                          {"type", k.type},
+                          {"bits", k.bits}};
           if (em.json()) {
             Json record = key_json(*key);
             record["user"] = name;
@@ -121,8 +124,8 @@ int run_audit(Context& ctx) {
                      details);
             } else if (k.bits < policy.rsa_warn_bits) {
               report("rsa-below-recommended", Severity::kWarning, name, entry.dn,
-                     fmt::format("RSA key {} has {} bits, below the recommended {}", sha256,
-                                 k.bits, policy.rsa_warn_bits),
+                     fmt::format("RSA key {} has {} bits, below the recommended {}", sha256, k.bits,
+                                 policy.rsa_warn_bits),
                      details);
             }
           }
@@ -177,7 +180,8 @@ int run_audit(Context& ctx) {
     std::string joined;
     for (std::size_t i = 0; i < names.size() && i < 10; ++i) joined += (i ? ", " : "") + names[i];
     if (names.size() > 10) joined += fmt::format(" and {} more", names.size() - 10);
-    Finding f{"duplicate-key", policy.duplicate_severity,
+    Finding f{"duplicate-key",
+              policy.duplicate_severity,
               fmt::format("{} key {} is shared by {} entries: {}", key_types[sha256], sha256,
                           names.size(), joined),
               {{"sha256", sha256}, {"users", names}}};

@@ -1,9 +1,9 @@
 // The authorized_keys line format of sshd(8): [options] keytype base64 [comment], options being
 // comma-separated names with optional ="quoted values" (\" escapes a quote).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/format.h>
 
 #include "seckit/enc.hpp"
 #include "sshkey.hpp"
@@ -19,13 +19,27 @@ struct OptionSpec {
 };
 // sshd(8) AUTHORIZED_KEYS FILE FORMAT, OpenSSH 9.x.
 constexpr std::array<OptionSpec, 22> kOptions = {{
-    {"agent-forwarding", false}, {"cert-authority", false},   {"command", true},
-    {"environment", true},       {"expiry-time", true},       {"from", true},
-    {"no-agent-forwarding", false}, {"no-port-forwarding", false}, {"no-pty", false},
-    {"no-user-rc", false},       {"no-x11-forwarding", false}, {"permitlisten", true},
-    {"permitopen", true},        {"port-forwarding", false},  {"principals", true},
-    {"pty", false},              {"no-touch-required", false}, {"verify-required", false},
-    {"restrict", false},         {"tunnel", true},            {"user-rc", false},
+    {"agent-forwarding", false},
+    {"cert-authority", false},
+    {"command", true},
+    {"environment", true},
+    {"expiry-time", true},
+    {"from", true},
+    {"no-agent-forwarding", false},
+    {"no-port-forwarding", false},
+    {"no-pty", false},
+    {"no-user-rc", false},
+    {"no-x11-forwarding", false},
+    {"permitlisten", true},
+    {"permitopen", true},
+    {"port-forwarding", false},
+    {"principals", true},
+    {"pty", false},
+    {"no-touch-required", false},
+    {"verify-required", false},
+    {"restrict", false},
+    {"tunnel", true},
+    {"user-rc", false},
     {"x11-forwarding", false},
 }};
 
@@ -117,8 +131,8 @@ std::string_view next_field(std::string_view& rest, bool quotes) {
 bool looks_like_base64(std::string_view s) {
   if (s.size() < 8) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
   });
 }
 
@@ -160,8 +174,7 @@ seckit::Result<AuthorizedKey> parse_authorized_key_line(std::string_view line) {
     std::string_view lookahead = rest;
     std::string_view second = next_field(lookahead, false);
     bool first_is_options = first.find('=') != std::string_view::npos ||
-                            first.find(',') != std::string_view::npos ||
-                            is_known_key_type(second);
+                            first.find(',') != std::string_view::npos || is_known_key_type(second);
     if (!first_is_options && looks_like_base64(second)) {
       return parse_error(fmt::format("{} '{}'", kUnknownTypeError, printable(first)));
     }

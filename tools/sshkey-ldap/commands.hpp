@@ -20,7 +20,8 @@ struct Context {
 // characters, NUL, over 256 bytes) before anything is sent.
 void check_user_name(const std::string& user);
 
-int run_authorized_keys(Context& ctx, const std::string& user, const std::vector<std::string>& extra);
+int run_authorized_keys(Context& ctx, const std::string& user,
+                        const std::vector<std::string>& extra);
 int run_known_hosts(Context& ctx, const std::string& host, bool hashed, bool sshfp);
 int run_add(Context& ctx, const std::string& user, const std::string& key_file, bool dry_run);
 int run_remove(Context& ctx, const std::string& user, const std::string& fingerprint);

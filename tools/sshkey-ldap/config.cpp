@@ -1,10 +1,10 @@
 #include "config.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
@@ -14,7 +14,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -22,10 +23,11 @@ std::string_view trim(std::string_view s) {
 
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {
-      "uri",         "base",          "bind_dn",     "bind_password_file", "starttls",
-      "ldaps",       "ca_file",       "tls_verify",  "timeout",            "user_filter",
-      "enroll_filter", "key_attribute", "host_filter", "hosts_filter",     "cache_dir",
-      "cache_ttl",   "stale_ok",      "page_size"};
+      "uri",         "base",         "bind_dn",       "bind_password_file",
+      "starttls",    "ldaps",        "ca_file",       "tls_verify",
+      "timeout",     "user_filter",  "enroll_filter", "key_attribute",
+      "host_filter", "hosts_filter", "cache_dir",     "cache_ttl",
+      "stale_ok",    "page_size"};
   return keys;
 }
 
@@ -33,15 +35,19 @@ std::chrono::milliseconds parse_duration(std::string_view text, const std::strin
   text = trim(text);
   double number = 0;
   std::size_t digits = 0;
-  while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) {
+  while (digits < text.size() &&
+         ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) {
     ++digits;
   }
   std::string number_text(text.substr(0, digits));
   std::string_view unit = text.substr(digits);
   char* end = nullptr;
   if (!number_text.empty()) number = std::strtod(number_text.c_str(), &end);
-  double scale = unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60000
-                 : unit == "h" ? 3600000 : -1;
+  double scale = unit.empty() || unit == "s" ? 1000
+                 : unit == "ms"              ? 1
+                 : unit == "m"               ? 60000
+                 : unit == "h"               ? 3600000
+                                             : -1;
   if (number_text.empty() || end != number_text.c_str() + number_text.size() || scale < 0) {
     throw seckit::input_error(origin, fmt::format("bad duration '{}'", text),
                               "use seconds, or a number with ms, s, m or h");

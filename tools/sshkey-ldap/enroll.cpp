@@ -1,5 +1,6 @@
 // Enrollment: add, remove, list and import. Every key is parsed and checked before anything
 // is written; duplicates are recognised by the decoded blob, not by the text.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,8 +9,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "helpers.hpp"
@@ -119,13 +118,13 @@ UserEntry find_user(seckit::ldap::Connection& connection, const Config& config,
                       found.push_back(std::move(u));
                     });
   if (found.empty()) {
-    throw seckit::input_error(
-        "user", fmt::format("no entry matches {} under {}", filter, config.base),
-        "create the account first");
+    throw seckit::input_error("user",
+                              fmt::format("no entry matches {} under {}", filter, config.base),
+                              "create the account first");
   }
   if (found.size() > 1) {
-    throw seckit::input_error("user", fmt::format("{} entries match {}; refusing to choose",
-                                                  found.size(), filter));
+    throw seckit::input_error(
+        "user", fmt::format("{} entries match {}; refusing to choose", found.size(), filter));
   }
   return found.front();
 }
@@ -220,7 +219,8 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
       wanted_blob = *blob;
     } else {
       throw seckit::input_error("fingerprint", fmt::format("'{}' is not SHA256:..., MD5:... or a "
-                                                           "public key", fingerprint));
+                                                           "public key",
+                                                           fingerprint));
     }
   }
   seckit::ldap::Connection connection(ctx.config.ldap_options());
@@ -243,8 +243,9 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
     j["dn"] = entry.dn;
     j["action"] = "removed";
     records.push_back(j);
-    lines.push_back(fmt::format("removed {} {}", user,
-                                key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)")));
+    lines.push_back(
+        fmt::format("removed {} {}", user,
+                    key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)")));
   }
   if (doomed.empty()) {
     throw seckit::input_error("remove", fmt::format("{} has no key {}", user, fingerprint),
@@ -298,10 +299,9 @@ int run_list(Context& ctx, const std::string& user) {
             j["dn"] = entry.dn;
             em.record("key", j);
           } else {
-            em.line(fmt::format("{} {} {} {} ({})", name, key->key.bits,
-                                sshkey::fingerprint_sha256(key->key),
-                                key->comment.empty() ? "no comment" : key->comment,
-                                sshkey::type_label(key->key)));
+            em.line(fmt::format(
+                "{} {} {} {} ({})", name, key->key.bits, sshkey::fingerprint_sha256(key->key),
+                key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
           }
         }
       },
@@ -425,8 +425,11 @@ int run_import(Context& ctx, const std::string& source, bool dry_run) {
   if (!em.json() && errors) {
     ctx.tool.error("import", fmt::format("{} line(s) rejected; {} key(s) added", errors, added));
   }
-  return em.summary(code, {{"users", order.size()}, {"added", added}, {"present", present},
-                           {"rejected", errors}, {"skipped", skipped}});
+  return em.summary(code, {{"users", order.size()},
+                           {"added", added},
+                           {"present", present},
+                           {"rejected", errors},
+                           {"skipped", skipped}});
 }
 
 }  // namespace sshkey_ldap
@@ -459,14 +462,14 @@ int run_check(Context& ctx, const std::string& key_file, const std::string& hash
     Json j = key_json(*key);
     j["origin"] = fmt::format("{}:{}", origin, number);
     records.push_back(j);
-    out.push_back(fmt::format("{} {} {} ({})", key->key.bits,
-                              hash == "md5" ? sshkey::fingerprint_md5(key->key)
-                                            : sshkey::fingerprint_sha256(key->key),
-                              key->comment.empty() ? "no comment" : key->comment,
-                              sshkey::type_label(key->key)));
+    out.push_back(fmt::format(
+        "{} {} {} ({})", key->key.bits,
+        hash == "md5" ? sshkey::fingerprint_md5(key->key) : sshkey::fingerprint_sha256(key->key),
+        key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
     if (auto refusal = enroll_refusal(ctx.policy, *key)) {
       refusals.push_back({fmt::format("{}:{}", origin, number),
-                          {"policy-refused", seckit::out::Severity::kError,
+                          {"policy-refused",
+                           seckit::out::Severity::kError,
                            fmt::format("{}:{}: {}", origin, number, *refusal),
                            {{"sha256", sshkey::fingerprint_sha256(key->key)}}}});
     }

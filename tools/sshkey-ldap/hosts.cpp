@@ -1,7 +1,7 @@
 // known-hosts (KnownHostsCommand, ssh_known_hosts, SSHFP) and schema.
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "commands.hpp"
 #include "helpers.hpp"
@@ -65,8 +65,8 @@ int run_known_hosts(Context& ctx, const std::string& host, bool hashed, bool ssh
   em.begin({{"host", host}, {"hashed", hashed}, {"sshfp", sshfp}});
 
   seckit::ldap::Connection connection(config.ldap_options());
-  std::string filter = query ? seckit::ldap::expand_filter(config.host_filter, query->name)
-                             : config.hosts_filter;
+  std::string filter =
+      query ? seckit::ldap::expand_filter(config.host_filter, query->name) : config.hosts_filter;
   std::size_t hosts = 0, keys = 0, rejected = 0;
   connection.search(
       config.base, seckit::ldap::Scope::kSubtree, filter,
@@ -174,7 +174,8 @@ int run_schema(Context& ctx, const std::string& format) {
   }
   if (both) em.line("");
   if (format == "ldif" || both) {
-    if (both) em.line("# openssh-lpk schema for cn=config (ldapadd -Y EXTERNAL -H ldapi:/// -f FILE)");
+    if (both)
+      em.line("# openssh-lpk schema for cn=config (ldapadd -Y EXTERNAL -H ldapi:/// -f FILE)");
     em.line("dn: cn=openssh-lpk,cn=schema,cn=config");
     em.line("objectClass: olcSchemaConfig");
     em.line("cn: openssh-lpk");

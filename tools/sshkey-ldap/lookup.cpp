@@ -1,6 +1,7 @@
 // The two commands sshd and ssh run on every connection: authorized-keys (AuthorizedKeysCommand)
 // and known-hosts (KnownHostsCommand). Both must answer within the deadline whatever the
 // directory does, and authorized-keys falls back to the last good answer when allowed.
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <memory>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "helpers.hpp"
@@ -26,9 +25,7 @@ namespace {
 
 using seckit::out::Json;
 
-void log(int priority, const std::string& message) {
-  ::syslog(priority, "%s", message.c_str());
-}
+void log(int priority, const std::string& message) { ::syslog(priority, "%s", message.c_str()); }
 
 // The per-user cache: one JSON file per user, named by the SHA-256 of the name so a hostile
 // name never becomes a path. Written atomically; a damaged file is simply a miss.
@@ -38,7 +35,8 @@ struct CachedAnswer {
 };
 
 std::string cache_path(const Config& config, const std::string& user) {
-  auto digest = seckit::crypto::digest(seckit::crypto::Digest::kSha256, seckit::enc::as_bytes(user));
+  auto digest =
+      seckit::crypto::digest(seckit::crypto::Digest::kSha256, seckit::enc::as_bytes(user));
   return config.cache_dir + "/" + seckit::enc::hex_encode(digest) + ".json";
 }
 
@@ -61,7 +59,8 @@ void write_cache(const Config& config, const std::string& user,
   if (config.cache_dir.empty()) return;
   try {
     ::mkdir(config.cache_dir.c_str(), 0700);
-    Json json = {{"user", user}, {"fetched", static_cast<std::int64_t>(std::time(nullptr))},
+    Json json = {{"user", user},
+                 {"fetched", static_cast<std::int64_t>(std::time(nullptr))},
                  {"lines", lines}};
     seckit::fs::WriteOptions options;
     options.mode = 0600;
@@ -208,6 +207,13 @@ int run_authorized_keys(Context& ctx, const std::string& user,
     throw;
   }
   auto offered = offered_key_blob(extra);
+  auto& em = ctx.tool.emitter();
+  em.begin({{"user", user}});
+  std::size_t printed_total = 0;
+  std::string served_from = "none";
+  auto finish = [&](int code) {
+    return em.summary(code, {{"keys", printed_total}, {"source", served_from}});
+  };
   auto print = [&](const std::vector<std::string>& lines, const std::string& source) {
     std::size_t printed = 0;
     for (const auto& line : lines) {
@@ -225,6 +231,8 @@ int run_authorized_keys(Context& ctx, const std::string& user,
       }
       ++printed;
     }
+    printed_total = printed;
+    served_from = source;
     log(LOG_INFO, fmt::format("authorized-keys {}: {} key(s) from {}", user, printed, source));
   };
 
@@ -233,7 +241,7 @@ int run_authorized_keys(Context& ctx, const std::string& user,
   if (cached && config.cache_ttl.count() > 0 && now >= cached->fetched &&
       now - cached->fetched < config.cache_ttl.count()) {
     print(cached->lines, "cache");
-    return seckit::kExitOk;
+    return finish(seckit::kExitOk);
   }
 
   if (config.stale_ok && cached) {
@@ -243,7 +251,7 @@ int run_authorized_keys(Context& ctx, const std::string& user,
                                    user, seckit::out::rfc3339(*when), kOutageBackoff));
       ctx.tool.warn(user, "LDAP was unavailable moments ago, serving the cached answer");
       print(cached->lines, "stale-cache");
-      return seckit::kExitOk;
+      return finish(seckit::kExitOk);
     }
   }
 
@@ -257,11 +265,11 @@ int run_authorized_keys(Context& ctx, const std::string& user,
     write_cache(config, user, outcome->fetched.lines);
     record_outage(config, false);
     print(outcome->fetched.lines, "ldap");
-    return seckit::kExitOk;
+    return finish(seckit::kExitOk);
   }
-  std::string reason = timed_out ? fmt::format("no answer within the deadline of {} ms",
-                                               config.timeout.count())
-                                 : outcome->error;
+  std::string reason =
+      timed_out ? fmt::format("no answer within the deadline of {} ms", config.timeout.count())
+                : outcome->error;
   int code = timed_out ? seckit::kExitEnvironment : outcome->code;
   // Only an unreachable directory may be answered from the stale cache; an answer the
   // directory gave (ambiguous user) stands.
@@ -270,8 +278,8 @@ int run_authorized_keys(Context& ctx, const std::string& user,
   if (outage) record_outage(config, true);
   if (outage && config.stale_ok && cached) {
     log(LOG_WARNING, fmt::format("authorized-keys {}: LDAP unavailable ({}); serving the cached "
-                                 "answer from {}", user, reason,
-                                 seckit::out::rfc3339(cached->fetched)));
+                                 "answer from {}",
+                                 user, reason, seckit::out::rfc3339(cached->fetched)));
     ctx.tool.warn(user, "LDAP unavailable, serving the cached answer: " + reason);
     print(cached->lines, "stale-cache");
     code = seckit::kExitOk;
@@ -281,12 +289,12 @@ int run_authorized_keys(Context& ctx, const std::string& user,
   }
   if (timed_out) {
     // The worker thread may still be blocked inside libldap; leave without unwinding it.
+    finish(code);
     ctx.tool.out().flush();
     std::cout.flush();
     std::_Exit(code);
   }
-  if (code == seckit::kExitOk) return code;
-  return code;
+  return finish(code);
 }
 
 }  // namespace sshkey_ldap

@@ -1,9 +1,8 @@
 // sshkey-ldap: argument wiring only; the commands live in sshkey_ldap_core.
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <map>
-
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "seckit/cli.hpp"
@@ -45,8 +44,8 @@ int main(int argc, char** argv) {
   };
   value_flag("base", "Search base DN", "DN");
   value_flag("bind_dn", "DN to bind as (default: anonymous)", "DN");
-  value_flag("bind_password_file", "File holding the bind password (mode 0600 or stricter)",
-             "FILE", 'f');
+  value_flag("bind_password_file", "File holding the bind password (mode 0600 or stricter)", "FILE",
+             'f');
   value_flag("ca_file", "CA certificates (PEM) that sign the LDAP server certificate", "FILE", 'f');
   tool.choices(value_flag("tls_verify", "Verify the server certificate (default yes)", "yes|no"),
                {"yes", "no"});
@@ -88,34 +87,39 @@ int main(int argc, char** argv) {
   kh->add_flag("--sshfp", sshfp, "Print SSHFP resource records instead");
   auto* add = app.add_subcommand("add", "Add a public key (file or - for stdin) to USER");
   add->add_option("user", user, "User name")->required();
-  tool.file_arg(add->add_option("keyfile", key_file, "Public key file, or - for stdin")->required());
+  tool.file_arg(
+      add->add_option("keyfile", key_file, "Public key file, or - for stdin")->required());
   add->add_flag("--dry-run", dry_run, "Validate and show what would change, write nothing");
-  auto* rm = app.add_subcommand("remove", "Remove USER's key by fingerprint (SHA256:, MD5:) or key");
+  auto* rm =
+      app.add_subcommand("remove", "Remove USER's key by fingerprint (SHA256:, MD5:) or key");
   rm->add_option("user", user, "User name")->required();
   rm->add_option("fingerprint", fingerprint, "SHA256:..., MD5:... or the public key")->required();
   auto* list = app.add_subcommand("list", "List keys of USER, or of every user");
   list->add_option("user", user, "User name");
   auto* import = app.add_subcommand(
       "import", "Bulk enrollment from JSON Lines {\"user\",\"key\"} or a directory of USER.pub");
-  tool.file_arg(import->add_option("source", source, "users.jsonl, - for stdin, or a directory")
-                    ->required());
+  tool.file_arg(
+      import->add_option("source", source, "users.jsonl, - for stdin, or a directory")->required());
   import->add_flag("--dry-run", dry_run, "Validate and show what would change, write nothing");
   std::string hash = "sha256";
   auto* check = app.add_subcommand(
       "check", "Validate a public key file offline and print it as ssh-keygen -l does");
-  tool.file_arg(check->add_option("keyfile", key_file, "Public key file, or - for stdin")->required());
+  tool.file_arg(
+      check->add_option("keyfile", key_file, "Public key file, or - for stdin")->required());
   tool.choices(check->add_option("-E,--hash", hash, "Fingerprint hash: sha256 (default) or md5")
                    ->type_name("HASH"),
                {"sha256", "md5"});
   app.add_subcommand("audit", "Check every key in the directory; exit 1 on findings");
-  auto* schema = app.add_subcommand("schema", "Print the openssh-lpk schema (slapd.conf, cn=config)");
+  auto* schema =
+      app.add_subcommand("schema", "Print the openssh-lpk schema (slapd.conf, cn=config)");
   tool.choices(schema->add_option("--format", schema_format, "slapd, ldif or both (default)")
                    ->type_name("FORMAT"),
                {"slapd", "ldif", "both"});
 
   return tool.run(argc, argv, [&] {
     for (const auto* sub : app.get_subcommands()) command = sub->get_name();
-    if (command.empty()) throw seckit::usage_error("a command is required", "see sshkey-ldap --help");
+    if (command.empty())
+      throw seckit::usage_error("a command is required", "see sshkey-ldap --help");
     Context ctx{tool, Config{}, Policy{}};
     if (!config_path.empty()) {
       ctx.config.load_file(config_path);

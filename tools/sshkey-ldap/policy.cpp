@@ -18,7 +18,8 @@ Severity parse_severity(const seckit::out::Json& value, const std::string& path,
     if (s == "warning") return Severity::kWarning;
     if (s == "info") return Severity::kInfo;
   }
-  throw seckit::input_error(path, fmt::format("{} must be \"error\", \"warning\" or \"info\"", key));
+  throw seckit::input_error(path,
+                            fmt::format("{} must be \"error\", \"warning\" or \"info\"", key));
 }
 
 }  // namespace

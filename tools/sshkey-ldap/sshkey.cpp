@@ -1,8 +1,8 @@
 #include "sshkey.hpp"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "seckit/bytes.hpp"
 #include "seckit/crypto.hpp"
@@ -226,8 +226,8 @@ seckit::Result<PublicKey> parse_public_key_blob(Bytes blob) {
     Bytes signature = read_string(r);
     if (!r.ok()) return r.error("truncated certificate");
     if (cert.cert_type != 1 && cert.cert_type != 2) {
-      return r.error(fmt::format("certificate type {} is neither user (1) nor host (2)",
-                                 cert.cert_type));
+      return r.error(
+          fmt::format("certificate type {} is neither user (1) nor host (2)", cert.cert_type));
     }
     auto ca = parse_public_key_blob(signature_key);
     if (!ca) return r.error("certificate signature key: " + ca.error().message);
@@ -265,12 +265,24 @@ std::string fingerprint_md5(const PublicKey& key) {
 std::string type_label(const PublicKey& key) {
   std::string label;
   switch (key.algorithm) {
-    case Algorithm::kRsa: label = "RSA"; break;
-    case Algorithm::kDsa: label = "DSA"; break;
-    case Algorithm::kEcdsa: label = "ECDSA"; break;
-    case Algorithm::kEd25519: label = "ED25519"; break;
-    case Algorithm::kSkEcdsa: label = "ECDSA-SK"; break;
-    case Algorithm::kSkEd25519: label = "ED25519-SK"; break;
+    case Algorithm::kRsa:
+      label = "RSA";
+      break;
+    case Algorithm::kDsa:
+      label = "DSA";
+      break;
+    case Algorithm::kEcdsa:
+      label = "ECDSA";
+      break;
+    case Algorithm::kEd25519:
+      label = "ED25519";
+      break;
+    case Algorithm::kSkEcdsa:
+      label = "ECDSA-SK";
+      break;
+    case Algorithm::kSkEd25519:
+      label = "ED25519-SK";
+      break;
   }
   if (key.certificate) label += "-CERT";
   return label;
@@ -279,11 +291,16 @@ std::string type_label(const PublicKey& key) {
 int sshfp_algorithm(const PublicKey& key) {
   if (key.certificate) return 0;
   switch (key.algorithm) {
-    case Algorithm::kRsa: return 1;
-    case Algorithm::kDsa: return 2;
-    case Algorithm::kEcdsa: return 3;
-    case Algorithm::kEd25519: return 4;
-    default: return 0;
+    case Algorithm::kRsa:
+      return 1;
+    case Algorithm::kDsa:
+      return 2;
+    case Algorithm::kEcdsa:
+      return 3;
+    case Algorithm::kEd25519:
+      return 4;
+    default:
+      return 0;
   }
 }
 

@@ -25,7 +25,7 @@ struct Certificate {
   std::string key_id;
   std::vector<std::string> principals;
   std::uint64_t valid_after = 0;
-  std::uint64_t valid_before = 0;  // 0xffffffffffffffff = forever
+  std::uint64_t valid_before = 0;             // 0xffffffffffffffff = forever
   std::vector<std::string> critical_options;  // names only
   std::vector<std::string> extensions;        // names only
   std::string signature_key_type;
@@ -59,7 +59,7 @@ std::string type_label(const PublicKey& key);          // "ED25519", "RSA-CERT" 
 int sshfp_algorithm(const PublicKey& key);
 
 struct KeyOption {
-  std::string name;  // lower case
+  std::string name;                  // lower case
   std::optional<std::string> value;  // unquoted, escapes resolved
 };
 

@@ -31,9 +31,9 @@ struct Options {
   std::vector<std::string> uris;  // tried in order until one answers (failover)
   std::string bind_dn;            // empty: anonymous
   std::string bind_password;
-  bool starttls = false;          // ldap:// upgraded with StartTLS (refused if it fails)
-  std::string ca_file;            // PEM bundle; empty: the system trust store
-  bool tls_verify = true;         // off only when the user says so explicitly
+  bool starttls = false;                    // ldap:// upgraded with StartTLS (refused if it fails)
+  std::string ca_file;                      // PEM bundle; empty: the system trust store
+  bool tls_verify = true;                   // off only when the user says so explicitly
   std::chrono::milliseconds timeout{5000};  // hard deadline for connect + TLS + bind
 };
 

@@ -30,6 +30,10 @@ cfg=(--config "$T/tool.conf")
 assert_eq "$(sed -n 1p "$T/alice.out")" "$alice_opts" "options preserved"
 assert_eq "$(sed -n 2p "$T/alice.out")" "$(cat "$T/alice_rsa.pub")" "second key"
 assert_eq "$(wc -l <"$T/alice.out")" "2" "alice has two keys"
+"$tool" --json "${cfg[@]}" authorized-keys alice >"$T/alice.jsonl"
+assert_envelope "$T/alice.jsonl"
+assert_eq "$(jq -r 'select(.type=="key") | .data.line' "$T/alice.jsonl")" "$(cat "$T/alice.out")" "JSON key lines"
+assert_eq "$(jq -r 'select(.type=="summary") | .data.counts.source' "$T/alice.jsonl")" "ldap" "JSON source"
 pass "authorized-keys prints the key lines with options"
 
 expect_exit 0 "$tool" "${cfg[@]}" authorized-keys bob

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <cstdio>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 
 #include "config.hpp"

@@ -14,22 +14,28 @@ const char* kRsa2048 =
     "ssh-rsa "
     "AAAAB3NzaC1yc2EAAAADAQABAAABAQCozlGaagTq1JvlDxGYo1VbDlgBJJmQYdVv02pPFkADNzysTU+F5eckFjKY3Nc3Lm"
     "WI37g6CLHmyAQbJoqu4ULFu10p5RX0wxjMIY91gbaxqlgsFslwBE9HMTqx/pkyMP9OswkzDjg9O+WVir5cpdoMo18ImE3e"
-    "Ro4YdHk8K1AsNw0P/CEPORANRB+KbqqIBdUeDlMeDXvv9+/dT/2P3zqQL+sorasY1p9v/dO7GaBLk/w2JOb88RHu43nMuzl"
+    "Ro4YdHk8K1AsNw0P/CEPORANRB+KbqqIBdUeDlMeDXvv9+/dT/2P3zqQL+sorasY1p9v/dO7GaBLk/"
+    "w2JOb88RHu43nMuzl"
     "/tOTclvPg4knPOGWExt5ue37avsau09GquQlcv74LvEBzAISRBmugNSSTPy3ysnynPDseYKJ1eQ6BNfmWkHN/9uTF "
     "fixture-rsa";
 const char* kEcdsa256 =
     "ecdsa-sha2-nistp256 "
-    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPSTQ1ODnIShKxxLYiJDBV0jDCYvColIteu8ImFMRPR"
+    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPSTQ1ODnIShKxxLYiJDBV0jDCYvColIteu8ImFMRP"
+    "R"
     "11Wa7w7C9UeTnkb3RqpNe81hc/5GK6nOSbnCYuhTWeec= fixture-ec";
 // ssh-keygen -s ed -I certid -n alice -V 20200101:20210101 ec.pub
 const char* kEcdsaCert =
     "ecdsa-sha2-nistp256-cert-v01@openssh.com "
     "AAAAKGVjZHNhLXNoYTItbmlzdHAyNTYtY2VydC12MDFAb3BlbnNzaC5jb20AAAAgT/WhwXYr3cOxkHmCfzWJNFVCbE9CHx"
     "uk6p8B4oxSA0wAAAAIbmlzdHAyNTYAAABBBPSTQ1ODnIShKxxLYiJDBV0jDCYvColIteu8ImFMRPR11Wa7w7C9UeTnkb3R"
-    "qpNe81hc/5GK6nOSbnCYuhTWeecAAAAAAAAAAAAAAAEAAAAGY2VydGlkAAAACQAAAAVhbGljZQAAAABeC+EAAAAAAF/uZgAA"
-    "AAAAAAAAggAAABVwZXJtaXQtWDExLWZvcndhcmRpbmcAAAAAAAAAF3Blcm1pdC1hZ2VudC1mb3J3YXJkaW5nAAAAAAAAABZw"
-    "ZXJtaXQtcG9ydC1mb3J3YXJkaW5nAAAAAAAAAApwZXJtaXQtcHR5AAAAAAAAAA5wZXJtaXQtdXNlci1yYwAAAAAAAAAAAAAAM"
-    "wAAAAtzc2gtZWQyNTUxOQAAACDZtCty47E24R1JJdofFqCSNJII+XFJDrGv7WVc9KtLDAAAAFMAAAALc3NoLWVkMjU1MTkAAA"
+    "qpNe81hc/5GK6nOSbnCYuhTWeecAAAAAAAAAAAAAAAEAAAAGY2VydGlkAAAACQAAAAVhbGljZQAAAABeC+EAAAAAAF/"
+    "uZgAA"
+    "AAAAAAAAggAAABVwZXJtaXQtWDExLWZvcndhcmRpbmcAAAAAAAAAF3Blcm1pdC1hZ2VudC1mb3J3YXJkaW5nAAAAAAAAAB"
+    "Zw"
+    "ZXJtaXQtcG9ydC1mb3J3YXJkaW5nAAAAAAAAAApwZXJtaXQtcHR5AAAAAAAAAA5wZXJtaXQtdXNlci1yYwAAAAAAAAAAAA"
+    "AAM"
+    "wAAAAtzc2gtZWQyNTUxOQAAACDZtCty47E24R1JJdofFqCSNJII+"
+    "XFJDrGv7WVc9KtLDAAAAFMAAAALc3NoLWVkMjU1MTkAAA"
     "BAVW58CFmiFSQcPjO4obXsEIvdpDlJafpNqafMqe1boEinZmFaUM5wDTzd9NBzXFv0ccFcvm82tj8btol4mSXVAQ== "
     "fixture-ec";
 
@@ -102,9 +108,9 @@ TEST_CASE("malformed lines are refused with a reason", "[sshkey]") {
   std::string b64 = ed.substr(12, ed.find(' ', 12) - 12);
   CHECK_FALSE(sshkey::parse_authorized_key_line("ssh-rsa " + b64).ok());  // wrong type text
   CHECK_FALSE(sshkey::parse_authorized_key_line("ssh-ed25519 " + b64.substr(0, 40)).ok());
-  CHECK_FALSE(sshkey::parse_authorized_key_line("ssh-ed25519 " + b64.substr(0, 30) + "\n" +
-                                                b64.substr(30))
-                  .ok());
+  CHECK_FALSE(
+      sshkey::parse_authorized_key_line("ssh-ed25519 " + b64.substr(0, 30) + "\n" + b64.substr(30))
+          .ok());
   CHECK_FALSE(sshkey::parse_authorized_key_line("bogus-option " + ed).ok());
   CHECK_FALSE(sshkey::parse_authorized_key_line("command=\"unterminated " + ed).ok());
   CHECK_FALSE(sshkey::parse_authorized_key_line("no-pty=\"x\" " + ed).ok());
@@ -136,8 +142,8 @@ TEST_CASE("hand-built blobs: negative RSA modulus, trailing bytes, wrong point s
   auto trailing = cat({rsa_ok, {0}});
   CHECK_FALSE(sshkey::parse_public_key_blob(trailing).ok());
   std::vector<std::uint8_t> short_point(33, 4);
-  CHECK_FALSE(sshkey::parse_public_key_blob(cat({text("ecdsa-sha2-nistp256"), text("nistp256"),
-                                                 str(short_point)}))
+  CHECK_FALSE(sshkey::parse_public_key_blob(
+                  cat({text("ecdsa-sha2-nistp256"), text("nistp256"), str(short_point)}))
                   .ok());
   std::vector<std::uint8_t> point(65, 4);
   CHECK_FALSE(sshkey::parse_public_key_blob(

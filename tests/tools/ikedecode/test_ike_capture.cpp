@@ -1,0 +1,158 @@
+// The capture driver on hand-built traffic (Cisco IKEv1 fragments, L2TP after IKEv1, the NAT-T
+// marker and keepalives) and the truncation sweep over every IKE message of every committed
+// capture.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "ike_builder.hpp"
+#include "ike_capture.hpp"
+
+using namespace ike_test;
+using ikedecode::Json;
+
+namespace {
+
+struct Collect : ikedecode::RecordSink {
+  std::vector<Json> messages, certificates, anomalies, sas;
+  std::vector<seckit::out::Finding> findings;
+  void message(const Json& d, const ikedecode::IkeMessage&, const ikedecode::IkeContext&,
+               const ikedecode::MessageRelation&) override {
+    messages.push_back(d);
+  }
+  void certificate(const Json& d) override { certificates.push_back(d); }
+  void anomaly(const Json& d) override { anomalies.push_back(d); }
+  void sa(const Json& d, const std::vector<seckit::out::Finding>& f) override {
+    sas.push_back(d);
+    findings.insert(findings.end(), f.begin(), f.end());
+  }
+};
+
+struct Feeder {
+  std::vector<V> keep;
+  void udp(ikedecode::CaptureAnalyzer& a, const V& payload, bool from_initiator,
+           std::uint16_t sport = 500, std::uint16_t dport = 500, std::uint64_t frame = 1) {
+    keep.push_back(payload);
+    seckit::net::Transport t;
+    t.kind = seckit::net::TransportKind::kUdp;
+    t.info.frame = frame;
+    auto i = *seckit::net::parse_address("192.0.2.1");
+    auto r = *seckit::net::parse_address("192.0.2.2");
+    t.ip.src = from_initiator ? i : r;
+    t.ip.dst = from_initiator ? r : i;
+    t.udp.src_port = sport;
+    t.udp.dst_port = dport;
+    t.payload = {keep.back().data(), keep.back().size()};
+    a.on_transport(t);
+  }
+};
+
+V cisco_fragment(std::uint16_t id, std::uint8_t number, bool last, const V& slice) {
+  V body{static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id), number,
+         static_cast<std::uint8_t>(last ? 1 : 0)};
+  body.insert(body.end(), slice.begin(), slice.end());
+  return message(1, 2, 0, 0, {{132, body}});
+}
+
+}  // namespace
+
+TEST_CASE("cisco IKEv1 fragments are reassembled into the message they carry", "[ike][capture]") {
+  V inner = message(1, 2, 0, 0, {{13, V(16, 0x42)}, {10, V(20, 7)}});
+  V a(inner.begin(), inner.begin() + 30), b(inner.begin() + 30, inner.end());
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  feed.udp(analyzer, cisco_fragment(5, 2, true, b), true);  // out of order
+  feed.udp(analyzer, cisco_fragment(5, 1, false, a), true);
+  analyzer.finish();
+  REQUIRE(sink.messages.size() == 3);
+  CHECK(sink.messages[2]["payload_sequence"] == Json::array({"V", "NONCE"}));
+  CHECK(sink.anomalies.empty());
+}
+
+TEST_CASE("a cisco fragment whose siblings never come is reported", "[ike][capture]") {
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  feed.udp(analyzer, cisco_fragment(9, 2, true, V(10, 1)), true);
+  analyzer.finish();
+  REQUIRE(sink.anomalies.size() == 1);
+  CHECK(sink.anomalies[0]["code"] == "cisco-fragments-incomplete");
+  CHECK_THAT(sink.anomalies[0]["message"].get<std::string>(), Catch::Contains("missing 1"));
+}
+
+TEST_CASE("L2TP from a source port other than 1701 after IKEv1 is flagged (seed 000, macOS)",
+          "[ike][capture]") {
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  feed.udp(analyzer, message(1, 2, 0, 0, {{13, V(16, 1)}}), true);
+  feed.udp(analyzer, V(20, 0xc8), true, 50123, 1701);
+  analyzer.finish();
+  REQUIRE(sink.sas.size() == 1);
+  CHECK(sink.sas[0]["l2tp_client_ports"] == Json::array({50123}));
+  bool flagged = std::any_of(sink.findings.begin(), sink.findings.end(),
+                             [](auto& f) { return f.code == "l2tp-source-port"; });
+  CHECK(flagged);
+}
+
+TEST_CASE("UDP 4500 tells IKE, ESP and NAT keepalives apart by the non-ESP marker",
+          "[ike][capture]") {
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  V ike = message(2, 37, 0x08, 2, {{46, V(40, 0)}});
+  ike.insert(ike.begin(), 4, 0);
+  feed.udp(analyzer, ike, true, 4500, 4500);
+  feed.udp(analyzer, V{0xff}, true, 4500, 4500);
+  feed.udp(analyzer, V{0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 9, 9, 9, 9}, true, 4500, 4500);
+  CHECK(analyzer.counts().ike_messages == 1);
+  CHECK(analyzer.counts().nat_keepalives == 1);
+  CHECK(analyzer.counts().esp == 1);
+  REQUIRE(sink.messages.size() == 1);
+  CHECK(sink.messages[0]["source"]["transport"] == "udp-natt");
+}
+
+TEST_CASE("IKE on a non-standard UDP port is found by header sanity", "[ike][capture]") {
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  feed.udp(analyzer, message(2, 34, 0x08, 0, {{40, V(16, 1)}}), true, 40000, 7500);
+  feed.udp(analyzer, V(64, 0x11), true, 40000, 7500);  // not IKE
+  REQUIRE(sink.messages.size() == 1);
+  CHECK(sink.messages[0]["source"]["nonstandard_port"] == true);
+}
+
+TEST_CASE("every truncation of every IKE message in the committed captures is survivable",
+          "[ike][capture][truncation]") {
+  std::size_t messages = 0, prefixes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(IKEDECODE_CAPTURES)) {
+    if (entry.path().extension() != ".pcap") continue;
+    seckit::net::PcapSource source(entry.path().string());
+    seckit::net::PacketDecoder decoder(
+        source.link_type(),
+        [&](const seckit::net::Transport& t) {
+          if (t.kind != seckit::net::TransportKind::kUdp) return;
+          auto payload = t.payload;
+          if (t.udp.src_port == 4500 || t.udp.dst_port == 4500) {
+            if (payload.size() < 4) return;
+            payload = payload.subspan(4);
+          }
+          ++messages;
+          seckit::bytes::for_each_truncation(payload, [&](seckit::bytes::Bytes prefix) {
+            ++prefixes;
+            auto m = ikedecode::parse_ike_message(prefix);
+            if (!m.ok()) {
+              CHECK(prefix.size() < 28);
+              return;
+            }
+            (void)ikedecode::message_json(*m).dump();
+            if (prefix.size() < payload.size()) CHECK_FALSE(m->anomalies.empty());
+          });
+        },
+        {});
+    seckit::net::RawPacket packet;
+    while (source.next(packet)) decoder.feed(packet);
+  }
+  CHECK(messages >= 28);
+  CHECK(prefixes > 10000);
+}

@@ -250,6 +250,9 @@ run_ikev2() {  # name auth proposals_i proposals_r [extra_i] [extra_r] [wireshar
     python3 "$HERE/keys-from-charon-log.py" "$W/i/charon.log" "$OUT/$name.pcap" "$encr" \
       "HMAC_SHA2_256_128 [RFC4868]" >"$OUT/$name.ikev2_decryption_table"
   fi
+  # One raw charon log (ike 4) kept as it is: ikedecode --keys reads that format too.
+  [ "$name" = ikev2-psk ] && cp "$W/i/charon.log" "$OUT/$name.charon.log"
+  true
 }
 
 run_timeout() {  # name

@@ -101,7 +101,14 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
   } else if (format_ == "text") {
     const auto& st = tool_.style();
     std::string src = origin;
-    if (record["source"].contains("index")) src += fmt::format(" [{}]", record["source"]["index"].dump());
+    const Json& source = record["source"];
+    if (source.contains("index")) {
+      src += fmt::format(" [{}]", source["index"].dump());
+    } else if (source.contains("frame")) {
+      src += fmt::format(" (frame {})", source["frame"].dump());
+    } else if (source.contains("line")) {
+      src += fmt::format(" (line {})", source["line"].dump());
+    }
     std::string lines = st.bold(fmt::format("{}  ({})", src, role)) + "\n";
     seckit::out::KeyValue kv;
     kv.add("subject", record["subject"]);

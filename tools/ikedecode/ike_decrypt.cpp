@@ -129,9 +129,121 @@ bool KeyStore::add_line(const std::string& line, std::string* error) {
   return true;
 }
 
+namespace {
+
+// strongSwan's algorithm names in "selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/...".
+bool charon_algorithms(const std::string& proposal, IkeV2Keys& k) {
+  auto has = [&](const char* s) { return proposal.find(s) != std::string::npos; };
+  std::string bits = has("_128") ? "128" : has("_192") ? "192" : has("_256") ? "256" : "";
+  if (has("AES_CBC_")) {
+    int key = has("AES_CBC_128") ? 128 : has("AES_CBC_192") ? 192 : 256;
+    k.cipher = fmt::format("aes-{}-cbc", key);
+    k.iv_length = 16;
+  } else if (has("3DES_CBC")) {
+    k.cipher = "des-ede3-cbc";
+    k.iv_length = 8;
+  } else if (has("AES_GCM_")) {
+    int key = has("AES_GCM_16_128") || has("AES_GCM_12_128") || has("AES_GCM_8_128") ? 128
+              : has("_192") ? 192 : 256;
+    k.cipher = fmt::format("aes-{}-gcm", key);
+    k.aead = true;
+    k.iv_length = 8;
+    k.icv_length = has("AES_GCM_8_") ? 8 : has("AES_GCM_12_") ? 12 : 16;
+    return true;
+  } else {
+    return false;
+  }
+  if (has("HMAC_SHA2_256_128")) { k.integrity = "SHA256"; k.icv_length = 16; }
+  else if (has("HMAC_SHA2_384_192")) { k.integrity = "SHA384"; k.icv_length = 24; }
+  else if (has("HMAC_SHA2_512_256")) { k.integrity = "SHA512"; k.icv_length = 32; }
+  else if (has("HMAC_SHA1_96")) { k.integrity = "SHA1"; k.icv_length = 12; }
+  else if (has("HMAC_MD5_96")) { k.integrity = "MD5"; k.icv_length = 12; }
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+std::size_t KeyStore::add_charon_log(std::istream& in) {
+  // charon dumps buffers as "  0: 2B 28 ..." lines after a title line. We collect each dump,
+  // remember the last NAT-D input that holds both SPIs (8 + 8 + 4 or 16 + 2 bytes), and take
+  // the four Sk_e*/Sk_a* dumps that follow "selected proposal".
+  std::string line, proposal, pending_key;
+  std::vector<std::uint8_t> dump, spis;
+  std::map<std::string, std::vector<std::uint8_t>> keys;
+  std::size_t added = 0, lines = 0;
+  auto end_dump = [&]() {
+    if (dump.empty()) return;
+    if (!pending_key.empty()) {
+      keys[pending_key] = dump;
+    } else if ((dump.size() == 22 || dump.size() == 34) &&
+               std::any_of(dump.begin() + 8, dump.begin() + 16, [](auto b) { return b != 0; })) {
+      spis.assign(dump.begin(), dump.begin() + 16);
+    }
+    pending_key.clear();
+    dump.clear();
+    if (keys.size() == 4 && spis.size() == 16 && !proposal.empty()) {
+      IkeV2Keys k;
+      if (charon_algorithms(proposal, k)) {
+        std::copy(spis.begin(), spis.begin() + 8, k.spi_i.begin());
+        std::copy(spis.begin() + 8, spis.end(), k.spi_r.begin());
+        k.sk_ei = keys["Sk_ei"];
+        k.sk_er = keys["Sk_er"];
+        k.sk_ai = keys["Sk_ai"];
+        k.sk_ar = keys["Sk_ar"];
+        v2_[{hex(Bytes(k.spi_i)), hex(Bytes(k.spi_r))}] = std::move(k);
+        ++added;
+      }
+      keys.clear();
+    }
+  };
+  while (std::getline(in, line) && ++lines < 10000000) {
+    std::size_t tag = line.find("] ");
+    std::string text = tag == std::string::npos ? line : line.substr(tag + 2);
+    // A dump line: optional spaces, offset, colon, then up to 16 hex pairs.
+    std::size_t colon = text.find(':');
+    bool dump_line = colon != std::string::npos && colon < 10 &&
+                     text.find_first_not_of(" 0123456789") == colon;
+    if (dump_line) {
+      if (text.compare(text.find_first_not_of(' '), 2, "0:") == 0) end_dump();
+      for (std::size_t i = colon + 2; i + 1 < text.size() && dump.size() < 4096; i += 3) {
+        auto byte = parse_hex(text.substr(i, 2));
+        if (!byte || byte->size() != 1 || (i + 2 < text.size() && text[i + 2] != ' ')) break;
+        dump.push_back((*byte)[0]);
+      }
+      continue;
+    }
+    end_dump();
+    if (auto at = text.find("selected proposal: IKE:"); at != std::string::npos) {
+      proposal = text.substr(at + 23);
+      keys.clear();
+    }
+    for (const char* name : {"Sk_ei", "Sk_er", "Sk_ai", "Sk_ar"}) {
+      if (text.rfind(fmt::format("{} secret =>", name), 0) == 0) pending_key = name;
+    }
+  }
+  end_dump();
+  return added;
+}
+
 void KeyStore::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw seckit::input_error(path, "cannot open key file");
+  {
+    // A charon log announces itself with its daemon banner or its key dumps.
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    in.clear();
+    in.seekg(0);
+    if (head.find("[IKE]") != std::string::npos || head.find("[DMN]") != std::string::npos) {
+      if (add_charon_log(in) == 0) {
+        throw seckit::input_error(path, "no IKE SA keys in this charon log",
+                                  "log at \"ike 4\" (filelog ike = 4) so charon prints Sk_ei...");
+      }
+      return;
+    }
+  }
   std::string line, first_error;
   std::size_t loaded = 0, number = 0;
   while (std::getline(in, line) && number < 1000000) {

@@ -4,10 +4,13 @@
 // Key files (--keys, repeatable; the format is detected per line):
 //   Wireshark's ikev2_decryption_table UAT file (~/.config/wireshark/ikev2_decryption_table):
 //     spii,spir,sk_ei,sk_er,"AES-CBC-256 [RFC3602]",sk_ai,sk_ar,"HMAC_SHA2_256_128 [RFC4868]"
+//   strongSwan charon logs at "ike 4": "selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/...",
+//     the NAT-D hash input dumps (SPIi|SPIr|address|port) and "Sk_ei secret => 16 bytes" dumps.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +37,8 @@ class KeyStore {
   void load_file(const std::string& path);
   // Parses one line; returns false when it is not a key line (comments, blank lines).
   bool add_line(const std::string& line, std::string* error);
+  // A whole charon log (returns how many IKE SAs' keys it held).
+  std::size_t add_charon_log(std::istream& in);
   const IkeV2Keys* find(const std::array<std::uint8_t, 8>& spi_i,
                         const std::array<std::uint8_t, 8>& spi_r) const;
   std::size_t size() const { return v2_.size(); }

@@ -62,6 +62,16 @@ last_stdout >"$T/afk.jsonl"
 assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.notify' "$T/afk.jsonl")" AUTHENTICATION_FAILED "auth decrypted"
 pass "failure verdicts"
 
+# --- the same keys from the raw charon log (ike 4) as from the Wireshark table -------------
+a=$(ikedecode --json --keys "$C/ikev2-psk.charon.log" "$C/ikev2-psk.pcap" | jq -c 'select(.type=="ike_message") | .data.payload_sequence')
+b=$(ikedecode --json --keys "$C/ikev2-psk.ikev2_decryption_table" "$C/ikev2-psk.pcap" | jq -c 'select(.type=="ike_message") | .data.payload_sequence')
+assert_eq "$a" "$b" "charon log keys decrypt like the table"
+assert_contains "$a" '"IDi"' "decrypted IKE_AUTH"
+echo "12:00:00 00[DMN] Starting IKE charon daemon" >"$T/empty.log"
+expect_exit 2 ikedecode --keys "$T/empty.log" "$C/ikev2-psk.pcap"
+assert_one_line_error ikedecode
+pass "charon log keys"
+
 # --- certificates: decrypted from IKE_AUTH, what openssl reads in them is what the generator
 # --- put there (subjects, the EKU the initiator lacks) -------------------------------------
 ikedecode --json --keys "$C/ikev2-cert.ikev2_decryption_table" "$C/ikev2-cert.pcap" >"$T/cert.jsonl"

@@ -60,36 +60,49 @@ constexpr Meaning kMeanings[] = {
      "The LOCAL certificate lacks a required usage: for L2TP/IPsec and IKE on Windows the machine "
      "certificate needs EKU 'IP security IKE intermediate' (1.3.6.1.5.5.8.2.2) and Client "
      "Authentication; a TMG/RRAS server certificate also Server Authentication."},
-    {0x800B0101u, "A certificate in the chain is outside its validity period (expired or not yet "
-                  "valid); check the clocks and renew."},
-    {0x800B0109u, "The chain ends in a root the peer does not trust: import the CA into the "
-                  "computer's Trusted Root store (not the user store) on both ends."},
-    {0x800B010Fu, "The name the client connects to is not in the certificate's SAN (or CN when "
-                  "there is no SAN)."},
-    {0x800B010Au, "The chain cannot be built: an intermediate is missing from the store or the "
-                  "server does not send it."},
-    {0x800B010Eu, "The CRL/OCSP responder in the certificate cannot be reached from the VPN "
-                  "server or client."},
-    {0x800735EDu, "IKE negotiation timed out: the peer never answered. Usually UDP 500/4500 "
-                  "blocked or NAT-T not allowed; Apple clients that do not use UDP 1701 for L2TP "
-                  "against TMG end here too. Not a certificate problem."},
-    {0x800735EEu, "No usable machine certificate in the computer store: wrong store, no private "
-                  "key, or missing EKUs (IKE intermediate + Client Authentication)."},
-    {0x800735E9u, "The peer rejected our credentials: certificate not trusted by the peer or "
-                  "wrong EKU/name."},
-    {0x800735F9u, "Certificate revocation check failed: the CRL distribution point is unreachable."},
+    {0x800B0101u,
+     "A certificate in the chain is outside its validity period (expired or not yet "
+     "valid); check the clocks and renew."},
+    {0x800B0109u,
+     "The chain ends in a root the peer does not trust: import the CA into the "
+     "computer's Trusted Root store (not the user store) on both ends."},
+    {0x800B010Fu,
+     "The name the client connects to is not in the certificate's SAN (or CN when "
+     "there is no SAN)."},
+    {0x800B010Au,
+     "The chain cannot be built: an intermediate is missing from the store or the "
+     "server does not send it."},
+    {0x800B010Eu,
+     "The CRL/OCSP responder in the certificate cannot be reached from the VPN "
+     "server or client."},
+    {0x800735EDu,
+     "IKE negotiation timed out: the peer never answered. Usually UDP 500/4500 "
+     "blocked or NAT-T not allowed; Apple clients that do not use UDP 1701 for L2TP "
+     "against TMG end here too. Not a certificate problem."},
+    {0x800735EEu,
+     "No usable machine certificate in the computer store: wrong store, no private "
+     "key, or missing EKUs (IKE intermediate + Client Authentication)."},
+    {0x800735E9u,
+     "The peer rejected our credentials: certificate not trusted by the peer or "
+     "wrong EKU/name."},
+    {0x800735F9u,
+     "Certificate revocation check failed: the CRL distribution point is unreachable."},
     {0x800735FAu, "Key usage of the certificate does not allow signing (digitalSignature)."},
     {0x800735FCu, "The machine certificate has no private key in the computer store."},
-    {0x80070312u, "No valid machine certificate for L2TP/IPsec (same root cause as "
-                  "ERROR_IPSEC_IKE_NO_CERT)."},
-    {0x80070313u, "The security layer could not authenticate the remote computer: check the "
-                  "server certificate's EKUs, name and trust."},
-    {0x80070315u, "IKE processing error; frequently a certificate the peer cannot use (EKU, key "
-                  "usage) or a pre-shared key mismatch."},
+    {0x80070312u,
+     "No valid machine certificate for L2TP/IPsec (same root cause as "
+     "ERROR_IPSEC_IKE_NO_CERT)."},
+    {0x80070313u,
+     "The security layer could not authenticate the remote computer: check the "
+     "server certificate's EKUs, name and trust."},
+    {0x80070315u,
+     "IKE processing error; frequently a certificate the peer cannot use (EKU, key "
+     "usage) or a pre-shared key mismatch."},
     {0x80070316u, "The peer's certificate failed validation on this computer."},
     {0x80070318u, "Security negotiation timed out: UDP 500/4500 blocked, or NAT-T not enabled."},
-    {0x80070329u, "The server did not answer: firewall, wrong address, or UDP 500/4500 (L2TP) / "
-                  "TCP 443 (SSTP) blocked."},
+    {0x80070329u,
+     "The server did not answer: firewall, wrong address, or UDP 500/4500 (L2TP) / "
+     "TCP 443 (SSTP) blocked."},
     {0x8007032Au, "Certificate problem on the VPN server (IKEv2): EKU, name or trust."},
     {0x80070321u, "The server certificate could not be validated by the client."},
 };
@@ -98,12 +111,18 @@ constexpr Meaning kMeanings[] = {
 
 std::string_view family_name(Family family) {
   switch (family) {
-    case Family::kCert: return "cert";
-    case Family::kTrust: return "trust";
-    case Family::kCrypt: return "crypt";
-    case Family::kSspi: return "sspi";
-    case Family::kIpsecIke: return "ipsec-ike";
-    case Family::kRas: return "ras";
+    case Family::kCert:
+      return "cert";
+    case Family::kTrust:
+      return "trust";
+    case Family::kCrypt:
+      return "crypt";
+    case Family::kSspi:
+      return "sspi";
+    case Family::kIpsecIke:
+      return "ipsec-ike";
+    case Family::kRas:
+      return "ras";
   }
   return "cert";
 }
@@ -122,8 +141,10 @@ std::string_view WinError::vpn_meaning() const {
 }
 
 Result<std::uint32_t> parse_code(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   if (text.empty()) return parse_error("empty error code");
   bool negative = false;
   int base = 10;
@@ -139,7 +160,8 @@ Result<std::uint32_t> parse_code(std::string_view text) {
     base = 16;
     digits.remove_suffix(1);
   }
-  if (digits.empty() || digits.size() > 20) return parse_error(fmt::format("not a number: {}", text));
+  if (digits.empty() || digits.size() > 20)
+    return parse_error(fmt::format("not a number: {}", text));
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
   if (ec != std::errc() || end != digits.data() + digits.size()) {

@@ -1,11 +1,10 @@
 // Describing one certificate: the accessors behind the `certificate` record.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -50,12 +49,18 @@ std::string ip_to_text(const ASN1_OCTET_STRING* s) {
 
 std::optional<GeneralName> general_name(const GENERAL_NAME* gn) {
   switch (gn->type) {
-    case GEN_DNS: return GeneralName{"dns", asn1_string(gn->d.dNSName)};
-    case GEN_IPADD: return GeneralName{"ip", ip_to_text(gn->d.iPAddress)};
-    case GEN_EMAIL: return GeneralName{"email", asn1_string(gn->d.rfc822Name)};
-    case GEN_URI: return GeneralName{"uri", asn1_string(gn->d.uniformResourceIdentifier)};
-    case GEN_DIRNAME: return GeneralName{"dirname", name_rfc4514(gn->d.directoryName)};
-    case GEN_RID: return GeneralName{"rid", obj_to_oid(gn->d.registeredID)};
+    case GEN_DNS:
+      return GeneralName{"dns", asn1_string(gn->d.dNSName)};
+    case GEN_IPADD:
+      return GeneralName{"ip", ip_to_text(gn->d.iPAddress)};
+    case GEN_EMAIL:
+      return GeneralName{"email", asn1_string(gn->d.rfc822Name)};
+    case GEN_URI:
+      return GeneralName{"uri", asn1_string(gn->d.uniformResourceIdentifier)};
+    case GEN_DIRNAME:
+      return GeneralName{"dirname", name_rfc4514(gn->d.directoryName)};
+    case GEN_RID:
+      return GeneralName{"rid", obj_to_oid(gn->d.registeredID)};
     case GEN_OTHERNAME: {
       std::string oid = obj_to_oid(gn->d.otherName->type_id);
       const ASN1_TYPE* v = gn->d.otherName->value;
@@ -65,7 +70,8 @@ std::optional<GeneralName> general_name(const GENERAL_NAME* gn) {
       }
       return GeneralName{"other", oid};
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -90,7 +96,8 @@ std::string serial_hex(X509* cert) {
 
 std::string hex_of(const ASN1_OCTET_STRING* s) {
   if (!s) return {};
-  return enc::hex_encode({ASN1_STRING_get0_data(s), static_cast<std::size_t>(ASN1_STRING_length(s))});
+  return enc::hex_encode(
+      {ASN1_STRING_get0_data(s), static_cast<std::size_t>(ASN1_STRING_length(s))});
 }
 
 Json eku_json(const std::string& oid) {
@@ -141,8 +148,10 @@ std::optional<std::string> resolve_eku(std::string_view name) {
   std::string want = norm(name);
   if (want.empty()) return std::nullopt;
   static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-      {"any", kOidAnyEku}, {"ikeintermediate", kOidIkeIntermediate},
-      {"tlsserver", kOidServerAuth}, {"tlsclient", kOidClientAuth}};
+      {"any", kOidAnyEku},
+      {"ikeintermediate", kOidIkeIntermediate},
+      {"tlsserver", kOidServerAuth},
+      {"tlsclient", kOidClientAuth}};
   for (const auto& [alias, oid] : kAliases) {
     if (want == alias) return std::string(oid);
   }
@@ -180,10 +189,14 @@ ExtendedKeyUsage extended_key_usage(X509* cert) {
 
 std::vector<std::string> KeyUsage::names() const {
   static constexpr std::pair<std::uint32_t, const char*> kNames[] = {
-      {kDigitalSignature, "digitalSignature"}, {kNonRepudiation, "nonRepudiation"},
-      {kKeyEncipherment, "keyEncipherment"},   {kDataEncipherment, "dataEncipherment"},
-      {kKeyAgreement, "keyAgreement"},         {kKeyCertSign, "keyCertSign"},
-      {kCrlSign, "cRLSign"},                   {kEncipherOnly, "encipherOnly"},
+      {kDigitalSignature, "digitalSignature"},
+      {kNonRepudiation, "nonRepudiation"},
+      {kKeyEncipherment, "keyEncipherment"},
+      {kDataEncipherment, "dataEncipherment"},
+      {kKeyAgreement, "keyAgreement"},
+      {kKeyCertSign, "keyCertSign"},
+      {kCrlSign, "cRLSign"},
+      {kEncipherOnly, "encipherOnly"},
       {kDecipherOnly, "decipherOnly"}};
   std::vector<std::string> out;
   for (const auto& [bit, name] : kNames) {
@@ -205,8 +218,8 @@ KeyUsage key_usage(X509* cert) {
 
 std::vector<GeneralName> subject_alt_names(X509* cert) {
   std::vector<GeneralName> out;
-  Owned<GENERAL_NAMES, GENERAL_NAMES_free> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  Owned<GENERAL_NAMES, GENERAL_NAMES_free> names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   ERR_clear_error();
   if (!names) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -259,12 +272,24 @@ KeyInfo public_key_info(X509* cert) {
   }
   info.bits = EVP_PKEY_get_bits(key);
   switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_RSA: info.type = "rsa"; break;
-    case EVP_PKEY_RSA_PSS: info.type = "rsa-pss"; break;
-    case EVP_PKEY_EC: info.type = "ec"; break;
-    case EVP_PKEY_ED25519: info.type = "ed25519"; break;
-    case EVP_PKEY_ED448: info.type = "ed448"; break;
-    case EVP_PKEY_DSA: info.type = "dsa"; break;
+    case EVP_PKEY_RSA:
+      info.type = "rsa";
+      break;
+    case EVP_PKEY_RSA_PSS:
+      info.type = "rsa-pss";
+      break;
+    case EVP_PKEY_EC:
+      info.type = "ec";
+      break;
+    case EVP_PKEY_ED25519:
+      info.type = "ed25519";
+      break;
+    case EVP_PKEY_ED448:
+      info.type = "ed448";
+      break;
+    case EVP_PKEY_DSA:
+      info.type = "dsa";
+      break;
     default: {
       const char* name = EVP_PKEY_get0_type_name(key);
       info.type = name ? name : "unknown";
@@ -273,7 +298,8 @@ KeyInfo public_key_info(X509* cert) {
   if (info.type == "ec") {
     char group[80] = {0};
     std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len)) {
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &len)) {
       info.curve = group;
     }
   }
@@ -362,11 +388,13 @@ Json describe(const Certificate& cert, std::int64_t now) {
                         {"hash", sig.digest_name.empty() ? Json(nullptr) : Json(sig.digest_name)}};
 
   Json san = Json::array();
-  for (const auto& gn : subject_alt_names(x)) san.push_back(Json{{"type", gn.type}, {"value", gn.value}});
+  for (const auto& gn : subject_alt_names(x))
+    san.push_back(Json{{"type", gn.type}, {"value", gn.value}});
   d["san"] = san;
 
   KeyUsage ku = key_usage(x);
-  d["key_usage"] = ku.present ? Json{{"critical", ku.critical}, {"usages", ku.names()}} : Json(nullptr);
+  d["key_usage"] =
+      ku.present ? Json{{"critical", ku.critical}, {"usages", ku.names()}} : Json(nullptr);
   ExtendedKeyUsage eku = extended_key_usage(x);
   if (eku.present) {
     Json list = Json::array();
@@ -395,14 +423,16 @@ Json describe(const Certificate& cert, std::int64_t now) {
   d["authority_key_id"] = aki ? Json(hex_of(aki)) : Json(nullptr);
 
   Json aia = Json::array();
-  Owned<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free> info(static_cast<AUTHORITY_INFO_ACCESS*>(
-      X509_get_ext_d2i(x, NID_info_access, nullptr, nullptr)));
+  Owned<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free> info(
+      static_cast<AUTHORITY_INFO_ACCESS*>(X509_get_ext_d2i(x, NID_info_access, nullptr, nullptr)));
   for (int i = 0; info && i < sk_ACCESS_DESCRIPTION_num(info.get()); ++i) {
     const ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(info.get(), i);
     int nid = OBJ_obj2nid(ad->method);
-    std::string method = nid == NID_ad_OCSP ? "ocsp" : nid == NID_ad_ca_issuers ? "ca_issuers"
-                                                                                 : obj_to_oid(ad->method);
-    if (auto gn = general_name(ad->location)) aia.push_back(Json{{"method", method}, {"uri", gn->value}});
+    std::string method = nid == NID_ad_OCSP         ? "ocsp"
+                         : nid == NID_ad_ca_issuers ? "ca_issuers"
+                                                    : obj_to_oid(ad->method);
+    if (auto gn = general_name(ad->location))
+      aia.push_back(Json{{"method", method}, {"uri", gn->value}});
   }
   d["authority_info_access"] = aia;
 

@@ -1,11 +1,10 @@
 // Container detection and loading. The sniffing and the splitting of concatenated DER and JSON
 // Lines happen here through bytes::Reader; the ASN.1 inside each certificate is OpenSSL's job.
+#include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
@@ -81,9 +80,9 @@ Result<Loaded> load_pem(Bytes data, const LoadOptions& options) {
       unsigned long err = ERR_peek_last_error();
       ERR_clear_error();
       if (ERR_GET_REASON(err) == PEM_R_NO_START_LINE) break;  // clean end of input
-      return parse_error(fmt::format("PEM block {}: truncated or malformed ({})", block + 1,
-                                     ERR_reason_error_string(err) ? ERR_reason_error_string(err)
-                                                                  : "unknown"));
+      return parse_error(
+          fmt::format("PEM block {}: truncated or malformed ({})", block + 1,
+                      ERR_reason_error_string(err) ? ERR_reason_error_string(err) : "unknown"));
     }
     std::string block_name(name);
     Bytes content(body, static_cast<std::size_t>(length));
@@ -100,11 +99,13 @@ Result<Loaded> load_pem(Bytes data, const LoadOptions& options) {
       }
       auto cert = from_der(Bytes(copy).first(n),
                            file_source(options, Format::kPem, loaded.certificates.size()));
-      if (!cert) return parse_error(fmt::format("PEM block {}: {}", block + 1, cert.error().message));
+      if (!cert)
+        return parse_error(fmt::format("PEM block {}: {}", block + 1, cert.error().message));
       loaded.certificates.push_back(std::move(*cert));
     } else if (block_name == "PKCS7") {
       auto inner = load(copy, LoadOptions{options.origin, options.password});
-      if (!inner) return parse_error(fmt::format("PEM block {}: {}", block + 1, inner.error().message));
+      if (!inner)
+        return parse_error(fmt::format("PEM block {}: {}", block + 1, inner.error().message));
       for (auto& cert : inner->certificates) {
         cert.source["index"] = loaded.certificates.size();
         loaded.certificates.push_back(std::move(cert));
@@ -198,7 +199,8 @@ Result<Loaded> load_der(Bytes data, const LoadOptions& options) {
     if (n == 0) {
       return parse_error(fmt::format("DER: truncated or malformed at byte {}", r.position()));
     }
-    auto cert = from_der(r.bytes(n), file_source(options, Format::kDer, loaded.certificates.size()));
+    auto cert =
+        from_der(r.bytes(n), file_source(options, Format::kDer, loaded.certificates.size()));
     if (!cert) return cert.error();
     loaded.certificates.push_back(std::move(*cert));
   }
@@ -230,7 +232,8 @@ Result<Loaded> load_json(Bytes data, const LoadOptions& options) {
       return parse_error(fmt::format("line {}: certificate record without data.der", line_no));
     }
     auto der = enc::base64_decode((*payload)["der"].get<std::string>());
-    if (!der) return parse_error(fmt::format("line {}: data.der: {}", line_no, der.error().message));
+    if (!der)
+      return parse_error(fmt::format("line {}: data.der: {}", line_no, der.error().message));
     Json source = Json{{"input", options.origin}, {"line", line_no}};
     if (payload->contains("source") && (*payload)["source"].is_object()) {
       source = (*payload)["source"];
@@ -246,12 +249,18 @@ Result<Loaded> load_json(Bytes data, const LoadOptions& options) {
 
 std::string_view format_name(Format format) {
   switch (format) {
-    case Format::kPem: return "pem";
-    case Format::kDer: return "der";
-    case Format::kPkcs12: return "pkcs12";
-    case Format::kPkcs7: return "pkcs7";
-    case Format::kJsonRecords: return "json";
-    case Format::kUnknown: return "unknown";
+    case Format::kPem:
+      return "pem";
+    case Format::kDer:
+      return "der";
+    case Format::kPkcs12:
+      return "pkcs12";
+    case Format::kPkcs7:
+      return "pkcs7";
+    case Format::kJsonRecords:
+      return "json";
+    case Format::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -297,12 +306,23 @@ Result<Loaded> load(Bytes data, const LoadOptions& options) {
   ERR_clear_error();
   Result<Loaded> result = parse_error("not a certificate (no PEM, DER, PKCS#7, PKCS#12 or JSON)");
   switch (detect_format(data)) {
-    case Format::kPem: result = load_pem(data, options); break;
-    case Format::kDer: result = load_der(data, options); break;
-    case Format::kPkcs7: result = load_pkcs7(data, options); break;
-    case Format::kPkcs12: result = load_pkcs12(data, options); break;
-    case Format::kJsonRecords: result = load_json(data, options); break;
-    case Format::kUnknown: break;
+    case Format::kPem:
+      result = load_pem(data, options);
+      break;
+    case Format::kDer:
+      result = load_der(data, options);
+      break;
+    case Format::kPkcs7:
+      result = load_pkcs7(data, options);
+      break;
+    case Format::kPkcs12:
+      result = load_pkcs12(data, options);
+      break;
+    case Format::kJsonRecords:
+      result = load_json(data, options);
+      break;
+    case Format::kUnknown:
+      break;
   }
   ERR_clear_error();
   return result;

@@ -22,16 +22,16 @@ using seckit::out::Severity;
 struct Profile {
   std::string_view name;
   std::string_view summary;
-  std::string_view basis;  // where the rule comes from
+  std::string_view basis;                       // where the rule comes from
   std::vector<std::string_view> required_ekus;  // all of them
   // RFC 4945 style: EKU may be absent, else must contain one of these (any-of).
   std::vector<std::string_view> any_of_ekus;
-  bool absent_eku_ok = true;    // "no EKU extension = any purpose" accepted without comment
-  bool any_eku_ok = false;      // anyExtendedKeyUsage satisfies the requirement
-  std::uint32_t ku_any_of = 0;  // when KU is present it must contain one of these bits
+  bool absent_eku_ok = true;          // "no EKU extension = any purpose" accepted without comment
+  bool any_eku_ok = false;            // anyExtendedKeyUsage satisfies the requirement
+  std::uint32_t ku_any_of = 0;        // when KU is present it must contain one of these bits
   std::string_view ku_windows_error;  // error Windows logs when the KU is wrong
-  bool needs_name = false;      // subject/SAN must carry a DNS name or IP (seed 000 point 2)
-  bool server = false;          // a server certificate: --connect host implies --host
+  bool needs_name = false;            // subject/SAN must carry a DNS name or IP (seed 000 point 2)
+  bool server = false;                // a server certificate: --connect host implies --host
 };
 
 const std::vector<Profile>& profiles();

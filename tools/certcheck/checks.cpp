@@ -1,10 +1,9 @@
 // Per-certificate checks and chain verification. Each finding names the Windows error the peer
 // would log for the same defect, so a FailureErrorCode from an event log maps back to a check.
+#include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
@@ -32,15 +31,15 @@ Json eku_list(const std::vector<std::string>& oids) {
   for (const auto& oid : oids) {
     const x::EkuInfo* info = x::eku_info(oid);
     list.push_back(Json{{"oid", oid},
-                        {"name", info && *info->windows_name ? info->windows_name
+                        {"name", info && *info->windows_name   ? info->windows_name
                                  : info && *info->openssl_name ? info->openssl_name
                                                                : oid.c_str()}});
   }
   return list;
 }
 
-Finding make(std::string code, Severity severity, std::string message,
-             std::string_view win = {}, Json details = Json::object()) {
+Finding make(std::string code, Severity severity, std::string message, std::string_view win = {},
+             Json details = Json::object()) {
   Finding f;
   f.code = std::move(code);
   f.severity = severity;
@@ -71,10 +70,10 @@ void check_validity(X509* cert, const CheckOptions& o, std::vector<Finding>& out
   std::int64_t na = x::not_after(cert);
   std::int64_t left = na - o.now;
   if (o.now < nb) {
-    out.push_back(make("not-yet-valid", Severity::kError,
-                       fmt::format("not valid before {} (notBefore is in the future)",
-                                   seckit::out::rfc3339(nb)),
-                       "CERT_E_EXPIRED", Json{{"not_before", seckit::out::rfc3339(nb)}}));
+    out.push_back(make(
+        "not-yet-valid", Severity::kError,
+        fmt::format("not valid before {} (notBefore is in the future)", seckit::out::rfc3339(nb)),
+        "CERT_E_EXPIRED", Json{{"not_before", seckit::out::rfc3339(nb)}}));
   }
   if (o.now > na) {
     out.push_back(make("expired", Severity::kError,
@@ -89,15 +88,15 @@ void check_validity(X509* cert, const CheckOptions& o, std::vector<Finding>& out
                        fmt::format("expires in {} days ({})", days, seckit::out::rfc3339(na)), {},
                        details));
   } else if (o.crit_days && days < *o.crit_days) {
-    out.push_back(make("expires-soon", Severity::kError,
-                       fmt::format("expires in {} days, under the critical threshold of {}", days,
-                                   *o.crit_days),
-                       {}, details));
+    out.push_back(make(
+        "expires-soon", Severity::kError,
+        fmt::format("expires in {} days, under the critical threshold of {}", days, *o.crit_days),
+        {}, details));
   } else if (o.warn_days && days < *o.warn_days) {
-    out.push_back(make("expires-soon", Severity::kWarning,
-                       fmt::format("expires in {} days, under the warning threshold of {}", days,
-                                   *o.warn_days),
-                       {}, details));
+    out.push_back(make(
+        "expires-soon", Severity::kWarning,
+        fmt::format("expires in {} days, under the warning threshold of {}", days, *o.warn_days),
+        {}, details));
   }
 }
 
@@ -121,7 +120,8 @@ void check_crypto(X509* cert, const CheckOptions& o, std::vector<Finding>& out) 
   x::SignatureInfo sig = x::signature_info(cert);
   if (sig.digest == Digest::kMd5) {
     out.push_back(make("weak-signature", Severity::kError,
-                       fmt::format("signed with MD5 ({})", sig.algorithm), "TRUST_E_CERT_SIGNATURE"));
+                       fmt::format("signed with MD5 ({})", sig.algorithm),
+                       "TRUST_E_CERT_SIGNATURE"));
   } else if (sig.digest == Digest::kSha1) {
     out.push_back(make("sha1-signature", o.forbid_sha1 ? Severity::kError : Severity::kWarning,
                        fmt::format("signed with SHA-1 ({}); chosen-prefix collisions are practical",
@@ -178,10 +178,10 @@ void check_profile(const Profile& p, const x::ExtendedKeyUsage& eku, const x::Ke
     Json d = base;
     d["expected_any_of"] = wanted.names();
     d["actual"] = ku.names();
-    out.push_back(make("ku-missing", Severity::kError,
-                       fmt::format("profile {}: keyUsage has none of {}", p.name,
-                                   fmt::join(wanted.names(), ", ")),
-                       p.ku_windows_error, d));
+    out.push_back(make(
+        "ku-missing", Severity::kError,
+        fmt::format("profile {}: keyUsage has none of {}", p.name, fmt::join(wanted.names(), ", ")),
+        p.ku_windows_error, d));
   }
 }
 
@@ -195,8 +195,8 @@ void check_required_ekus(const CheckOptions& o, const x::ExtendedKeyUsage& eku,
                        "are not stated explicitly"));
     return;
   }
-  if (eku.contains(x::kOidAnyEku) &&
-      std::find(o.require_ekus.begin(), o.require_ekus.end(), x::kOidAnyEku) == o.require_ekus.end()) {
+  if (eku.contains(x::kOidAnyEku) && std::find(o.require_ekus.begin(), o.require_ekus.end(),
+                                               x::kOidAnyEku) == o.require_ekus.end()) {
     // RFC 5280 4.2.1.12, GnuTLS and CryptoAPI accept anyExtendedKeyUsage for any purpose
     // (OpenSSL's purpose checks do not; the tls-* profiles follow OpenSSL).
     out.push_back(make("eku-any", Severity::kWarning,
@@ -235,7 +235,8 @@ void check_consistency(const x::ExtendedKeyUsage& eku, const x::KeyUsage& ku,
 
 void check_names(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
   if (!o.host.empty()) {
-    bool ok = x::is_ip_literal(o.host) ? x::matches_ip(cert, o.host) : x::matches_host(cert, o.host);
+    bool ok =
+        x::is_ip_literal(o.host) ? x::matches_ip(cert, o.host) : x::matches_host(cert, o.host);
     if (!ok) {
       out.push_back(make("host-mismatch", Severity::kError,
                          fmt::format("{} is not among the certificate's names (SAN DNS, or CN when "
@@ -270,18 +271,27 @@ void check_names(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
 std::string_view verify_error_windows(int err) {
   switch (err) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
-    case X509_V_ERR_CERT_NOT_YET_VALID: return "CERT_E_EXPIRED";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "CERT_E_EXPIRED";
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return "CERT_E_CHAINING";
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return "CERT_E_CHAINING";
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return "CERT_E_UNTRUSTEDROOT";
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE: return "TRUST_E_CERT_SIGNATURE";
-    case X509_V_ERR_INVALID_CA: return "TRUST_E_BASIC_CONSTRAINTS";
-    case X509_V_ERR_PATH_LENGTH_EXCEEDED: return "CERT_E_PATHLENCONST";
-    case X509_V_ERR_CERT_REVOKED: return "CERT_E_REVOKED";
-    case X509_V_ERR_INVALID_PURPOSE: return "CERT_E_WRONG_USAGE";
-    default: return "CERT_E_CHAINING";
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      return "CERT_E_UNTRUSTEDROOT";
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return "TRUST_E_CERT_SIGNATURE";
+    case X509_V_ERR_INVALID_CA:
+      return "TRUST_E_BASIC_CONSTRAINTS";
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+      return "CERT_E_PATHLENCONST";
+    case X509_V_ERR_CERT_REVOKED:
+      return "CERT_E_REVOKED";
+    case X509_V_ERR_INVALID_PURPOSE:
+      return "CERT_E_WRONG_USAGE";
+    default:
+      return "CERT_E_CHAINING";
   }
 }
 
@@ -298,8 +308,8 @@ int errors_index() {
 
 int collect_errors(int ok, X509_STORE_CTX* ctx) {
   if (ok) return 1;
-  auto* errors = static_cast<std::vector<VerifyError>*>(
-      X509_STORE_CTX_get_ex_data(ctx, errors_index()));
+  auto* errors =
+      static_cast<std::vector<VerifyError>*>(X509_STORE_CTX_get_ex_data(ctx, errors_index()));
   X509* cert = X509_STORE_CTX_get_current_cert(ctx);
   if (errors) {
     errors->push_back({X509_STORE_CTX_get_error_depth(ctx), X509_STORE_CTX_get_error(ctx),
@@ -321,12 +331,23 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
   char last = text.back();
   if (!std::isdigit(static_cast<unsigned char>(last))) {
     switch (last) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      case 'w': unit = 7 * 86400; break;
-      default: return std::nullopt;
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      case 'w':
+        unit = 7 * 86400;
+        break;
+      default:
+        return std::nullopt;
     }
     text.remove_suffix(1);
   }
@@ -371,12 +392,12 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
   using CtxPtr = std::unique_ptr<X509_STORE_CTX, seckit::crypto::Deleter<X509_STORE_CTX_free>>;
   StorePtr store(X509_STORE_new());
   if (!o.ca_file.empty() && X509_STORE_load_file(store.get(), o.ca_file.c_str()) != 1) {
-    throw seckit::input_error(o.ca_file, "cannot load CA certificates: " +
-                                             seckit::crypto::openssl_errors());
+    throw seckit::input_error(o.ca_file,
+                              "cannot load CA certificates: " + seckit::crypto::openssl_errors());
   }
   if (!o.ca_dir.empty() && X509_STORE_load_path(store.get(), o.ca_dir.c_str()) != 1) {
-    throw seckit::input_error(o.ca_dir, "cannot use CA directory: " +
-                                            seckit::crypto::openssl_errors());
+    throw seckit::input_error(o.ca_dir,
+                              "cannot use CA directory: " + seckit::crypto::openssl_errors());
   }
   X509_STORE_set_verify_cb(store.get(), collect_errors);
   struct StackFree {
@@ -442,9 +463,10 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
     }
   }
   if (effective_eku) {
-    *effective_eku = Json{{"chain", chain_json},
-                          {"effective_eku", effective ? eku_list({effective->begin(), effective->end()})
-                                                      : Json("any")}};
+    *effective_eku =
+        Json{{"chain", chain_json},
+             {"effective_eku",
+              effective ? eku_list({effective->begin(), effective->end()}) : Json("any")}};
   }
   if (effective) {
     x::ExtendedKeyUsage leaf_eku = x::extended_key_usage(leaf.x509.get());
@@ -454,7 +476,8 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
     }
     std::vector<std::string> lost;
     for (const auto& oid : wanted) {
-      bool leaf_has = !leaf_eku.present || leaf_eku.contains(oid) || leaf_eku.contains(x::kOidAnyEku);
+      bool leaf_has =
+          !leaf_eku.present || leaf_eku.contains(oid) || leaf_eku.contains(x::kOidAnyEku);
       if (leaf_has && !effective->count(oid) &&
           std::find(lost.begin(), lost.end(), oid) == lost.end()) {
         lost.push_back(oid);

@@ -1,15 +1,13 @@
 // --connect: fetch the chain a TLS server sends, optionally after a STARTTLS dialogue. Nothing
 // is verified during the handshake (VERIFY_NONE): the point is to see and check what the server
 // presents, including broken chains a verifying client would refuse to show.
+#include <fmt/format.h>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -137,8 +135,7 @@ std::string read_reply(const ConnectOptions& o, int fd) {
 void expect_code(const ConnectOptions& o, const std::string& line, std::string_view code,
                  std::string_view step) {
   if (line.compare(0, code.size(), code) != 0) {
-    fail(o, fmt::format("STARTTLS {}: {} refused: {}", o.starttls, step,
-                        line.substr(0, 120)));
+    fail(o, fmt::format("STARTTLS {}: {} refused: {}", o.starttls, step, line.substr(0, 120)));
   }
 }
 
@@ -149,9 +146,9 @@ void ldap_starttls(const ConnectOptions& o, int fd) {
   req += '\x30';
   req += static_cast<char>(3 + 2 + 2 + kOid.size());
   req += std::string("\x02\x01\x01", 3);  // messageID 1
-  req += '\x77';                           // [APPLICATION 23] ExtendedRequest
+  req += '\x77';                          // [APPLICATION 23] ExtendedRequest
   req += static_cast<char>(2 + kOid.size());
-  req += '\x80';                           // [0] requestName
+  req += '\x80';  // [0] requestName
   req += static_cast<char>(kOid.size());
   req += kOid;
   send_all(o, fd, req);
@@ -222,7 +219,8 @@ void starttls(const ConnectOptions& o, int fd) {
 std::vector<x::Certificate> fetch_chain(const ConnectOptions& o, Json* session) {
   Socket sock(connect_tcp(o));
   starttls(o, sock.fd());
-  std::unique_ptr<SSL_CTX, seckit::crypto::Deleter<SSL_CTX_free>> ctx(SSL_CTX_new(TLS_client_method()));
+  std::unique_ptr<SSL_CTX, seckit::crypto::Deleter<SSL_CTX_free>> ctx(
+      SSL_CTX_new(TLS_client_method()));
   if (!ctx) seckit::crypto::throw_openssl("SSL_CTX_new");
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
   // Old servers (SHA-1, small RSA) are exactly what this tool must be able to inspect.

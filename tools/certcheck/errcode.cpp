@@ -16,36 +16,50 @@ struct FoundBy {
 
 const std::vector<FoundBy>& found_by_table() {
   static const std::vector<FoundBy> kTable = {
-      {"CERT_E_WRONG_USAGE", {"eku-missing", "chain-eku-restricted", "ku-missing"},
+      {"CERT_E_WRONG_USAGE",
+       {"eku-missing", "chain-eku-restricted", "ku-missing"},
        "certcheck --profile win-l2tp-ipsec (clients) / tmg-rras (TMG server) CERT"},
       {"SEC_E_CERT_WRONG_USAGE", {"eku-missing", "ku-missing"}, "certcheck --profile tls-server"},
       {"CERT_E_EXPIRED", {"expired", "not-yet-valid", "chain-expired"}, "certcheck CERT"},
       {"SEC_E_CERT_EXPIRED", {"expired", "not-yet-valid", "chain-expired"}, "certcheck CERT"},
-      {"CERT_E_CN_NO_MATCH", {"host-mismatch", "ip-mismatch", "name-missing"},
+      {"CERT_E_CN_NO_MATCH",
+       {"host-mismatch", "ip-mismatch", "name-missing"},
        "certcheck --host NAME / --ip ADDR CERT"},
       {"SEC_E_WRONG_PRINCIPAL", {"host-mismatch"}, "certcheck --host NAME CERT"},
       {"CERT_E_UNTRUSTEDROOT", {"chain-untrusted"}, "certcheck --ca-file ROOT.pem CERT"},
       {"SEC_E_UNTRUSTED_ROOT", {"chain-untrusted"}, "certcheck --ca-file ROOT.pem CERT"},
       {"CERT_E_CHAINING", {"chain-incomplete"}, "certcheck --ca-file ROOT.pem CHAIN.pem"},
-      {"TRUST_E_CERT_SIGNATURE", {"chain-invalid", "weak-signature"}, "certcheck --ca-file ROOT.pem CERT"},
+      {"TRUST_E_CERT_SIGNATURE",
+       {"chain-invalid", "weak-signature"},
+       "certcheck --ca-file ROOT.pem CERT"},
       {"TRUST_E_BASIC_CONSTRAINTS", {"chain-invalid"}, "certcheck --ca-file ROOT.pem CHAIN.pem"},
       {"CERT_E_PATHLENCONST", {"chain-invalid"}, "certcheck --ca-file ROOT.pem CHAIN.pem"},
       {"ERROR_IPSEC_IKE_INVALID_KEY_USAGE", {"ku-missing"}, "certcheck --profile rfc4945 CERT"},
-      {"ERROR_IPSEC_IKE_NO_CERT", {"eku-missing", "expired"},
+      {"ERROR_IPSEC_IKE_NO_CERT",
+       {"eku-missing", "expired"},
        "certcheck --profile win-l2tp-ipsec CERT (and check the computer store has the key)"},
-      {"ERROR_OAKLEY_NO_CERT", {"eku-missing", "expired"}, "certcheck --profile win-l2tp-ipsec CERT"},
+      {"ERROR_OAKLEY_NO_CERT",
+       {"eku-missing", "expired"},
+       "certcheck --profile win-l2tp-ipsec CERT"},
       {"ERROR_IPSEC_IKE_NO_PRIVATE_KEY", {"key-mismatch"}, "certcheck --key KEY CERT"},
-      {"ERROR_IPSEC_IKE_AUTH_FAIL", {"eku-missing", "chain-untrusted", "host-mismatch"},
+      {"ERROR_IPSEC_IKE_AUTH_FAIL",
+       {"eku-missing", "chain-untrusted", "host-mismatch"},
        "certcheck --profile tmg-rras --ca-file ROOT.pem CERT"},
-      {"ERROR_OAKLEY_AUTH_FAIL", {"eku-missing", "chain-untrusted"},
+      {"ERROR_OAKLEY_AUTH_FAIL",
+       {"eku-missing", "chain-untrusted"},
        "certcheck --profile tmg-rras --ca-file ROOT.pem SERVER.pem"},
-      {"ERROR_OAKLEY_NO_PEER_CERT", {"eku-missing", "chain-untrusted"},
+      {"ERROR_OAKLEY_NO_PEER_CERT",
+       {"eku-missing", "chain-untrusted"},
        "certcheck --profile win-l2tp-ipsec --ca-file ROOT.pem CERT"},
-      {"ERROR_INVALID_SERVER_CERT", {"eku-missing", "host-mismatch", "chain-untrusted"},
+      {"ERROR_INVALID_SERVER_CERT",
+       {"eku-missing", "host-mismatch", "chain-untrusted"},
        "certcheck --profile tmg-rras --host NAME --ca-file ROOT.pem SERVER.pem"},
-      {"ERROR_VPN_BAD_CERT", {"eku-missing", "host-mismatch", "chain-untrusted"},
+      {"ERROR_VPN_BAD_CERT",
+       {"eku-missing", "host-mismatch", "chain-untrusted"},
        "certcheck --profile win-ikev2-server --host NAME --ca-file ROOT.pem SERVER.pem"},
-      {"ERROR_IPSEC_IKE_CRL_FAILED", {}, "not checked offline: fetch the CRL DP shown in the record"},
+      {"ERROR_IPSEC_IKE_CRL_FAILED",
+       {},
+       "not checked offline: fetch the CRL DP shown in the record"},
   };
   return kTable;
 }
@@ -107,9 +121,9 @@ int run_errcode(seckit::cli::Tool& tool, const std::vector<std::string>& codes) 
       kv.add("message", e->message.empty() ? "(no SDK text)" : std::string(e->message));
       if (!e->vpn_meaning().empty()) kv.add("meaning", std::string(e->vpn_meaning()));
       if (fb) {
-        kv.add("found by",
-               fb->codes.empty() ? std::string(fb->how)
-                                 : fmt::format("{} ({})", fmt::join(fb->codes, ", "), fb->how));
+        kv.add("found by", fb->codes.empty()
+                               ? std::string(fb->how)
+                               : fmt::format("{} ({})", fmt::join(fb->codes, ", "), fb->how));
       }
       em.line(tool.style().bold(fmt::format("{}  {}", query, e->name)));
       std::string text = kv.render(2);
@@ -148,7 +162,8 @@ int run_profiles(seckit::cli::Tool& tool) {
       }
       for (auto oid : p.any_of_ekus) labels.push_back(std::string(oid) + " (any of)");
       em.line(fmt::format("{:<18} {}", p.name, p.summary));
-      em.line(fmt::format("{:<18}   EKU: {}", "", labels.empty() ? "-" : fmt::format("{}", fmt::join(labels, " + "))));
+      em.line(fmt::format("{:<18}   EKU: {}", "",
+                          labels.empty() ? "-" : fmt::format("{}", fmt::join(labels, " + "))));
       em.line(fmt::format("{:<18}   basis: {}", "", p.basis));
     }
   }

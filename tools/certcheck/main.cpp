@@ -8,8 +8,8 @@
 #include "seckit/x509.hpp"
 
 int main(int argc, char** argv) {
-  seckit::cli::Tool tool("certcheck",
-                         "Inspect certificates and check their EKU, key usage, names, expiry and chain");
+  seckit::cli::Tool tool(
+      "certcheck", "Inspect certificates and check their EKU, key usage, names, expiry and chain");
   CLI::App& app = tool.app();
   certcheck::RunOptions run;
   certcheck::CheckOptions check;
@@ -28,14 +28,16 @@ int main(int argc, char** argv) {
                                "Certificate files (PEM, DER, PKCS#12, PKCS#7, JSON Lines "
                                "certificate records), directories with -r, or - for stdin")
                     ->type_name("FILE"));
-  app.add_flag("-r,--recursive", run.recursive,
-               "Scan directories recursively; files that are not certificates are skipped with a note");
+  app.add_flag(
+      "-r,--recursive", run.recursive,
+      "Scan directories recursively; files that are not certificates are skipped with a note");
   tool.file_arg(app.add_option("--password-file", password_file,
                                "Read the PKCS#12 password from FILE (mode 0600 or stricter)")
                     ->type_name("FILE"));
-  tool.file_arg(app.add_option("--key", check.key_file,
-                               "Check that the private key in FILE belongs to the (first) certificate")
-                    ->type_name("FILE"));
+  tool.file_arg(
+      app.add_option("--key", check.key_file,
+                     "Check that the private key in FILE belongs to the (first) certificate")
+          ->type_name("FILE"));
   app.add_option("--connect", connect,
                  "Fetch the chain a TLS server sends (SNI = HOST unless it is an IP address)")
       ->type_name("HOST:PORT");
@@ -47,18 +49,19 @@ int main(int argc, char** argv) {
       ->type_name("SECONDS")
       ->default_str("10")
       ->check(CLI::Range(1, 600));
-  tool.choices(app.add_option("--profile", profile_names,
-                              "Check against a usage profile (repeatable; see `certcheck profiles`)")
-                   ->type_name("NAME")
-                   ->expected(1)
-                   ->allow_extra_args(false)
-                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll),
-               certcheck::profile_names());
+  tool.choices(
+      app.add_option("--profile", profile_names,
+                     "Check against a usage profile (repeatable; see `certcheck profiles`)")
+          ->type_name("NAME")
+          ->expected(1)
+          ->allow_extra_args(false)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll),
+      certcheck::profile_names());
   app.add_option("--require-eku", require_ekus,
                  "Require an EKU by OID, OpenSSL name or Windows name (repeatable)")
       ->type_name("NAME|OID")
       ->expected(1)
-                   ->allow_extra_args(false)
+      ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   tool.choices(app.add_option("--eku-match", eku_match,
                               "Whether every --require-eku must be present or any one of them")
@@ -83,25 +86,27 @@ int main(int argc, char** argv) {
   tool.file_arg(app.add_option("--ca-file", check.ca_file,
                                "Trusted roots (PEM); builds and verifies each leaf's chain")
                     ->type_name("FILE"));
-  tool.dir_arg(app.add_option("--ca-dir", check.ca_dir,
-                              "Directory of trusted roots (c_rehash layout)")
-                   ->type_name("DIR"));
+  tool.dir_arg(
+      app.add_option("--ca-dir", check.ca_dir, "Directory of trusted roots (c_rehash layout)")
+          ->type_name("DIR"));
   app.add_option("--ignore", check.ignore, "Drop findings with this code (repeatable)")
       ->type_name("CODE")
       ->expected(1)
-                   ->allow_extra_args(false)
+      ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  tool.choices(app.add_option("--format", format,
-                              "Output format; --json is the same as --format json")
-                   ->type_name("FORMAT")
-                   ->default_str("text"),
-               {"text", "json", "junit"});
+  tool.choices(
+      app.add_option("--format", format, "Output format; --json is the same as --format json")
+          ->type_name("FORMAT")
+          ->default_str("text"),
+      {"text", "json", "junit"});
 
   std::vector<std::string> codes;
   CLI::App* errcode = app.add_subcommand(
       "errcode", "Decode a Windows error number (any spelling) and name the check that finds it");
-  errcode->add_option("codes", codes, "2148204816, 0x800B0110, -2146762480, 13805, 0x35ED, 809, "
-                                      "or a name such as CERT_E_WRONG_USAGE")
+  errcode
+      ->add_option("codes", codes,
+                   "2148204816, 0x800B0110, -2146762480, 13805, 0x35ED, 809, "
+                   "or a name such as CERT_E_WRONG_USAGE")
       ->required()
       ->type_name("CODE");
   CLI::App* list_profiles =

@@ -45,11 +45,21 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters even as references.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
@@ -114,31 +124,35 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
     kv.add("subject", record["subject"]);
     kv.add("issuer", record["issuer"]);
     kv.add("serial", record["serial"]);
-    kv.add("validity", fmt::format("{} .. {} ({} days left)", record["not_before"].get<std::string>(),
-                                   record["not_after"].get<std::string>(),
-                                   record["days_left"].get<std::int64_t>()));
+    kv.add("validity",
+           fmt::format("{} .. {} ({} days left)", record["not_before"].get<std::string>(),
+                       record["not_after"].get<std::string>(),
+                       record["days_left"].get<std::int64_t>()));
     const Json& key = record["public_key"];
     kv.add("key", fmt::format("{} {}{}", key["type"].get<std::string>(), key["bits"].get<int>(),
                               key.contains("curve") ? " " + key["curve"].get<std::string>() : ""));
     kv.add("signature", record["signature"]["algorithm"]);
     std::vector<std::string> san;
     for (const auto& n : record["san"]) {
-      san.push_back(fmt::format("{}:{}", n["type"].get<std::string>(), n["value"].get<std::string>()));
+      san.push_back(
+          fmt::format("{}:{}", n["type"].get<std::string>(), n["value"].get<std::string>()));
     }
     kv.add("san", san.empty() ? "(none)" : fmt::format("{}", fmt::join(san, ", ")));
-    kv.add("key usage", record["key_usage"].is_null()
-                            ? "(none)"
-                            : fmt::format("{}", fmt::join(record["key_usage"]["usages"]
-                                                              .get<std::vector<std::string>>(),
-                                                          ", ")));
+    kv.add("key usage",
+           record["key_usage"].is_null()
+               ? "(none)"
+               : fmt::format(
+                     "{}", fmt::join(record["key_usage"]["usages"].get<std::vector<std::string>>(),
+                                     ", ")));
     kv.add("eku", eku_text(record));
     if (!record["basic_constraints"].is_null()) {
       kv.add("ca", record["basic_constraints"]["ca"].get<bool>() ? "yes" : "no");
     }
     kv.add("sha256", record["fingerprints"]["sha256"]);
     if (!record["tls_server_end_point"].is_null()) {
-      kv.add("end-point", fmt::format("{}:{}", record["tls_server_end_point"]["hash"].get<std::string>(),
-                                      record["tls_server_end_point"]["value"].get<std::string>()));
+      kv.add("end-point",
+             fmt::format("{}:{}", record["tls_server_end_point"]["hash"].get<std::string>(),
+                         record["tls_server_end_point"]["value"].get<std::string>()));
     }
     if (!chain.is_null() && chain.contains("effective_eku") && chain["effective_eku"].is_array()) {
       std::vector<std::string> names;
@@ -164,12 +178,11 @@ void Reporter::tls_session(const Json& session) {
   if (format_ == "json") {
     em().record("tls_session", session);
   } else if (format_ == "text") {
-    em().line(fmt::format("connected to {} ({}, {}{})", session["connect"].get<std::string>(),
-                                     session["protocol"].get<std::string>(),
-                                     session["cipher"].get<std::string>(),
-                                     session["starttls"].is_null()
-                                         ? ""
-                                         : ", STARTTLS " + session["starttls"].get<std::string>()));
+    em().line(fmt::format(
+        "connected to {} ({}, {}{})", session["connect"].get<std::string>(),
+        session["protocol"].get<std::string>(), session["cipher"].get<std::string>(),
+        session["starttls"].is_null() ? ""
+                                      : ", STARTTLS " + session["starttls"].get<std::string>()));
   }
 }
 
@@ -209,8 +222,11 @@ int Reporter::finish() {
   if (environment_errors_ > 0) rc = seckit::kExitEnvironment;
   if (input_errors_ > 0) rc = seckit::kExitUsage;
   const char* verdict = rc == 0 ? "pass" : rc == 1 ? "fail" : "error";
-  Json counts{{"certificates", certificates_}, {"errors", errors_},      {"warnings", warnings_},
-              {"skipped", skipped_},           {"unreadable", input_errors_ + environment_errors_}};
+  Json counts{{"certificates", certificates_},
+              {"errors", errors_},
+              {"warnings", warnings_},
+              {"skipped", skipped_},
+              {"unreadable", input_errors_ + environment_errors_}};
   if (format_ == "json") {
     return em().summary(rc, counts, verdict);
   }
@@ -226,11 +242,13 @@ int Reporter::finish() {
       }
     }
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    xml += fmt::format("<testsuites name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
-                       cases_.size(), failures, errs);
-    xml += fmt::format("  <testsuite name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
-                       "skipped=\"0\">\n",
-                       cases_.size(), failures, errs);
+    xml +=
+        fmt::format("<testsuites name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                    cases_.size(), failures, errs);
+    xml += fmt::format(
+        "  <testsuite name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+        "skipped=\"0\">\n",
+        cases_.size(), failures, errs);
     for (const auto& c : cases_) {
       xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_escape(c.classname),
                          xml_escape(c.name));

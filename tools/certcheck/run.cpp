@@ -1,7 +1,6 @@
 // Orchestration: gather inputs (files, directories, stdin, --connect), load, check, report.
-#include <openssl/pem.h>
-
 #include <fmt/format.h>
+#include <openssl/pem.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -34,8 +33,8 @@ seckit::crypto::EvpPkeyPtr load_private_key(const std::string& path) {
     key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(pem.size())));
   }
   if (!key) {
-    throw seckit::input_error(path, "not a private key (PEM or DER, unencrypted): " +
-                                        seckit::crypto::openssl_errors());
+    throw seckit::input_error(
+        path, "not a private key (PEM or DER, unencrypted): " + seckit::crypto::openssl_errors());
   }
   return key;
 }
@@ -92,9 +91,10 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
   }
 
   // End entities: every certificate without CA:TRUE, the first one a server sends, the first of
-  // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the profile checks and the CA-flag warning).
-  // The others are issuers: validity and crypto checks only. In chain mode every certificate
-  // of every input is a candidate intermediate, so `leaf.pem int.pem` works like a bundle.
+  // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the
+  // profile checks and the CA-flag warning). The others are issuers: validity and crypto checks
+  // only. In chain mode every certificate of every input is a candidate intermediate, so `leaf.pem
+  // int.pem` works like a bundle.
   auto check_group = [&](const std::string& origin, std::vector<x::Certificate>& certs,
                          const std::vector<const x::Certificate*>& pool, bool first_is_leaf,
                          bool lone) {
@@ -119,8 +119,8 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
           Finding f;
           f.code = "key-mismatch";
           f.severity = Severity::kError;
-          f.message = fmt::format("the private key in {} does not belong to this certificate",
-                                  o.key_file);
+          f.message =
+              fmt::format("the private key in {} does not belong to this certificate", o.key_file);
           if (std::find(o.ignore.begin(), o.ignore.end(), f.code) == o.ignore.end()) {
             findings.push_back(f);
           }

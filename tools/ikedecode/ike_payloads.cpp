@@ -11,9 +11,7 @@ namespace ikedecode {
 
 using seckit::bytes::Reader;
 
-namespace {
-
-constexpr std::size_t kMaxHex = 512;  // long opaque blobs are summarised by length
+namespace detail {
 
 std::string ip_text(Bytes data) {
   char text[64] = {};
@@ -214,7 +212,9 @@ void security_association(IkeMessage& m, Payload& p, Reader& r) {
   p.fields["proposals"] = proposals;
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
 
 Json notify_data_json(std::uint8_t version, std::uint16_t type, Bytes data) {
   Json j = Json::object();
@@ -527,165 +527,7 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
         return;
     }
   }
-  // IKEv1 (and the Vendor ID payload, identical in both versions).
-  switch (t) {
-    case 43:
-    case 13: {
-      f["vendor_id"] = hex(p.body, kMaxHex);
-      if (auto known = vendor_id_name(p.body)) {
-        f["vendor_name"] = known->name;
-        if (known->version) f["vendor_version"] = *known->version;
-      }
-      return;
-    }
-    case 1: {
-      std::uint32_t doi = r.be32();
-      std::uint32_t situation = r.be32();
-      if (!r.ok()) return short_of("DOI and situation");
-      f["doi"] = doi;
-      f["situation"] = situation;
-      security_association(m, p, r);
-      return;
-    }
-    case 4:
-      f["key_data_length"] = p.body.size();
-      return;
-    case 5: {
-      std::uint8_t type = r.u8();
-      std::uint8_t protocol = r.u8();
-      std::uint16_t port = r.be16();
-      if (!r.ok()) return short_of("ID header");
-      f["id_type"] = type;
-      f["id_type_name"] = id_type_name(1, type);
-      f["protocol_id"] = protocol;
-      f["port"] = port;
-      f.update(identification(1, type, r.rest()));
-      return;
-    }
-    case 6:
-    case 7: {
-      std::uint8_t encoding = r.u8();
-      if (!r.ok()) return short_of("encoding");
-      f["encoding"] = encoding;
-      f["encoding_name"] = cert_encoding_name(encoding);
-      f["data_length"] = r.remaining();
-      if (t == 7 && r.remaining() > 0) {
-        std::string dn = dn_text(r.rest());
-        if (!dn.empty()) f["authority"] = dn;
-      }
-      return;
-    }
-    case 8:
-    case 9:
-      f["data_length"] = p.body.size();
-      f["hex"] = hex(p.body, kMaxHex);
-      return;
-    case 10:
-      f["nonce_length"] = p.body.size();
-      f["nonce"] = hex(p.body, kMaxHex);
-      return;
-    case 11: {
-      Notify n;
-      std::uint32_t doi = r.be32();
-      n.protocol = r.u8();
-      std::uint8_t spi_size = r.u8();
-      n.type = r.be16();
-      Bytes spi = r.bytes(spi_size);
-      if (!r.ok()) return short_of("notification header");
-      n.spi.assign(spi.begin(), spi.end());
-      n.data = r.rest();
-      f["doi"] = doi;
-      f["protocol"] = n.protocol;
-      f["notify_type"] = n.type;
-      f["notify_name"] = notify_name(1, n.type);
-      f["error"] = notify_is_error(1, n.type);
-      if (!spi.empty()) f["spi"] = hex(spi);
-      Json data = notify_data_json(1, n.type, n.data);
-      if (!data.empty()) f["data"] = data;
-      p.notify = std::move(n);
-      return;
-    }
-    case 12: {
-      std::uint32_t doi = r.be32();
-      std::uint8_t protocol = r.u8();
-      std::uint8_t spi_size = r.u8();
-      std::uint16_t count = r.be16();
-      if (!r.ok()) return short_of("delete header");
-      f["doi"] = doi;
-      f["protocol"] = protocol;
-      f["protocol_name"] = protocol_name(1, protocol);
-      Json spis = Json::array();
-      for (std::uint16_t i = 0; i < count && spi_size > 0; ++i) {
-        Bytes spi = r.bytes(spi_size);
-        if (!r.ok()) {
-          m.anomalies.push_back("delete payload holds fewer SPIs than it declares");
-          break;
-        }
-        spis.push_back(hex(spi));
-      }
-      f["spis"] = spis;
-      return;
-    }
-    case 14: {
-      std::uint8_t type = r.u8();
-      r.u8();
-      std::uint16_t identifier = r.be16();
-      if (!r.ok()) return short_of("attribute header");
-      f["cfg_type"] = type;
-      f["cfg_type_name"] = cp_type_name(type);
-      f["identifier"] = identifier;
-      Json attrs = Json::array();
-      while (!r.empty() && attrs.size() < 256) {
-        std::uint16_t at = r.be16();
-        bool tv = (at & 0x8000) != 0;
-        at &= 0x7fff;
-        Json a{{"type", at}, {"name", cp_attribute_name(at)}};
-        if (tv) {
-          a["value"] = r.be16();
-        } else {
-          std::uint16_t len = r.be16();
-          Bytes value = r.bytes(len);
-          if (r.ok() && len > 0) a["hex"] = hex(value, kMaxHex);
-        }
-        if (!r.ok()) {
-          m.anomalies.push_back("mode-config attribute runs past the payload");
-          break;
-        }
-        attrs.push_back(a);
-      }
-      f["attributes"] = attrs;
-      return;
-    }
-    case 20:
-    case 130:
-      f["hash"] = hex(p.body);
-      return;
-    case 21:
-    case 131: {
-      std::uint8_t type = r.u8();
-      r.skip(3);
-      if (!r.ok()) return short_of("NAT-OA header");
-      f["id_type"] = type;
-      f["value"] = ip_text(r.rest());
-      return;
-    }
-    case 132: {  // Cisco IKEv1 fragmentation: id(2) number(1) flags(1, 1 = last)
-      std::uint16_t id = r.be16();
-      std::uint8_t number = r.u8();
-      std::uint8_t flags = r.u8();
-      if (!r.ok()) return short_of("fragment header");
-      f["fragment_id"] = id;
-      f["fragment_number"] = number;
-      f["last"] = (flags & 1) != 0;
-      f["data_length"] = r.remaining();
-      m.fragment_number = number;
-      if (flags & 1) m.fragment_total = number;
-      return;
-    }
-    default:
-      f["data_length"] = p.body.size();
-      return;
-  }
+  decode_ikev1_payload(m, p);
 }
 
 }  // namespace ikedecode

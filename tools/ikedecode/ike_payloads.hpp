@@ -3,12 +3,24 @@
 #pragma once
 
 #include "ike_message.hpp"
+#include "seckit/bytes.hpp"
 
 namespace ikedecode {
 
 void decode_payload_body(IkeMessage& message, Payload& payload);
+// The IKEv1 half (and Vendor ID), in ike_payloads_v1.cpp.
+void decode_ikev1_payload(IkeMessage& message, Payload& payload);
 
 // Notify data decoded where it means something (NAT-D hash, COOKIE, INVALID_KE group...).
 Json notify_data_json(std::uint8_t version, std::uint16_t type, Bytes data);
+
+// Helpers shared by the IKEv1 and IKEv2 payload decoders.
+namespace detail {
+inline constexpr std::size_t kMaxHex = 512;  // long opaque blobs are summarised by length
+std::string ip_text(Bytes data);
+std::string dn_text(Bytes der);
+Json identification(std::uint8_t version, std::uint8_t type, Bytes data);
+void security_association(IkeMessage& m, Payload& p, seckit::bytes::Reader& r);
+}  // namespace detail
 
 }  // namespace ikedecode

@@ -30,6 +30,8 @@ struct SessionTracker::Session {
   SaSecurity security;  // proposals, groups, NAT-D, aggressive-mode material
   std::uint64_t order = 0;
   double first_time = 0, last_time = 0;
+  std::int64_t first_sec = 0;
+  std::int32_t first_usec = 0;
   bool natt = false;
   std::size_t certificates = 0;
   std::vector<std::uint16_t> l2tp_client_ports;
@@ -81,6 +83,8 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
     session->responder_port = sender_is_initiator ? ctx.dst_port : ctx.src_port;
     session->first_exchange = m.exchange;
     session->first_time = ctx.info.time();
+    session->first_sec = ctx.info.ts_sec;
+    session->first_usec = ctx.info.ts_usec;
     it = sessions_.emplace(key, std::move(session)).first;
   }
   Session& s = *it->second;
@@ -364,9 +368,7 @@ void SessionTracker::finish(SessionMap::iterator it) {
   sa["initiator"] = fmt::format("{}:{}", s.initiator.to_string(), s.initiator_port);
   sa["responder"] = fmt::format("{}:{}", s.responder.to_string(), s.responder_port);
   sa["first_exchange"] = exchange_of(s.first_exchange);
-  sa["start"] = seckit::out::rfc3339(static_cast<std::int64_t>(s.first_time),
-                                      static_cast<std::int32_t>(
-                                          std::llround((s.first_time - std::floor(s.first_time)) * 1e6) % 1000000));
+  sa["start"] = seckit::out::rfc3339(s.first_sec, s.first_usec);
   sa["duration"] = std::round((s.last_time - s.first_time) * 1e6) / 1e6;
   sa["messages"] = msgs.size() + s.dropped_messages;
   std::size_t retransmissions =

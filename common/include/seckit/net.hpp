@@ -283,8 +283,6 @@ class TcpReassembler {
     std::uint64_t last_frame = 0;
     double last_time = 0;
     std::uint64_t order = 0;
-    std::uint32_t last_seq = 0;
-    std::uint64_t wraps = 0;
   };
   std::uint64_t offset_of(Direction& dir, std::uint32_t seq) const;
   void drain(const FlowKey& key, Direction& dir, bool force);

@@ -21,13 +21,13 @@ enum class Family { kCert, kTrust, kCrypt, kSspi, kIpsecIke, kRas };
 std::string_view family_name(Family family);
 
 struct WinError {
-  std::uint32_t hresult = 0;  // for Win32 codes: HRESULT_FROM_WIN32 (0x8007xxxx)
+  std::uint32_t hresult = 0;           // for Win32 codes: HRESULT_FROM_WIN32 (0x8007xxxx)
   std::optional<std::uint32_t> win32;  // set for IKE and RAS entries
   Family family = Family::kCert;
   std::string_view name;
   std::string_view message;  // may be empty when the SDK has no text
 
-  std::string hex() const;  // "0x800B0110"
+  std::string hex() const;            // "0x800B0110"
   std::int64_t signed_value() const;  // the HRESULT as a signed 32-bit number
   // What it usually means on an IPsec/L2TP/SSL VPN deployment; empty when we have nothing useful.
   std::string_view vpn_meaning() const;

@@ -38,7 +38,7 @@ std::string_view format_name(Format format);  // "pem", "der", "pkcs12", "pkcs7"
 Format detect_format(Bytes data);
 
 struct LoadOptions {
-  std::string origin;  // file name or "-" (goes into each certificate's source)
+  std::string origin;                   // file name or "-" (goes into each certificate's source)
   std::optional<std::string> password;  // PKCS#12; when absent the empty password is tried
 };
 
@@ -95,14 +95,20 @@ ExtendedKeyUsage extended_key_usage(X509* cert);
 // --- Key usage (RFC 5280 4.2.1.3) ------------------------------------------------------------
 
 enum KeyUsageBit : std::uint32_t {
-  kDigitalSignature = 0x80, kNonRepudiation = 0x40, kKeyEncipherment = 0x20,
-  kDataEncipherment = 0x10, kKeyAgreement = 0x08, kKeyCertSign = 0x04, kCrlSign = 0x02,
-  kEncipherOnly = 0x01, kDecipherOnly = 0x8000
+  kDigitalSignature = 0x80,
+  kNonRepudiation = 0x40,
+  kKeyEncipherment = 0x20,
+  kDataEncipherment = 0x10,
+  kKeyAgreement = 0x08,
+  kKeyCertSign = 0x04,
+  kCrlSign = 0x02,
+  kEncipherOnly = 0x01,
+  kDecipherOnly = 0x8000
 };
 struct KeyUsage {
   bool present = false;
   bool critical = false;
-  std::uint32_t bits = 0;  // OpenSSL's KU_* values (same as KeyUsageBit)
+  std::uint32_t bits = 0;                  // OpenSSL's KU_* values (same as KeyUsageBit)
   std::vector<std::string> names() const;  // "digitalSignature", ...
   bool allows_any(std::uint32_t mask) const { return !present || (bits & mask) != 0; }
 };
@@ -128,16 +134,16 @@ bool is_ip_literal(std::string_view text);
 // --- Keys, signatures, digests --------------------------------------------------------------
 
 struct KeyInfo {
-  std::string type;   // "rsa", "ec", "ed25519", "ed448", "dsa", "rsa-pss", ...
+  std::string type;  // "rsa", "ec", "ed25519", "ed448", "dsa", "rsa-pss", ...
   int bits = 0;
   std::string curve;  // "prime256v1" (OpenSSL group name) for EC keys
 };
 KeyInfo public_key_info(X509* cert);
 
 struct SignatureInfo {
-  std::string algorithm;  // OpenSSL short name: "sha256WithRSAEncryption", "ED25519"
+  std::string algorithm;                 // OpenSSL short name: "sha256WithRSAEncryption", "ED25519"
   std::optional<crypto::Digest> digest;  // the hash inside the signature, when there is one
-  std::string digest_name;  // "sha256", "" when none (Ed25519)
+  std::string digest_name;               // "sha256", "" when none (Ed25519)
 };
 SignatureInfo signature_info(X509* cert);
 

@@ -57,7 +57,8 @@ TEST_CASE("the windows_error object carries name, hex, unsigned, signed and mess
 TEST_CASE("codes outside every table and bad spellings are rejected", "[winerr]") {
   CHECK_FALSE(seckit::winerr::lookup(std::string_view("0x12345678")));
   CHECK_FALSE(seckit::winerr::lookup(std::string_view("0")));
-  CHECK_FALSE(seckit::winerr::lookup(std::string_view("0x80070001")));  // ERROR_INVALID_FUNCTION: not ours
+  CHECK_FALSE(
+      seckit::winerr::lookup(std::string_view("0x80070001")));  // ERROR_INVALID_FUNCTION: not ours
   CHECK_FALSE(seckit::winerr::parse_code("0x"));
   CHECK_FALSE(seckit::winerr::parse_code("12a"));
   CHECK_FALSE(seckit::winerr::parse_code("0x100000000"));

@@ -1,7 +1,6 @@
 // seckit::x509 on certificates made here by the openssl command line; expected values are what
 // openssl x509 prints for the same file (or fixed facts such as OIDs from RFC 5280).
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -46,7 +45,8 @@ struct TestCert {
         "/k.pem -subj '/CN=unit.example.test/O=seckit unit' -days 30 -sha384 -addext "
         "'subjectAltName=DNS:unit.example.test,IP:198.51.100.7,email:u@example.test' -addext "
         "'extendedKeyUsage=serverAuth,1.3.6.1.5.5.8.2.2,1.2.3.4' -addext "
-        "'keyUsage=critical,digitalSignature' -out " + pem + " 2>/dev/null");
+        "'keyUsage=critical,digitalSignature' -out " +
+        pem + " 2>/dev/null");
   }
   ~TestCert() { std::filesystem::remove_all(dir); }
 };
@@ -66,15 +66,18 @@ TEST_CASE("a PEM certificate is described as openssl x509 sees it", "[x509]") {
   REQUIRE(loaded->format == x::Format::kPem);
   REQUIRE(loaded->certificates.size() == 1);
   const auto& cert = loaded->certificates[0];
-  auto fp = run("openssl x509 -in " + files.pem + " -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f");
+  auto fp = run("openssl x509 -in " + files.pem +
+                " -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f");
   CHECK(seckit::enc::hex_encode(x::fingerprint(cert, seckit::crypto::Digest::kSha256)) == fp);
-  auto subject = run("openssl x509 -in " + files.pem + " -noout -subject -nameopt RFC2253 | sed 's/^subject=//'");
+  auto subject = run("openssl x509 -in " + files.pem +
+                     " -noout -subject -nameopt RFC2253 | sed 's/^subject=//'");
   CHECK(x::name_rfc4514(X509_get_subject_name(cert.x509.get())) == subject);
   // ecdsa-with-SHA384 -> RFC 5929 end-point hash is SHA-384 of the DER.
   auto ep = x::tls_server_end_point(cert);
   REQUIRE(ep);
   CHECK(ep->digest == seckit::crypto::Digest::kSha384);
-  auto dgst = run("openssl x509 -in " + files.pem + " -outform DER | openssl dgst -sha384 -r | cut -d' ' -f1");
+  auto dgst = run("openssl x509 -in " + files.pem +
+                  " -outform DER | openssl dgst -sha384 -r | cut -d' ' -f1");
   CHECK(seckit::enc::hex_encode(ep->hash) == dgst);
 
   auto eku = x::extended_key_usage(cert.x509.get());
@@ -96,7 +99,8 @@ TEST_CASE("a PEM certificate is described as openssl x509 sees it", "[x509]") {
   CHECK(key.curve == "prime256v1");
 
   auto record = x::describe(cert, 0);
-  CHECK(record["extended_key_usage"]["usages"][1]["windows_name"] == "IP security IKE intermediate");
+  CHECK(record["extended_key_usage"]["usages"][1]["windows_name"] ==
+        "IP security IKE intermediate");
   CHECK(record["extended_key_usage"]["usages"][2]["openssl_name"].is_null());
   CHECK(record["der"].get<std::string>() == seckit::enc::base64_encode(cert.der));
 }
@@ -109,8 +113,9 @@ TEST_CASE("DER, JSON records and PEM agree on the same certificate", "[x509]") {
   auto from_der = x::load(*bytes, {"c.der", std::nullopt});
   REQUIRE(from_der);
   CHECK(from_der->format == x::Format::kDer);
-  std::string jsonl = "{\"type\":\"ike_message\",\"data\":{}}\n{\"type\":\"certificate\",\"data\":{\"der\":\"" +
-                      der + "\",\"source\":{\"frame\":3}}}\n";
+  std::string jsonl =
+      "{\"type\":\"ike_message\",\"data\":{}}\n{\"type\":\"certificate\",\"data\":{\"der\":\"" +
+      der + "\",\"source\":{\"frame\":3}}}\n";
   auto from_json = x::load(seckit::enc::as_bytes(jsonl), {"-", std::nullopt});
   REQUIRE(from_json);
   REQUIRE(from_json->certificates.size() == 1);
@@ -121,7 +126,8 @@ TEST_CASE("DER, JSON records and PEM agree on the same certificate", "[x509]") {
 TEST_CASE("truncated and foreign inputs are errors, never crashes", "[x509]") {
   const auto& files = cert_files();
   std::string pem = slurp(files.pem);
-  auto half = x::load(seckit::enc::as_bytes(pem.substr(0, pem.size() / 2)), {"t.pem", std::nullopt});
+  auto half =
+      x::load(seckit::enc::as_bytes(pem.substr(0, pem.size() / 2)), {"t.pem", std::nullopt});
   CHECK_FALSE(half);
   CHECK(x::detect_format(seckit::enc::as_bytes("hello world")) == x::Format::kUnknown);
   CHECK_FALSE(x::load(seckit::enc::as_bytes("hello world"), {"g", std::nullopt}));

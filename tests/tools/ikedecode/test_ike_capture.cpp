@@ -156,3 +156,40 @@ TEST_CASE("every truncation of every IKE message in the committed captures is su
   CHECK(messages >= 28);
   CHECK(prefixes > 10000);
 }
+
+TEST_CASE("IKE over TCP (RFC 8229): IKETCP prefix, length framing, split across segments",
+          "[ike][capture][tcp]") {
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  V ike = message(2, 34, 0x08, 0, {{40, V(16, 1)}});
+  // RFC 8229 3: "IKETCP" once, then 2-byte length (including itself), non-ESP marker, message.
+  V stream{'I', 'K', 'E', 'T', 'C', 'P'};
+  std::size_t len = 2 + 4 + ike.size();
+  stream.push_back(static_cast<std::uint8_t>(len >> 8));
+  stream.push_back(static_cast<std::uint8_t>(len));
+  stream.insert(stream.end(), 4, 0);
+  stream.insert(stream.end(), ike.begin(), ike.end());
+  std::vector<V> keep;
+  auto segment = [&](std::uint32_t seq, std::uint8_t flags, V data, std::uint64_t frame) {
+    keep.push_back(std::move(data));
+    seckit::net::Transport t;
+    t.kind = seckit::net::TransportKind::kTcp;
+    t.info.frame = frame;
+    t.ip.src = *seckit::net::parse_address("192.0.2.1");
+    t.ip.dst = *seckit::net::parse_address("192.0.2.2");
+    t.tcp.src_port = 40001;
+    t.tcp.dst_port = 4500;
+    t.tcp.seq = seq;
+    t.tcp.flags = flags;
+    t.payload = {keep.back().data(), keep.back().size()};
+    analyzer.on_transport(t);
+  };
+  segment(100, 0x02, {}, 1);
+  // Second half first: the reassembler holds it until the first half arrives.
+  segment(101 + 20, 0x18, V(stream.begin() + 20, stream.end()), 2);
+  CHECK(sink.messages.empty());
+  segment(101, 0x18, V(stream.begin(), stream.begin() + 20), 3);
+  REQUIRE(sink.messages.size() == 1);
+  CHECK(sink.messages[0]["source"]["transport"] == "tcp");
+  CHECK(sink.messages[0]["exchange_name"] == "IKE_SA_INIT");
+}

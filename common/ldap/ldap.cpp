@@ -98,7 +98,8 @@ Connection::Connection(const Options& options) : options_(options) {
       if (ld_) ldap_unbind_ext_s(ld_, nullptr, nullptr);
       ld_ = nullptr;
       if (e.code() == kExitUsage && options_.uris.size() == 1) throw;
-      reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", e.what());
+      reasons += fmt::format("{}{}{}", reasons.empty() ? "" : "; ", e.what(),
+                             e.hint().empty() ? "" : " (" + e.hint() + ")");
     }
   }
   throw environment_error("ldap", reasons);

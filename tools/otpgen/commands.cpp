@@ -323,9 +323,9 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
   OtpAccount account = resolve_account(tool, options, true);
   const std::int64_t now = resolve_now(options);
   const std::uint32_t window = options.window.value_or(1);
+  const OtpKey key(account.algorithm, account.secret);
   auto generate = [&](std::uint64_t moving) {
-    return options.steam ? steam_code(account.secret, moving)
-                         : hotp(account.algorithm, account.secret, moving, account.digits);
+    return options.steam ? steam_code(account.secret, moving) : key.code(moving, account.digits);
   };
   Json record = Json::object();
   bool valid = false;

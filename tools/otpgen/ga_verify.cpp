@@ -19,10 +19,11 @@ std::optional<std::int64_t> find_skew(const GaFile& file, std::string_view code,
   const std::int64_t step = file.step();
   const std::int64_t tm = now / step + file.time_skew.value_or(0);
   const std::int64_t radius = kSkewSearchSeconds / step;
+  const OtpKey key(Digest::kSha1, file.secret);
   for (std::int64_t distance = 0; distance <= radius; ++distance) {
     for (std::int64_t candidate : {tm - distance, tm + distance}) {
       if (candidate < 0) continue;
-      if (hotp(Digest::kSha1, file.secret, static_cast<std::uint64_t>(candidate), 6) == code) {
+      if (key.code(static_cast<std::uint64_t>(candidate), 6) == code) {
         return candidate - now / step;
       }
       if (distance == 0) break;
@@ -90,30 +91,36 @@ VerifyOutcome verify_ga(GaFile& file, std::string_view code, std::int64_t now) {
   }
 
   if (file.is_hotp()) {
+    // The module only spends a counter value on a 6-digit code that it actually compared:
+    // malformed input and other lengths leave HOTP_COUNTER alone (observed on the real module).
+    if (outcome.verdict == VerifyVerdict::kMalformedCode) return outcome;
     const std::uint64_t counter = *file.hotp_counter;
-    if (outcome.verdict != VerifyVerdict::kMalformedCode && code.size() == 6) {
-      for (std::uint32_t i = 0; i < file.window(); ++i) {
-        if (hotp(Digest::kSha1, file.secret, counter + i, 6) == code) {
-          file.hotp_counter = counter + i + 1;
-          outcome.verdict = VerifyVerdict::kValid;
-          outcome.method = "hotp";
-          outcome.offset = i;
-          outcome.matched_step = static_cast<std::int64_t>(counter + i);
-          outcome.state_changed = true;
-          outcome.explanation = fmt::format("HOTP code for counter {} accepted", counter + i);
-          return outcome;
-        }
+    if (code.size() != 6) {
+      outcome.verdict = VerifyVerdict::kWrongCode;
+      outcome.explanation = code.size() == 8 ? "not one of the emergency scratch codes"
+                                             : "pam_google_authenticator codes have 6 digits";
+      return outcome;
+    }
+    const OtpKey key(Digest::kSha1, file.secret);
+    for (std::uint32_t i = 0; i < file.window(); ++i) {
+      if (key.code(counter + i, 6) == code) {
+        file.hotp_counter = counter + i + 1;
+        outcome.verdict = VerifyVerdict::kValid;
+        outcome.method = "hotp";
+        outcome.offset = i;
+        outcome.matched_step = static_cast<std::int64_t>(counter + i);
+        outcome.state_changed = true;
+        outcome.explanation = fmt::format("HOTP code for counter {} accepted", counter + i);
+        return outcome;
       }
     }
     // A failed HOTP attempt still consumes a counter value, as the module does by default.
     file.hotp_counter = counter + 1;
     outcome.state_changed = true;
-    if (outcome.verdict != VerifyVerdict::kMalformedCode) {
-      outcome.verdict = VerifyVerdict::kWrongCode;
-      outcome.explanation =
-          fmt::format("no HOTP code for counters {}..{} matches; the counter advances to {}",
-                      counter, counter + file.window() - 1, counter + 1);
-    }
+    outcome.verdict = VerifyVerdict::kWrongCode;
+    outcome.explanation =
+        fmt::format("no HOTP code for counters {}..{} matches; the counter advances to {}", counter,
+                    counter + file.window() - 1, counter + 1);
     return outcome;
   }
 

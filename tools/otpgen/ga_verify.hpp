@@ -6,8 +6,9 @@
 //  1. RATE_LIMIT n m: timestamps outside [now-m, now] are dropped, now is appended; with more
 //     than n left the oldest are dropped down to n and the attempt fails (even a right code).
 //  2. Scratch codes (8 digits) are tried first; a match is removed from the file.
-//  3. HOTP when HOTP_COUNTER exists (it wins over TOTP_AUTH): counters c..c+W-1 are tried; on a
-//     match the counter becomes match+1, on a failure c+1.
+//  3. HOTP when HOTP_COUNTER exists (it wins over TOTP_AUTH): for a 6-digit code, counters
+//     c..c+W-1 are tried; a match sets the counter to match+1, a failure to c+1 (other input
+//     leaves it alone).
 //  4. TOTP: steps T+skew-((W-1)/2) .. T+skew+W/2; with DISALLOW_REUSE a matched step already in
 //     the list fails, otherwise the list keeps entries within W steps and gains the match.
 #pragma once

@@ -1,31 +1,34 @@
 #include "otp.hpp"
 
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+
 #include <charconv>
 #include <cstring>
 #include <ctime>
 
 namespace otpgen {
 
-std::uint32_t truncated_value(Digest digest, std::span<const std::uint8_t> key,
-                              std::uint64_t counter) {
-  std::uint8_t message[8];
-  for (int i = 7; i >= 0; --i) {
-    message[i] = static_cast<std::uint8_t>(counter & 0xff);
-    counter >>= 8;
-  }
-  auto mac = seckit::crypto::hmac(digest, key, std::span<const std::uint8_t>(message, 8));
+namespace {
+
+std::uint32_t truncate(const std::uint8_t* mac, std::size_t size) {
   // The offset nibble comes from the last byte of whatever digest is in use (RFC 6238 keeps the
   // RFC 4226 rule for SHA-256/512).
-  std::size_t offset = mac.back() & 0x0f;
+  std::size_t offset = mac[size - 1] & 0x0f;
   return (static_cast<std::uint32_t>(mac[offset] & 0x7f) << 24) |
          (static_cast<std::uint32_t>(mac[offset + 1]) << 16) |
          (static_cast<std::uint32_t>(mac[offset + 2]) << 8) |
          static_cast<std::uint32_t>(mac[offset + 3]);
 }
 
-std::string hotp(Digest digest, std::span<const std::uint8_t> key, std::uint64_t counter,
-                 int digits) {
-  std::uint64_t value = truncated_value(digest, key, counter);
+void counter_bytes(std::uint64_t counter, std::uint8_t (&message)[8]) {
+  for (int i = 7; i >= 0; --i) {
+    message[i] = static_cast<std::uint8_t>(counter & 0xff);
+    counter >>= 8;
+  }
+}
+
+std::string decimal_code(std::uint64_t value, int digits) {
   std::uint64_t modulus = 1;
   for (int i = 0; i < digits; ++i) modulus *= 10;
   value %= modulus;
@@ -35,6 +38,56 @@ std::string hotp(Digest digest, std::span<const std::uint8_t> key, std::uint64_t
     value /= 10;
   }
   return code;
+}
+
+}  // namespace
+
+OtpKey::OtpKey(Digest digest, std::span<const std::uint8_t> key) : digest_(digest), key_(key) {
+  if (key.empty()) return;  // OpenSSL refuses an empty HMAC key here; the one-shot path copes
+  seckit::crypto::EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+  if (!mac) seckit::crypto::throw_openssl("HMAC fetch failed");
+  ctx_.reset(EVP_MAC_CTX_new(mac.get()));
+  if (!ctx_) seckit::crypto::throw_openssl("HMAC context failed");
+  std::string name(seckit::crypto::digest_name(digest));
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", name.data(), 0),
+                         OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(ctx_.get(), key.data(), key.size(), params) != 1) {
+    seckit::crypto::throw_openssl("HMAC init failed");
+  }
+}
+
+std::uint32_t OtpKey::truncated_value(std::uint64_t counter) const {
+  std::uint8_t message[8];
+  counter_bytes(counter, message);
+  if (!ctx_) {
+    auto mac = seckit::crypto::hmac(digest_, key_, std::span<const std::uint8_t>(message, 8));
+    return truncate(mac.data(), mac.size());
+  }
+  seckit::crypto::EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(ctx_.get()));
+  std::uint8_t out[EVP_MAX_MD_SIZE];
+  std::size_t len = 0;
+  if (!ctx || EVP_MAC_update(ctx.get(), message, sizeof message) != 1 ||
+      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1 || len < 20) {
+    seckit::crypto::throw_openssl("HMAC failed");
+  }
+  return truncate(out, len);
+}
+
+std::string OtpKey::code(std::uint64_t counter, int digits) const {
+  return decimal_code(truncated_value(counter), digits);
+}
+
+std::uint32_t truncated_value(Digest digest, std::span<const std::uint8_t> key,
+                              std::uint64_t counter) {
+  std::uint8_t message[8];
+  counter_bytes(counter, message);
+  auto mac = seckit::crypto::hmac(digest, key, std::span<const std::uint8_t>(message, 8));
+  return truncate(mac.data(), mac.size());
+}
+
+std::string hotp(Digest digest, std::span<const std::uint8_t> key, std::uint64_t counter,
+                 int digits) {
+  return decimal_code(truncated_value(digest, key, counter), digits);
 }
 
 std::uint64_t time_step(std::int64_t unix_time, std::uint32_t period) {

@@ -19,6 +19,21 @@ enum class OtpType { kTotp, kHotp };
 inline constexpr int kMinDigits = 6;
 inline constexpr int kMaxDigits = 10;
 
+// An HMAC keyed once and reused for many counters: the skew search on a failed code computes
+// thousands of codes, and OpenSSL 3's one-shot HMAC() fetches the algorithm on every call.
+class OtpKey {
+ public:
+  OtpKey(Digest digest, std::span<const std::uint8_t> key);
+  // RFC 4226 section 5.3 dynamic truncation of HMAC(key, counter).
+  std::uint32_t truncated_value(std::uint64_t counter) const;
+  std::string code(std::uint64_t counter, int digits) const;
+
+ private:
+  Digest digest_;
+  std::span<const std::uint8_t> key_;  // kept for the empty-key fallback
+  seckit::crypto::EvpMacCtxPtr ctx_;
+};
+
 // RFC 4226 section 5.3 dynamic truncation: the 31-bit number the digits are taken from.
 std::uint32_t truncated_value(Digest digest, std::span<const std::uint8_t> key,
                               std::uint64_t counter);

@@ -1,6 +1,7 @@
 // The two commands sshd and ssh run on every connection: authorized-keys (AuthorizedKeysCommand)
 // and known-hosts (KnownHostsCommand). Both must answer within the deadline whatever the
 // directory does, and authorized-keys falls back to the last good answer when allowed.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -40,13 +41,19 @@ std::string cache_path(const Config& config, const std::string& user) {
   return config.cache_dir + "/" + seckit::enc::hex_encode(digest) + ".json";
 }
 
+// The answer's age is the file's mtime: an unchanged answer is refreshed with utimensat()
+// instead of a rewrite (atomic_write fsyncs file and directory, which would dominate the
+// latency of every lookup).
 std::optional<CachedAnswer> read_cache(const Config& config, const std::string& user) {
   if (config.cache_dir.empty()) return std::nullopt;
   try {
-    auto json = Json::parse(seckit::fs::read_file(cache_path(config, user), 1 << 20));
+    std::string path = cache_path(config, user);
+    auto json = Json::parse(seckit::fs::read_file(path, 1 << 20));
     if (json.at("user").get<std::string>() != user) return std::nullopt;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
     CachedAnswer answer;
-    answer.fetched = json.at("fetched").get<std::int64_t>();
+    answer.fetched = static_cast<std::int64_t>(st.st_mtime);
     for (const auto& line : json.at("lines")) answer.lines.push_back(line.get<std::string>());
     return answer;
   } catch (const std::exception&) {
@@ -55,16 +62,19 @@ std::optional<CachedAnswer> read_cache(const Config& config, const std::string& 
 }
 
 void write_cache(const Config& config, const std::string& user,
-                 const std::vector<std::string>& lines) {
+                 const std::vector<std::string>& lines,
+                 const std::optional<CachedAnswer>& previous) {
   if (config.cache_dir.empty()) return;
+  std::string path = cache_path(config, user);
+  if (previous && previous->lines == lines) {
+    if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) == 0) return;
+  }
   try {
     ::mkdir(config.cache_dir.c_str(), 0700);
-    Json json = {{"user", user},
-                 {"fetched", static_cast<std::int64_t>(std::time(nullptr))},
-                 {"lines", lines}};
+    Json json = {{"user", user}, {"lines", lines}};
     seckit::fs::WriteOptions options;
     options.mode = 0600;
-    seckit::fs::atomic_write(cache_path(config, user), json.dump() + "\n", options);
+    seckit::fs::atomic_write(path, json.dump() + "\n", options);
   } catch (const std::exception& e) {
     log(LOG_WARNING, fmt::format("cannot write cache for {}: {}", user, e.what()));
   }
@@ -262,7 +272,7 @@ int run_authorized_keys(Context& ctx, const std::string& user,
       log(LOG_WARNING, fmt::format("authorized-keys {}: ignored value: {}", user, r));
       ctx.tool.warn(user, "ignored value: " + r);
     }
-    write_cache(config, user, outcome->fetched.lines);
+    write_cache(config, user, outcome->fetched.lines, cached);
     record_outage(config, false);
     print(outcome->fetched.lines, "ldap");
     return finish(seckit::kExitOk);

@@ -116,6 +116,10 @@ differential "rate limited" "$K\n\" TOTP_AUTH\n\" RATE_LIMIT 2 30 $((now-2)) $((
 differential "scratch first" "$K\n\" TOTP_AUTH\n\" DISALLOW_REUSE\n11111111\n22222222\n" 22222222
 differential "HOTP wins" "$K\n\" TOTP_AUTH\n\" HOTP_COUNTER 4\n" "$(oathtool --hotp -c 6 -b $K)"
 differential "HOTP failure" "$K\n\" HOTP_COUNTER 4\n\" WINDOW_SIZE 5\n" 000000
+differential "HOTP 8-digit non-scratch" "$K\n\" HOTP_COUNTER 4\n12345678\n" 12345670
+differential "HOTP 7 digits" "$K\n\" HOTP_COUNTER 4\n" 1234567
+differential "HOTP not digits" "$K\n\" HOTP_COUNTER 4\n" abcdef
+differential "HOTP rate limited" "$K\n\" HOTP_COUNTER 4\n\" RATE_LIMIT 1 30 $(( $(date +%s) - 1 ))\n" 000000
 settle
 differential "time skew" "$K\n\" TOTP_AUTH\n\" TIME_SKEW 4\n" "$(at 4)"
 differential "unknown lines" "$K\n\" FUTURE_THING a  b\n\" TOTP_AUTH\n\" DISALLOW_REUSE\nnote\n12345678\n" "$(at 0)"

@@ -125,6 +125,16 @@ TEST_CASE("HOTP_COUNTER wins over TOTP_AUTH and moves to match+1, or +1 on failu
   CHECK(render_ga_file(file) == kSecret + "\n\" HOTP_COUNTER 7\n\" TOTP_AUTH\n");
 }
 
+TEST_CASE("HOTP spends a counter only on a 6-digit code it compared", "[ga]") {
+  GaFile file = parse(kSecret + "\n\" HOTP_COUNTER 4\n12345678\n");
+  CHECK(verify_ga(file, "12345670", 0).verdict == VerifyVerdict::kWrongCode);
+  CHECK(verify_ga(file, "abcdef", 0).verdict == VerifyVerdict::kMalformedCode);
+  CHECK(verify_ga(file, "1234567", 0).verdict == VerifyVerdict::kWrongCode);
+  CHECK(*file.hotp_counter == 4);
+  CHECK(verify_ga(file, "000000", 0).verdict == VerifyVerdict::kWrongCode);
+  CHECK(*file.hotp_counter == 5);
+}
+
 TEST_CASE("TIME_SKEW shifts the window by whole steps", "[ga]") {
   const std::string file = kSecret + "\n\" TOTP_AUTH\n\" TIME_SKEW 2\n";
   CHECK(valid(file, kStepCode[7], 5 * 30));

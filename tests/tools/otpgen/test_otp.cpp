@@ -109,3 +109,14 @@ TEST_CASE("garbage otpauth URIs are parse errors, never crashes", "[uri]") {
     (void)parse_otpauth_uri(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
   });
 }
+
+TEST_CASE("a reused OtpKey gives the RFC 4226 and RFC 6238 codes too", "[otp]") {
+  const OtpKey sha1(Digest::kSha1, key(kRfc4226Key));
+  CHECK(sha1.code(0, 6) == "755224");
+  CHECK(sha1.code(9, 6) == "520489");
+  CHECK(sha1.truncated_value(3) == 1726969429u);
+  const std::string sha512_key = "1234567890123456789012345678901234567890123456789012345678901234";
+  const OtpKey sha512(Digest::kSha512, key(sha512_key));
+  CHECK(sha512.code(time_step(20000000000, 30), 8) == "47863826");
+  CHECK(sha512.code(time_step(59, 30), 8) == "90693936");
+}

@@ -164,7 +164,7 @@ struct Outcome {
 std::optional<Outcome> fetch_with_deadline(const Config& config, const std::string& user) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
-  std::thread([config, user, promise] {
+  std::thread worker([config, user, promise] {
     Outcome outcome;
     try {
       outcome.fetched = fetch_user_keys(config, user);
@@ -176,11 +176,16 @@ std::optional<Outcome> fetch_with_deadline(const Config& config, const std::stri
       outcome.error = e.what();
     }
     promise->set_value(std::move(outcome));
-  }).detach();
+  });
   if (future.wait_for(config.timeout + std::chrono::milliseconds(250)) !=
       std::future_status::ready) {
+    // Still blocked somewhere in libldap: abandon it; the caller leaves with _Exit.
+    worker.detach();
     return std::nullopt;
   }
+  // Joined, not detached: the thread's own state (libsasl's dlerror buffer, TLS) must be gone
+  // before exit, or leak checkers see it.
+  worker.join();
   return future.get();
 }
 

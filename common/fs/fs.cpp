@@ -133,7 +133,7 @@ void atomic_write(const std::string& path, std::string_view content, const Write
     if (::fchown(fd.get(), uid, gid) != 0) throw errno_error(path, "cannot set owner", errno);
   }
   if (::fchmod(fd.get(), options.mode) != 0) throw errno_error(path, "cannot set mode", errno);
-  if (::fsync(fd.get()) != 0) throw errno_error(path, "cannot fsync", errno);
+  if (options.durable && ::fsync(fd.get()) != 0) throw errno_error(path, "cannot fsync", errno);
   if (::close(fd.release()) != 0) throw errno_error(path, "cannot close", errno);
 
   if (options.overwrite) {
@@ -150,7 +150,7 @@ void atomic_write(const std::string& path, std::string_view content, const Write
   }
   cleanup.armed = false;
   // The rename itself is only durable once the directory is on disk.
-  if (::fsync(dir_fd.get()) != 0 && errno != EINVAL) {
+  if (options.durable && ::fsync(dir_fd.get()) != 0 && errno != EINVAL) {
     throw errno_error(dir, "cannot fsync directory", errno);
   }
 }

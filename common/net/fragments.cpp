@@ -1,6 +1,6 @@
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "seckit/net.hpp"
 
@@ -20,10 +20,11 @@ void FragmentReassembler::drop(std::map<Key, Pending>::iterator it, std::uint64_
       frames += (i ? "," : "") + std::to_string(it->second.frames[i]);
     }
     if (it->second.frames.size() > 8) frames += ",...";
-    on_anomaly_({frame, "fragments-incomplete",
-                 fmt::format("IPv{} datagram id {:#x} {} -> {} dropped ({}), fragments in frames {}",
-                             it->first.version, it->first.id, it->first.src.to_string(),
-                             it->first.dst.to_string(), why, frames)});
+    on_anomaly_(
+        {frame, "fragments-incomplete",
+         fmt::format("IPv{} datagram id {:#x} {} -> {} dropped ({}), fragments in frames {}",
+                     it->first.version, it->first.id, it->first.src.to_string(),
+                     it->first.dst.to_string(), why, frames)});
   }
   pending_.erase(it);
 }
@@ -77,9 +78,9 @@ std::optional<ReassembledDatagram> FragmentReassembler::add(const FrameInfo& inf
   if (!fragment.more_fragments) {
     if (p.total && *p.total != end) {
       if (on_anomaly_) {
-        on_anomaly_({info.frame, "fragment-conflict",
-                     fmt::format("two last fragments disagree on the length ({} vs {})", *p.total,
-                                 end)});
+        on_anomaly_(
+            {info.frame, "fragment-conflict",
+             fmt::format("two last fragments disagree on the length ({} vs {})", *p.total, end)});
       }
       drop(it, info.frame, "conflicting last fragments");
       return std::nullopt;

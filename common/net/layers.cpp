@@ -1,7 +1,6 @@
 #include <arpa/inet.h>
-#include <pcap/dlt.h>
-
 #include <fmt/format.h>
+#include <pcap/dlt.h>
 
 #include "seckit/net.hpp"
 
@@ -209,8 +208,8 @@ Result<IpPacket> parse_ipv6(Bytes data) {
       continue;
     }
     // AH counts its length in 4-byte units minus 2; the others in 8-byte units minus 1.
-    header_bytes = next == 51 ? (std::size_t{length_field} + 2) * 4
-                              : (std::size_t{length_field} + 1) * 8;
+    header_bytes =
+        next == 51 ? (std::size_t{length_field} + 2) * 4 : (std::size_t{length_field} + 1) * 8;
     if (!body.skip(header_bytes - 2)) {
       return parse_error("IPv6 extension header runs past the packet", at);
     }

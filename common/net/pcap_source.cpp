@@ -1,9 +1,8 @@
+#include <fmt/format.h>
 #include <pcap/pcap.h>
 #include <sys/stat.h>
 
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "seckit/error.hpp"
 #include "seckit/net.hpp"

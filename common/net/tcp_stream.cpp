@@ -9,8 +9,7 @@ constexpr std::uint8_t kSyn = 0x02;
 constexpr std::uint8_t kRst = 0x04;
 }  // namespace
 
-TcpReassembler::TcpReassembler(StreamHandler on_data, StreamEventHandler on_event,
-                               TcpLimits limits)
+TcpReassembler::TcpReassembler(StreamHandler on_data, StreamEventHandler on_event, TcpLimits limits)
     : on_data_(std::move(on_data)), on_event_(std::move(on_event)), limits_(limits) {}
 
 // Sequence numbers wrap at 2^32; the stream offset does not. Of the offsets that share the low
@@ -20,8 +19,10 @@ std::uint64_t TcpReassembler::offset_of(Direction& dir, std::uint32_t seq) const
   std::uint64_t base = dir.next & ~std::uint64_t{0xffffffff};
   std::uint64_t candidate = base | relative;
   constexpr std::uint64_t kWrap = std::uint64_t{1} << 32;
-  if (candidate > dir.next + kWrap / 2 && candidate >= kWrap) candidate -= kWrap;
-  else if (candidate + kWrap / 2 < dir.next) candidate += kWrap;
+  if (candidate > dir.next + kWrap / 2 && candidate >= kWrap)
+    candidate -= kWrap;
+  else if (candidate + kWrap / 2 < dir.next)
+    candidate += kWrap;
   return candidate;
 }
 

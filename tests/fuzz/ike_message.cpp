@@ -1,9 +1,10 @@
 // The IKE message parser and everything a message goes through after it (JSON rendering,
 // session tracking, verdicts): never a crash, never a read outside the input.
+#include "ike_message.hpp"
+
 #include <cstdint>
 
 #include "ike_capture.hpp"
-#include "ike_message.hpp"
 
 namespace {
 class NullSink : public ikedecode::RecordSink {

@@ -10,8 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const int kLinks[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL,
-                               DLT_LOOP,   DLT_RAW,       228,            229};
+  static const int kLinks[] = {
+      DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP, DLT_RAW, 228, 229};
   int link = kLinks[data[0] % (sizeof kLinks / sizeof kLinks[0])];
   seckit::net::TcpReassembler tcp([](const seckit::net::StreamChunk&) {}, {},
                                   seckit::net::TcpLimits{8, 4096});

@@ -34,9 +34,26 @@ V udp(std::uint16_t sport, std::uint16_t dport, const V& payload) {
 V ipv4(std::uint8_t proto, const V& payload, std::uint16_t id = 0x1234, std::uint16_t frag = 0,
        std::optional<std::uint16_t> total = std::nullopt) {
   std::uint16_t len = total.value_or(static_cast<std::uint16_t>(20 + payload.size()));
-  return cat({{0x45, 0, std::uint8_t(len >> 8), std::uint8_t(len), std::uint8_t(id >> 8),
-               std::uint8_t(id), std::uint8_t(frag >> 8), std::uint8_t(frag), 64, proto, 0, 0, 192,
-               0, 2, 1, 198, 51, 100, 2},
+  return cat({{0x45,
+               0,
+               std::uint8_t(len >> 8),
+               std::uint8_t(len),
+               std::uint8_t(id >> 8),
+               std::uint8_t(id),
+               std::uint8_t(frag >> 8),
+               std::uint8_t(frag),
+               64,
+               proto,
+               0,
+               0,
+               192,
+               0,
+               2,
+               1,
+               198,
+               51,
+               100,
+               2},
               payload});
 }
 
@@ -89,8 +106,8 @@ TEST_CASE("linux cooked SLL, SLL2, BSD NULL/LOOP and raw links all reach the IP 
   V sll = cat({{0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x00}, packet});
   // SLL2: protocol, reserved, interface index, ARPHRD, packet type, address length, address.
   V sll2 = cat({{0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0}, packet});
-  V null_le = cat({{2, 0, 0, 0}, packet});   // AF_INET in little-endian host order
-  V loop_be = cat({{0, 0, 0, 2}, packet});   // DLT_LOOP: network order
+  V null_le = cat({{2, 0, 0, 0}, packet});  // AF_INET in little-endian host order
+  V loop_be = cat({{0, 0, 0, 2}, packet});  // DLT_LOOP: network order
   for (auto [dlt, frame] : std::vector<std::pair<int, V>>{{DLT_LINUX_SLL, sll},
                                                           {DLT_LINUX_SLL2, sll2},
                                                           {DLT_NULL, null_le},
@@ -125,8 +142,7 @@ TEST_CASE("ipv6 walks hop-by-hop and destination options to UDP", "[net]") {
   CHECK(ip->payload.size() == payload.size());
 }
 
-TEST_CASE("ipv6 extension header longer than the packet is an error, not a read past it",
-          "[net]") {
+TEST_CASE("ipv6 extension header longer than the packet is an error, not a read past it", "[net]") {
   V body = {17, 200, 0, 0};  // hop-by-hop claiming 201*8 bytes
   V ip6 = cat({{0x60, 0, 0, 0, 0, 4, 0, 64}, V(32, 0), body});
   CHECK_FALSE(parse_ip(span(ip6)).ok());
@@ -212,13 +228,12 @@ TEST_CASE("packet decoder delivers the reassembled UDP datagram once", "[net]") 
   V f2 = ethernet(0x0800, ipv4(17, V(whole.begin() + 1480, whole.end()), 0x42, 185));
   std::vector<std::size_t> sizes;
   std::vector<std::vector<std::uint64_t>> frames;
-  PacketDecoder d(
-      DLT_EN10MB,
-      [&](const Transport& t) {
-        sizes.push_back(t.payload.size());
-        frames.push_back(t.fragment_frames);
-      },
-      {});
+  PacketDecoder d(DLT_EN10MB,
+                  [&](const Transport& t) {
+                    sizes.push_back(t.payload.size());
+                    frames.push_back(t.fragment_frames);
+                  },
+                  {});
   RawPacket p;
   p.info.frame = 1;
   p.data = span(f1);
@@ -261,10 +276,10 @@ TEST_CASE("tcp reassembly orders segments, drops retransmissions and trims overl
   std::uint32_t isn = 0xfffffff0;  // wraps during the stream
   r.add(tcp_segment(isn, 0x02, "", 1, keep));
   r.add(tcp_segment(isn + 1 + 10, 0x10, "klmnopqrst", 2, keep));  // early
-  r.add(tcp_segment(isn + 1, 0x10, "abcdefghij", 3, keep));        // fills the hole
-  r.add(tcp_segment(isn + 1, 0x10, "abcdefghij", 4, keep));        // retransmission
-  r.add(tcp_segment(isn + 1 + 15, 0x10, "pqrstuvw", 5, keep));     // overlaps the end
-  r.add(tcp_segment(isn + 1 + 23, 0x11, "xyz", 6, keep));          // FIN with data
+  r.add(tcp_segment(isn + 1, 0x10, "abcdefghij", 3, keep));       // fills the hole
+  r.add(tcp_segment(isn + 1, 0x10, "abcdefghij", 4, keep));       // retransmission
+  r.add(tcp_segment(isn + 1 + 15, 0x10, "pqrstuvw", 5, keep));    // overlaps the end
+  r.add(tcp_segment(isn + 1 + 23, 0x11, "xyz", 6, keep));         // FIN with data
   CHECK(stream == "abcdefghijklmnopqrstuvwxyz");
   CHECK(std::all_of(gaps.begin(), gaps.end(), [](auto g) { return g == 0; }));
   CHECK(r.flows() == 0);

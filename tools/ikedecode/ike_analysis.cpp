@@ -1,8 +1,7 @@
 #include "ike_analysis.hpp"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "ike_session.hpp"
 #include "ike_tables.hpp"
@@ -33,12 +32,18 @@ namespace {
 
 std::optional<std::string> v1_hash_digest(std::uint32_t hash) {
   switch (hash) {
-    case 1: return "MD5";
-    case 2: return "SHA1";
-    case 4: return "SHA256";
-    case 5: return "SHA384";
-    case 6: return "SHA512";
-    default: return std::nullopt;
+    case 1:
+      return "MD5";
+    case 2:
+      return "SHA1";
+    case 4:
+      return "SHA256";
+    case 5:
+      return "SHA384";
+    case 6:
+      return "SHA512";
+    default:
+      return std::nullopt;
   }
 }
 
@@ -227,7 +232,8 @@ void SaSecurity::finish(Json& sa, std::vector<Finding>& findings, std::uint8_t v
   auto weak_accepted = weak_algorithms(version, accepted_);
   if (!weak_accepted.empty()) {
     sa["weak_crypto"] = weak_accepted;
-    findings.push_back({"weak-crypto", Severity::kWarning,
+    findings.push_back({"weak-crypto",
+                        Severity::kWarning,
                         fmt::format("SA {} negotiated weak algorithms: {}", sa.value("spi_i", ""),
                                     fmt::join(weak_accepted, ", ")),
                         {{"algorithms", weak_accepted}, {"spi_i", sa.value("spi_i", "")}},
@@ -236,15 +242,16 @@ void SaSecurity::finish(Json& sa, std::vector<Finding>& findings, std::uint8_t v
     auto weak_offered = weak_algorithms(version, offered_);
     if (!weak_offered.empty()) {
       sa["weak_crypto_offered"] = weak_offered;
-      findings.push_back({"weak-crypto-offered", Severity::kInfo,
+      findings.push_back({"weak-crypto-offered",
+                          Severity::kInfo,
                           fmt::format("SA {} initiator offered weak algorithms: {}",
                                       sa.value("spi_i", ""), fmt::join(weak_offered, ", ")),
                           {{"algorithms", weak_offered}, {"spi_i", sa.value("spi_i", "")}},
                           nullptr});
     }
   }
-  bool psk = v1_auth_method_ && (*v1_auth_method_ == 1 || *v1_auth_method_ == 65001 ||
-                                 *v1_auth_method_ == 65002);
+  bool psk = v1_auth_method_ &&
+             (*v1_auth_method_ == 1 || *v1_auth_method_ == 65001 || *v1_auth_method_ == 65002);
   if (version == 1 && exchange_ == 4 && psk) {
     Json details{{"spi_i", sa.value("spi_i", "")}};
     bool complete = !g_xi_.empty() && !g_xr_.empty() && !sai_b_.empty() && !idir_b_.empty() &&

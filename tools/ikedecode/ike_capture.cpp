@@ -1,12 +1,11 @@
 #include "ike_capture.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "ike_tables.hpp"
 #include "seckit/enc.hpp"
@@ -17,14 +16,22 @@ using seckit::net::Transport;
 using seckit::net::TransportKind;
 
 Json CaptureCounts::to_json() const {
-  return {{"frames", frames},         {"bytes", bytes},
-          {"ip_fragments", ip_fragments}, {"ip_reassembled", ip_reassembled},
-          {"ike_messages", ike_messages}, {"ike_malformed", ike_malformed},
-          {"decrypted", decrypted},   {"esp_packets", esp},
-          {"nat_keepalives", nat_keepalives}, {"l2tp_packets", l2tp},
-          {"certificates", certificates}, {"anomalies", anomalies},
-          {"sas", sas},               {"established", established},
-          {"failed", failed},         {"timed_out", timed_out},
+  return {{"frames", frames},
+          {"bytes", bytes},
+          {"ip_fragments", ip_fragments},
+          {"ip_reassembled", ip_reassembled},
+          {"ike_messages", ike_messages},
+          {"ike_malformed", ike_malformed},
+          {"decrypted", decrypted},
+          {"esp_packets", esp},
+          {"nat_keepalives", nat_keepalives},
+          {"l2tp_packets", l2tp},
+          {"certificates", certificates},
+          {"anomalies", anomalies},
+          {"sas", sas},
+          {"established", established},
+          {"failed", failed},
+          {"timed_out", timed_out},
           {"incomplete", incomplete}};
 }
 
@@ -74,8 +81,8 @@ void CaptureAnalyzer::read_file(const std::string& path) {
     last_frame = packet.info.frame;
     decoder.feed(packet);
     if (options_.progress && source.file_size() > 0 && (packet.info.frame & 0xfff) == 0) {
-      double done = 100.0 * static_cast<double>(source.position()) /
-                    static_cast<double>(source.file_size());
+      double done =
+          100.0 * static_cast<double>(source.position()) / static_cast<double>(source.file_size());
       if (done >= next_progress) {
         std::cerr << fmt::format("\r{}: {:.0f}% ({} frames)", path, done, packet.info.frame)
                   << std::flush;
@@ -299,9 +306,9 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   ++counts_.ike_messages;
   Json skf = nullptr;
   std::string decrypt_error;
-  const IkeV2Keys* keys =
-      options_.keys != nullptr && m.major == 2 && m.encrypted ? options_.keys->find(m.spi_i, m.spi_r)
-                                                              : nullptr;
+  const IkeV2Keys* keys = options_.keys != nullptr && m.major == 2 && m.encrypted
+                              ? options_.keys->find(m.spi_i, m.spi_r)
+                              : nullptr;
   std::optional<DecryptResult> plain;
   if (keys != nullptr) {
     plain = decrypt_sk(m, *keys);
@@ -318,7 +325,8 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   if (is_skf) {
     auto done = skf_.add(m, ctx.info.frame, plain ? &plain->plaintext : nullptr);
     if (done) {
-      skf = {{"total_fragments", done->total}, {"frames", done->frames},
+      skf = {{"total_fragments", done->total},
+             {"frames", done->frames},
              {"decrypted", done->decrypted}};
       if (done->decrypted) {
         m.owned.push_back(std::move(done->plaintext));
@@ -347,7 +355,9 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
               {"src_port", ctx.src_port},
               {"dst", ctx.dst.to_string()},
               {"dst_port", ctx.dst_port},
-              {"transport", ctx.tcp ? "tcp" : ctx.non_esp_marker ? "udp-natt" : "udp"}};
+              {"transport", ctx.tcp              ? "tcp"
+                            : ctx.non_esp_marker ? "udp-natt"
+                                                 : "udp"}};
   if (!ctx.ip_fragment_frames.empty()) source["ip_fragment_frames"] = ctx.ip_fragment_frames;
   bool standard_port = contains(options_.ike_ports, ctx.src_port) ||
                        contains(options_.ike_ports, ctx.dst_port) || ctx.non_esp_marker;
@@ -380,16 +390,16 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
     Bytes der = p.body.subspan(1);
     sink_.certificate(
         {{"der", seckit::enc::base64_encode(der)},
-         {"source", {{"pcap", pcap_},
-                     {"frame", ctx.info.frame},
-                     {"spi_i", hex(m.spi_i)},
-                     {"spi_r", hex(m.spi_r)},
-                     {"direction", rel.direction},
-                     {"sender", rel.direction.rfind("initiator", 0) == 0 ? "initiator"
-                                                                         : "responder"},
-                     {"exchange", exchange_name(m.major, m.exchange)},
-                     {"message_id", m.message_id},
-                     {"encrypted", p.inner}}}});
+         {"source",
+          {{"pcap", pcap_},
+           {"frame", ctx.info.frame},
+           {"spi_i", hex(m.spi_i)},
+           {"spi_r", hex(m.spi_r)},
+           {"direction", rel.direction},
+           {"sender", rel.direction.rfind("initiator", 0) == 0 ? "initiator" : "responder"},
+           {"exchange", exchange_name(m.major, m.exchange)},
+           {"message_id", m.message_id},
+           {"encrypted", p.inner}}}});
   }
   for (const std::string& text : m.anomalies) {
     anomaly(ctx.info.frame, "ike-payload-malformed",

@@ -22,8 +22,8 @@ struct CaptureOptions {
   std::vector<std::uint16_t> ike_ports{500};
   std::vector<std::uint16_t> natt_ports{4500};
   std::string filter;
-  bool heuristics = true;   // IKE on other UDP ports by header sanity
-  bool progress = false;    // progress on stderr
+  bool heuristics = true;  // IKE on other UDP ports by header sanity
+  bool progress = false;   // progress on stderr
   const KeyStore* keys = nullptr;
 };
 

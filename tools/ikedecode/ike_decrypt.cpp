@@ -1,13 +1,12 @@
 #include "ike_decrypt.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <algorithm>
 #include <fstream>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "seckit/error.hpp"
 
@@ -21,11 +20,16 @@ std::optional<std::vector<std::uint8_t>> parse_hex(std::string text) {
   int high = -1;
   for (char c : text) {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else if (c == ':' || c == ' ' || c == '-') continue;
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else if (c == ':' || c == ' ' || c == '-')
+      continue;
+    else
+      return std::nullopt;
     if (high < 0) {
       high = v;
     } else {
@@ -87,13 +91,26 @@ bool set_cipher(const std::string& name, IkeV2Keys& k) {
 bool set_integrity(const std::string& name, IkeV2Keys& k) {
   auto has = [&](const char* s) { return name.find(s) != std::string::npos; };
   if (k.aead) return true;
-  if (has("HMAC_SHA2_256_128")) { k.integrity = "SHA256"; k.icv_length = 16; }
-  else if (has("HMAC_SHA2_384_192")) { k.integrity = "SHA384"; k.icv_length = 24; }
-  else if (has("HMAC_SHA2_512_256")) { k.integrity = "SHA512"; k.icv_length = 32; }
-  else if (has("HMAC_SHA1_96")) { k.integrity = "SHA1"; k.icv_length = 12; }
-  else if (has("HMAC_MD5_96")) { k.integrity = "MD5"; k.icv_length = 12; }
-  else if (has("NONE")) { k.integrity.clear(); k.icv_length = 0; }
-  else return false;
+  if (has("HMAC_SHA2_256_128")) {
+    k.integrity = "SHA256";
+    k.icv_length = 16;
+  } else if (has("HMAC_SHA2_384_192")) {
+    k.integrity = "SHA384";
+    k.icv_length = 24;
+  } else if (has("HMAC_SHA2_512_256")) {
+    k.integrity = "SHA512";
+    k.icv_length = 32;
+  } else if (has("HMAC_SHA1_96")) {
+    k.integrity = "SHA1";
+    k.icv_length = 12;
+  } else if (has("HMAC_MD5_96")) {
+    k.integrity = "MD5";
+    k.icv_length = 12;
+  } else if (has("NONE")) {
+    k.integrity.clear();
+    k.icv_length = 0;
+  } else
+    return false;
   return true;
 }
 
@@ -144,7 +161,8 @@ bool charon_algorithms(const std::string& proposal, IkeV2Keys& k) {
     k.iv_length = 8;
   } else if (has("AES_GCM_")) {
     int key = has("AES_GCM_16_128") || has("AES_GCM_12_128") || has("AES_GCM_8_128") ? 128
-              : has("_192") ? 192 : 256;
+              : has("_192")                                                          ? 192
+                                                                                     : 256;
     k.cipher = fmt::format("aes-{}-gcm", key);
     k.aead = true;
     k.iv_length = 8;
@@ -153,12 +171,23 @@ bool charon_algorithms(const std::string& proposal, IkeV2Keys& k) {
   } else {
     return false;
   }
-  if (has("HMAC_SHA2_256_128")) { k.integrity = "SHA256"; k.icv_length = 16; }
-  else if (has("HMAC_SHA2_384_192")) { k.integrity = "SHA384"; k.icv_length = 24; }
-  else if (has("HMAC_SHA2_512_256")) { k.integrity = "SHA512"; k.icv_length = 32; }
-  else if (has("HMAC_SHA1_96")) { k.integrity = "SHA1"; k.icv_length = 12; }
-  else if (has("HMAC_MD5_96")) { k.integrity = "MD5"; k.icv_length = 12; }
-  else return false;
+  if (has("HMAC_SHA2_256_128")) {
+    k.integrity = "SHA256";
+    k.icv_length = 16;
+  } else if (has("HMAC_SHA2_384_192")) {
+    k.integrity = "SHA384";
+    k.icv_length = 24;
+  } else if (has("HMAC_SHA2_512_256")) {
+    k.integrity = "SHA512";
+    k.icv_length = 32;
+  } else if (has("HMAC_SHA1_96")) {
+    k.integrity = "SHA1";
+    k.icv_length = 12;
+  } else if (has("HMAC_MD5_96")) {
+    k.integrity = "MD5";
+    k.icv_length = 12;
+  } else
+    return false;
   return true;
 }
 
@@ -202,8 +231,8 @@ std::size_t KeyStore::add_charon_log(std::istream& in) {
     std::string text = tag == std::string::npos ? line : line.substr(tag + 2);
     // A dump line: optional spaces, offset, colon, then up to 16 hex pairs.
     std::size_t colon = text.find(':');
-    bool dump_line = colon != std::string::npos && colon < 10 &&
-                     text.find_first_not_of(" 0123456789") == colon;
+    bool dump_line =
+        colon != std::string::npos && colon < 10 && text.find_first_not_of(" 0123456789") == colon;
     if (dump_line) {
       if (text.compare(text.find_first_not_of(' '), 2, "0:") == 0) end_dump();
       for (std::size_t i = colon + 2; i + 1 < text.size() && dump.size() < 4096; i += 3) {
@@ -301,7 +330,7 @@ std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& ke
       return result;
     }
     std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                      EVP_CIPHER_CTX_free);
+                                                                        EVP_CIPHER_CTX_free);
     std::vector<std::uint8_t> out(ciphertext.size() + 32);
     int len = 0, total = 0;
     if (keys.aead) {
@@ -314,7 +343,8 @@ std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& ke
       std::vector<std::uint8_t> nonce(ek.end() - 4, ek.end());
       nonce.insert(nonce.end(), iv.begin(), iv.end());
       Bytes aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
-      if (sk->type == 53) aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
+      if (sk->type == 53)
+        aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
       EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr);
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()),
                           nullptr);
@@ -349,8 +379,8 @@ std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& ke
         unsigned int mac_len = 0;
         HMAC(EVP_get_digestbyname(keys.integrity.c_str()), ak.data(), static_cast<int>(ak.size()),
              authenticated.data(), authenticated.size(), mac, &mac_len);
-        result.integrity_ok = mac_len >= keys.icv_length &&
-                              CRYPTO_memcmp(mac, icv.data(), keys.icv_length) == 0;
+        result.integrity_ok =
+            mac_len >= keys.icv_length && CRYPTO_memcmp(mac, icv.data(), keys.icv_length) == 0;
       } else {
         result.integrity_ok = true;
       }
@@ -385,8 +415,11 @@ std::optional<SkfReassembler::Complete> SkfReassembler::add(
       auto oldest = std::min_element(pending_.begin(), pending_.end(), [](auto& a, auto& b) {
         return a.second.order < b.second.order;
       });
-      Incomplete gone{std::get<0>(oldest->first), std::get<1>(oldest->first),
-                      oldest->second.total, {}, oldest->second.frames};
+      Incomplete gone{std::get<0>(oldest->first),
+                      std::get<1>(oldest->first),
+                      oldest->second.total,
+                      {},
+                      oldest->second.frames};
       for (std::uint16_t n = 1; n <= oldest->second.total; ++n) {
         if (!oldest->second.fragments.count(n)) gone.missing.push_back(n);
       }

@@ -23,7 +23,7 @@ namespace ikedecode {
 struct IkeV2Keys {
   std::array<std::uint8_t, 8> spi_i{}, spi_r{};
   std::vector<std::uint8_t> sk_ei, sk_er, sk_ai, sk_ar;
-  std::string cipher;          // OpenSSL name: aes-128-cbc, des-ede3-cbc, aes-256-gcm, null
+  std::string cipher;  // OpenSSL name: aes-128-cbc, des-ede3-cbc, aes-256-gcm, null
   bool aead = false;
   std::size_t iv_length = 16;  // on the wire
   std::size_t icv_length = 0;  // ICV of the integrity algorithm or AEAD tag

@@ -50,9 +50,9 @@ void parse_payload_chain(IkeMessage& message, std::uint8_t first, Bytes data, bo
     }
     std::size_t offset = base + r.position();
     if (r.remaining() < 4) {
-      message.anomalies.push_back(fmt::format(
-          "payload {} at offset {} truncated: {} bytes left, generic header needs 4",
-          payload_abbrev(message.major, next), offset, r.remaining()));
+      message.anomalies.push_back(
+          fmt::format("payload {} at offset {} truncated: {} bytes left, generic header needs 4",
+                      payload_abbrev(message.major, next), offset, r.remaining()));
       return;
     }
     Payload payload;
@@ -77,8 +77,7 @@ void parse_payload_chain(IkeMessage& message, std::uint8_t first, Bytes data, bo
     }
     payload.body = r.bytes(payload.length - 4);
     decode_payload_body(message, payload);
-    bool encrypted_container =
-        message.major == 2 && (payload.type == 46 || payload.type == 53);
+    bool encrypted_container = message.major == 2 && (payload.type == 46 || payload.type == 53);
     message.payloads.push_back(std::move(payload));
     if (encrypted_container) {
       // SK/SKF's next-payload field names the first payload inside the ciphertext; it must be
@@ -120,13 +119,13 @@ seckit::Result<IkeMessage> parse_ike_message(Bytes data) {
     return seckit::parse_error(fmt::format("IKE major version {} (expected 1 or 2)", m.major), 17);
   }
   if (m.length < kIkeHeaderSize) {
-    return seckit::parse_error(fmt::format("IKE length field {} is below the header size", m.length),
-                               24);
+    return seckit::parse_error(
+        fmt::format("IKE length field {} is below the header size", m.length), 24);
   }
   std::size_t end = m.length;
   if (end > data.size()) {
-    m.anomalies.push_back(fmt::format("message truncated: header says {} bytes, {} captured",
-                                      m.length, data.size()));
+    m.anomalies.push_back(
+        fmt::format("message truncated: header says {} bytes, {} captured", m.length, data.size()));
     end = data.size();
   } else if (end < data.size()) {
     m.anomalies.push_back(

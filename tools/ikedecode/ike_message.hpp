@@ -47,10 +47,10 @@ struct Notify {
 struct Payload {
   std::uint8_t type = 0;
   bool critical = false;
-  std::uint16_t length = 0;   // including the 4-byte generic header
-  std::size_t offset = 0;     // of the generic header within the message
-  bool inner = false;         // decrypted from SK/SKF or an IKEv1 encrypted message
-  Bytes body;                 // after the generic header
+  std::uint16_t length = 0;  // including the 4-byte generic header
+  std::size_t offset = 0;    // of the generic header within the message
+  bool inner = false;        // decrypted from SK/SKF or an IKEv1 encrypted message
+  Bytes body;                // after the generic header
   Json fields = Json::object();
   std::vector<Proposal> proposals;  // SA
   std::optional<Notify> notify;     // N

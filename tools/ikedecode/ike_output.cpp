@@ -21,18 +21,18 @@ void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContex
   if (first_time_ < 0) first_time_ = t;
   const auto& style = tool_.style();
   std::string kind = m.major == 2 ? (m.is_response() ? "response" : "request") : "";
-  std::string line = fmt::format(
-      "{:>6} {:>9.3f}  {:>21} -> {:<21} {} {}{} mid={} [ {} ] {}B", ctx.info.frame, t - first_time_,
-      fmt::format("{}:{}", ctx.src.to_string(), ctx.src_port),
-      fmt::format("{}:{}", ctx.dst.to_string(), ctx.dst_port), m.major == 2 ? "IKEv2" : "IKEv1",
-      style.bold(exchange_name(m.major, m.exchange)), kind.empty() ? "" : " " + kind,
-      m.message_id, payload_summary(m), m.raw.size());
+  std::string line =
+      fmt::format("{:>6} {:>9.3f}  {:>21} -> {:<21} {} {}{} mid={} [ {} ] {}B", ctx.info.frame,
+                  t - first_time_, fmt::format("{}:{}", ctx.src.to_string(), ctx.src_port),
+                  fmt::format("{}:{}", ctx.dst.to_string(), ctx.dst_port),
+                  m.major == 2 ? "IKEv2" : "IKEv1", style.bold(exchange_name(m.major, m.exchange)),
+                  kind.empty() ? "" : " " + kind, m.message_id, payload_summary(m), m.raw.size());
   if (rel.retransmission) {
     line += style.yellow(fmt::format(" (retransmission +{:.1f}s)", *rel.retransmit_interval));
   }
   if (!ctx.ip_fragment_frames.empty()) {
-    line += style.dim(fmt::format(" (IP-reassembled from {} fragments)",
-                                  ctx.ip_fragment_frames.size()));
+    line += style.dim(
+        fmt::format(" (IP-reassembled from {} fragments)", ctx.ip_fragment_frames.size()));
   }
   for (const Payload& p : m.payloads) {
     if (p.notify && notify_is_error(m.major, p.notify->type)) {
@@ -51,10 +51,10 @@ void EmitterSink::certificate(const Json& data) {
     return;
   }
   const Json& s = data["source"];
-  e.line(fmt::format("       certificate from the {} in frame {} ({} bytes of DER; --json for the "
-                     "record certcheck reads)",
-                     s.value("sender", ""), s.value("frame", 0),
-                     data["der"].get<std::string>().size() * 3 / 4));
+  e.line(fmt::format(
+      "       certificate from the {} in frame {} ({} bytes of DER; --json for the "
+      "record certcheck reads)",
+      s.value("sender", ""), s.value("frame", 0), data["der"].get<std::string>().size() * 3 / 4));
 }
 
 void EmitterSink::anomaly(const Json& data) {
@@ -75,7 +75,7 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
     } else {
       const auto& style = tool_.style();
       std::string verdict = data.value("verdict", "");
-      std::string shown = verdict == "established" ? style.green(verdict)
+      std::string shown = verdict == "established"  ? style.green(verdict)
                           : verdict == "incomplete" ? style.yellow(verdict)
                                                     : style.red(verdict);
       e.line("");
@@ -96,7 +96,8 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
         kv.add("offered", data.value("offered_proposals", ""));
         kv.add("fingerprint", data.value("proposal_fingerprint", ""));
       }
-      if (data.contains("accepted_proposal")) kv.add("accepted", data.value("accepted_proposal", ""));
+      if (data.contains("accepted_proposal"))
+        kv.add("accepted", data.value("accepted_proposal", ""));
       if (data.contains("nat")) kv.add("nat", data["nat"].dump());
       if (data.contains("psk_crack")) kv.add("psk-crack", data.value("psk_crack", ""));
       kv.add("messages", fmt::format("{} ({} retransmissions)", data.value("messages", 0),
@@ -107,9 +108,10 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
   for (const auto& f : findings) {
     e.finding(f);
     if (!e.json()) {
-      e.line(fmt::format("  {}: {}", tool_.style().severity(f.severity, std::string(
-                                                                 seckit::out::severity_name(f.severity))),
-                         f.message));
+      e.line(fmt::format(
+          "  {}: {}",
+          tool_.style().severity(f.severity, std::string(seckit::out::severity_name(f.severity))),
+          f.message));
     }
   }
 }

@@ -1,8 +1,7 @@
 #include "ike_payloads.hpp"
 
-#include <openssl/x509.h>
-
 #include <fmt/format.h>
+#include <openssl/x509.h>
 
 #include "ike_tables.hpp"
 #include "seckit/enc.hpp"
@@ -248,8 +247,10 @@ Json notify_data_json(std::uint8_t version, std::uint16_t type, Bytes data) {
         std::uint8_t len = r.u8();
         Bytes gw = r.bytes(len);
         if (!r.ok()) break;
-        j["gateway_type"] = gw_type == 1 ? "IPv4" : gw_type == 2 ? "IPv6" : gw_type == 3 ? "FQDN"
-                                                                              : "unknown";
+        j["gateway_type"] = gw_type == 1   ? "IPv4"
+                            : gw_type == 2 ? "IPv6"
+                            : gw_type == 3 ? "FQDN"
+                                           : "unknown";
         j["gateway"] = gw_type == 3 ? seckit::out::wire_text(gw) : Json(ip_text(gw));
         if (!r.empty()) j["nonce"] = hex(r.rest());
         return j;
@@ -297,9 +298,8 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
   Json& f = p.fields;
   const std::uint8_t v = m.major;
   auto short_of = [&](const char* what) {
-    m.anomalies.push_back(
-        fmt::format("{} payload at offset {} too short for its {}", payload_abbrev(v, p.type),
-                    p.offset, what));
+    m.anomalies.push_back(fmt::format("{} payload at offset {} too short for its {}",
+                                      payload_abbrev(v, p.type), p.offset, what));
   };
   std::uint8_t t = p.type;
   if (v == 2) {
@@ -342,7 +342,8 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
           }
           f["ca_key_hashes"] = hashes;
         }
-        if (t == 37 && encoding == 12) f["hash_and_url"] = seckit::out::wire_text(data.size() > 20 ? data.subspan(20) : Bytes{});
+        if (t == 37 && encoding == 12)
+          f["hash_and_url"] = seckit::out::wire_text(data.size() > 20 ? data.subspan(20) : Bytes{});
         return;
       }
       case 39: {
@@ -504,18 +505,41 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
           f["eap_type"] = type;
           const char* name = nullptr;
           switch (type) {
-            case 1: name = "Identity"; break;
-            case 2: name = "Notification"; break;
-            case 3: name = "Nak"; break;
-            case 4: name = "MD5-Challenge"; break;
-            case 13: name = "EAP-TLS"; break;
-            case 18: name = "EAP-SIM"; break;
-            case 21: name = "EAP-TTLS"; break;
-            case 23: name = "EAP-AKA"; break;
-            case 25: name = "PEAP"; break;
-            case 26: name = "EAP-MSCHAP-V2"; break;
-            case 50: name = "EAP-AKA'"; break;
-            default: break;
+            case 1:
+              name = "Identity";
+              break;
+            case 2:
+              name = "Notification";
+              break;
+            case 3:
+              name = "Nak";
+              break;
+            case 4:
+              name = "MD5-Challenge";
+              break;
+            case 13:
+              name = "EAP-TLS";
+              break;
+            case 18:
+              name = "EAP-SIM";
+              break;
+            case 21:
+              name = "EAP-TTLS";
+              break;
+            case 23:
+              name = "EAP-AKA";
+              break;
+            case 25:
+              name = "PEAP";
+              break;
+            case 26:
+              name = "EAP-MSCHAP-V2";
+              break;
+            case 50:
+              name = "EAP-AKA'";
+              break;
+            default:
+              break;
           }
           if (name != nullptr) f["eap_type_name"] = name;
           if (type == 1) f["identity"] = seckit::out::wire_text(r.rest());

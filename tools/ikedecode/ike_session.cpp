@@ -1,10 +1,9 @@
 #include "ike_session.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "ike_analysis.hpp"
 #include "ike_tables.hpp"
@@ -183,15 +182,31 @@ struct Verdict {
 std::uint32_t windows_error_for_notify(std::uint8_t version, std::uint16_t type) {
   if (version == 2) {
     switch (type) {
-      case 24: case 46: return 13801;                   // AUTHENTICATION_FAILED, AUTHORIZATION_FAILED
-      case 14: case 17: case 38: case 39: return 13802;  // proposals, KE group, selectors
-      default: return 13804;
+      case 24:
+      case 46:
+        return 13801;  // AUTHENTICATION_FAILED, AUTHORIZATION_FAILED
+      case 14:
+      case 17:
+      case 38:
+      case 39:
+        return 13802;  // proposals, KE group, selectors
+      default:
+        return 13804;
     }
   }
   switch (type) {
-    case 24: case 25: case 20: case 22: return 13801;
-    case 14: case 12: case 13: case 15: return 13802;
-    default: return 13804;
+    case 24:
+    case 25:
+    case 20:
+    case 22:
+      return 13801;
+    case 14:
+    case 12:
+    case 13:
+    case 15:
+      return 13802;
+    default:
+      return 13804;
   }
 }
 
@@ -288,9 +303,9 @@ void SessionTracker::finish(SessionMap::iterator it) {
     v.windows_error = 13805;
     v.reason = fmt::format("{} sent {} time(s) over {:.1f} s, never answered",
                            exchange_of(msgs.front().exchange), last_request_sends.size(),
-                           last_request_sends.empty() ? 0.0
-                                                      : last_request_sends.back().time -
-                                                            last_request_sends.front().time);
+                           last_request_sends.empty()
+                               ? 0.0
+                               : last_request_sends.back().time - last_request_sends.front().time);
   } else if (last_unanswered && last_request_sends.size() >= 2) {
     v.verdict = "timed_out";
     v.windows_error = 13805;
@@ -298,8 +313,9 @@ void SessionTracker::finish(SessionMap::iterator it) {
     v.reason = fmt::format("{} request (message ID {}) sent {} times, never answered",
                            exchange_of(req.exchange), req.message_id, last_request_sends.size());
     if (req.ip_fragmented) {
-      v.reason += "; it was IP-fragmented: fragments are likely dropped on the path "
-                  "(enable IKEv2 fragmentation, RFC 7383)";
+      v.reason +=
+          "; it was IP-fragmented: fragments are likely dropped on the path "
+          "(enable IKEv2 fragmentation, RFC 7383)";
     }
   } else if (s.version == 2) {
     const MessageSummary* auth_response = nullptr;
@@ -311,9 +327,8 @@ void SessionTracker::finish(SessionMap::iterator it) {
     });
     if (child_failure) {
       v.verdict = "established";
-      v.reason = fmt::format(
-          "IKE SA established, but its first CHILD_SA was refused with {}",
-          notify_name(2, *child_failure));
+      v.reason = fmt::format("IKE SA established, but its first CHILD_SA was refused with {}",
+                             notify_name(2, *child_failure));
     } else if (auth_response != nullptr && auth_response->decrypted) {
       v.verdict = "established";
       v.reason = fmt::format("IKE_AUTH completed (frame {}, decrypted)", auth_response->frame);
@@ -339,12 +354,10 @@ void SessionTracker::finish(SessionMap::iterator it) {
       v.reason = "no complete exchange in the capture";
     }
   } else {
-    std::size_t responder_msgs = std::count_if(msgs.begin(), msgs.end(), [](auto& m) {
-      return !m.from_initiator && !m.retransmission;
-    });
-    std::size_t initiator_msgs = std::count_if(msgs.begin(), msgs.end(), [](auto& m) {
-      return m.from_initiator && !m.retransmission;
-    });
+    std::size_t responder_msgs = std::count_if(
+        msgs.begin(), msgs.end(), [](auto& m) { return !m.from_initiator && !m.retransmission; });
+    std::size_t initiator_msgs = std::count_if(
+        msgs.begin(), msgs.end(), [](auto& m) { return m.from_initiator && !m.retransmission; });
     bool quick = std::any_of(msgs.begin(), msgs.end(), [](auto& m) { return m.exchange == 32; });
     bool main_done = s.first_exchange == 2 && responder_msgs >= 3;
     bool aggressive_done = s.first_exchange == 4 && initiator_msgs >= 2 && responder_msgs >= 1;
@@ -402,15 +415,18 @@ void SessionTracker::finish(SessionMap::iterator it) {
     sa["l2tp_client_ports"] = s.l2tp_client_ports;
     if (std::any_of(s.l2tp_client_ports.begin(), s.l2tp_client_ports.end(),
                     [](std::uint16_t p) { return p != 1701; })) {
-      findings.push_back({"l2tp-source-port", Severity::kWarning,
+      findings.push_back({"l2tp-source-port",
+                          Severity::kWarning,
                           "L2TP client does not use UDP source port 1701 (macOS/iOS behaviour); "
                           "TMG/RRAS L2TP policies that expect 1701 drop it",
-                          {{"ports", s.l2tp_client_ports}}, nullptr});
+                          {{"ports", s.l2tp_client_ports}},
+                          nullptr});
     }
   }
   if (child_failure) {
     sa["child_sa"] = {{"verdict", "failed"}, {"notify", notify_name(2, *child_failure)}};
-    findings.push_back({"child-sa-failed", Severity::kError,
+    findings.push_back({"child-sa-failed",
+                        Severity::kError,
                         fmt::format("IKE SA {}: CHILD_SA refused with {}", hex(s.spi_i),
                                     notify_name(2, *child_failure)),
                         {{"spi_i", hex(s.spi_i)}, {"notify", notify_name(2, *child_failure)}},
@@ -420,9 +436,8 @@ void SessionTracker::finish(SessionMap::iterator it) {
     Finding f;
     f.code = v.verdict == "failed" ? "ike-sa-failed" : "ike-sa-timed-out";
     f.severity = Severity::kError;
-    f.message = fmt::format("IKE SA {} {}: {}", hex(s.spi_i), v.verdict == "failed" ? "failed"
-                                                                                   : "timed out",
-                            v.reason);
+    f.message = fmt::format("IKE SA {} {}: {}", hex(s.spi_i),
+                            v.verdict == "failed" ? "failed" : "timed out", v.reason);
     f.details = {{"spi_i", hex(s.spi_i)}, {"spi_r", hex(s.spi_r)}};
     f.windows_error = win;
     findings.insert(findings.begin(), f);

@@ -56,7 +56,7 @@ struct MessageSummary {
 };
 
 struct SessionLimits {
-  std::size_t max_sessions = 10000;         // oldest finished first beyond this
+  std::size_t max_sessions = 10000;  // oldest finished first beyond this
   std::size_t max_messages_per_session = 256;
 };
 

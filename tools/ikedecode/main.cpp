@@ -1,7 +1,6 @@
 // ikedecode: IKEv1/IKEv2 forensics from pcaps. Argument wiring only; the work is in ikedecode_core.
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "ike_capture.hpp"
 #include "ike_output.hpp"
@@ -53,9 +52,9 @@ int main(int argc, char** argv) {
     for (const auto& file : key_files) keys.load_file(file);
     if (!key_files.empty()) options.keys = &keys;
     options.heuristics = !no_heuristics;
-    options.progress = progress == "always" ||
-                       (progress == "auto" && seckit::cli::is_terminal(STDERR_FILENO) &&
-                        !tool.common().quiet);
+    options.progress =
+        progress == "always" ||
+        (progress == "auto" && seckit::cli::is_terminal(STDERR_FILENO) && !tool.common().quiet);
     ikedecode::OutputChoice choice;
     choice.messages = !only_sessions;
     choice.sessions = !only_messages;
@@ -71,17 +70,17 @@ int main(int argc, char** argv) {
     analyzer.finish();
     const auto& counts = analyzer.counts();
     int rc = emitter.findings_at_least(seckit::out::Severity::kError) > 0 ? seckit::kExitFindings
-                                                                         : seckit::kExitOk;
+                                                                          : seckit::kExitOk;
     std::string verdict = counts.failed + counts.timed_out > 0 ? "problems"
-                          : counts.sas == 0                   ? "no-ike"
-                                                              : "ok";
+                          : counts.sas == 0                    ? "no-ike"
+                                                               : "ok";
     if (!emitter.json() && !tool.common().quiet) {
       emitter.line("");
-      emitter.line(fmt::format("{} frames, {} IKE messages, {} SAs: {} established, {} failed, "
-                               "{} timed out, {} incomplete; {} certificates, {} anomalies",
-                               counts.frames, counts.ike_messages, counts.sas, counts.established,
-                               counts.failed, counts.timed_out, counts.incomplete,
-                               counts.certificates, counts.anomalies));
+      emitter.line(fmt::format(
+          "{} frames, {} IKE messages, {} SAs: {} established, {} failed, "
+          "{} timed out, {} incomplete; {} certificates, {} anomalies",
+          counts.frames, counts.ike_messages, counts.sas, counts.established, counts.failed,
+          counts.timed_out, counts.incomplete, counts.certificates, counts.anomalies));
     }
     return emitter.summary(rc, counts.to_json(), verdict);
   });

@@ -3,10 +3,10 @@
 // once it exists.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "seckit/out.hpp"
 

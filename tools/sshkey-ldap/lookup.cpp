@@ -74,6 +74,7 @@ void write_cache(const Config& config, const std::string& user,
     Json json = {{"user", user}, {"lines", lines}};
     seckit::fs::WriteOptions options;
     options.mode = 0600;
+    options.durable = false;  // a lost cache entry costs one LDAP lookup, an fsync every login
     seckit::fs::atomic_write(path, json.dump() + "\n", options);
   } catch (const std::exception& e) {
     log(LOG_WARNING, fmt::format("cannot write cache for {}: {}", user, e.what()));

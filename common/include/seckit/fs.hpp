@@ -20,6 +20,10 @@ struct WriteOptions {
   // Keep the uid/gid of the file being replaced (needed when root rewrites a user's file).
   std::optional<uid_t> owner;
   std::optional<gid_t> group;
+  // When false the fsyncs of the file and of its directory are skipped: readers still see the
+  // old or the new file, never a mix, but a crash may lose the update. For caches, whose writes
+  // sit on a latency-critical path (sshd's AuthorizedKeysCommand) and can be lost harmlessly.
+  bool durable = true;
 };
 
 // Writes `content` to `path` atomically. Throws ToolError (exit 2 for a missing directory,

@@ -91,7 +91,7 @@ std::string link_type_name(int link_type);
 // Layers
 
 struct LinkFrame {
-  std::uint16_t ethertype = 0;  // 0x0800 IPv4, 0x86dd IPv6 (others are not decoded further)
+  std::uint16_t ethertype = 0;       // 0x0800 IPv4, 0x86dd IPv6 (others are not decoded further)
   std::vector<std::uint16_t> vlans;  // 802.1Q / 802.1ad tags, outermost first
   Bytes payload;
 };
@@ -115,12 +115,12 @@ struct IpPacket {
   std::uint8_t protocol = 0;  // upper-layer protocol after any IPv6 extension headers
   std::uint8_t ttl = 0;       // hop limit for IPv6
   std::vector<std::uint8_t> extension_headers;  // IPv6 next-header values walked through
-  bool fragment = false;      // this packet is a fragment (offset > 0 or more-fragments set)
+  bool fragment = false;  // this packet is a fragment (offset > 0 or more-fragments set)
   std::uint32_t fragment_id = 0;
   std::uint32_t fragment_offset = 0;  // bytes
   bool more_fragments = false;
-  bool truncated = false;     // the capture holds fewer bytes than the header's length says
-  Bytes payload;              // upper-layer bytes (this fragment's share when fragmented)
+  bool truncated = false;  // the capture holds fewer bytes than the header's length says
+  Bytes payload;           // upper-layer bytes (this fragment's share when fragmented)
 };
 // One IPv4 or IPv6 packet (the version nibble decides).
 Result<IpPacket> parse_ip(Bytes data);
@@ -136,9 +136,9 @@ struct ReassemblyLimits {
 };
 
 struct ReassembledDatagram {
-  IpPacket header;                      // first fragment's header; payload points into data
-  std::vector<std::uint8_t> data;       // the complete upper-layer payload
-  std::vector<std::uint64_t> frames;    // frames that carried the fragments, in arrival order
+  IpPacket header;                    // first fragment's header; payload points into data
+  std::vector<std::uint8_t> data;     // the complete upper-layer payload
+  std::vector<std::uint64_t> frames;  // frames that carried the fragments, in arrival order
 };
 
 class FragmentReassembler {
@@ -200,9 +200,9 @@ struct Transport {
   FrameInfo info;  // the frame that completed the packet (last fragment when reassembled)
   IpPacket ip;
   TransportKind kind = TransportKind::kOther;
-  UdpHeader udp;   // kind == kUdp
-  TcpHeader tcp;   // kind == kTcp
-  Bytes payload;   // UDP/TCP payload (or IP payload for kOther); valid during the callback
+  UdpHeader udp;  // kind == kUdp
+  TcpHeader tcp;  // kind == kTcp
+  Bytes payload;  // UDP/TCP payload (or IP payload for kOther); valid during the callback
   std::vector<std::uint64_t> fragment_frames;  // non-empty when IP-reassembled
 };
 using TransportHandler = std::function<void(const Transport&)>;
@@ -276,8 +276,8 @@ class TcpReassembler {
  private:
   struct Direction {
     bool synced = false;
-    std::uint32_t isn = 0;     // sequence number of the first data byte
-    std::uint64_t next = 0;    // next expected stream offset
+    std::uint32_t isn = 0;   // sequence number of the first data byte
+    std::uint64_t next = 0;  // next expected stream offset
     std::map<std::uint64_t, std::vector<std::uint8_t>> pending;  // offset -> bytes
     std::size_t pending_bytes = 0;
     std::uint64_t last_frame = 0;

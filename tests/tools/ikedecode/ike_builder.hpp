@@ -65,7 +65,13 @@ inline V transform(bool last, std::uint8_t type, std::uint16_t id, int key_lengt
 
 inline V proposal(bool last, std::uint8_t number, std::uint8_t protocol,
                   std::initializer_list<V> transforms, std::uint8_t declared = 0xff) {
-  V p{static_cast<std::uint8_t>(last ? 0 : 2), 0, 0, 0, number, protocol, 0,
+  V p{static_cast<std::uint8_t>(last ? 0 : 2),
+      0,
+      0,
+      0,
+      number,
+      protocol,
+      0,
       static_cast<std::uint8_t>(declared == 0xff ? transforms.size() : declared)};
   for (const V& t : transforms) p.insert(p.end(), t.begin(), t.end());
   p[2] = static_cast<std::uint8_t>(p.size() >> 8);

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "ike_builder.hpp"
 #include "ike_analysis.hpp"
+#include "ike_builder.hpp"
 #include "ike_message.hpp"
 #include "ike_session.hpp"
 #include "ike_tables.hpp"
@@ -84,13 +84,14 @@ TEST_CASE("ikev2 notify types carry their IANA names and decoded data", "[ike]")
 }
 
 TEST_CASE("vendor IDs are recognised from their published hashes", "[ike]") {
-  V ms{0x1e, 0x2b, 0x51, 0x69, 0x05, 0x99, 0x1c, 0x7d, 0x7c, 0x96, 0xfc,
-       0xbf, 0xb5, 0x87, 0xe4, 0x61, 0x00, 0x00, 0x00, 0x09};
+  V ms{0x1e, 0x2b, 0x51, 0x69, 0x05, 0x99, 0x1c, 0x7d, 0x7c, 0x96,
+       0xfc, 0xbf, 0xb5, 0x87, 0xe4, 0x61, 0x00, 0x00, 0x00, 0x09};
   auto vid = ikedecode::vendor_id_name(span(ms));
   REQUIRE(vid.has_value());
   CHECK(vid->name == "MS NT5 ISAKMPOAKLEY");
   CHECK(vid->version == 9u);
-  V natt{0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45, 0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
+  V natt{0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
+         0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
   CHECK(ikedecode::vendor_id_name(span(natt))->name == "RFC 3947 NAT-T");
   CHECK_FALSE(ikedecode::vendor_id_name(span(V(16, 0))).has_value());
 }
@@ -180,8 +181,8 @@ TEST_CASE("ikev1 main mode SA decodes phase 1 attributes by name", "[ike]") {
   // RFC 2409 appendix A: encryption 5 = 3DES-CBC, hash 2 = SHA, auth 1 = pre-shared key,
   // group 2 = 1024-bit MODP, life type 1 = seconds, duration 28800 (TLV, 4 bytes).
   V attrs;
-  for (auto [type, value] : std::vector<std::pair<unsigned, unsigned>>{
-           {1, 5}, {2, 2}, {3, 1}, {4, 2}, {11, 1}}) {
+  for (auto [type, value] :
+       std::vector<std::pair<unsigned, unsigned>>{{1, 5}, {2, 2}, {3, 1}, {4, 2}, {11, 1}}) {
     put16(attrs, 0x8000 | type);
     put16(attrs, value);
   }

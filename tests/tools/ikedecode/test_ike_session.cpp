@@ -26,7 +26,8 @@ struct Run {
     ikedecode::IkeContext ctx;
     ctx.info.frame = frame;
     ctx.info.ts_sec = static_cast<std::int64_t>(time);
-    ctx.info.ts_usec = static_cast<std::int32_t>((time - static_cast<double>(ctx.info.ts_sec)) * 1e6);
+    ctx.info.ts_usec =
+        static_cast<std::int32_t>((time - static_cast<double>(ctx.info.ts_sec)) * 1e6);
     auto i = *seckit::net::parse_address("192.0.2.1");
     auto r = *seckit::net::parse_address("192.0.2.2");
     ctx.src = from_initiator ? i : r;
@@ -61,8 +62,7 @@ TEST_CASE("requests never answered time out with their retransmission schedule (
   CHECK(run.findings[0][0].code == "ike-sa-timed-out");
 }
 
-TEST_CASE("NO_PROPOSAL_CHOSEN in the IKE_SA_INIT response fails the SA (13802)",
-          "[ike][session]") {
+TEST_CASE("NO_PROPOSAL_CHOSEN in the IKE_SA_INIT response fails the SA (13802)", "[ike][session]") {
   Run run;
   run.send(init_request(), true, 1, 1);
   auto rel = run.send(message(2, 34, 0x20, 0, {{41, notify_v2(14)}}), false, 1.01, 2);

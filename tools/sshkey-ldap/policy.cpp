@@ -34,7 +34,10 @@ Policy Policy::load(const std::string& path) {
   }
   if (!json.is_object()) throw seckit::input_error(path, "the policy must be a JSON object");
   Policy policy;
-  for (const auto& [key, value] : json.items()) {
+  for (const auto& item : json.items()) {
+    // Named copies, not structured bindings: clang 14 cannot capture those in the lambda.
+    const std::string key = item.key();
+    const auto& value = item.value();
     auto want_int = [&](int& target) {
       if (!value.is_number_integer() || value.get<long long>() < 0 ||
           value.get<long long>() > 65536) {

@@ -36,6 +36,17 @@ TEST_CASE("atomic write creates the file with the requested mode and no temp lef
   CHECK(std::distance(stdfs::directory_iterator(dir.path), stdfs::directory_iterator()) == 1);
 }
 
+TEST_CASE("a non-durable atomic write still replaces the whole file", "[fs]") {
+  TempDir dir;
+  sfs::WriteOptions opts;
+  opts.durable = false;
+  sfs::atomic_write(dir.file("cache.json"), "first\n", opts);
+  sfs::atomic_write(dir.file("cache.json"), "second, longer\n", opts);
+  CHECK(sfs::read_file(dir.file("cache.json")) == "second, longer\n");
+  CHECK(sfs::stat_file(dir.file("cache.json")).mode == 0600);
+  CHECK(std::distance(stdfs::directory_iterator(dir.path), stdfs::directory_iterator()) == 1);
+}
+
 TEST_CASE("atomic write without overwrite refuses an existing file and leaves it intact", "[fs]") {
   TempDir dir;
   sfs::WriteOptions opts;

@@ -6,7 +6,6 @@
 
 #include "config.hpp"
 #include "seckit/error.hpp"
-#include "seckit/fs.hpp"
 
 using sshkey_ldap::Config;
 
@@ -47,18 +46,4 @@ TEST_CASE("an inline bind password is refused", "[config]") {
   Config config;
   CHECK_THROWS_AS(config.set("bind_password", "x", "t"), seckit::ToolError);
   CHECK_THROWS_AS(config.set("no_such_key", "x", "t"), seckit::ToolError);
-}
-
-TEST_CASE("a non-durable atomic write still replaces the whole file", "[fs]") {
-  char dir[] = "/tmp/sshkey-ldap-fs-XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  std::string path = std::string(dir) + "/cache.json";
-  seckit::fs::WriteOptions options;
-  options.durable = false;
-  seckit::fs::atomic_write(path, "first\n", options);
-  seckit::fs::atomic_write(path, "second, longer\n", options);
-  CHECK(seckit::fs::read_file(path) == "second, longer\n");
-  CHECK((seckit::fs::stat_file(path).mode & 0777) == 0600);
-  std::remove(path.c_str());
-  rmdir(dir);
 }

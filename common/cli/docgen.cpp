@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "seckit/cli.hpp"
@@ -52,7 +53,14 @@ class DocGenerator {
       // -h/--help of a subcommand is implied; document it once, for the tool.
       if (!path.empty() && opt == app->get_help_ptr()) continue;
       if (opt->get_positional() && !opt->nonpositional()) {
-        doc.positionals.emplace_back(opt->get_name(true, false), opt->get_description());
+        // FILE..., [HOST]: upper case, "..." when it takes several, brackets when optional.
+        std::string display;
+        for (char c : opt->get_name(true, false)) {
+          display += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        if (opt->get_expected_max() > 1) display += "...";
+        if (!opt->get_required()) display = "[" + display + "]";
+        doc.positionals.emplace_back(display, opt->get_description());
         continue;
       }
       OptionDoc o;
@@ -122,8 +130,9 @@ class DocGenerator {
   std::string man_synopsis() const {
     std::string out = ".SH SYNOPSIS\n";
     for (const auto& cmd : commands()) {
-      if (!cmd.path.empty() && !cmd.children.empty()) continue;
-      if (cmd.path.empty() && !cmd.children.empty()) continue;
+      // A command that only dispatches to subcommands has no synopsis line of its own; one that
+      // also takes arguments (certcheck FILE... beside certcheck errcode) has.
+      if (!cmd.children.empty() && cmd.positionals.empty()) continue;
       out += ".B " + tool_.name_;
       if (!cmd.path.empty()) out += " " + roff(join(cmd.path, " "));
       out += "\n[\\fIOPTIONS\\fR]";

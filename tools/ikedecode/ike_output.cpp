@@ -86,7 +86,10 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
       kv.add("verdict", shown + ": " + data.value("reason", ""));
       if (data.contains("windows_error")) {
         const Json& w = data["windows_error"];
-        kv.add("windows", fmt::format("{} ({}) {}", w.value("unsigned", 0), w.value("name", ""),
+        // Event logs print Win32 errors (13805) in decimal, HRESULTs in hex.
+        std::string number = w.contains("win32") ? std::to_string(w.value("win32", 0))
+                                                 : w.value("hex", std::string());
+        kv.add("windows", fmt::format("{} ({}) {}", number, w.value("name", ""),
                                       w.value("message", "")));
       }
       if (data.contains("retransmission_schedule")) {

@@ -7,9 +7,17 @@
 
 #include "ike_analysis.hpp"
 #include "ike_tables.hpp"
-#include "win_ike_errors.hpp"
+#include "seckit/winerr.hpp"
 
 namespace ikedecode {
+namespace {
+// The `windows_error` object of the shared table (common/winerr), null when there is none.
+seckit::out::Json windows_ike_error(std::uint32_t win32) {
+  if (win32 == 0) return nullptr;
+  auto error = seckit::winerr::lookup(win32);
+  return error ? seckit::winerr::to_json(*error) : seckit::out::Json(nullptr);
+}
+}  // namespace
 
 using seckit::out::Finding;
 using seckit::out::Severity;

@@ -43,13 +43,13 @@ pass "--messages/--sessions"
 expect_exit 1 ikedecode --json "$C/ikev2-proposal-mismatch.pcap"
 last_stdout >"$T/np.jsonl"
 assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.notify' "$T/np.jsonl")" NO_PROPOSAL_CHOSEN "mismatch notify"
-assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.unsigned' "$T/np.jsonl")" 13802 "mismatch winerr"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.win32' "$T/np.jsonl")" 13802 "mismatch winerr"
 assert_eq "$(jq -r 'select(.type=="finding") | .data.code' "$T/np.jsonl" | head -1)" ike-sa-failed "mismatch finding"
 
 expect_exit 1 ikedecode --json "$C/ikev2-timeout.pcap"
 last_stdout >"$T/to.jsonl"
 assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.verdict' "$T/to.jsonl")" timed_out "timeout verdict"
-assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.unsigned' "$T/to.jsonl")" 13805 "13805"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.win32' "$T/to.jsonl")" 13805 "13805"
 # The intervals between the five sends, from the pcap record headers read directly (not through
 # libpcap), in milliseconds: strongSwan's 1.0 s * 1.4^n schedule.
 python3 - "$C/ikev2-timeout.pcap" >"$T/expected_sched" <<'PY'
@@ -64,7 +64,7 @@ assert_eq "$sched" "$(cat "$T/expected_sched")" "retransmission schedule (ms)"
 
 expect_exit 1 ikedecode --json "$C/ikev2-auth-failure.pcap"
 last_stdout >"$T/af.jsonl"
-assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.unsigned' "$T/af.jsonl")" 13801 "auth inferred"
+assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.win32' "$T/af.jsonl")" 13801 "auth inferred"
 expect_exit 1 ikedecode --json --keys "$C/ikev2-auth-failure.ikev2_decryption_table" "$C/ikev2-auth-failure.pcap"
 last_stdout >"$T/afk.jsonl"
 assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.notify' "$T/afk.jsonl")" AUTHENTICATION_FAILED "auth decrypted"

@@ -54,7 +54,7 @@ TEST_CASE("requests never answered time out with their retransmission schedule (
   REQUIRE(run.sas.size() == 1);
   const Json& sa = run.sas[0];
   CHECK(sa["verdict"] == "timed_out");
-  CHECK(sa["windows_error"]["unsigned"] == 13805);
+  CHECK(sa["windows_error"]["win32"] == 13805);
   CHECK(sa["windows_error"]["name"] == "ERROR_IPSEC_IKE_TIMED_OUT");
   CHECK(sa["retransmissions"] == 3);
   CHECK(sa["retransmission_schedule"] == Json::array({1.0, 1.4, 1.96}));
@@ -70,7 +70,7 @@ TEST_CASE("NO_PROPOSAL_CHOSEN in the IKE_SA_INIT response fails the SA (13802)",
   run.tracker.finish_all();
   CHECK(run.sas[0]["verdict"] == "failed");
   CHECK(run.sas[0]["notify"] == "NO_PROPOSAL_CHOSEN");
-  CHECK(run.sas[0]["windows_error"]["unsigned"] == 13802);
+  CHECK(run.sas[0]["windows_error"]["win32"] == 13802);
 }
 
 TEST_CASE("INVALID_KE_PAYLOAD followed by a retry is not the end of the SA", "[ike][session]") {
@@ -111,7 +111,7 @@ TEST_CASE("a short IKE_AUTH answer and nothing after is a likely authentication 
   run.send(message(2, 35, 0x20, 1, {{46, V(64, 0)}}, id, spi_r()), false, 1.3, 4);
   run.tracker.finish_all();
   CHECK(run.sas[0]["verdict"] == "failed");
-  CHECK(run.sas[0]["windows_error"]["unsigned"] == 13801);
+  CHECK(run.sas[0]["windows_error"]["win32"] == 13801);
 }
 
 TEST_CASE("an unanswered, retransmitted IKE_AUTH that was IP-fragmented says so",
@@ -127,7 +127,7 @@ TEST_CASE("an unanswered, retransmitted IKE_AUTH that was IP-fragmented says so"
   CHECK(*rel.retransmit_interval == Approx(2.0));
   run.tracker.finish_all();
   CHECK(run.sas[0]["verdict"] == "timed_out");
-  CHECK(run.sas[0]["windows_error"]["unsigned"] == 13805);
+  CHECK(run.sas[0]["windows_error"]["win32"] == 13805);
 }
 
 TEST_CASE("sessions beyond the limit are finished oldest first", "[ike][session]") {

@@ -151,7 +151,6 @@ namespace {
 // strongSwan's algorithm names in "selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/...".
 bool charon_algorithms(const std::string& proposal, IkeV2Keys& k) {
   auto has = [&](const char* s) { return proposal.find(s) != std::string::npos; };
-  std::string bits = has("_128") ? "128" : has("_192") ? "192" : has("_256") ? "256" : "";
   if (has("AES_CBC_")) {
     int key = has("AES_CBC_128") ? 128 : has("AES_CBC_192") ? 192 : 256;
     k.cipher = fmt::format("aes-{}-cbc", key);
@@ -171,24 +170,8 @@ bool charon_algorithms(const std::string& proposal, IkeV2Keys& k) {
   } else {
     return false;
   }
-  if (has("HMAC_SHA2_256_128")) {
-    k.integrity = "SHA256";
-    k.icv_length = 16;
-  } else if (has("HMAC_SHA2_384_192")) {
-    k.integrity = "SHA384";
-    k.icv_length = 24;
-  } else if (has("HMAC_SHA2_512_256")) {
-    k.integrity = "SHA512";
-    k.icv_length = 32;
-  } else if (has("HMAC_SHA1_96")) {
-    k.integrity = "SHA1";
-    k.icv_length = 12;
-  } else if (has("HMAC_MD5_96")) {
-    k.integrity = "MD5";
-    k.icv_length = 12;
-  } else
-    return false;
-  return true;
+  // The integrity names are the same words as in Wireshark's table.
+  return set_integrity(proposal, k);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ captures = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
 
 def read_pcap(path):
     data = open(path, "rb").read()
+    if struct.unpack("<I", data[20:24])[0] != 1:
+        return []  # only Ethernet captures are spliced in (the *.inner.pcap is raw IP)
     pos, frames = 24, []
     while pos + 16 <= len(data):
         _, _, incl, _ = struct.unpack("<IIII", data[pos:pos + 16])
@@ -25,7 +27,8 @@ def read_pcap(path):
     return frames
 
 
-exchanges = [read_pcap(p) for p in sorted(glob.glob(os.path.join(captures, "*.pcap")))]
+exchanges = [x for x in (read_pcap(p) for p in sorted(glob.glob(os.path.join(captures, "*.pcap"))))
+             if x]
 rng = random.Random(7)
 payloads = [bytes(rng.getrandbits(8) for _ in range(n)) for n in (64, 200, 512, 1000, 1400)]
 

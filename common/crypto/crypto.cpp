@@ -6,8 +6,8 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <cctype>
 
+#include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 
 namespace seckit::crypto {
@@ -50,8 +50,8 @@ std::string_view digest_name(Digest digest) {
 
 std::optional<Digest> parse_digest(std::string_view name) {
   std::string key;
-  for (char c : name) {
-    if (c != '-' && c != '_') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : enc::ascii_lower(name)) {
+    if (c != '-' && c != '_') key += c;
   }
   for (Digest d : {Digest::kMd5, Digest::kSha1, Digest::kSha224, Digest::kSha256, Digest::kSha384,
                    Digest::kSha512}) {

@@ -142,6 +142,14 @@ Result<Buffer> base64_decode(std::string_view text, Base64Alphabet alphabet) {
   return out;
 }
 
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string hex_encode(Bytes data) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

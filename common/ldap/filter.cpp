@@ -49,7 +49,7 @@ std::string escape_dn_value(std::string_view value) {
     bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' ||
                    c == ';' || c == '=' || (i == 0 && (c == ' ' || c == '#')) ||
                    (i + 1 == value.size() && c == ' ');
-    if (byte == 0 || byte < 0x20) {
+    if (byte < 0x20) {  // NUL and the other control characters
       out += fmt::format("\\{:02x}", byte);
     } else if (special) {
       out += '\\';

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "tls_probe.hpp"
 
@@ -49,14 +50,6 @@ std::string diagnostic(LDAP* ld) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Errors that say the directory refused what we asked (bad filter, schema violation) are the
 // caller's input; everything else (unreachable, refused credentials, access) is environment.
 bool is_input_error(int rc) {
@@ -77,7 +70,7 @@ void disable_system_ldap_conf() {
 
 const std::vector<std::string>& Entry::values(std::string_view name) const {
   static const std::vector<std::string> kNone;
-  auto it = attributes.find(lower(name));
+  auto it = attributes.find(enc::ascii_lower(name));
   return it == attributes.end() ? kNone : it->second;
 }
 
@@ -140,12 +133,27 @@ int Connection::wait_result(int msgid, Clock::time_point deadline, void** messag
   }
 }
 
+Connection::OperationResult Connection::await_result(int msgid, Clock::time_point deadline) {
+  void* raw = nullptr;
+  wait_result(msgid, deadline, &raw);
+  MessagePtr result(static_cast<LDAPMessage*>(raw));
+  int err = LDAP_SUCCESS;
+  char* text = nullptr;
+  if (int rc = ldap_parse_result(ld_, result.get(), &err, nullptr, &text, nullptr, nullptr, 0);
+      rc != LDAP_SUCCESS) {
+    fail("reading the answer", rc);
+  }
+  OperationResult out{err, text ? text : ""};
+  if (text) ldap_memfree(text);
+  return out;
+}
+
 void Connection::connect_one(const std::string& uri, Clock::time_point deadline) {
   uri_ = uri;
   if (ldap_is_ldap_url(uri.c_str()) == 0) {
     throw input_error("ldap", fmt::format("{}: not an ldap:// or ldaps:// URI", uri));
   }
-  bool ldaps = lower(uri).rfind("ldaps://", 0) == 0;
+  bool ldaps = enc::ascii_lower(uri).rfind("ldaps://", 0) == 0;
   if (int rc = ldap_initialize(&ld_, uri.c_str()); rc != LDAP_SUCCESS) {
     throw input_error("ldap", fmt::format("{}: {}", uri, ldap_err2string(rc)));
   }
@@ -171,14 +179,7 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
     if (int rc = ldap_start_tls(ld_, nullptr, nullptr, &msgid); rc != LDAP_SUCCESS) {
       fail("cannot connect", rc);
     }
-    void* raw = nullptr;
-    wait_result(msgid, deadline, &raw);
-    MessagePtr result(static_cast<LDAPMessage*>(raw));
-    int err = LDAP_SUCCESS;
-    char* text = nullptr;
-    ldap_parse_result(ld_, result.get(), &err, nullptr, &text, nullptr, nullptr, 0);
-    std::string server_text = text ? text : "";
-    if (text) ldap_memfree(text);
+    auto [err, server_text] = await_result(msgid, deadline);
     if (err != LDAP_SUCCESS) {
       throw environment_error("ldap",
                               fmt::format("{}: StartTLS refused: {}{}", uri_, ldap_err2string(err),
@@ -201,12 +202,7 @@ void Connection::connect_one(const std::string& uri, Clock::time_point deadline)
     }
     fail(ldaps ? "cannot connect (TLS)" : "cannot connect", rc);
   }
-  void* raw = nullptr;
-  wait_result(msgid, deadline, &raw);
-  MessagePtr result(static_cast<LDAPMessage*>(raw));
-  int err = LDAP_SUCCESS;
-  ldap_parse_result(ld_, result.get(), &err, nullptr, nullptr, nullptr, nullptr, 0);
-  if (err != LDAP_SUCCESS) {
+  if (int err = await_result(msgid, deadline).code; err != LDAP_SUCCESS) {
     fail(fmt::format("bind as '{}' refused",
                      options_.bind_dn.empty() ? "anonymous" : options_.bind_dn),
          err);
@@ -277,7 +273,7 @@ SearchStats Connection::search(const std::string& base, Scope scope, const std::
           BerElement* ber = nullptr;
           for (char* name = ldap_first_attribute(ld_, m, &ber); name;
                name = ldap_next_attribute(ld_, m, ber)) {
-            auto& values = entry.attributes[lower(name)];
+            auto& values = entry.attributes[enc::ascii_lower(name)];
             if (berval** vals = ldap_get_values_len(ld_, m, name)) {
               for (berval** v = vals; *v; ++v) values.emplace_back((*v)->bv_val, (*v)->bv_len);
               ldap_value_free_len(vals);
@@ -362,14 +358,7 @@ void Connection::modify(const std::string& dn, const std::vector<Modification>& 
       rc != LDAP_SUCCESS) {
     fail(fmt::format("modify {}", dn), rc);
   }
-  void* raw = nullptr;
-  wait_result(msgid, deadline, &raw);
-  MessagePtr result(static_cast<LDAPMessage*>(raw));
-  int err = LDAP_SUCCESS;
-  char* text = nullptr;
-  ldap_parse_result(ld_, result.get(), &err, nullptr, &text, nullptr, nullptr, 0);
-  std::string server_text = text ? text : "";
-  if (text) ldap_memfree(text);
+  auto [err, server_text] = await_result(msgid, deadline);
   if (err != LDAP_SUCCESS) {
     std::string message = fmt::format("{}: modify {} refused: {}", uri_, dn, ldap_err2string(err));
     if (!server_text.empty()) message += fmt::format(" ({})", server_text);

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "seckit/enc.hpp"
+
 namespace seckit::winerr {
 namespace {
 
@@ -43,10 +45,7 @@ const WinErrorRow* find_code(const WinErrorRow (&rows)[N], std::uint32_t code) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) ==
-                  std::toupper(static_cast<unsigned char>(y));
-         });
+  return a.size() == b.size() && enc::ascii_lower(a) == enc::ascii_lower(b);
 }
 
 // Hand-written from the seed story and Microsoft's RRAS/IKEEXT troubleshooting notes: what the

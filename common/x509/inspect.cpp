@@ -88,9 +88,8 @@ std::string serial_hex(X509* cert) {
   Owned<BIGNUM, BN_free> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
   if (!bn) return {};
   char* hex = BN_bn2hex(bn.get());
-  std::string s(hex);
+  std::string s = enc::ascii_lower(hex);
   OPENSSL_free(hex);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
 
@@ -141,9 +140,9 @@ std::optional<std::string> resolve_eku(std::string_view name) {
   auto norm = [](std::string_view s) {
     std::string out;
     for (char c : s) {
-      if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(c));
+      if (std::isalnum(static_cast<unsigned char>(c))) out += c;
     }
-    return out;
+    return enc::ascii_lower(out);
   };
   std::string want = norm(name);
   if (want.empty()) return std::nullopt;

@@ -6,7 +6,7 @@ complete -c ikedecode -l color -r -f -a "auto always never" -d "When to colour t
 complete -c ikedecode -s q -l quiet -d "Suppress warnings on stderr (errors still shown)"
 complete -c ikedecode -s o -l output -r -d "Write records to FILE instead of stdout"
 complete -c ikedecode -s f -l filter -r -d "BPF filter applied by libpcap before decoding (tcpdump syntax)"
-complete -c ikedecode -s k -l keys -r -d "Keys for decrypting IKEv2 SK/SKF payloads: a Wireshark ikev2_decryption_table or a charon log at ike 4; repeatable"
+complete -c ikedecode -s k -l keys -r -d "Keys for decrypting IKEv2 SK/SKF payloads and IKEv1 encrypted messages: Wireshark's ikev2_decryption_table or ikev1_decryption_table, tcpdump's \"ikev2 I|R ...\" secrets lines, or a charon log at ike 4; repeatable"
 complete -c ikedecode -l ike-port -r -d "UDP ports carrying plain IKE (default 500)"
 complete -c ikedecode -l natt-port -r -d "UDP/TCP ports carrying NAT-T (non-ESP marker) and RFC 8229 IKE (default 4500)"
 complete -c ikedecode -l no-heuristics -d "Do not look for IKE on other UDP ports by header sanity"

@@ -6,7 +6,8 @@
 #   examples/gen/ikev2-strongswan.sh [OUTDIR] [SCENARIO...]
 #
 # Scenarios (default: all): ikev2-cert ikev2-cert-skf ikev2-psk ikev2-proposal-mismatch
-# ikev2-auth-failure ikev2-timeout ikev1-main-ike-scan ikev1-aggressive-ike-scan
+# ikev2-auth-failure ikev2-timeout ikev1-main-ike-scan ikev1-aggressive-ike-scan ikev1-main-cert
+# ikev1-main-psk ikev1-natt-l2tp
 #
 # The kernel here has no esp4, so charon uses the kernel-libipsec plugin (userspace ESP over a
 # TUN device); the captures only need IKE anyway. Run as root. Packages: see README.md.
@@ -17,7 +18,8 @@ OUT="${1:-$HERE/../captures}"
 shift || true
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -eq 0 ] && SCENARIOS=(ikev2-cert ikev2-cert-skf ikev2-psk ikev2-proposal-mismatch
-  ikev2-auth-failure ikev2-timeout ikev1-main-ike-scan ikev1-aggressive-ike-scan)
+  ikev2-auth-failure ikev2-timeout ikev1-main-ike-scan ikev1-aggressive-ike-scan ikev1-main-cert
+  ikev1-main-psk ikev1-natt-l2tp)
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 
@@ -112,6 +114,8 @@ charon {
   # wants the refusal lifted so the capture shows the crackable exchange.
   i_dont_care_about_security_and_use_aggressive_mode_psk = yes
   fragment_size = 1280
+  # NAT keepalives (0xFF on 4500) after this much idle time; only the NAT-T capture idles.
+  keep_alive = ${KEEP_ALIVE:-20s}
   plugins {
     vici { socket = unix://$W/$side/charon.vici }
     kernel-libipsec { allow_peer_ts = yes }
@@ -183,6 +187,13 @@ write_swanctl() {
   # would tunnel the IKE and ESP packets themselves (a loop with kernel-libipsec).
   local local_ts=10.251.1.0/24 remote_ts=10.251.2.0/24
   [ "$side" = r ] && { remote_addr="$ADDR_I"; local_addr="$ADDR_R"; local_ts=10.251.2.0/24; remote_ts=10.251.1.0/24; }
+  # L2TP/IPsec: the peers' public addresses, UDP port 1701 only (IKE and ESP stay outside).
+  if [ -n "${L2TP_TS:-}" ]; then
+    local_ts="$ADDR_I/32[udp]"; remote_ts="$ADDR_R/32[udp/1701]"
+    [ "$side" = r ] && { local_ts="$ADDR_R/32[udp/1701]"; remote_ts="$ADDR_I/32[udp]"; }
+  fi
+  # A responder behind a NAT receives on its private address.
+  [ "$side" = r ] && [ -n "${R_PRIVATE:-}" ] && local_addr="$R_PRIVATE"
   local local_auth="auth = psk" remote_auth="auth = psk" secrets=""
   if [ "$auth" = cert ]; then
     local me=sun; [ "$side" = r ] && me=moon
@@ -218,7 +229,7 @@ connections {
     children {
       c { local_ts = $local_ts
           remote_ts = $remote_ts
-          esp_proposals = aes128-sha256 }
+          esp_proposals = ${ESP_PROPOSALS:-aes128-sha256} }
     }
   }
 }
@@ -252,6 +263,87 @@ run_ikev2() {  # name auth proposals_i proposals_r [extra_i] [extra_r] [wireshar
   fi
   # One raw charon log (ike 4) kept as it is: ikedecode --keys reads that format too.
   [ "$name" = ikev2-psk ] && cp "$W/i/charon.log" "$OUT/$name.charon.log"
+  true
+}
+
+# IKEv1 main mode + quick mode between two charons, then the SAs deleted (informational).
+# With l2tp=1 it is L2TP/IPsec to a server behind a real NAT: the responder's namespace forwards
+# UDP 500/4500 for its public address (10.250.0.2) to its private one (10.250.0.4), so NAT-D
+# detects it, the peers float to 4500 with ESP in UDP and the responder sends NAT keepalives.
+# The CHILD_SA covers only UDP to port 1701 between the public addresses; L2TP control packets go
+# through it from a port other than 1701 (what macOS does, seed 000). kernel-libipsec has no NULL
+# encryption ("unsupported encryption algorithm NULL"), so the L2TP packets are unreadable on the
+# wire; they are captured a second time on the initiator's TUN device (ipsec0, before ESP) into
+# NAME.inner.pcap, what the L2TP layer sends.
+run_ikev1() {  # name auth proposals esp_proposals extra l2tp(0|1)
+  local name="$1" auth="$2" prop="$3" esp="$4" extra="${5:-}" l2tp="${6:-0}"
+  rm -rf "$W/i" "$W/r"; mkdir -p "$W/i" "$W/r"
+  ESP_PROPOSALS="$esp"
+  KEEP_ALIVE=20s
+  [ "$l2tp" = 1 ] && { KEEP_ALIVE=2s; L2TP_TS=1; }
+  write_strongswan_conf i; write_strongswan_conf r
+  start_capture "$name"
+  start_charon r "$NS_R"
+  start_charon i "$NS_I"
+  if [ "$l2tp" = 1 ]; then
+    ip netns exec "$NS_I" tcpdump -i ipsec0 -U -s 0 -w "$W/$name.inner.pcap" udp \
+      >"$W/tcpdump-inner.out" 2>&1 &
+    PIDS+=($!)
+    sleep 1
+  fi
+  if [ "$l2tp" = 1 ]; then
+    R_PRIVATE=10.250.0.4
+    ip -n "$NS_R" addr add "$R_PRIVATE/24" dev "$VETH_R"
+    ip netns exec "$NS_R" iptables -t nat -A PREROUTING -d "$ADDR_R" -p udp -m multiport \
+      --dports 500,4500 -j DNAT --to-destination "$R_PRIVATE"
+    # The CHILD_SA covers the peers' own addresses, so kernel-libipsec routes everything to
+    # the peer into its TUN device (table 220), IKE and ESP-in-UDP included (a loop): keep
+    # UDP 500/4500 on the main table, ahead of that rule.
+    local ns port dir
+    for ns in "$NS_I" "$NS_R"; do
+      for port in 500 4500; do
+        for dir in sport dport; do
+          ip -n "$ns" rule add ipproto udp "$dir" "$port" table main pref 100
+        done
+      done
+    done
+  fi
+  write_swanctl r moon.example.com sun.example.com "$auth" "$prop" "$extra" 1
+  write_swanctl i sun.example.com moon.example.com "$auth" "$prop" "$extra" 1
+  swan i --initiate --child c --timeout 30 >"$W/initiate.out" 2>&1 || true
+  sleep 1
+  if [ "$l2tp" = 1 ]; then
+    # UDP to 1701 into the TUN device, whatever charon installed.
+    ip -n "$NS_I" rule add ipproto udp dport 1701 table 1701 pref 101
+    ip -n "$NS_I" route add "$ADDR_R/32" dev ipsec0 table 1701
+    # Three L2TP control messages (RFC 2661 header: T, L, S bits, version 2, tunnel 0,
+    # session 0, Ns/Nr; a Message Type AVP: SCCRQ) from port 50123.
+    ip netns exec "$NS_I" python3 -c '
+import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("'"$ADDR_I"'", 50123))
+for ns in range(3):
+    body = struct.pack("!HHHHHH", 0xC802, 12 + 8, 0, 0, ns, 0)
+    avp = struct.pack("!HHHH", 0x8008, 0, 0, 1)
+    s.sendto(body + avp, ("'"$ADDR_R"'", 1701))
+    time.sleep(0.3)
+'
+    sleep 5  # idle: NAT keepalives
+  fi
+  swan i --terminate --ike c --timeout 10 >/dev/null 2>&1 || true
+  finish_capture "$name"
+  if [ "$l2tp" = 1 ]; then
+    cp "$W/$name.inner.pcap" "$OUT/$name.inner.pcap"
+    ip netns exec "$NS_R" iptables -t nat -F PREROUTING
+    ip -n "$NS_R" addr del "$R_PRIVATE/24" dev "$VETH_R"
+  fi
+  unset ESP_PROPOSALS KEEP_ALIVE L2TP_TS R_PRIVATE
+  # The phase-1 encryption key in Wireshark's ikev1_decryption_table format (initiator cookie,
+  # key), from the initiator's "ike 4" log; ikedecode --keys and tshark read the same file.
+  python3 "$HERE/keys-from-charon-log.py" --ikev1 "$W/i/charon.log" "$OUT/$name.pcap" \
+    >"$OUT/$name.ikev1_decryption_table"
+  # One raw charon log kept as it is: ikedecode --keys reads IKEv1 keys from it too.
+  [ "$name" = ikev1-main-psk ] && cp "$W/i/charon.log" "$OUT/$name.charon.log"
   true
 }
 
@@ -321,6 +413,9 @@ for s in "${SCENARIOS[@]}"; do
     ikev2-timeout) run_timeout "$s" ;;
     ikev1-main-ike-scan) run_ike_scan "$s" 0 ;;
     ikev1-aggressive-ike-scan) run_ike_scan "$s" 1 ;;
+    ikev1-main-cert) run_ikev1 "$s" cert "aes256-sha256-modp2048" "aes128-sha256" ;;
+    ikev1-main-psk) run_ikev1 "$s" psk "3des-sha1-modp2048" "3des-sha1" ;;
+    ikev1-natt-l2tp) run_ikev1 "$s" psk "aes128-sha1-modp2048" "aes128-sha1" "" 1 ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
 done

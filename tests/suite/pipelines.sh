@@ -46,3 +46,133 @@ if [[ "$built" == *",ikedecode,"* && "$built" == *",certcheck,"* ]]; then
     || fail "certificate records lost their pcap source in the pipe"
   pass "ikedecode | certcheck --profile win-ikev2-server"
 fi
+
+# --- sslvpn-trace | certcheck: the gateway chain of seed 002 ----------------------------------
+if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
+  cap="$src/examples/captures/sslvpn/sslvpn-tls12-dtls-psk.pcap"
+  ca="$src/examples/captures/sslvpn/sslvpn-ca.pem"
+  sslvpn-trace "$cap" --json > "$T/vpn.jsonl"
+  jq -r 'select(.type=="certificate").data.der' "$T/vpn.jsonl" | head -1 | base64 -d > "$T/vpn.der"
+  openssl x509 -inform DER -in "$T/vpn.der" -out "$T/vpn.pem"
+  want_fp=$(openssl x509 -in "$T/vpn.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
+  openssl verify -CAfile "$ca" -verify_hostname vpn.example.com "$T/vpn.pem" >/dev/null \
+    || fail "openssl does not verify the gateway chain"
+  rc=0
+  certcheck --profile tls-server --host vpn.example.com --ca-file "$ca" --json - < "$T/vpn.jsonl" > "$T/vpn-cc.jsonl" || rc=$?
+  assert_envelope "$T/vpn-cc.jsonl"
+  assert_eq "$(jq -r 'select(.type=="certificate").data.fingerprints.sha256' "$T/vpn-cc.jsonl")" "$want_fp" "certcheck saw the gateway certificate"
+  assert_eq "$rc" 0 "certcheck agrees with openssl verify (valid for vpn.example.com)"
+  rc=0
+  certcheck --profile tls-server --host other.example.com --json - < "$T/vpn.jsonl" > "$T/vpn-cc2.jsonl" || rc=$?
+  openssl verify -CAfile "$ca" -verify_hostname other.example.com "$T/vpn.pem" >/dev/null 2>&1 \
+    && fail "openssl accepts the wrong host name"
+  assert_eq "$rc" 1 "certcheck rejects the wrong host name like openssl"
+  pass "sslvpn-trace | certcheck --profile tls-server --host"
+fi
+
+# --- otpgen enroll --batch and sshkey-ldap import read the same users file --------------------
+# One JSON Lines format for both ({"account","issuer","user","key"}); each tool takes its fields
+# and ignores the rest. Checked with oathtool (the codes of each GA file) and ldapsearch (the
+# keys in the directory), never with the tools' own reading.
+if [[ "$built" == *",otpgen,"* && "$built" == *",sshkey-ldap,"* ]] && command -v slapd >/dev/null \
+   && command -v oathtool >/dev/null; then
+  source "$SECKIT_TESTS_DIR/integration/sshkey-ldap/slapd.sh"
+  users="$src/examples/otpgen/users.jsonl"
+  mkdir -p "$T/ga"
+  otpgen enroll --batch "$users" --out-dir "$T/ga" --json >"$T/enroll.jsonl"
+  assert_envelope "$T/enroll.jsonl"
+  assert_eq "$(jq -r 'select(.type=="otp_enrollment").data.user' "$T/enroll.jsonl" | sort | tr '\n' ' ')" \
+    "$(jq -r '.user' "$users" | sort | tr '\n' ' ')" "otpgen enrolled every user of the file"
+  now=$(date +%s)
+  while IFS=$'\t' read -r user ga secret; do
+    [ "$(stat -c %a "$ga")" = 400 ] || fail "$ga: mode $(stat -c %a "$ga"), pam_google_authenticator wants 0400"
+    assert_eq "$(head -1 "$ga")" "$secret" "$user: the GA file's secret line"
+    assert_eq "$(otpgen code --ga-file "$ga" --now "$now")" "$(oathtool --totp -b -N "@$now" "$secret")" \
+      "$user: code from the GA file vs oathtool"
+  done < <(jq -r 'select(.type=="otp_enrollment").data | [.user, .ga_file, .secret] | @tsv' "$T/enroll.jsonl")
+
+  slapd_start
+  { user_ldif alice 5001; user_ldif bob 5002; user_ldif carol 5003; } >"$T/people.ldif"
+  ldap_root_add "$T/people.ldif"
+  cat >"$T/writer.conf" <<CONF
+uri = $SLAPD_URI
+base = $BASE
+bind_dn = $ROOT_DN
+bind_password_file = $ROOT_PW_FILE
+cache_dir = $T/cache
+timeout = 5s
+CONF
+  sshkey-ldap --config "$T/writer.conf" --json import "$users" >"$T/import.jsonl"
+  assert_envelope "$T/import.jsonl"
+  # What the directory holds now, read by ldapsearch: exactly the keys the users file carries.
+  for user in $(jq -r '.user' "$users"); do
+    want=$(jq -r --arg u "$user" 'select(.user == $u) | .key // empty' "$users" | cut -d' ' -f1,2)
+    got=$(ldapsearch -x -LLL -o ldif-wrap=no -H "$SLAPD_URI" -b "ou=people,$BASE" "(uid=$user)" sshPublicKey \
+          | sed -n 's/^sshPublicKey: //p' | cut -d' ' -f1,2)
+    assert_eq "$got" "$want" "$user: keys in LDAP after import"
+  done
+  slapd_stop
+  pass "otpgen enroll --batch and sshkey-ldap import share one users file"
+fi
+
+# --- cron: certcheck -r DIR --expires-within 30d ---------------------------------------------
+# A private directory as cron sees it: a certificate that expires in 10 days, one good for a
+# year, a private key (not a certificate: skipped, not an error). openssl -checkend decides
+# which expire within 30 days.
+if [[ "$built" == *",certcheck,"* ]]; then
+  d="$T/ssl/private"
+  mkdir -p "$d"
+  for spec in soon:10 later:400; do
+    name="${spec%%:*}"
+    openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$name.example.test" -days "${spec##*:}" \
+      -keyout "$d/$name.key" -out "$d/$name.pem" 2>/dev/null
+  done
+  expected=""
+  for pem in "$d"/*.pem; do
+    openssl x509 -in "$pem" -noout -checkend $((30 * 86400)) >/dev/null || expected+="$(basename "$pem") "
+  done
+  rc=0
+  certcheck -r "$d" --expires-within 30d --json >"$T/cron-cc.jsonl" || rc=$?
+  assert_eq "$rc" 1 "certcheck exit status with a certificate expiring within 30 days"
+  assert_envelope "$T/cron-cc.jsonl"
+  got=$(jq -r 'select(.type=="finding" and .data.code=="expires-soon").data.details.certificate' "$T/cron-cc.jsonl" | sort -u)
+  want=$(for f in $expected; do openssl x509 -in "$d/$f" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'; done | sort -u)
+  assert_eq "$got" "$want" "expires-soon findings vs openssl -checkend"
+  # jq-friendly: every line parses, and the recipe of docs/json.md yields one object per finding.
+  assert_eq "$(jq -c 'select(.type=="finding").data' "$T/cron-cc.jsonl" | wc -l)" \
+    "$(grep -c '"type":"finding"' "$T/cron-cc.jsonl")" "jq recipe: one line per finding"
+  rc=0
+  certcheck -r "$d" --expires-within 5d -q >/dev/null || rc=$?
+  assert_eq "$rc" 0 "certcheck exit status when nothing expires within 5 days"
+  pass "cron: certcheck -r DIR --expires-within 30d"
+fi
+
+# --- cron: sshkey-ldap audit ------------------------------------------------------------------
+# The example directory (examples/sshkey-ldap/seed.ldif) holds a 1024-bit RSA key among others;
+# ssh-keygen says which keys are RSA below 2048 bits, the audit must name each of them.
+if [[ "$built" == *",sshkey-ldap,"* ]] && command -v slapd >/dev/null; then
+  source "$SECKIT_TESTS_DIR/integration/sshkey-ldap/slapd.sh"
+  rm -rf "$T/slapd" "$T/cache"  # a fresh directory even if the import pipeline above ran
+  slapd_start
+  awk -v RS= -v ORS='\n\n' '/^dn: (uid|cn=[^,]*,ou=hosts)/' "$src/examples/sshkey-ldap/seed.ldif" >"$T/seed.ldif"
+  ldap_root_add "$T/seed.ldif"
+  write_tool_config "$T/reader.conf"
+  rc=0
+  sshkey-ldap --config "$T/reader.conf" --json audit >"$T/audit.jsonl" || rc=$?
+  assert_eq "$rc" 1 "sshkey-ldap audit exit status with findings"
+  assert_envelope "$T/audit.jsonl"
+  assert_eq "$(jq -r 'select(.type=="summary").data.exit_code' "$T/audit.jsonl")" 1 "summary.exit_code"
+  : >"$T/weak"
+  while read -r line; do
+    printf '%s\n' "$line" | grep -o 'ssh-rsa AAAA[^ ]*.*' >"$T/one.pub" || continue
+    read -r bits fp _ < <(ssh-keygen -l -E sha256 -f "$T/one.pub")
+    [ "$bits" -lt 2048 ] && echo "$fp" >>"$T/weak"
+  done < <(sed -n 's/^sshPublicKey: //p' "$T/seed.ldif")
+  [ -s "$T/weak" ] || fail "the example directory should hold a weak RSA key"
+  assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="rsa-too-small").data.details.sha256' "$T/audit.jsonl" | sort -u)" \
+    "$(sort -u "$T/weak")" "rsa-too-small findings vs ssh-keygen -l"
+  jq -e -s '[.[] | select(.type=="finding")] | length > 0 and all(.data.severity | IN("info","warning","error"))' \
+    "$T/audit.jsonl" >/dev/null || fail "audit findings are not jq-friendly"
+  slapd_stop
+  pass "cron: sshkey-ldap audit exits 1 on findings"
+fi

@@ -86,3 +86,13 @@ TEST_CASE("constant-time compare agrees with equality", "[enc]") {
   CHECK_FALSE(constant_time_equal(std::string_view("12345"), std::string_view("123456")));
   CHECK(constant_time_equal(std::string_view(""), std::string_view("")));
 }
+
+TEST_CASE("ascii_lower folds A-Z only and leaves other bytes alone", "[enc]") {
+  CHECK(ascii_lower("") == "");
+  CHECK(ascii_lower("SHA256") == "sha256");
+  CHECK(ascii_lower("ldaps://LDAP.Example.ORG") == "ldaps://ldap.example.org");
+  // The bytes just outside A-Z ('@' 0x40, '[' 0x5b) and digits/punctuation stay as they are.
+  CHECK(ascii_lower("@AZ[`az{09_-") == "@az[`az{09_-");
+  // UTF-8 "ÄÖ" (C3 84 C3 96): no byte of a multi-byte sequence is touched.
+  CHECK(ascii_lower("\xC3\x84\xC3\x96X") == "\xC3\x84\xC3\x96x");
+}

@@ -55,6 +55,7 @@ CaptureAnalyzer::CaptureAnalyzer(CaptureOptions options, RecordSink& sink)
         if (verdict == "incomplete") ++counts_.incomplete;
         sink_.sa(sa, findings);
       }) {
+  if (options_.keys != nullptr) v1_ = std::make_unique<IkeV1Decryptor>(*options_.keys);
   tcp_ = std::make_unique<seckit::net::TcpReassembler>(
       [this](const seckit::net::StreamChunk& chunk) { on_tcp_chunk(chunk); });
 }
@@ -310,7 +311,13 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
                               ? options_.keys->find(m.spi_i, m.spi_r)
                               : nullptr;
   std::optional<DecryptResult> plain;
-  if (keys != nullptr) {
+  if (v1_ != nullptr && m.major == 1) {
+    plain = v1_->process(m, fmt::format("{}:{}", ctx.src.to_string(), ctx.src_port));
+    if (plain && !plain->error.empty()) {
+      decrypt_error = plain->error;
+      plain.reset();
+    }
+  } else if (keys != nullptr) {
     plain = decrypt_sk(m, *keys);
     if (plain && !plain->error.empty()) {
       decrypt_error = plain->error;

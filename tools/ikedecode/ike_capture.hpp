@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ike_decrypt.hpp"
+#include "ike_decrypt_v1.hpp"
 #include "ike_message.hpp"
 #include "ike_session.hpp"
 #include "seckit/net.hpp"
@@ -73,6 +74,7 @@ class CaptureAnalyzer {
   struct TcpFraming;
   std::map<seckit::net::FlowKey, TcpFraming> tcp_framing_;
   SkfReassembler skf_;
+  std::unique_ptr<IkeV1Decryptor> v1_;  // when keys were given
   // Cisco IKEv1 fragmentation (payload 132): fragments by (initiator cookie, fragment ID).
   struct CiscoFragments {
     std::map<std::uint8_t, std::vector<std::uint8_t>> parts;

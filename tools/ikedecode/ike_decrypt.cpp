@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -12,7 +13,7 @@
 
 namespace ikedecode {
 
-namespace {
+namespace detail {
 
 std::optional<std::vector<std::uint8_t>> parse_hex(std::string text) {
   if (text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0) text = text.substr(2);
@@ -40,6 +41,12 @@ std::optional<std::vector<std::uint8_t>> parse_hex(std::string text) {
   if (high >= 0) return std::nullopt;
   return out;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::parse_hex;
 
 // One UAT record: comma-separated fields, text fields in double quotes (which may hold commas),
 // byte fields as bare hex. Quoted hex is accepted too.
@@ -118,9 +125,15 @@ bool set_integrity(const std::string& name, IkeV2Keys& k) {
 
 bool KeyStore::add_line(const std::string& line, std::string* error) {
   if (line.empty() || line[0] == '#') return false;
+  if (line.rfind("ikev2 ", 0) == 0 || line.rfind("ikev2\t", 0) == 0) {
+    return add_tcpdump_line(line, error);
+  }
   auto fields = uat_fields(line);
+  if (fields.size() == 2) return add_v1_line(fields, error);
   if (fields.size() != 8) {
-    if (error && !fields.empty()) *error = fmt::format("{} fields, expected 8", fields.size());
+    if (error && !fields.empty()) {
+      *error = fmt::format("{} fields, expected 8 (IKEv2) or 2 (IKEv1)", fields.size());
+    }
     return false;
   }
   IkeV2Keys k;
@@ -143,6 +156,88 @@ bool KeyStore::add_line(const std::string& line, std::string* error) {
   k.sk_ai = *ai;
   k.sk_ar = *ar;
   v2_[{hex(Bytes(k.spi_i)), hex(Bytes(k.spi_r))}] = std::move(k);
+  return true;
+}
+
+// tcpdump's "ikev2 I|R 0xSPIi 0xSPIr INTEG:0xKEY ENCR:0xKEY": one direction per line, merged
+// with the other direction's line of the same SPIs.
+bool KeyStore::add_tcpdump_line(const std::string& line, std::string* error) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : line) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  auto fail = [&](std::string why) {
+    if (error) *error = std::move(why);
+    return false;
+  };
+  if (words.size() != 6)
+    return fail("tcpdump ikev2 line needs: ikev2 I|R 0xSPIi 0xSPIr a:0xK e:0xK");
+  if (words[1] != "I" && words[1] != "R") return fail("tcpdump ikev2 line: I or R expected");
+  bool initiator = words[1] == "I";
+  auto spi_i = words[2].size() == 18 ? parse_hex(words[2]) : std::nullopt;
+  auto spi_r = words[3].size() == 18 ? parse_hex(words[3]) : std::nullopt;
+  if (!spi_i || !spi_r || spi_i->size() != 8 || spi_r->size() != 8) {
+    return fail("tcpdump ikev2 line: SPIs must be 0x and 16 hex digits");
+  }
+  auto split = [](const std::string& w) -> std::pair<std::string, std::string> {
+    auto colon = w.find(':');
+    if (colon == std::string::npos) return {};
+    return {w.substr(0, colon), w.substr(colon + 1)};
+  };
+  auto [integ, integ_key] = split(words[4]);
+  auto [encr, encr_key] = split(words[5]);
+  auto ak = parse_hex(integ_key), ek = parse_hex(encr_key);
+  if (!ak || !ek || ek->empty()) return fail("tcpdump ikev2 line: keys must be 0x hex");
+  IkeV2Keys k;
+  // tcpdump passes the name to OpenSSL after removing -hmac96 and -cbc.
+  for (const char* suffix : {"-hmac96", "-cbc"}) {
+    std::size_t n = std::strlen(suffix);
+    if (encr.size() > n && encr.compare(encr.size() - n, n, suffix) == 0)
+      encr.resize(encr.size() - n);
+  }
+  if (encr == "aes128" || encr == "aes192" || encr == "aes256") {
+    k.cipher = fmt::format("aes-{}-cbc", encr.substr(3));
+    k.iv_length = 16;
+  } else if (encr == "3des" || encr == "des-ede3") {
+    k.cipher = "des-ede3-cbc";
+    k.iv_length = 8;
+  } else {
+    return fail(fmt::format("tcpdump ikev2 line: unsupported cipher \"{}\"", encr));
+  }
+  static const std::map<std::string, std::pair<const char*, std::size_t>> kInteg{
+      {"sha1", {"SHA1", 12}},
+      {"md5", {"MD5", 12}},
+      {"sha256", {"SHA256", 16}},
+      {"sha384", {"SHA384", 24}},
+      {"sha512", {"SHA512", 32}}};
+  auto it = kInteg.find(integ);
+  if (it == kInteg.end())
+    return fail(fmt::format("tcpdump ikev2 line: unsupported integrity \"{}\"", integ));
+  k.integrity = it->second.first;
+  k.icv_length = it->second.second;
+  std::copy(spi_i->begin(), spi_i->end(), k.spi_i.begin());
+  std::copy(spi_r->begin(), spi_r->end(), k.spi_r.begin());
+  auto key = std::make_pair(hex(Bytes(k.spi_i)), hex(Bytes(k.spi_r)));
+  auto found = v2_.find(key);
+  if (found != v2_.end()) {
+    if (found->second.cipher != k.cipher || found->second.integrity != k.integrity) {
+      return fail("tcpdump ikev2 lines of one SA disagree on the algorithms");
+    }
+    k.sk_ei = found->second.sk_ei;
+    k.sk_er = found->second.sk_er;
+    k.sk_ai = found->second.sk_ai;
+    k.sk_ar = found->second.sk_ar;
+  }
+  (initiator ? k.sk_ei : k.sk_er) = *ek;
+  (initiator ? k.sk_ai : k.sk_ar) = *ak;
+  v2_[key] = std::move(k);
   return true;
 }
 
@@ -194,6 +289,12 @@ std::size_t KeyStore::add_charon_log(std::istream& in) {
     }
     pending_key.clear();
     dump.clear();
+    if (keys.count("Ka") && spis.size() == 16) {
+      // IKEv1: the phase-1 encryption key; cipher and IVs come from the capture.
+      v1_[hex(Bytes(spis.data(), 8))] = keys["Ka"];
+      ++added;
+      keys.clear();
+    }
     if (keys.size() == 4 && spis.size() == 16 && !proposal.empty()) {
       IkeV2Keys k;
       if (charon_algorithms(proposal, k)) {
@@ -233,6 +334,7 @@ std::size_t KeyStore::add_charon_log(std::istream& in) {
     for (const char* name : {"Sk_ei", "Sk_er", "Sk_ai", "Sk_ar"}) {
       if (text.rfind(fmt::format("{} secret =>", name), 0) == 0) pending_key = name;
     }
+    if (text.rfind("encryption key Ka =>", 0) == 0) pending_key = "Ka";
   }
   end_dump();
   return added;
@@ -251,7 +353,8 @@ void KeyStore::load_file(const std::string& path) {
     if (head.find("[IKE]") != std::string::npos || head.find("[DMN]") != std::string::npos) {
       if (add_charon_log(in) == 0) {
         throw seckit::input_error(path, "no IKE SA keys in this charon log",
-                                  "log at \"ike 4\" (filelog ike = 4) so charon prints Sk_ei...");
+                                  "log at \"ike 4\" (filelog ike = 4) so charon prints Sk_ei... "
+                                  "(IKEv2) or \"encryption key Ka\" (IKEv1)");
       }
       return;
     }
@@ -269,8 +372,15 @@ void KeyStore::load_file(const std::string& path) {
   }
   if (loaded == 0) {
     throw seckit::input_error(path, first_error.empty() ? "no key lines found" : first_error,
-                              "expected Wireshark ikev2_decryption_table lines");
+                              "expected Wireshark ikev2_decryption_table or ikev1_decryption_table "
+                              "lines, tcpdump \"ikev2 I|R ...\" lines or a charon log");
   }
+}
+
+const std::vector<std::uint8_t>* KeyStore::find_v1(
+    const std::array<std::uint8_t, 8>& cookie_i) const {
+  auto it = v1_.find(hex(Bytes(cookie_i)));
+  return it == v1_.end() ? nullptr : &it->second;
 }
 
 const IkeV2Keys* KeyStore::find(const std::array<std::uint8_t, 8>& spi_i,
@@ -290,6 +400,7 @@ std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& ke
   bool initiator = m.from_initiator();
   const auto& ek = initiator ? keys.sk_ei : keys.sk_er;
   const auto& ak = initiator ? keys.sk_ai : keys.sk_ar;
+  if (ek.empty() && keys.cipher != "null") return std::nullopt;  // only the other direction known
   Bytes body = sk->body;
   if (sk->type == 53) body = body.size() >= 4 ? body.subspan(4) : Bytes{};
   if (body.size() < keys.iv_length + keys.icv_length + 1) {

@@ -4,8 +4,13 @@
 // Key files (--keys, repeatable; the format is detected per line):
 //   Wireshark's ikev2_decryption_table UAT file (~/.config/wireshark/ikev2_decryption_table):
 //     spii,spir,sk_ei,sk_er,"AES-CBC-256 [RFC3602]",sk_ai,sk_ar,"HMAC_SHA2_256_128 [RFC4868]"
+//   Wireshark's ikev1_decryption_table: initiator cookie,phase-1 encryption key (both hex)
+//   tcpdump's IKEv2 secrets (-E "file F"), one line per direction (I: initiator's keys):
+//     ikev2 I|R 0xSPIi 0xSPIr INTEG:0xSK_a ENCR:0xSK_e   (ENCR an OpenSSL cipher name such as
+//     aes128 or 3des, optionally with -cbc / -hmac96; INTEG sha1, md5, sha256, sha384, sha512)
 //   strongSwan charon logs at "ike 4": "selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/...",
-//     the NAT-D hash input dumps (SPIi|SPIr|address|port) and "Sk_ei secret => 16 bytes" dumps.
+//     the NAT-D hash input dumps (SPIi|SPIr|address|port) and "Sk_ei secret => 16 bytes" dumps;
+//     for IKEv1 the "encryption key Ka => 24 bytes" dump.
 #pragma once
 
 #include <array>
@@ -30,6 +35,10 @@ struct IkeV2Keys {
   std::string integrity;       // OpenSSL digest name for HMAC: SHA256...; empty for AEAD/none
 };
 
+namespace detail {
+std::optional<std::vector<std::uint8_t>> parse_hex(std::string text);
+}
+
 class KeyStore {
  public:
   // Loads every recognised line of a key file; throws seckit::ToolError (exit 2) when the file
@@ -41,10 +50,15 @@ class KeyStore {
   std::size_t add_charon_log(std::istream& in);
   const IkeV2Keys* find(const std::array<std::uint8_t, 8>& spi_i,
                         const std::array<std::uint8_t, 8>& spi_r) const;
-  std::size_t size() const { return v2_.size(); }
+  // IKEv1: the phase-1 encryption key of the SA with this initiator cookie.
+  const std::vector<std::uint8_t>* find_v1(const std::array<std::uint8_t, 8>& cookie_i) const;
+  std::size_t size() const { return v2_.size() + v1_.size(); }
 
  private:
+  bool add_tcpdump_line(const std::string& line, std::string* error);
+  bool add_v1_line(const std::vector<std::string>& fields, std::string* error);
   std::map<std::pair<std::string, std::string>, IkeV2Keys> v2_;
+  std::map<std::string, std::vector<std::uint8_t>> v1_;
 };
 
 struct DecryptResult {
@@ -54,6 +68,8 @@ struct DecryptResult {
 };
 
 // Decrypts the SK or SKF payload of `message` (message.raw must hold the whole message).
+// nullopt when there is nothing to decrypt or no key for the sender's direction (tcpdump
+// secrets may hold only one direction).
 std::optional<DecryptResult> decrypt_sk(const IkeMessage& message, const IkeV2Keys& keys);
 
 // RFC 7383 fragments: collected per (SA, message ID, sender) until every number up to the total

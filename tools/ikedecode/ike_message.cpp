@@ -93,7 +93,9 @@ void parse_payload_chain(IkeMessage& message, std::uint8_t first, Bytes data, bo
     }
     next = following;
   }
-  if (!r.empty()) {
+  // IKEv1 pads the plaintext to the cipher's block size after the last payload (RFC 2408 3.1):
+  // what follows the chain of a decrypted IKEv1 message is padding, not an anomaly.
+  if (!r.empty() && !(inner && message.major == 1 && r.remaining() < 256)) {
     message.anomalies.push_back(
         fmt::format("{} bytes after the last payload (header length says more)", r.remaining()));
   }

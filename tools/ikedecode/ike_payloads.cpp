@@ -211,6 +211,63 @@ void security_association(IkeMessage& m, Payload& p, Reader& r) {
   p.fields["proposals"] = proposals;
 }
 
+// The parts of Notify, Delete, CERT/CERTREQ and Nonce bodies both versions share (IKEv1 puts a
+// 4-byte DOI in front of Notify and Delete, read by the caller).
+bool notify_body(std::uint8_t version, Payload& p, Reader& r) {
+  Notify n;
+  n.protocol = r.u8();
+  std::uint8_t spi_size = r.u8();
+  n.type = r.be16();
+  Bytes spi = r.bytes(spi_size);
+  if (!r.ok()) return false;
+  n.spi.assign(spi.begin(), spi.end());
+  n.data = r.rest();
+  Json& f = p.fields;
+  f["protocol"] = n.protocol;
+  f["notify_type"] = n.type;
+  f["notify_name"] = notify_name(version, n.type);
+  f["error"] = notify_is_error(version, n.type);
+  if (!spi.empty()) f["spi"] = hex(spi);
+  Json data = notify_data_json(version, n.type, n.data);
+  if (!data.empty()) f["data"] = data;
+  p.notify = std::move(n);
+  return true;
+}
+
+bool delete_body(std::uint8_t version, IkeMessage& m, Payload& p, Reader& r) {
+  std::uint8_t protocol = r.u8();
+  std::uint8_t spi_size = r.u8();
+  std::uint16_t count = r.be16();
+  if (!r.ok()) return false;
+  p.fields["protocol"] = protocol;
+  p.fields["protocol_name"] = protocol_name(version, protocol);
+  Json spis = Json::array();
+  for (std::uint16_t i = 0; i < count && spi_size > 0; ++i) {
+    Bytes spi = r.bytes(spi_size);
+    if (!r.ok()) {
+      m.anomalies.push_back("delete payload holds fewer SPIs than it declares");
+      break;
+    }
+    spis.push_back(hex(spi));
+  }
+  p.fields["spis"] = spis;
+  return true;
+}
+
+std::optional<std::uint8_t> cert_body(Payload& p, Reader& r) {
+  std::uint8_t encoding = r.u8();
+  if (!r.ok()) return std::nullopt;
+  p.fields["encoding"] = encoding;
+  p.fields["encoding_name"] = cert_encoding_name(encoding);
+  p.fields["data_length"] = r.remaining();
+  return encoding;
+}
+
+void nonce_body(Payload& p) {
+  p.fields["nonce_length"] = p.body.size();
+  p.fields["nonce"] = hex(p.body, kMaxHex);
+}
+
 }  // namespace detail
 
 using namespace detail;
@@ -329,20 +386,17 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
       }
       case 37:
       case 38: {
-        std::uint8_t encoding = r.u8();
-        if (!r.ok()) return short_of("encoding");
-        f["encoding"] = encoding;
-        f["encoding_name"] = cert_encoding_name(encoding);
+        auto encoding = cert_body(p, r);
+        if (!encoding) return short_of("encoding");
         Bytes data = r.rest();
-        f["data_length"] = data.size();
-        if (t == 38 && encoding == 4) {
+        if (t == 38 && *encoding == 4) {
           Json hashes = Json::array();
           for (std::size_t i = 0; i + 20 <= data.size(); i += 20) {
             hashes.push_back(hex(data.subspan(i, 20)));
           }
           f["ca_key_hashes"] = hashes;
         }
-        if (t == 37 && encoding == 12)
+        if (t == 37 && *encoding == 12)
           f["hash_and_url"] = seckit::out::wire_text(data.size() > 20 ? data.subspan(20) : Bytes{});
         return;
       }
@@ -356,47 +410,14 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
         return;
       }
       case 40:
-        f["nonce_length"] = p.body.size();
-        f["nonce"] = hex(p.body, kMaxHex);
+        nonce_body(p);
         return;
-      case 41: {
-        Notify n;
-        n.protocol = r.u8();
-        std::uint8_t spi_size = r.u8();
-        n.type = r.be16();
-        Bytes spi = r.bytes(spi_size);
-        if (!r.ok()) return short_of("notify header");
-        n.spi.assign(spi.begin(), spi.end());
-        n.data = r.rest();
-        f["protocol"] = n.protocol;
-        f["notify_type"] = n.type;
-        f["notify_name"] = notify_name(2, n.type);
-        f["error"] = notify_is_error(2, n.type);
-        if (!spi.empty()) f["spi"] = hex(spi);
-        Json data = notify_data_json(2, n.type, n.data);
-        if (!data.empty()) f["data"] = data;
-        p.notify = std::move(n);
+      case 41:
+        if (!notify_body(2, p, r)) short_of("notify header");
         return;
-      }
-      case 42: {
-        std::uint8_t protocol = r.u8();
-        std::uint8_t spi_size = r.u8();
-        std::uint16_t count = r.be16();
-        if (!r.ok()) return short_of("delete header");
-        f["protocol"] = protocol;
-        f["protocol_name"] = protocol_name(2, protocol);
-        Json spis = Json::array();
-        for (std::uint16_t i = 0; i < count && spi_size > 0; ++i) {
-          Bytes spi = r.bytes(spi_size);
-          if (!r.ok()) {
-            m.anomalies.push_back("delete payload holds fewer SPIs than it declares");
-            break;
-          }
-          spis.push_back(hex(spi));
-        }
-        f["spis"] = spis;
+      case 42:
+        if (!delete_body(2, m, p, r)) short_of("delete header");
         return;
-      }
       case 43:
         break;  // shared with IKEv1 below
       case 44:

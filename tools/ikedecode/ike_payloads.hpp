@@ -2,6 +2,8 @@
 // notify) from Payload::body, for both IKE versions.
 #pragma once
 
+#include <optional>
+
 #include "ike_message.hpp"
 #include "seckit/bytes.hpp"
 
@@ -21,6 +23,11 @@ std::string ip_text(Bytes data);
 std::string dn_text(Bytes der);
 Json identification(std::uint8_t version, std::uint8_t type, Bytes data);
 void security_association(IkeMessage& m, Payload& p, seckit::bytes::Reader& r);
+// Shared body parts; false / nullopt when the reader ran short (the caller names what).
+bool notify_body(std::uint8_t version, Payload& p, seckit::bytes::Reader& r);
+bool delete_body(std::uint8_t version, IkeMessage& m, Payload& p, seckit::bytes::Reader& r);
+std::optional<std::uint8_t> cert_body(Payload& p, seckit::bytes::Reader& r);  // the encoding
+void nonce_body(Payload& p);
 }  // namespace detail
 
 }  // namespace ikedecode

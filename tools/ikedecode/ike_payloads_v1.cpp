@@ -54,11 +54,7 @@ void decode_ikev1_payload(IkeMessage& m, Payload& p) {
     }
     case 6:
     case 7: {
-      std::uint8_t encoding = r.u8();
-      if (!r.ok()) return short_of("encoding");
-      f["encoding"] = encoding;
-      f["encoding_name"] = cert_encoding_name(encoding);
-      f["data_length"] = r.remaining();
+      if (!cert_body(p, r)) return short_of("encoding");
       if (t == 7 && r.remaining() > 0) {
         std::string dn = dn_text(r.rest());
         if (!dn.empty()) f["authority"] = dn;
@@ -71,49 +67,17 @@ void decode_ikev1_payload(IkeMessage& m, Payload& p) {
       f["hex"] = hex(p.body, kMaxHex);
       return;
     case 10:
-      f["nonce_length"] = p.body.size();
-      f["nonce"] = hex(p.body, kMaxHex);
+      nonce_body(p);
       return;
-    case 11: {
-      Notify n;
-      std::uint32_t doi = r.be32();
-      n.protocol = r.u8();
-      std::uint8_t spi_size = r.u8();
-      n.type = r.be16();
-      Bytes spi = r.bytes(spi_size);
-      if (!r.ok()) return short_of("notification header");
-      n.spi.assign(spi.begin(), spi.end());
-      n.data = r.rest();
-      f["doi"] = doi;
-      f["protocol"] = n.protocol;
-      f["notify_type"] = n.type;
-      f["notify_name"] = notify_name(1, n.type);
-      f["error"] = notify_is_error(1, n.type);
-      if (!spi.empty()) f["spi"] = hex(spi);
-      Json data = notify_data_json(1, n.type, n.data);
-      if (!data.empty()) f["data"] = data;
-      p.notify = std::move(n);
-      return;
-    }
+    case 11:
     case 12: {
+      // RFC 2408 3.14/3.15: a DOI in front of what IKEv2 kept.
       std::uint32_t doi = r.be32();
-      std::uint8_t protocol = r.u8();
-      std::uint8_t spi_size = r.u8();
-      std::uint16_t count = r.be16();
-      if (!r.ok()) return short_of("delete header");
+      if (!r.ok()) return short_of("DOI");
       f["doi"] = doi;
-      f["protocol"] = protocol;
-      f["protocol_name"] = protocol_name(1, protocol);
-      Json spis = Json::array();
-      for (std::uint16_t i = 0; i < count && spi_size > 0; ++i) {
-        Bytes spi = r.bytes(spi_size);
-        if (!r.ok()) {
-          m.anomalies.push_back("delete payload holds fewer SPIs than it declares");
-          break;
-        }
-        spis.push_back(hex(spi));
+      if (t == 11 ? !notify_body(1, p, r) : !delete_body(1, m, p, r)) {
+        return short_of(t == 11 ? "notification header" : "delete header");
       }
-      f["spis"] = spis;
       return;
     }
     case 14: {

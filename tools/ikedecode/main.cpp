@@ -21,8 +21,10 @@ int main(int argc, char** argv) {
                  "BPF filter applied by libpcap before decoding (tcpdump syntax)")
       ->type_name("BPF");
   tool.file_arg(app.add_option("-k,--keys", key_files,
-                               "Keys for decrypting IKEv2 SK/SKF payloads: a Wireshark "
-                               "ikev2_decryption_table or a charon log at ike 4; repeatable")
+                               "Keys for decrypting IKEv2 SK/SKF payloads and IKEv1 encrypted "
+                               "messages: Wireshark's ikev2_decryption_table or "
+                               "ikev1_decryption_table, tcpdump's \"ikev2 I|R ...\" secrets "
+                               "lines, or a charon log at ike 4; repeatable")
                     ->type_name("FILE")
                     ->allow_extra_args(false));
   app.add_option("--ike-port", options.ike_ports, "UDP ports carrying plain IKE (default 500)")

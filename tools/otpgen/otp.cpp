@@ -7,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "seckit/enc.hpp"
+
 namespace otpgen {
 
 namespace {
@@ -109,8 +111,7 @@ std::string steam_code(std::span<const std::uint8_t> key, std::uint64_t counter)
 std::string_view otp_type_name(OtpType type) { return type == OtpType::kTotp ? "totp" : "hotp"; }
 
 std::optional<Digest> parse_otp_algorithm(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const std::string lower = seckit::enc::ascii_lower(name);
   if (lower == "sha1") return Digest::kSha1;
   if (lower == "sha256") return Digest::kSha256;
   if (lower == "sha512") return Digest::kSha512;

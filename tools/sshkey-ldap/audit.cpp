@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "helpers.hpp"
+#include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 
 namespace sshkey_ldap {
@@ -15,11 +16,6 @@ namespace {
 using seckit::out::Finding;
 using seckit::out::Json;
 using seckit::out::Severity;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Why the account is disabled (shadowExpire in days since 1970, pwdAccountLockedTime of the
 // ppolicy overlay, nsAccountLock of 389-ds/FreeIPA), or empty.
@@ -33,7 +29,7 @@ std::string disabled_reason(const seckit::ldap::Entry& entry, std::int64_t today
   }
   if (entry.has("pwdAccountLockedTime")) return "pwdAccountLockedTime is set";
   for (const auto& v : entry.values("nsAccountLock")) {
-    if (lower(v) == "true") return "nsAccountLock is TRUE";
+    if (seckit::enc::ascii_lower(v) == "true") return "nsAccountLock is TRUE";
   }
   return {};
 }

@@ -45,13 +45,6 @@ constexpr std::array<OptionSpec, 22> kOptions = {{
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-  return out;
-}
-
 std::string printable(std::string_view s) {
   std::string out;
   for (char c : s.substr(0, 64)) out += (c > 0x20 && c < 0x7f) ? c : '?';
@@ -65,7 +58,7 @@ std::optional<std::string> parse_options(std::string_view text, std::vector<KeyO
     std::size_t start = i;
     while (i < text.size() && text[i] != ',' && text[i] != '=') ++i;
     KeyOption option;
-    option.name = lower(text.substr(start, i - start));
+    option.name = seckit::enc::ascii_lower(text.substr(start, i - start));
     if (option.name.empty()) return "empty option";
     if (i < text.size() && text[i] == '=') {
       ++i;

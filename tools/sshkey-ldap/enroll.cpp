@@ -24,11 +24,6 @@ namespace fsys = std::filesystem;
 
 constexpr std::size_t kMaxKeyFile = 1 << 20;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string read_input(const std::string& path) {
   if (path != "-") return seckit::fs::read_file(path, kMaxKeyFile);
   std::string text;
@@ -112,7 +107,8 @@ UserEntry find_user(seckit::ldap::Connection& connection, const Config& config,
                       UserEntry u;
                       u.dn = e.dn;
                       for (const auto& oc : e.values("objectClass")) {
-                        if (lower(oc) == "ldappublickey") u.has_object_class = true;
+                        if (seckit::enc::ascii_lower(oc) == "ldappublickey")
+                          u.has_object_class = true;
                       }
                       u.values = e.values(config.key_attribute);
                       found.push_back(std::move(u));
@@ -234,7 +230,8 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
     if (key) {
       match = match || (wanted_blob && key->key.blob == *wanted_blob) ||
               sshkey::fingerprint_sha256(key->key) == fingerprint ||
-              lower(sshkey::fingerprint_md5(key->key)) == lower(fingerprint);
+              seckit::enc::ascii_lower(sshkey::fingerprint_md5(key->key)) ==
+                  seckit::enc::ascii_lower(fingerprint);
     }
     if (!match) continue;
     doomed.push_back(value);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
 
@@ -59,9 +60,7 @@ Policy Policy::load(const std::string& path) {
         if (!item.is_string()) {
           throw seckit::input_error(path, "forbidden_options must hold option names");
         }
-        std::string name = item.get<std::string>();
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        policy.forbidden_options.push_back(name);
+        policy.forbidden_options.push_back(seckit::enc::ascii_lower(item.get<std::string>()));
       }
     } else if (key == "duplicate_severity") {
       policy.duplicate_severity = parse_severity(value, path, key);

@@ -31,6 +31,10 @@ std::string hex_encode(Bytes data);  // lower case, as every seckit identifier
 // Accepts upper or lower case and optional ':' separators (as openssl prints fingerprints).
 Result<Buffer> hex_decode(std::string_view text);
 
+// ASCII letters A-Z mapped to a-z, every other byte unchanged (UTF-8 stays intact). For protocol
+// names, which are case-insensitive in ASCII only; unlike std::tolower it ignores the locale.
+std::string ascii_lower(std::string_view text);
+
 // Time depends only on the lengths, never on where the inputs differ.
 bool constant_time_equal(Bytes a, Bytes b);
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -89,6 +89,13 @@ class Connection {
   [[noreturn]] void fail(const std::string& what, int rc) const;
   int wait_result(int msgid, std::chrono::steady_clock::time_point deadline, void** message,
                   bool all = true);
+  // The result code of a single-answer operation (StartTLS, bind, modify) and the server's
+  // diagnostic text, once its answer arrived.
+  struct OperationResult {
+    int code;
+    std::string text;
+  };
+  OperationResult await_result(int msgid, std::chrono::steady_clock::time_point deadline);
   Options options_;
   LDAP* ld_ = nullptr;
   std::string uri_;

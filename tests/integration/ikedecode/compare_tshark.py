@@ -3,8 +3,8 @@
 
     compare_tshark.py CAPTURE [KEYFILE]
 
-tshark (Wireshark's ISAKMP dissector, with the same keys in its ikev2_decryption_table when a
-key file is given) is the reference. Every IKE message tshark shows must be reported by
+tshark (Wireshark's ISAKMP dissector, with the same keys in its ikev2_decryption_table or
+ikev1_decryption_table when a key file is given, by its name) is the reference. Every IKE message tshark shows must be reported by
 ikedecode in the same frame with the same SPIs, exchange type, message ID, payload sequence
 (outer, then decrypted inner payloads), notify types, vendor IDs, SKF fragment numbers,
 certificate encodings, ID types, AUTH methods and transform IDs / IKEv1 attributes. Any
@@ -28,6 +28,11 @@ FIELDS = [
     "isakmp.ike.attr.encryption_algorithm", "isakmp.ike.attr.hash_algorithm",
     "isakmp.ike.attr.authentication_method", "isakmp.ike.attr.group_description",
     "isakmp.prop.number", "isakmp.ts.start_ipv4", "isakmp.ts.end_ipv4",
+    # IKEv1 decrypted payloads and phase-2 (IPsec DOI) attributes.
+    "isakmp.prop.protoid", "isakmp.ipsec.attr.life_type", "isakmp.ipsec.attr.life_duration",
+    "isakmp.ipsec.attr.group_description", "isakmp.ipsec.attr.encap_mode",
+    "isakmp.ipsec.attr.auth_algorithm", "isakmp.ipsec.attr.key_length", "isakmp.id.data.fqdn",
+    "isakmp.hash", "isakmp.sig", "isakmp.nonce", "isakmp.delete.protoid", "isakmp.delete.spi",
 ]
 
 env = dict(os.environ)
@@ -35,7 +40,9 @@ config = tempfile.mkdtemp(prefix="seckit-ikets-")
 try:
     os.makedirs(os.path.join(config, "wireshark"))
     if keyfile:
-        shutil.copy(keyfile, os.path.join(config, "wireshark", "ikev2_decryption_table"))
+        table = "ikev1_decryption_table" if "ikev1" in os.path.basename(keyfile) else \
+            "ikev2_decryption_table"
+        shutil.copy(keyfile, os.path.join(config, "wireshark", table))
     # A private configuration directory: the user's own Wireshark settings never leak in.
     env["XDG_CONFIG_HOME"] = config
     env["HOME"] = config
@@ -62,11 +69,13 @@ if keyfile:
 ours_out = subprocess.run(cmd, capture_output=True, text=True)
 if ours_out.returncode not in (0, 1):
     sys.exit(f"ikedecode exit {ours_out.returncode}: {ours_out.stderr}")
+# One frame may hold several messages for tshark too: an IKEv1 fragment that completes a message
+# is followed by the reassembled message; the values of all of them are compared in order.
 ours = {}
 for line in ours_out.stdout.splitlines():
     rec = json.loads(line)
     if rec["type"] == "ike_message":
-        ours[rec["data"]["source"]["frame"]] = rec["data"]
+        ours.setdefault(rec["data"]["source"]["frame"], []).append(rec["data"])
 
 problems = []
 
@@ -84,13 +93,14 @@ if sorted(reference) != sorted(ours):
     problems.append(f"IKE frames: tshark {sorted(reference)} ikedecode {sorted(ours)}")
 
 for frame in sorted(set(reference) & set(ours)):
-    t, m = reference[frame], ours[frame]
+    t, ms = reference[frame], ours[frame]
+    m = ms[-1]
     v2 = m["version"].startswith("2")
-    check(frame, "spi_i", t["isakmp.ispi"], [m["spi_i"]])
-    check(frame, "spi_r", t["isakmp.rspi"], [m["spi_r"]])
-    check(frame, "exchange type", ints(t["isakmp.exchangetype"]), [m["exchange"]])
-    check(frame, "message id", ints(t["isakmp.messageid"]), [m["message_id"]])
-    payloads = m["payloads"]
+    check(frame, "spi_i", t["isakmp.ispi"], [x["spi_i"] for x in ms])
+    check(frame, "spi_r", t["isakmp.rspi"], [x["spi_r"] for x in ms])
+    check(frame, "exchange type", ints(t["isakmp.exchangetype"]), [x["exchange"] for x in ms])
+    check(frame, "message id", ints(t["isakmp.messageid"]), [x["message_id"] for x in ms])
+    payloads = [p for x in ms for p in x["payloads"]]
     # tshark lists proposal (2) and transform (3) substructures among the payload types.
     check(frame, "payload sequence", [p for p in ints(t["isakmp.typepayload"]) if p not in (2, 3)],
           [p["type"] for p in payloads])
@@ -126,10 +136,30 @@ for frame in sorted(set(reference) & set(ours)):
         check(frame, "TS end", t["isakmp.ts.end_ipv4"],
               [s["end_address"] for s in selectors if s["type"] == 7])
     else:
+        proposals = [prop for p in payloads if "proposals" in p for prop in p["proposals"]]
+        check(frame, "proposal protocols", ints(t["isakmp.prop.protoid"]),
+              [prop["protocol"] for prop in proposals])
+        # Phase 1 (ISAKMP proposals) and phase 2 (IPsec DOI) attributes are different registries.
+        phase1 = [tf for prop in proposals if prop["protocol"] == 1 for tf in prop["transforms"]]
+        phase2 = [tf for prop in proposals if prop["protocol"] != 1 for tf in prop["transforms"]]
         for field, atype in (("encryption_algorithm", 1), ("hash_algorithm", 2),
                              ("authentication_method", 3), ("group_description", 4)):
             check(frame, field, ints(t[f"isakmp.ike.attr.{field}"]),
-                  [a["value"] for tf in transforms for a in tf["attributes"] if a["type"] == atype])
+                  [a["value"] for tf in phase1 for a in tf["attributes"] if a["type"] == atype])
+        for field, atype in (("life_type", 1), ("life_duration", 2), ("group_description", 3),
+                             ("encap_mode", 4), ("auth_algorithm", 5), ("key_length", 6)):
+            check(frame, f"ipsec {field}", ints(t[f"isakmp.ipsec.attr.{field}"]),
+                  [a["value"] for tf in phase2 for a in tf["attributes"] if a["type"] == atype])
+        check(frame, "FQDN IDs", t["isakmp.id.data.fqdn"],
+              [p["value"]["text"] for p in payloads if p["type"] == 5 and p.get("id_type") == 2])
+        for field, ptype in (("hash", 8), ("sig", 9)):
+            check(frame, field, t[f"isakmp.{field}"],
+                  [p["hex"] for p in payloads if p["type"] == ptype])
+        check(frame, "nonces", t["isakmp.nonce"], [p["nonce"] for p in payloads if p["type"] == 10])
+        deletes = [p for p in payloads if p["type"] == 12]
+        check(frame, "delete protocols", ints(t["isakmp.delete.protoid"]),
+              [p["protocol"] for p in deletes])
+        check(frame, "delete SPIs", t["isakmp.delete.spi"], [s for p in deletes for s in p["spis"]])
 
 name = os.path.basename(capture)
 if problems:

@@ -128,29 +128,34 @@ TEST_CASE("every truncation of every IKE message in the committed captures is su
   for (const auto& entry : std::filesystem::directory_iterator(IKEDECODE_CAPTURES)) {
     if (entry.path().extension() != ".pcap") continue;
     seckit::net::PcapSource source(entry.path().string());
-    seckit::net::PacketDecoder decoder(source.link_type(),
-                                       [&](const seckit::net::Transport& t) {
-                                         if (t.kind != seckit::net::TransportKind::kUdp) return;
-                                         auto payload = t.payload;
-                                         if (t.udp.src_port == 4500 || t.udp.dst_port == 4500) {
-                                           if (payload.size() < 4) return;
-                                           payload = payload.subspan(4);
-                                         }
-                                         ++messages;
-                                         seckit::bytes::for_each_truncation(
-                                             payload, [&](seckit::bytes::Bytes prefix) {
-                                               ++prefixes;
-                                               auto m = ikedecode::parse_ike_message(prefix);
-                                               if (!m.ok()) {
-                                                 CHECK(prefix.size() < 28);
-                                                 return;
-                                               }
-                                               (void)ikedecode::message_json(*m).dump();
-                                               if (prefix.size() < payload.size())
-                                                 CHECK_FALSE(m->anomalies.empty());
-                                             });
-                                       },
-                                       {});
+    seckit::net::PacketDecoder decoder(
+        source.link_type(),
+        [&](const seckit::net::Transport& t) {
+          if (t.kind != seckit::net::TransportKind::kUdp) return;
+          auto payload = t.payload;
+          bool natt = t.udp.src_port == 4500 || t.udp.dst_port == 4500;
+          bool ike = t.udp.src_port == 500 || t.udp.dst_port == 500;
+          if (!natt && !ike) return;  // L2TP
+          if (natt) {
+            // ESP in UDP and NAT keepalives carry no marker.
+            if (payload.size() < 4 || payload[0] != 0 || payload[1] != 0 || payload[2] != 0 ||
+                payload[3] != 0)
+              return;
+            payload = payload.subspan(4);
+          }
+          ++messages;
+          seckit::bytes::for_each_truncation(payload, [&](seckit::bytes::Bytes prefix) {
+            ++prefixes;
+            auto m = ikedecode::parse_ike_message(prefix);
+            if (!m.ok()) {
+              CHECK(prefix.size() < 28);
+              return;
+            }
+            (void)ikedecode::message_json(*m).dump();
+            if (prefix.size() < payload.size()) CHECK_FALSE(m->anomalies.empty());
+          });
+        },
+        {});
     seckit::net::RawPacket packet;
     while (source.next(packet)) decoder.feed(packet);
   }

@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Real NTLM peers for the cbaudit tests: gss-ntlmssp (Debian) through python3-gssapi.
+
+  ntlm_peer.py tokens --cb HEX|none|zero [--acceptor-cb HEX]
+      Runs a gss-ntlmssp initiator against a gss-ntlmssp acceptor in this process and prints
+      one JSON object: the three NTLM messages (base64), what the acceptor said (accepted or
+      the GSS error) and whether it set GSS_C_CHANNEL_BOUND_FLAG.
+  ntlm_peer.py client --url http(s)://127.0.0.1:P/ --cb HEX|none [--cafile C] [--keylog F]
+      One GET authenticated by a gss-ntlmssp initiator; prints the final HTTP status.
+  ntlm_peer.py server --port P --level none|allow|require --cert C --key K [--keylog F] [--plain]
+      HTTPS (or plain HTTP) server answering NTLM/Negotiate authentication like IIS with
+      extendedProtection tokenChecking None / Allow / Require: the acceptor gets the
+      tls-server-end-point binding at Allow and Require (gss-ntlmssp rejects a mismatch and
+      accepts matching or missing bindings), and Require also demands the channel-bound flag.
+
+NTLM_USER_FILE (DOMAIN:user:password lines) must be set in the environment: gss-ntlmssp reads
+the initiator's password and the acceptor's user database from it.
+"""
+import argparse
+import base64
+import hashlib
+import http.server
+import json
+import ssl
+import struct
+import sys
+
+import gssapi
+import gssapi.raw
+
+NTLM = gssapi.OID.from_int_seq("1.3.6.1.4.1.311.2.2.10")
+CHANNEL_BOUND = 2048
+
+
+def bindings(app_data):
+    if app_data is None:
+        return None
+    return gssapi.raw.ChannelBindings(application_data=app_data)
+
+
+def app_data_for(cb):
+    """--cb values: 'none' (no bindings), 'zero' (not possible through GSSAPI: see below) or the
+    hex of the application data (e.g. tls-server-end-point:HASH)."""
+    if cb == "none":
+        return None
+    return bytes.fromhex(cb)
+
+
+def run_tokens(args):
+    user = gssapi.Name(args.user, gssapi.NameType.user)
+    icreds = gssapi.Credentials(name=user, usage="initiate", mechs=[NTLM])
+    target = gssapi.Name("HTTP@" + args.host, gssapi.NameType.hostbased_service)
+    ictx = gssapi.SecurityContext(name=target, creds=icreds, mech=NTLM, usage="initiate",
+                                  channel_bindings=bindings(app_data_for(args.cb)))
+    acreds = gssapi.Credentials(usage="accept", mechs=[NTLM])
+    actx = gssapi.SecurityContext(creds=acreds, usage="accept",
+                                  channel_bindings=bindings(app_data_for(args.acceptor_cb)))
+    out = {"initiator_cb": args.cb, "acceptor_cb": args.acceptor_cb}
+    negotiate = ictx.step()
+    challenge = actx.step(negotiate)
+    authenticate = ictx.step(challenge)
+    out["negotiate"] = base64.b64encode(negotiate).decode()
+    out["challenge"] = base64.b64encode(challenge).decode()
+    out["authenticate"] = base64.b64encode(authenticate).decode()
+    try:
+        actx.step(authenticate)
+        out["acceptor"] = "accepted"
+        out["channel_bound"] = bool(int(actx.actual_flags) & CHANNEL_BOUND)
+    except gssapi.exceptions.GSSError as e:
+        out["acceptor"] = "rejected"
+        out["error"] = str(e).splitlines()[0]
+    print(json.dumps(out))
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    level = "none"
+    app_data = None
+    contexts = {}
+
+    def log_message(self, fmt, *a):  # quiet: the test reads only what it asks for
+        pass
+
+    def reply(self, code, body, auth_header=None):
+        data = (body + "\n").encode()
+        self.send_response(code)
+        if auth_header:
+            self.send_header("WWW-Authenticate", auth_header)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        auth = self.headers.get("Authorization", "")
+        scheme, _, b64 = auth.partition(" ")
+        if scheme not in ("NTLM", "Negotiate") or not b64:
+            self.reply(401, "authentication required", "NTLM")
+            return
+        token = base64.b64decode(b64)
+        key = id(self.connection)
+        if token[8:12] == struct.pack("<I", 1) or key not in self.contexts:
+            cb = bindings(self.app_data) if self.level in ("allow", "require") else None
+            creds = gssapi.Credentials(usage="accept", mechs=[NTLM])
+            self.contexts[key] = gssapi.SecurityContext(creds=creds, usage="accept",
+                                                        channel_bindings=cb)
+        ctx = self.contexts[key]
+        try:
+            out = ctx.step(token)
+        except gssapi.exceptions.GSSError as e:
+            self.contexts.pop(key, None)
+            self.reply(401, "rejected: " + str(e).splitlines()[0], "NTLM")
+            return
+        if not ctx.complete:
+            self.reply(401, "continue", scheme + " " + base64.b64encode(out).decode())
+            return
+        self.contexts.pop(key, None)
+        bound = bool(int(ctx.actual_flags) & CHANNEL_BOUND)
+        if self.level == "require" and not bound:
+            self.reply(401, "rejected: channel binding required", "NTLM")
+            return
+        self.reply(200, "hello %s (channel bound: %s)" % (ctx.initiator_name, bound))
+
+
+def run_server(args):
+    Handler.level = args.level
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    if not args.plain:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        if args.keylog:
+            context.keylog_filename = args.keylog
+        with open(args.cert, "rb") as f:
+            der = ssl.PEM_cert_to_DER_cert(f.read().decode())
+        Handler.app_data = b"tls-server-end-point:" + hashlib.new(args.hash, der).digest()
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    print("listening", flush=True)
+    server.serve_forever()
+
+
+def run_client(args):
+    """One NTLM-authenticated GET by a gss-ntlmssp initiator over HTTP or HTTPS; prints the
+    status code. --cb as for `tokens` (hex application data or none)."""
+    import http.client
+    import urllib.parse
+    url = urllib.parse.urlsplit(args.url)
+    if url.scheme == "https":
+        context = ssl.create_default_context(cafile=args.cafile)
+        if args.keylog:
+            context.keylog_filename = args.keylog
+        conn = http.client.HTTPSConnection(url.hostname, url.port, context=context)
+    else:
+        conn = http.client.HTTPConnection(url.hostname, url.port)
+    user = gssapi.Name(args.user, gssapi.NameType.user)
+    creds = gssapi.Credentials(name=user, usage="initiate", mechs=[NTLM])
+    target = gssapi.Name("HTTP@" + url.hostname, gssapi.NameType.hostbased_service)
+    ctx = gssapi.SecurityContext(name=target, creds=creds, mech=NTLM, usage="initiate",
+                                 channel_bindings=bindings(app_data_for(args.cb)))
+    token = ctx.step()
+    status = 0
+    while True:
+        conn.request("GET", url.path or "/",
+                     headers={"Authorization": "NTLM " + base64.b64encode(token).decode()})
+        resp = conn.getresponse()
+        resp.read()
+        status = resp.status
+        offer = resp.getheader("WWW-Authenticate", "")
+        if status != 401 or ctx.complete or not offer.startswith("NTLM ") or len(offer) < 8:
+            break
+        token = ctx.step(base64.b64decode(offer[5:]))
+    conn.close()
+    print(status)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("tokens")
+    t.add_argument("--user", default="EXAMPLE\\alice")
+    t.add_argument("--host", default="www.example.test")
+    t.add_argument("--cb", default="none")
+    t.add_argument("--acceptor-cb", default="none")
+    s = sub.add_parser("server")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--level", choices=["none", "allow", "require"], required=True)
+    s.add_argument("--cert")
+    s.add_argument("--key")
+    s.add_argument("--hash", default="sha256")
+    s.add_argument("--keylog")
+    s.add_argument("--plain", action="store_true")
+    c = sub.add_parser("client")
+    c.add_argument("--url", required=True)
+    c.add_argument("--user", default="EXAMPLE\\alice")
+    c.add_argument("--cb", default="none")
+    c.add_argument("--cafile")
+    c.add_argument("--keylog")
+    args = p.parse_args()
+    if args.cmd == "tokens":
+        run_tokens(args)
+    elif args.cmd == "client":
+        run_client(args)
+    else:
+        run_server(args)
+
+
+if __name__ == "__main__":
+    main()

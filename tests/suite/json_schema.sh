@@ -1,0 +1,174 @@
+# Every tool's --json output, on every committed example and capture, validated line by line
+# against the JSON Schemas in docs/schema/ (python3-jsonschema; see docs/json.md for the layout).
+# Runs the tools that are built; a tool without a docs/schema/<tool>/ folder fails the test, so a
+# new tool brings its schemas with it. sshkey-ldap's LDAP commands run against a throwaway slapd
+# loaded with examples/sshkey-ldap/seed.ldif (SECKIT_SCHEMA_LDAP=0 skips that part).
+source "$SECKIT_TESTS_DIR/lib.sh"
+src="$SECKIT_SOURCE_DIR"
+schema="$src/docs/schema"
+built=",${SECKIT_BUILT_TOOLS:-},"
+out="$T/streams"
+mkdir -p "$out"
+n=0
+
+# run_json NAME EXPECTED_EXIT... -- COMMAND...: one stream, its exit status checked.
+run_json() {
+  local name="$1"; shift
+  local allowed=()
+  while [ "$1" != "--" ]; do allowed+=("$1"); shift; done
+  shift
+  local rc=0
+  [ ! -e "$out/$name.jsonl" ] || fail "run_json: duplicate stream name $name"
+  "$@" >"$out/$name.jsonl" 2>"$T/stderr" || rc=$?
+  echo "$rc" >"$out/$name.rc"
+  local ok=0 a
+  for a in "${allowed[@]}"; do [ "$rc" = "$a" ] && ok=1; done
+  [ $ok = 1 ] || { cat "$T/stderr" >&2; fail "$name: exit status $rc (expected ${allowed[*]}): $*"; }
+  n=$((n + 1))
+}
+has() { [[ "$built" == *",$1,"* ]]; }
+
+for tool in ${SECKIT_BUILT_TOOLS//,/ }; do
+  [ -d "$schema/$tool" ] || fail "docs/schema/$tool/ is missing: every tool documents its records"
+done
+
+# --- ikedecode: every committed capture, with its key table when there is one ----------------
+if has ikedecode; then
+  for cap in "$src"/examples/captures/*.pcap; do
+    base="${cap%.pcap}"
+    name="ikedecode-$(basename "$base")"
+    keys=()
+    [ -f "$base.ikev2_decryption_table" ] && keys=(--keys "$base.ikev2_decryption_table")
+    run_json "$name" 0 1 -- ikedecode --json "${keys[@]}" "$cap"
+    run_json "$name-sessions" 0 1 -- ikedecode --json --sessions "${keys[@]}" "$cap"
+    run_json "$name-messages" 0 1 -- ikedecode --json --messages "${keys[@]}" "$cap"
+  done
+  # A charon log as the key source, and a capture that is not a capture.
+  run_json ikedecode-charon-log 0 1 -- ikedecode --json --keys "$src/examples/captures/ikev2-psk.charon.log" \
+    "$src/examples/captures/ikev2-psk.pcap"
+  run_json ikedecode-not-a-capture 2 -- ikedecode --json "$src/examples/captures/example-ca.pem"
+fi
+
+# --- sslvpn-trace: every SSL VPN capture, with and without its key log, secrets shown --------
+if has sslvpn-trace; then
+  for cap in "$src"/examples/captures/sslvpn/*.pcap; do
+    base="${cap%.pcap}"
+    name="sslvpn-$(basename "$base")"
+    run_json "$name" 0 1 -- sslvpn-trace --json "$cap" --keylog "$base.keylog"
+    run_json "$name-nokey" 0 1 -- sslvpn-trace --json "$cap"
+    run_json "$name-secrets" 0 1 -- sslvpn-trace --json --show-secrets "$cap" --keylog "$base.keylog"
+  done
+  run_json sslvpn-not-a-capture 2 -- sslvpn-trace --json "$src/examples/captures/sslvpn/sslvpn-ca.pem"
+fi
+
+# --- certcheck: every example certificate, the JSON Lines input, errcode and profiles ---------
+if has certcheck; then
+  ex="$src/examples/certcheck"
+  for pem in "$ex"/*.pem "$src"/examples/captures/example-ca.pem; do
+    run_json "certcheck-$(basename "$pem" .pem)" 0 1 -- certcheck --json "$pem"
+  done
+  for profile in $(certcheck profiles --json | jq -r 'select(.type=="profile").data.name'); do
+    run_json "certcheck-profile-$profile" 0 1 -- certcheck --json --profile "$profile" \
+      --host tmg.example.test --ca-file "$ex/root.pem" "$ex/tmg-good.pem" "$ex/issuing-ca.pem"
+  done
+  run_json certcheck-tmg-rras-missing-ike 1 -- certcheck --json --profile tmg-rras --host tmg.example.test \
+    --ca-file "$ex/root.pem" "$ex/tmg-missing-ike.pem" "$ex/issuing-ca.pem"
+  run_json certcheck-stdin-jsonl 0 1 -- certcheck --json --profile win-l2tp-ipsec - <"$ex/ike-certs.jsonl"
+  run_json certcheck-recursive 0 1 -- certcheck --json -r --expires-within 30d "$ex"
+  run_json certcheck-unreadable 2 -- certcheck --json "$ex/demo"
+  run_json certcheck-errcode 0 1 -- certcheck errcode --json 2148204816 13805 0x800B0109 CERT_E_EXPIRED 809
+  run_json certcheck-errcode-unknown 1 2 -- certcheck errcode --json 0x12345678 not-a-code
+  run_json certcheck-profiles 0 -- certcheck profiles --json
+fi
+
+# --- otpgen: every command, on the example users file and RFC 6238's secret -------------------
+if has otpgen; then
+  rfc_secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ  # "12345678901234567890", RFC 6238 appendix B
+  run_json otpgen-secret 0 -- otpgen secret --json
+  run_json otpgen-code 0 -- otpgen code --json --secret - --now 59 --count 3 <<<"$rfc_secret"
+  run_json otpgen-code-hotp 0 -- otpgen code --json --hotp --counter 1 --secret - <<<"$rfc_secret"
+  run_json otpgen-verify-totp 0 -- otpgen verify 287082 --json --secret - --now 59 <<<"$rfc_secret"
+  run_json otpgen-verify-wrong 1 -- otpgen verify 000000 --json --secret - --now 59 <<<"$rfc_secret"
+  mkdir -p "$T/otp/batch"
+  run_json otpgen-enroll-batch 0 -- otpgen enroll --json --batch "$src/examples/otpgen/users.jsonl" \
+    --out-dir "$T/otp/batch"
+  run_json otpgen-enroll 0 -- otpgen enroll --json --ga-file "$T/otp/ga" --account alice@example.com \
+    --issuer ACME --qr-png "$T/otp/alice.png"
+  code=$(otpgen code --ga-file "$T/otp/ga")
+  run_json otpgen-verify-ga 0 -- otpgen verify "$code" --json --ga-file "$T/otp/ga" --dry-run
+  run_json otpgen-verify-ga-reuse 0 1 -- otpgen verify "$code" --json --ga-file "$T/otp/ga"
+  run_json otpgen-qr 0 -- otpgen qr --json --ga-file "$T/otp/ga" --account alice@example.com \
+    --issuer ACME --qr-svg "$T/otp/alice.svg"
+  uri="otpauth://totp/ACME:alice@example.com?secret=$rfc_secret&issuer=ACME&digits=8&algorithm=SHA256"
+  run_json otpgen-uri-parse 0 -- otpgen uri parse --json "$uri"
+  run_json otpgen-uri-parse-bad 2 -- otpgen uri parse --json "$uri" "otpauth://nonsense"
+  run_json otpgen-uri-build 0 -- otpgen uri build --json --secret - --account bob@example.com \
+    --issuer ACME <<<"$rfc_secret"
+  run_json otpgen-export 0 -- otpgen export-migration --json "$uri"
+  muri=$(jq -r 'select(.type=="otp_migration").data.uri' "$out/otpgen-export.jsonl" | head -1)
+  run_json otpgen-import 0 -- otpgen import --json "$muri"
+  run_json otpgen-import-secrets 0 -- otpgen import --json --show-secrets "$muri"
+fi
+
+# --- sshkey-ldap: offline commands, then the LDAP ones against slapd and the example seed ------
+if has sshkey-ldap; then
+  keys="$T/keys"
+  mkdir -p "$keys"
+  ssh-keygen -q -t ed25519 -N '' -C json-schema -f "$keys/ed"
+  ssh-keygen -q -t rsa -b 1024 -N '' -C weak -f "$keys/weak"
+  run_json sshkey-check 0 -- sshkey-ldap --json check "$keys/ed.pub"
+  run_json sshkey-check-weak 1 -- sshkey-ldap --json check "$keys/weak.pub"
+  run_json sshkey-schema 0 -- sshkey-ldap --json schema
+  if [ "${SECKIT_SCHEMA_LDAP:-1}" = 1 ] && command -v slapd >/dev/null; then
+    source "$SECKIT_TESTS_DIR/integration/sshkey-ldap/slapd.sh"
+    slapd_start
+    # The example directory's people and hosts, on top of slapd.sh's base entries.
+    awk -v RS= -v ORS='\n\n' '/^dn: (uid|cn=[^,]*,ou=hosts)/' "$src/examples/sshkey-ldap/seed.ldif" \
+      >"$T/seed.ldif"
+    ldap_root_add "$T/seed.ldif"
+    write_tool_config "$T/reader.conf"
+    cat >"$T/writer.conf" <<CONF
+uri = $SLAPD_URI
+base = $BASE
+bind_dn = $ROOT_DN
+bind_password_file = $ROOT_PW_FILE
+cache_dir = $T/cache-writer
+timeout = 5s
+CONF
+    r=(--config "$T/reader.conf")
+    w=(--config "$T/writer.conf")
+    run_json sshkey-authorized-keys 0 -- sshkey-ldap --json "${r[@]}" authorized-keys alice
+    run_json sshkey-authorized-keys-none 0 1 -- sshkey-ldap --json "${r[@]}" authorized-keys nobody-here
+    run_json sshkey-known-hosts 0 -- sshkey-ldap --json "${r[@]}" known-hosts
+    run_json sshkey-known-hosts-one 0 1 -- sshkey-ldap --json "${r[@]}" known-hosts web1.example.org
+    run_json sshkey-list 0 -- sshkey-ldap --json "${r[@]}" list
+    run_json sshkey-audit 0 1 -- sshkey-ldap --json "${r[@]}" audit
+    run_json sshkey-add 0 -- sshkey-ldap --json "${w[@]}" add bob "$keys/ed.pub"
+    run_json sshkey-add-weak 1 2 -- sshkey-ldap --json "${w[@]}" add bob "$keys/weak.pub"
+    fp=$(ssh-keygen -l -E sha256 -f "$keys/ed.pub" | cut -d' ' -f2)
+    run_json sshkey-remove 0 -- sshkey-ldap --json "${w[@]}" remove bob "$fp"
+    run_json sshkey-import 0 1 2 -- sshkey-ldap --json "${w[@]}" import "$src/examples/otpgen/users.jsonl"
+    run_json sshkey-ldap-down 3 -- sshkey-ldap --json --config "$T/reader.conf" --uri "ldap://127.0.0.1:$(free_port)" list
+    slapd_stop
+  fi
+fi
+
+python3 "$src/tests/suite/validate_jsonl.py" "$schema" "$out"/*.jsonl
+pass "$n --json streams validate against docs/schema"
+
+# Negative controls: the schemas are strict enough to catch drift. A renamed field, an extra
+# field and a wrong type in real records must each fail validation.
+mkdir -p "$T/drift"
+first=$(ls "$out"/*.jsonl | head -1)
+drift() {  # name jq-filter-applied-to-one-record-type
+  local name="$1" filter="$2" rc=0
+  jq -c "$filter" "$first" >"$T/drift/$name.jsonl"
+  cmp -s "$first" "$T/drift/$name.jsonl" && fail "drift control $name changed nothing"
+  python3 "$src/tests/suite/validate_jsonl.py" "$schema" "$T/drift/$name.jsonl" >/dev/null 2>&1 || rc=$?
+  assert_eq "$rc" 1 "validation of a stream with drift ($name)"
+}
+drift renamed-field 'if .type=="summary" then .data |= (.exit_status = .exit_code | del(.exit_code)) else . end'
+drift extra-field 'if .type=="begin" then .data.hostname = "x" else . end'
+drift wrong-type 'if .type=="summary" then .data.findings.error = "0" else . end'
+drift unknown-type 'if .type=="summary" then (., {type: "surprise", data: {}}) else . end'
+pass "drift in a record (renamed, extra, mistyped field, unknown type) fails validation"

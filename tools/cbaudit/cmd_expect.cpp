@@ -1,0 +1,140 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <iterator>
+
+#include "binding.hpp"
+#include "commands.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/fs.hpp"
+#include "tls_client.hpp"
+
+namespace cbaudit {
+
+namespace {
+
+std::string read_input(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  return seckit::fs::read_file(path);
+}
+
+void print_binding(seckit::out::Emitter& e, const Json& b, const std::string& indent) {
+  seckit::out::KeyValue kv;
+  kv.add("value", b["value"].get<std::string>());
+  kv.add("application data", b["application_data"].get<std::string>());
+  kv.add("gss struct", b["gss_channel_bindings_struct"].get<std::string>());
+  kv.add("CBT (MD5)", b["cbt_md5"].get<std::string>());
+  e.line(kv.render(indent.size()));
+}
+
+void emit_certificate(seckit::cli::Tool& tool, const seckit::x509::Certificate& cert,
+                      const Json& extra) {
+  auto& e = tool.emitter();
+  Json d = expected_for_certificate(cert);
+  for (auto& [k, v] : extra.items()) d[k] = v;
+  const Json& ep = d["tls_server_end_point"];
+  if (!ep["defined"].get<bool>()) {
+    seckit::out::Finding f;
+    f.code = "end-point-undefined";
+    f.severity = seckit::out::Severity::kWarning;
+    f.message = ep["reason"].get<std::string>();
+    f.details = {{"subject", d["subject"]}, {"windows", ep["windows"]}};
+    e.finding(f);
+  }
+  e.record("expected_binding", d);
+  if (e.json() || tool.common().quiet) return;
+  e.line(tool.style().bold(d["subject"].get<std::string>()));
+  e.line(fmt::format("  signature: {}", d["signature_algorithm"].get<std::string>()));
+  if (ep["defined"].get<bool>()) {
+    e.line(fmt::format("  tls-server-end-point ({}): {}", ep["hash_algorithm"].get<std::string>(),
+                       ep["reason"].get<std::string>()));
+    print_binding(e, ep, "    ");
+  } else {
+    e.line("  tls-server-end-point: " + tool.style().yellow("undefined") + ": " +
+           ep["reason"].get<std::string>());
+    e.line("  windows: " + ep["windows"].get<std::string>());
+    print_binding(e, ep["windows_binding"], "    ");
+  }
+  for (const char* key : {"tls_unique", "tls_exporter"}) {
+    if (!d.contains(key)) continue;
+    const Json& b = d[key];
+    if (b.is_null()) {
+      e.line(fmt::format("  {}: undefined for {}", key, d["tls_version"].get<std::string>()));
+      continue;
+    }
+    e.line(fmt::format("  {}:", b["type"].get<std::string>()));
+    print_binding(e, b, "    ");
+  }
+  if (d.contains("tls_version")) {
+    e.line(fmt::format("  connection: {} {}, extended master secret {}",
+                       d["tls_version"].get<std::string>(), d["cipher"].get<std::string>(),
+                       d["extended_master_secret"].get<bool>() ? "yes" : "no"));
+  }
+}
+
+}  // namespace
+
+int run_expect(seckit::cli::Tool& tool, const ExpectOptions& o) {
+  auto& e = tool.emitter();
+  if (o.connect.empty() == o.cert.empty()) {
+    throw seckit::usage_error("give a certificate (file or -) or --connect host:port, not both");
+  }
+  if (!o.starttls.empty() && o.connect.empty()) {
+    throw seckit::usage_error("--starttls needs --connect");
+  }
+  std::size_t certificates = 0, undefined = 0;
+  if (!o.cert.empty()) {
+    e.begin({{"command", "expect"}, {"certificate", o.cert}});
+    std::string data = read_input(o.cert);
+    auto loaded = seckit::x509::load(seckit::bytes::as_bytes(data), {o.cert, std::nullopt});
+    if (!loaded) throw seckit::input_error(o.cert, loaded.error().message);
+    if (loaded->certificates.empty()) {
+      throw seckit::input_error(o.cert, "no certificate found");
+    }
+    for (const auto& cert : loaded->certificates) {
+      ++certificates;
+      if (!end_point_expectation(cert).defined) ++undefined;
+      emit_certificate(tool, cert, Json::object());
+    }
+  } else {
+    auto [host, port] = split_host_port(o.connect, 443);
+    e.begin({{"command", "expect"}, {"connect", o.connect}, {"starttls", o.starttls}});
+    TlsOptions t;
+    t.host = host;
+    t.port = port;
+    t.starttls = o.starttls;
+    t.ca_file = o.ca_file;
+    t.insecure = o.insecure;
+    t.server_name = o.server_name;
+    TlsClient client(t);
+    auto chain = client.peer_chain();
+    if (chain.empty()) throw seckit::environment_error(o.connect, "the server sent no certificate");
+    Json extra = Json::object();
+    extra["connect"] = o.connect;
+    extra["tls_version"] = client.version();
+    extra["cipher"] = client.cipher();
+    extra["extended_master_secret"] = client.extended_master_secret();
+    auto unique = client.tls_unique();
+    extra["tls_unique"] = unique ? describe_binding("tls-unique", *unique) : Json(nullptr);
+    Json exporter = describe_binding("tls-exporter", client.tls_exporter());
+    if (client.version() != "TLSv1.3") {
+      exporter["note"] = client.extended_master_secret()
+                             ? "TLS 1.2 with extended master secret (RFC 9266 3)"
+                             : "TLS 1.2 without extended master secret: RFC 9266 3 says "
+                               "tls-exporter must not be used";
+    }
+    extra["tls_exporter"] = exporter;
+    ++certificates;
+    if (!end_point_expectation(chain.front()).defined) ++undefined;
+    emit_certificate(tool, chain.front(), extra);
+  }
+  int rc =
+      e.findings_at_least(seckit::out::Severity::kError) ? seckit::kExitFindings : seckit::kExitOk;
+  return e.summary(rc, {{"certificates", certificates}, {"end_point_undefined", undefined}},
+                   undefined ? "end-point-undefined" : "ok");
+}
+
+}  // namespace cbaudit

@@ -1,0 +1,374 @@
+// cbaudit probe: find out which EPA level a server enforces by authenticating three times on
+// fresh TLS connections, with the right channel binding, with none (an unaware client: no
+// MsvAvChannelBindings at all) and with a wrong one, using our own NTLM client.
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "binding.hpp"
+#include "commands.hpp"
+#include "ldap_msg.hpp"
+#include "ntlm.hpp"
+#include "seckit/crypto.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/fs.hpp"
+#include "tls_client.hpp"
+#include "token.hpp"
+
+namespace cbaudit {
+
+namespace {
+
+struct Url {
+  std::string scheme, host, path = "/";
+  std::uint16_t port = 0;
+};
+
+Url parse_url(const std::string& text) {
+  Url u;
+  auto sep = text.find("://");
+  if (sep == std::string::npos)
+    throw seckit::usage_error("not a URL: " + text, "https://host/path, ldaps://host, ldap://host");
+  u.scheme = text.substr(0, sep);
+  for (char& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string rest = text.substr(sep + 3);
+  auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  if (slash != std::string::npos) u.path = rest.substr(slash);
+  std::uint16_t default_port = u.scheme == "https" ? 443 : u.scheme == "ldaps" ? 636 : 389;
+  if (u.scheme != "https" && u.scheme != "ldaps" && u.scheme != "ldap") {
+    throw seckit::usage_error("unsupported scheme " + u.scheme,
+                              "https://, ldaps:// or ldap:// (StartTLS)");
+  }
+  auto [host, port] = split_host_port(authority, default_port);
+  u.host = host;
+  u.port = port;
+  return u;
+}
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A small HTTP/1.1 response reader for our own requests (Content-Length bodies; chunked bodies
+// are read until the terminating chunk without decoding: only the status matters here).
+HttpResponse read_response(TlsClient& c) {
+  std::string buf;
+  std::size_t end;
+  while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
+    std::string more = c.read_some();
+    if (more.empty()) throw seckit::environment_error("http", "server closed the connection");
+    buf += more;
+    if (buf.size() > (1 << 20))
+      throw seckit::environment_error("http", "response header too large");
+  }
+  HttpResponse r;
+  std::string head = buf.substr(0, end);
+  std::string rest = buf.substr(end + 4);
+  std::size_t pos = head.find("\r\n");
+  std::string status_line = head.substr(0, pos);
+  if (status_line.rfind("HTTP/1.", 0) != 0 || status_line.size() < 12) {
+    throw seckit::environment_error("http", "not an HTTP response: " + status_line.substr(0, 60));
+  }
+  r.status = std::atoi(status_line.c_str() + 9);
+  while (pos != std::string::npos && pos < head.size()) {
+    std::size_t next = head.find("\r\n", pos + 2);
+    std::string line =
+        head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers.emplace_back(lower(line.substr(0, colon)), value);
+    }
+    pos = next;
+  }
+  std::size_t length = 0;
+  bool chunked = false;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "content-length") length = std::strtoul(v.c_str(), nullptr, 10);
+    if (k == "transfer-encoding" && lower(v).find("chunked") != std::string::npos) chunked = true;
+  }
+  if (chunked) {
+    while (rest.find("\r\n0\r\n\r\n") == std::string::npos && rest.rfind("0\r\n\r\n", 0) != 0) {
+      std::string more = c.read_some();
+      if (more.empty()) break;
+      rest += more;
+    }
+  } else {
+    while (rest.size() < length) {
+      std::string more = c.read_some();
+      if (more.empty()) break;
+      rest += more;
+    }
+  }
+  r.body = rest.substr(0, std::min(rest.size(), std::size_t{4096}));
+  return r;
+}
+
+std::string request(const Url& u, const std::string& authorization) {
+  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  if (!((u.scheme == "https" && u.port == 443))) host += fmt::format(":{}", u.port);
+  std::string r =
+      fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: cbaudit\r\n", u.path, host);
+  if (!authorization.empty()) r += "Authorization: " + authorization + "\r\n";
+  return r + "\r\n";
+}
+
+// The challenge token of `scheme` in the WWW-Authenticate headers.
+std::optional<std::string> challenge_of(const HttpResponse& r, const std::string& scheme) {
+  for (const auto& [k, v] : r.headers) {
+    if (k != "www-authenticate") continue;
+    if (lower(v).rfind(lower(scheme) + " ", 0) == 0) return v.substr(scheme.size() + 1);
+  }
+  return std::nullopt;
+}
+
+struct Variant {
+  std::string name;  // correct, absent, wrong
+  std::optional<Buffer> cbt;
+};
+
+struct Attempt {
+  std::string variant;
+  std::optional<Buffer> cbt;
+  bool accepted = false;
+  std::string detail;  // HTTP status / LDAP result
+};
+
+TlsOptions tls_options(const Url& u, const ProbeOptions& o) {
+  TlsOptions t;
+  t.host = u.host;
+  t.port = u.port;
+  t.ca_file = o.ca_file;
+  t.insecure = o.insecure;
+  t.timeout_seconds = o.timeout;
+  if (u.scheme == "ldap") t.starttls = "ldap";
+  return t;
+}
+
+Attempt http_attempt(const Url& u, const ProbeOptions& o, const std::string& scheme,
+                     const ntlm::ClientCredentials& creds, const Variant& v,
+                     const std::string& spn) {
+  TlsClient c(tls_options(u, o));
+  Buffer negotiate = ntlm::build_negotiate();
+  c.write(request(u, scheme + " " + seckit::enc::base64_encode(negotiate)));
+  HttpResponse first = read_response(c);
+  auto challenge_b64 = challenge_of(first, scheme);
+  Attempt a{v.name, v.cbt, false, ""};
+  if (first.status != 401 || !challenge_b64) {
+    a.detail = fmt::format("HTTP {} without an NTLM challenge", first.status);
+    return a;
+  }
+  auto decoded = decode_token_text(*challenge_b64);
+  if (!decoded)
+    throw seckit::environment_error("http", "bad challenge: " + decoded.error().message);
+  auto analysis = analyze_token(decoded->bytes);
+  if (!analysis || !analysis->ntlm || analysis->ntlm->type != 2) {
+    throw seckit::environment_error("http", "the server's challenge is not an NTLM CHALLENGE");
+  }
+  Buffer raw_challenge = decoded->bytes;
+  if (!ntlm::looks_like_ntlm(raw_challenge)) {
+    throw seckit::environment_error("http", "SPNEGO-wrapped challenges are not supported by probe");
+  }
+  Buffer auth =
+      ntlm::build_authenticate(negotiate, raw_challenge, *analysis->ntlm, creds, v.cbt, spn);
+  c.write(request(u, scheme + " " + seckit::enc::base64_encode(auth)));
+  HttpResponse second = read_response(c);
+  a.accepted = second.status >= 200 && second.status < 400;
+  a.detail = fmt::format("HTTP {}", second.status);
+  return a;
+}
+
+// One NTLM bind as SASL GSS-SPNEGO carrying raw NTLMSSP messages (what AD and Samba accept;
+// Samba has no sicily). Over ldap:// the StartTLS happened in TlsClient.
+Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCredentials& creds,
+                     const Variant& v, const std::string& spn) {
+  TlsClient c(tls_options(u, o));
+  auto exchange = [&](const Buffer& req) {
+    c.write(std::string(req.begin(), req.end()));
+    std::string buf;
+    for (;;) {
+      auto size = ldap::message_size(seckit::bytes::as_bytes(buf));
+      if (!size) throw seckit::environment_error("ldap", size.error().message);
+      if (*size) break;
+      std::string more = c.read_some();
+      if (more.empty()) throw seckit::environment_error("ldap", "server closed the connection");
+      buf += more;
+    }
+    auto m = ldap::parse_message(seckit::bytes::as_bytes(buf));
+    if (!m || !*m || (*m)->request) throw seckit::environment_error("ldap", "no BindResponse");
+    return **m;
+  };
+  Buffer negotiate = ntlm::build_negotiate();
+  auto first = exchange(ldap::encode_sasl_bind(1, "GSS-SPNEGO", negotiate));
+  Attempt a{v.name, v.cbt, false, ""};
+  Buffer raw_challenge = first.server_sasl_creds;
+  if (!ntlm::looks_like_ntlm(raw_challenge)) {
+    auto sp = parse_spnego(raw_challenge);
+    if (sp) raw_challenge = sp->inner;
+  }
+  auto challenge = ntlm::parse(raw_challenge);
+  if (first.result_code != 14 || !challenge || challenge->type != 2) {
+    a.detail = fmt::format("GSS-SPNEGO bind answered resultCode {} {}", first.result_code,
+                           first.diagnostic);
+    return a;
+  }
+  Buffer auth = ntlm::build_authenticate(negotiate, raw_challenge, *challenge, creds, v.cbt, spn);
+  auto second = exchange(ldap::encode_sasl_bind(2, "GSS-SPNEGO", auth));
+  a.accepted = second.result_code == 0;
+  a.detail = fmt::format("resultCode {}{}{}", second.result_code,
+                         second.diagnostic.empty() ? "" : ": ", second.diagnostic);
+  return a;
+}
+
+bool bad_bindings(const Attempt& a) { return a.detail.find("80090346") != std::string::npos; }
+
+}  // namespace
+
+int run_probe(seckit::cli::Tool& tool, const ProbeOptions& o) {
+  auto& e = tool.emitter();
+  if (o.url.empty()) throw seckit::usage_error("no URL given", "cbaudit probe https://host/path");
+  Url u = parse_url(o.url);
+  bool ldap_mode = u.scheme != "https";
+  bool trick = ldap_mode && o.password_file.empty();
+  if (!trick && (o.user.empty() || o.password_file.empty())) {
+    throw seckit::usage_error("probe needs --user and --password-file",
+                              ldap_mode
+                                  ? "without a password, LDAP is probed with the 80090346 trick"
+                                  : "--user NAME --domain DOMAIN --password-file FILE");
+  }
+  ntlm::ClientCredentials creds;
+  creds.user = o.user.empty() ? "cbaudit-probe" : o.user;
+  creds.domain = o.domain;
+  creds.password = trick ? seckit::enc::hex_encode(seckit::crypto::random_bytes(12))
+                         : seckit::fs::read_secret_file(o.password_file);
+  std::string spn = !o.spn.empty() ? o.spn : (ldap_mode ? "ldap/" : "HTTP/") + u.host;
+  e.begin({{"command", "probe"},
+           {"url", o.url},
+           {"user", creds.user},
+           {"domain", o.domain},
+           {"mode", trick ? "ldap-without-credentials" : "credentials"}});
+
+  // The server's certificate decides the right binding.
+  Buffer correct;
+  {
+    TlsClient c(tls_options(u, o));
+    auto chain = c.peer_chain();
+    if (chain.empty()) throw seckit::environment_error(o.url, "the server sent no certificate");
+    auto ep = end_point_expectation(chain.front());
+    Buffer hash = ep.defined ? ep.hash : ep.windows_hash;
+    correct = channel_bindings_hash(application_data("tls-server-end-point", hash));
+    Json d = expected_for_certificate(chain.front());
+    d["connect"] = fmt::format("{}:{}", u.host, u.port);
+    e.record("expected_binding", d);
+  }
+  std::string scheme = "NTLM";
+  if (!ldap_mode) {
+    TlsClient c(tls_options(u, o));
+    c.write(request(u, ""));
+    HttpResponse r = read_response(c);
+    if (r.status != 401) {
+      throw seckit::environment_error(
+          o.url, fmt::format("the URL answers HTTP {} without authentication: nothing to probe",
+                             r.status));
+    }
+    if (!challenge_of(r, "NTLM") && !challenge_of(r, "Negotiate")) {
+      bool ntlm = false, negotiate = false;
+      for (const auto& [k, v] : r.headers) {
+        if (k != "www-authenticate") continue;
+        ntlm |= lower(v).rfind("ntlm", 0) == 0;
+        negotiate |= lower(v).rfind("negotiate", 0) == 0;
+      }
+      if (!ntlm && !negotiate) {
+        throw seckit::environment_error(o.url, "the server offers neither NTLM nor Negotiate");
+      }
+      scheme = ntlm ? "NTLM" : "Negotiate";
+    }
+  }
+
+  Buffer wrong = seckit::crypto::digest(seckit::crypto::Digest::kMd5,
+                                        seckit::bytes::as_bytes("cbaudit wrong channel binding"));
+  std::vector<Variant> variants = {
+      {"correct", correct}, {"absent", std::nullopt}, {"wrong", wrong}};
+  if (trick) variants = {{"absent", std::nullopt}, {"wrong", wrong}};
+  std::map<std::string, Attempt> results;
+  for (const auto& v : variants) {
+    Attempt a =
+        ldap_mode ? ldap_attempt(u, o, creds, v, spn) : http_attempt(u, o, scheme, creds, v, spn);
+    Json d = {{"binding", a.variant},
+              {"cbt", a.cbt ? Json(seckit::enc::hex_encode(*a.cbt)) : Json(nullptr)},
+              {"accepted", a.accepted},
+              {"result", a.detail}};
+    if (trick) d["bad_bindings"] = bad_bindings(a);
+    e.record("probe_attempt", d);
+    if (!e.json() && !tool.common().quiet) {
+      e.line(fmt::format(
+          "{:<8} binding: {} ({})", a.variant,
+          trick ? (bad_bindings(a) ? "80090346 bad bindings" : "not refused for bindings")
+                : (a.accepted ? "accepted" : "rejected"),
+          a.detail));
+    }
+    results[a.variant] = a;
+  }
+
+  std::string level, reason;
+  if (trick) {
+    // The directory checks the binding before the password: SEC_E_BAD_BINDINGS (80090346)
+    // instead of invalid credentials (data 52e) shows enforcement without an account.
+    if (bad_bindings(results["absent"])) {
+      level = "required";
+      reason = "a bind without bindings is refused with 80090346 before the password is checked";
+    } else if (bad_bindings(results["wrong"])) {
+      level = "allowed";
+      reason = "a wrong binding is refused with 80090346; a missing one reaches the password check";
+    } else if (results["wrong"].detail.find("52e") != std::string::npos) {
+      level = "none";
+      reason = "even a wrong binding reaches the password check (data 52e)";
+    } else {
+      level = "unknown";
+      reason = "the directory answered neither 80090346 nor 52e: " + results["wrong"].detail;
+    }
+  } else if (!results["correct"].accepted) {
+    level = "unknown";
+    reason = "the control attempt with the right binding failed (" + results["correct"].detail +
+             "): check the credentials, the domain and the URL";
+  } else if (results["wrong"].accepted) {
+    level = results["absent"].accepted ? "none" : "unknown";
+    reason = results["absent"].accepted
+                 ? "a wrong binding is accepted: channel binding is not checked"
+                 : "a wrong binding is accepted but a missing one is refused: inconsistent";
+  } else if (results["absent"].accepted) {
+    level = "allowed";
+    reason = "a wrong binding is refused, a client without bindings is accepted";
+  } else {
+    level = "required";
+    reason = "wrong and missing bindings are both refused";
+  }
+  e.record("probe_result", {{"url", o.url}, {"level", level}, {"reason", reason}});
+  if (level == "none" || level == "allowed") {
+    seckit::out::Finding f;
+    f.code = level == "none" ? "epa-not-enforced" : "epa-not-required";
+    f.severity = level == "none" ? seckit::out::Severity::kError : seckit::out::Severity::kWarning;
+    f.message = level == "none"
+                    ? "the server does not check channel bindings: NTLM relay to it works"
+                    : "clients without channel bindings are still accepted (level Allowed)";
+    e.finding(f);
+  }
+  if (!e.json() && !tool.common().quiet) {
+    e.line(fmt::format("{}: EPA level {} ({})", o.url, tool.style().bold(level), reason));
+  }
+  int rc = level == "required"  ? seckit::kExitOk
+           : level == "unknown" ? seckit::kExitEnvironment
+                                : seckit::kExitFindings;
+  return e.summary(rc, {{"attempts", results.size()}}, level);
+}
+
+}  // namespace cbaudit

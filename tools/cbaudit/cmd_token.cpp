@@ -1,0 +1,196 @@
+#include <fmt/format.h>
+
+#include <iostream>
+#include <iterator>
+
+#include "binding.hpp"
+#include "commands.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/fs.hpp"
+#include "token.hpp"
+
+namespace cbaudit {
+
+Level parse_level(const std::string& name) {
+  if (name == "none") return Level::kNone;
+  if (name == "allowed" || name == "allow") return Level::kAllowed;
+  if (name == "required" || name == "require") return Level::kRequired;
+  throw seckit::usage_error("unknown level " + name, "none, allowed or required");
+}
+
+std::optional<std::vector<std::uint8_t>> expected_cbt(seckit::cli::Tool& tool,
+                                                      const std::string& cert_file,
+                                                      const std::string& cbt_hex) {
+  if (!cert_file.empty() && !cbt_hex.empty()) {
+    throw seckit::usage_error("--expect-cert and --expect-cbt exclude each other");
+  }
+  if (!cbt_hex.empty()) {
+    auto raw = seckit::enc::hex_decode(cbt_hex);
+    if (!raw || raw->size() != 16) {
+      throw seckit::usage_error(
+          "--expect-cbt wants 16 bytes of hex (the MD5 cbaudit expect prints)");
+    }
+    return *raw;
+  }
+  if (cert_file.empty()) return std::nullopt;
+  std::string data = seckit::fs::read_file(cert_file);
+  auto loaded = seckit::x509::load(seckit::bytes::as_bytes(data), {cert_file, std::nullopt});
+  if (!loaded) throw seckit::input_error(cert_file, loaded.error().message);
+  if (loaded->certificates.empty()) throw seckit::input_error(cert_file, "no certificate found");
+  auto ep = end_point_expectation(loaded->certificates.front());
+  if (!ep.defined) {
+    tool.warn(cert_file, ep.reason + "; using the SHA-256 value Windows sends");
+    return channel_bindings_hash(application_data("tls-server-end-point", ep.windows_hash));
+  }
+  return channel_bindings_hash(application_data("tls-server-end-point", ep.hash));
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void print_text(seckit::cli::Tool& tool, const Json& t, const Json& audit) {
+  auto& e = tool.emitter();
+  const auto& st = tool.style();
+  std::string head = fmt::format("{} {}", t.value("mechanism", ""), t.value("message_type", ""));
+  if (t.contains("wrapping")) head += fmt::format(" ({})", t["wrapping"].get<std::string>());
+  e.line(st.bold(head));
+  seckit::out::KeyValue kv;
+  for (const char* key :
+       {"user", "domain", "workstation", "ntlm_version", "target_name", "target_spn", "realm",
+        "sname", "ticket_etype", "authenticator_etype", "channel_bindings"}) {
+    if (t.contains(key) && !t[key].is_null()) {
+      kv.add(key, t[key].is_string() ? t[key].get<std::string>() : t[key].dump());
+    }
+  }
+  if (t.contains("mic_flag")) {
+    kv.add("mic",
+           fmt::format("{} (MsvAvFlags MIC bit {})", t["mic"].is_null() ? "absent" : "present",
+                       t["mic_flag"].get<bool>() ? "set" : "clear"));
+  }
+  if (t.contains("negotiate_flag_names")) {
+    std::string flags;
+    for (const auto& f : t["negotiate_flag_names"])
+      flags += (flags.empty() ? "" : " ") + f.get<std::string>();
+    kv.add("flags", flags);
+  }
+  e.line(kv.render(2));
+  if (audit.is_null()) return;
+  std::string names;
+  for (const auto& f : audit["flag_names"])
+    names += (names.empty() ? "" : "|") + f.get<std::string>();
+  e.line(fmt::format("  audit at {}: {} {}", audit["level"].get<std::string>(),
+                     audit["flags"].is_null() ? "unknown" : audit["flags"].get<std::string>(),
+                     names));
+  for (const char* level : {"none", "allowed", "required"}) {
+    std::string verdict = audit["levels"][level]["verdict"].get<std::string>();
+    std::string shown = verdict == "accepted"   ? st.green(verdict)
+                        : verdict == "rejected" ? st.red(verdict)
+                                                : st.yellow(verdict);
+    e.line(fmt::format("  {:<9} {}", level, shown));
+  }
+  e.line("  " + audit["explanation"].get<std::string>());
+}
+
+}  // namespace
+
+int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
+  auto& e = tool.emitter();
+  if (o.token.empty() == o.token_file.empty()) {
+    throw seckit::usage_error("give a token (base64, header value or -) or --token-file F");
+  }
+  Level level = parse_level(o.level);
+  AuditOptions audit_options;
+  audit_options.expected = expected_cbt(tool, o.expect_cert, o.expect_cbt);
+  audit_options.proxy = o.proxy;
+
+  std::vector<std::pair<std::string, DecodedToken>> tokens;
+  if (!o.token_file.empty()) {
+    std::string data = seckit::fs::read_file(o.token_file);
+    auto d = decode_token_file(data);
+    if (!d) throw seckit::input_error(o.token_file, d.error().message);
+    tokens.emplace_back(o.token_file, std::move(*d));
+  } else if (o.token == "-") {
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(std::cin, line)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto d = decode_token_text(line);
+      if (!d) throw seckit::input_error(fmt::format("stdin line {}", n), d.error().message);
+      tokens.emplace_back(fmt::format("-:{}", n), std::move(*d));
+    }
+    if (tokens.empty()) throw seckit::input_error("-", "no token on standard input");
+  } else {
+    auto d = decode_token_text(o.token);
+    if (!d) throw seckit::input_error("token", d.error().message);
+    tokens.emplace_back("argument", std::move(*d));
+  }
+
+  e.begin({{"command", "token"},
+           {"level", level_name(level)},
+           {"expected_cbt", audit_options.expected
+                                ? Json(seckit::enc::hex_encode(*audit_options.expected))
+                                : Json(nullptr)},
+           {"proxy", o.proxy}});
+  std::size_t authentications = 0, rejected = 0;
+  std::map<std::string, std::size_t> verdicts;
+  for (const auto& [source, decoded] : tokens) {
+    auto a = analyze_token(decoded.bytes);
+    if (!a) {
+      throw seckit::input_error(
+          source, fmt::format("{} (at byte {})", a.error().message, a.error().offset));
+    }
+    Json t = a->description;
+    t["input_form"] = decoded.form;
+    t["scheme"] = decoded.scheme.empty() ? Json(nullptr) : Json(decoded.scheme);
+    t["source"] = source;
+    e.record("token", t);
+    Json audit = nullptr;
+    if (a->evidence.binding != Binding::kNotAuthentication) {
+      ++authentications;
+      audit = audit_json(a->evidence, level, audit_options);
+      audit["mechanism"] = a->mechanism;
+      if (a->ntlm) {
+        audit["user"] = a->ntlm->user;
+        audit["domain"] = a->ntlm->domain;
+        audit["workstation"] = a->ntlm->workstation;
+        audit["ntlm_version"] = t["ntlm_version"];
+        audit["target_spn"] = t.contains("target_spn") ? t["target_spn"] : Json(nullptr);
+      }
+      std::string verdict = audit["verdict"].get<std::string>();
+      ++verdicts[verdict];
+      if (verdict == "rejected") ++rejected;
+      e.record("cb_audit", audit);
+      if (!o.spn.empty() && a->ntlm) {
+        std::string got = t.contains("target_spn") && t["target_spn"].is_string()
+                              ? t["target_spn"].get<std::string>()
+                              : "";
+        if (lower(got) != lower(o.spn)) {
+          seckit::out::Finding f;
+          f.code = got.empty() ? "service-binding-absent" : "service-binding-mismatch";
+          f.severity = seckit::out::Severity::kWarning;
+          f.message =
+              got.empty()
+                  ? "the client named no target (MsvAvTargetName): no service binding"
+                  : fmt::format("the client authenticated for {} instead of {}", got, o.spn);
+          f.details = {{"expected_spn", o.spn}, {"target_spn", got}};
+          e.finding(f);
+        }
+      }
+    }
+    if (!e.json() && !tool.common().quiet) print_text(tool, t, audit);
+  }
+  Json counts = {{"tokens", tokens.size()}, {"authentications", authentications}};
+  for (const auto& [k, v] : verdicts) counts[k] = v;
+  int rc = rejected ? seckit::kExitFindings : seckit::kExitOk;
+  std::string verdict = rejected          ? fmt::format("rejected at {}", level_name(level))
+                        : authentications ? fmt::format("accepted at {}", level_name(level))
+                                          : "no-authentication";
+  return e.summary(rc, counts, verdict);
+}
+
+}  // namespace cbaudit

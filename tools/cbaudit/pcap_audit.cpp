@@ -1,0 +1,395 @@
+#include "pcap_audit.hpp"
+
+#include <fmt/format.h>
+
+#include "binding.hpp"
+#include "ldap_msg.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/http.hpp"
+#include "token.hpp"
+
+namespace cbaudit {
+
+namespace net = seckit::net;
+namespace tls = seckit::tls;
+namespace http = seckit::http;
+using seckit::bytes::Bytes;
+
+namespace {
+
+net::FlowKey reversed(const net::FlowKey& k) { return {k.dst, k.src, k.dst_port, k.src_port}; }
+net::FlowKey canonical(const net::FlowKey& k) {
+  net::FlowKey r = reversed(k);
+  return r < k ? r : k;
+}
+std::string endpoint(const net::Address& a, std::uint16_t port) {
+  return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port)
+                        : fmt::format("{}:{}", a.to_string(), port);
+}
+
+enum class Proto { kUnknown, kHttp, kLdap, kSmb2, kTls, kIgnore };
+
+Proto sniff(Bytes data) {
+  if (data.empty()) return Proto::kUnknown;
+  if (tls::looks_like_tls(data)) return Proto::kTls;
+  if (data[0] == 0x30) return Proto::kLdap;
+  if (data.size() >= 8 && data[0] == 0x00 && (data[4] == 0xfe || data[4] == 0xff) &&
+      data[5] == 'S' && data[6] == 'M' && data[7] == 'B')
+    return Proto::kSmb2;
+  std::size_t i = 0;
+  while (i < data.size() && i < 10 && data[i] >= 'A' && data[i] <= 'Z') ++i;
+  if (i >= 3 && i < data.size() && data[i] == ' ') return Proto::kHttp;
+  return Proto::kIgnore;
+}
+
+}  // namespace
+
+struct PcapAuditor::Conn {
+  PcapAuditor* owner = nullptr;
+  net::FlowKey client;  // client -> server direction
+  bool decided = false;
+  Proto outer = Proto::kUnknown;
+  Proto inner = Proto::kUnknown;
+  bool counted_tls = false;
+  std::unique_ptr<tls::TlsConnection> tls;
+  std::unique_ptr<http::Connection> http;
+  std::string stream[2];  // LDAP / SMB2 framing buffers per direction
+  bool stream_failed[2] = {false, false};
+  std::optional<std::vector<std::uint8_t>> expected;
+  std::string expected_source;
+  bool expected_checked = false;
+  seckit::out::Json pending = nullptr;  // authentication waiting for the server's answer
+  std::uint64_t frame = 0;
+  double time = 0;
+
+  bool is_client(const net::FlowKey& k) const { return k == client; }
+
+  void resolve_expected() {
+    if (expected_checked || !tls) return;
+    const auto& s = tls->summary();
+    if (s.server_certificates.empty()) return;
+    expected_checked = true;
+    auto cert = seckit::x509::from_der(s.server_certificates.front());
+    if (!cert) return;
+    auto ep = end_point_expectation(*cert);
+    std::vector<std::uint8_t> hash = ep.defined ? ep.hash : ep.windows_hash;
+    expected = channel_bindings_hash(application_data("tls-server-end-point", hash));
+    expected_source = "certificate in the TLS session: " +
+                      seckit::x509::name_rfc4514(X509_get_subject_name(cert->x509.get()));
+  }
+
+  void flush_pending(const seckit::out::Json& result) {
+    if (pending.is_null()) return;
+    pending["server_result"] = result;
+    owner->emit_("cb_audit", pending);
+    pending = nullptr;
+  }
+
+  // One token seen on the wire. Client tokens that authenticate become cb_audit records.
+  void token(Bytes data, bool from_client, const std::string& carrier) {
+    auto a = analyze_token(data);
+    ++owner->counts_.tokens;
+    if (!a) {
+      ++owner->counts_.anomalies;
+      owner->emit_("anomaly", {{"frame", frame},
+                               {"code", "malformed-token"},
+                               {"message", fmt::format("{}: {}", carrier, a.error().message)}});
+      return;
+    }
+    if (!from_client || a->evidence.binding == Binding::kNotAuthentication) return;
+    flush_pending(nullptr);
+    resolve_expected();
+    AuditOptions ao;
+    ao.proxy = owner->options_.proxy;
+    ao.expected = expected;
+    std::string source = expected_source;
+    if (!ao.expected && owner->options_.fallback_cbt) {
+      ao.expected = owner->options_.fallback_cbt;
+      source = "--cert " + owner->options_.fallback_subject;
+    }
+    ao.no_channel = outer != Proto::kTls && !ao.expected;
+    seckit::out::Json d = seckit::out::Json::object();
+    d["frame"] = frame;
+    d["time"] = seckit::out::rfc3339(
+        static_cast<std::int64_t>(time),
+        static_cast<std::int32_t>((time - static_cast<std::int64_t>(time)) * 1e6));
+    d["protocol"] = carrier;
+    d["tls"] = outer == Proto::kTls;
+    d["client"] = endpoint(client.src, client.src_port);
+    d["server"] = endpoint(client.dst, client.dst_port);
+    d["mechanism"] = a->mechanism;
+    d["wrapping"] = a->wrapping;
+    std::string identity;
+    if (a->ntlm) {
+      d["user"] = a->ntlm->user;
+      d["domain"] = a->ntlm->domain;
+      d["workstation"] = a->ntlm->workstation;
+      d["ntlm_version"] = a->description["ntlm_version"];
+      d["target_spn"] = a->description.value("target_spn", seckit::out::Json(nullptr));
+      d["mic_flag"] = a->description.value("mic_flag", false);
+      identity =
+          fmt::format("{}\\{} from {}", a->ntlm->domain, a->ntlm->user, client.src.to_string());
+    } else if (a->kerberos) {
+      d["realm"] = a->kerberos->realm;
+      d["sname"] = a->description["sname"];
+      d["etype"] = a->description["ticket_etype"];
+      identity = fmt::format("kerberos client {} ({})", client.src.to_string(),
+                             a->description["sname"].get<std::string>());
+    }
+    seckit::out::Json audit = audit_json(a->evidence, owner->options_.level, ao);
+    for (auto& [k, v] : audit.items()) d[k] = v;
+    d["expected_from"] = ao.expected ? seckit::out::Json(source) : seckit::out::Json(nullptr);
+    std::string verdict = audit["verdict"].get<std::string>();
+    ++owner->counts_.authentications;
+    ++owner->counts_.verdicts[verdict];
+    bool& fails = owner->clients_[identity];
+    fails = fails || verdict == "rejected";
+    pending = d;
+  }
+
+  void http_message(const http::Message& m) {
+    frame = m.first_frame;
+    time = m.first_time;
+    for (const char* name :
+         {"Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate"}) {
+      for (const auto& value : m.header_values(name)) {
+        auto decoded = decode_token_text(value);
+        if (!decoded) continue;  // Basic, Bearer, a bare "NTLM" offer...
+        if (decoded->scheme.empty()) continue;
+        token(decoded->bytes, m.is_request, "http");
+      }
+    }
+    if (!m.is_request && !pending.is_null()) {
+      flush_pending(fmt::format("HTTP {}", m.status));
+    }
+  }
+
+  void ldap_bytes(int dir, Bytes data) {
+    if (stream_failed[dir]) return;
+    stream[dir].append(reinterpret_cast<const char*>(data.data()), data.size());
+    for (;;) {
+      auto size = ldap::message_size(seckit::bytes::as_bytes(stream[dir]));
+      if (!size) {
+        stream_failed[dir] = true;
+        return;
+      }
+      if (*size == 0) {
+        if (stream[dir].size() > (4u << 20)) stream_failed[dir] = true;
+        return;
+      }
+      std::string message = stream[dir].substr(0, *size);
+      stream[dir].erase(0, *size);
+      auto m = ldap::parse_message(seckit::bytes::as_bytes(message));
+      if (!m || !*m) continue;
+      const auto& b = **m;
+      if (b.request && !b.credentials.empty()) {
+        token(b.credentials, true,
+              b.auth_kind == "sasl" ? "ldap-sasl-" + b.sasl_mechanism : "ldap-" + b.auth_kind);
+      } else if (!b.request) {
+        if (!b.server_sasl_creds.empty()) token(b.server_sasl_creds, false, "ldap");
+        if (!pending.is_null() && b.result_code != 14) {  // 14 = saslBindInProgress
+          flush_pending(fmt::format("resultCode {}{}{}", b.result_code,
+                                    b.diagnostic.empty() ? "" : ": ", b.diagnostic));
+        }
+      }
+    }
+  }
+
+  void smb_bytes(int dir, Bytes data) {
+    if (stream_failed[dir]) return;
+    stream[dir].append(reinterpret_cast<const char*>(data.data()), data.size());
+    while (stream[dir].size() >= 4) {
+      seckit::bytes::Reader nb(seckit::bytes::as_bytes(stream[dir]));
+      nb.u8();
+      std::size_t length = nb.be24();
+      if (stream[dir].size() < 4 + length) return;
+      std::string pdu = stream[dir].substr(4, length);
+      stream[dir].erase(0, 4 + length);
+      Bytes p = seckit::bytes::as_bytes(pdu);
+      seckit::bytes::Reader r(p);
+      Bytes magic = r.bytes(4);
+      if (!r.ok() || magic[0] != 0xfe || magic[1] != 'S') continue;  // SMB1 negotiate etc.
+      r.skip(4);                                                     // StructureSize, CreditCharge
+      std::uint32_t status = r.le32();
+      std::uint16_t command = r.le16();
+      r.skip(2);
+      std::uint32_t flags = r.le32();
+      r.skip(64 - 20);
+      if (!r.ok() || command != 1) continue;  // SESSION_SETUP only
+      bool response = flags & 0x1;
+      std::uint16_t offset = 0, length16 = 0;
+      if (!response) {
+        r.skip(12);  // StructureSize 25, Flags, SecurityMode, Capabilities, Channel
+        offset = r.le16();
+        length16 = r.le16();
+      } else {
+        r.skip(4);  // StructureSize 9, SessionFlags
+        offset = r.le16();
+        length16 = r.le16();
+      }
+      if (!r.ok() || offset + length16 > p.size()) continue;
+      if (length16) token(p.subspan(offset, length16), !response, "smb2");
+      if (response && !pending.is_null() && status != 0xc0000016) {
+        flush_pending(fmt::format("NTSTATUS 0x{:08x}", status));
+      }
+    }
+  }
+
+  void inner_bytes(bool from_client, Bytes data, std::uint64_t f, double t, std::uint64_t gap) {
+    frame = f;
+    time = t;
+    int dir = from_client ? 0 : 1;
+    if (inner == Proto::kUnknown) {
+      if (!from_client) return;  // wait for the client's first bytes
+      inner = sniff(data);
+      if (inner == Proto::kTls) inner = Proto::kIgnore;  // TLS in TLS: not followed
+      if (inner == Proto::kHttp) {
+        http::Handlers h;
+        h.on_message = [this](const http::Message& m) { http_message(m); };
+        http = std::make_unique<http::Connection>(h);
+      }
+    }
+    switch (inner) {
+      case Proto::kHttp:
+        http->feed(
+            from_client ? http::Direction::kClientToServer : http::Direction::kServerToClient, data,
+            f, t, gap);
+        break;
+      case Proto::kLdap:
+        if (gap) stream_failed[dir] = true;
+        ldap_bytes(dir, data);
+        break;
+      case Proto::kSmb2:
+        if (gap) stream_failed[dir] = true;
+        smb_bytes(dir, data);
+        break;
+      default:
+        break;
+    }
+  }
+
+  void close() {
+    if (tls) tls->finish();
+    if (http) {
+      http->close(http::Direction::kClientToServer);
+      http->close(http::Direction::kServerToClient);
+    }
+    flush_pending(nullptr);
+    if (tls && counted_tls) {
+      if (tls->summary().decrypted) {
+        ++owner->counts_.tls_decrypted;
+      } else {
+        ++owner->counts_.tls_opaque;
+      }
+    }
+  }
+};
+
+PcapAuditor::PcapAuditor(PcapAuditOptions options, Emit emit)
+    : options_(std::move(options)), emit_(std::move(emit)) {}
+PcapAuditor::~PcapAuditor() = default;
+
+void PcapAuditor::on_chunk(const net::StreamChunk& chunk) {
+  net::FlowKey key = canonical(chunk.flow);
+  auto& slot = conns_[key];
+  if (!slot) {
+    slot = std::make_unique<Conn>();
+    slot->owner = this;
+    ++counts_.tcp_connections;
+  }
+  Conn& c = *slot;
+  if (!c.decided) {
+    Proto p = sniff(chunk.data);
+    if (p == Proto::kUnknown) return;
+    if (p == Proto::kIgnore) {
+      // Server-first or unknown bytes: wait for the other side unless this is the client.
+      return;
+    }
+    c.decided = true;
+    c.client = chunk.flow;
+    c.outer = p;
+    if (p == Proto::kTls) {
+      ++counts_.tls_sessions;
+      c.counted_tls = true;
+      tls::Options o;
+      o.keylog = options_.keylog;
+      Conn* cp = &c;
+      c.tls = std::make_unique<tls::TlsConnection>(o, [cp](const tls::Event& e) {
+        if (e.kind == tls::EventKind::kApplicationData && e.decrypted) {
+          cp->inner_bytes(e.direction == tls::Direction::kClientToServer, e.plaintext, e.frame,
+                          e.time, 0);
+        }
+      });
+    } else {
+      c.inner = Proto::kUnknown;
+    }
+  }
+  bool from_client = c.is_client(chunk.flow);
+  if (c.outer == Proto::kTls) {
+    c.tls->feed(from_client ? tls::Direction::kClientToServer : tls::Direction::kServerToClient,
+                chunk.data, chunk.frame, chunk.time, chunk.gap);
+  } else {
+    c.inner_bytes(from_client, chunk.data, chunk.frame, chunk.time, chunk.gap);
+  }
+}
+
+void PcapAuditor::on_event(const net::FlowKey& key, net::StreamEvent event, std::uint64_t) {
+  if (event == net::StreamEvent::kOpen) return;
+  auto it = conns_.find(canonical(key));
+  if (it == conns_.end()) return;
+  // Both directions end separately; the connection is closed once, on its first end event
+  // after which nothing more can be audited reliably only at the capture end, so keep it.
+  if (event == net::StreamEvent::kReset || event == net::StreamEvent::kEvicted) {
+    it->second->close();
+    conns_.erase(it);
+  }
+}
+
+void PcapAuditor::read_file(const std::string& path) {
+  net::PcapSource source(path);
+  net::TcpReassembler tcp(
+      [this](const net::StreamChunk& c) { on_chunk(c); },
+      [this](const net::FlowKey& k, net::StreamEvent e, std::uint64_t f) { on_event(k, e, f); });
+  net::PacketDecoder decoder(
+      source.link_type(),
+      [&](const net::Transport& t) {
+        if (t.kind == net::TransportKind::kTcp) tcp.add(t);
+      },
+      [this](const net::Anomaly&) { ++counts_.anomalies; });
+  net::RawPacket packet;
+  while (source.next(packet)) {
+    ++counts_.frames;
+    decoder.feed(packet);
+  }
+  decoder.flush();
+  tcp.flush();
+  for (auto& [key, conn] : conns_) conn->close();
+  conns_.clear();
+  if (!source.error().empty()) {
+    emit_("anomaly", {{"code", "capture-truncated"}, {"message", source.error()}});
+  }
+}
+
+void PcapAuditor::finish() {}
+
+seckit::out::Json PcapAuditor::readiness() const {
+  std::vector<std::string> failing;
+  for (const auto& [client, fails] : clients_) {
+    if (fails) failing.push_back(client);
+  }
+  std::string level = level_name(options_.level);
+  std::string shown = level;
+  shown[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(shown[0])));
+  std::string list;
+  for (const auto& f : failing) list += (list.empty() ? "" : ", ") + f;
+  std::string message = fmt::format("at {}, {} of {} clients{} would fail", shown, failing.size(),
+                                    clients_.size(), failing.empty() ? "" : " (" + list + ")");
+  return {{"level", level},
+          {"clients", clients_.size()},
+          {"would_fail", failing.size()},
+          {"failing_clients", failing},
+          {"authentications", counts_.authentications},
+          {"message", message}};
+}
+
+}  // namespace cbaudit

@@ -1,0 +1,38 @@
+// A security token as users paste it: base64, an HTTP `Authorization:`/`WWW-Authenticate:`
+// header (value) with its NTLM/Negotiate scheme, or raw bytes from a file; then whatever it holds
+// (NTLM, SPNEGO around NTLM or Kerberos, a Kerberos AP-REQ) described and reduced to Evidence.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "audit.hpp"
+#include "ntlm.hpp"
+#include "seckit/result.hpp"
+#include "spnego.hpp"
+
+namespace cbaudit {
+
+struct DecodedToken {
+  std::string form;    // "base64", "http-header", "raw"
+  std::string scheme;  // "NTLM", "Negotiate", "Kerberos" or ""
+  std::vector<std::uint8_t> bytes;
+};
+
+seckit::Result<DecodedToken> decode_token_text(std::string_view text);
+// File contents: raw binary tokens are taken as they are, text goes through decode_token_text.
+seckit::Result<DecodedToken> decode_token_file(std::string_view contents);
+
+struct TokenAnalysis {
+  std::string mechanism;  // "ntlm", "kerberos", "spnego"
+  std::string wrapping;   // "raw", "spnego-init", "spnego-resp", "gss"
+  Json description;       // the `token` record fields
+  Evidence evidence;
+  std::optional<ntlm::Message> ntlm;
+  std::optional<KerberosApReq> kerberos;
+};
+
+seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token);
+
+}  // namespace cbaudit

@@ -1,0 +1,99 @@
+#include "cstp.hpp"
+
+#include <fmt/format.h>
+
+namespace sslvpn {
+
+std::string cstp_type_name(std::uint8_t type) {
+  switch (type) {
+    case kCstpData: return "data";
+    case kCstpDpdRequest: return "dpd-req";
+    case kCstpDpdResponse: return "dpd-resp";
+    case kCstpDisconnect: return "disconnect";
+    case kCstpKeepalive: return "keepalive";
+    case kCstpCompressed: return "compressed";
+    case kCstpTerminate: return "terminate";
+    default: return fmt::format("type-0x{:02x}", type);
+  }
+}
+
+void CstpStream::feed(Bytes data, std::uint64_t frame, double time) {
+  if (failed_) return;
+  buffer_.append(reinterpret_cast<const char*>(data.data()), data.size());
+  std::size_t pos = 0;
+  while (true) {
+    seckit::bytes::Reader in(seckit::bytes::as_bytes(std::string_view(buffer_).substr(pos)));
+    if (in.remaining() < 8) break;
+    Bytes magic = in.bytes(4);
+    if (magic[0] != 'S' || magic[1] != 'T' || magic[2] != 'F' || magic[3] != 1) {
+      failed_ = true;
+      error_ = fmt::format("CSTP header magic {:02x}{:02x}{:02x}{:02x} is not STF\\x01", magic[0],
+                           magic[1], magic[2], magic[3]);
+      ++counts_.malformed;
+      buffer_.clear();
+      return;
+    }
+    std::uint16_t length = in.be16();
+    std::uint8_t type = in.u8();
+    in.u8();  // reserved, 0
+    if (in.remaining() < length) break;
+    CstpPacket packet;
+    packet.type = type;
+    packet.payload = in.bytes(length);
+    packet.frame = frame;
+    packet.time = time;
+    counts_.add(type, length);
+    if (handler_) handler_(packet);
+    pos += 8 + static_cast<std::size_t>(length);
+  }
+  buffer_.erase(0, pos);
+}
+
+bool parse_dtls_cstp(Bytes record, CstpPacket& out) {
+  seckit::bytes::Reader in(record);
+  out.type = in.u8();
+  if (!in.ok()) return false;
+  out.payload = in.rest();
+  return true;
+}
+
+std::string disconnect_reason(Bytes payload) {
+  seckit::bytes::Reader in(payload);
+  if (in.empty()) return "";
+  Bytes first = in.peek(1);
+  if (first[0] == 0xb0) in.u8();
+  std::string_view text = in.text(in.remaining());
+  std::string out;
+  for (char c : text) {
+    if (c == '\0') break;
+    out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) ? '?' : c;
+  }
+  return out;
+}
+
+}  // namespace sslvpn
+
+#include "records.hpp"
+
+namespace sslvpn {
+
+std::vector<RecordHeader> dtls_record_headers(Bytes datagram) {
+  std::vector<RecordHeader> out;
+  seckit::bytes::Reader in(datagram);
+  while (in.remaining() >= 13 && out.size() < 64) {
+    RecordHeader h;
+    h.type = in.u8();
+    h.version = in.be16();
+    h.epoch = in.be16();
+    in.skip(6);
+    h.length = in.be16();
+    if (h.type < 20 || h.type > 24) break;
+    seckit::bytes::Reader body = in.sub(h.length);
+    if (!in.ok()) break;
+    if (h.length > 0) h.first_byte = body.u8();
+    out.push_back(h);
+  }
+  return out;
+}
+
+}  // namespace sslvpn

@@ -1,0 +1,148 @@
+// sslvpn-trace: the AnyConnect / OpenConnect SSL VPN connection flow reconstructed from a pcap.
+// Argument wiring and output rendering only; the work is in sslvpn_core (trace.cpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "seckit/cli.hpp"
+#include "trace.hpp"
+
+namespace {
+
+class ToolSink : public sslvpn::Sink {
+ public:
+  explicit ToolSink(seckit::cli::Tool& tool) : tool_(tool) {}
+  void record(const std::string& type, const sslvpn::Json& data) override {
+    auto& e = tool_.emitter();
+    if (e.json()) {
+      e.record(type, data);
+    } else if (type == "anomaly") {
+      e.line(tool_.style().yellow(fmt::format("anomaly: frame {}: {}: {}", data.value("frame", 0),
+                                              data.value("code", ""),
+                                              data.value("message", ""))));
+    }
+  }
+  // Text mode: sessions finish out of capture order (a DTLS verdict is known only at the end),
+  // so the timeline is sorted by time before it is printed. JSON streams as produced.
+  void timeline(double t, const std::string& who, const std::string& text,
+                int severity) override {
+    auto& e = tool_.emitter();
+    if (e.json() || tool_.common().quiet) return;
+    const auto& s = tool_.style();
+    std::string body = severity == 2   ? s.red(text)
+                       : severity == 1 ? s.yellow(text)
+                       : severity == 3 ? s.dim(text)
+                                       : text;
+    last_time_ = t;
+    pending_.push_back({t, fmt::format("{:>+10.3f}s  {:<8} {}", t, who, body), std::nullopt});
+  }
+  void finding(const std::string& code, int severity, const std::string& message,
+               const sslvpn::Json& details) override {
+    seckit::out::Finding f;
+    f.code = code;
+    f.severity = severity >= 2   ? seckit::out::Severity::kError
+                 : severity == 1 ? seckit::out::Severity::kWarning
+                                 : seckit::out::Severity::kInfo;
+    f.message = message;
+    f.details = details;
+    if (tool_.emitter().json()) {
+      tool_.emitter().finding(f);
+    } else {
+      pending_.push_back({last_time_, "", f});
+    }
+  }
+  void flush() {
+    std::stable_sort(pending_.begin(), pending_.end(),
+                     [](const Entry& a, const Entry& b) { return a.time < b.time; });
+    for (const auto& entry : pending_) {
+      if (entry.finding) {
+        const auto& f = *entry.finding;
+        tool_.emitter().finding(f);  // counted for the exit status; text is ours
+        std::string sev(seckit::out::severity_name(f.severity));
+        std::string text = fmt::format("{} {}: {}", sev, f.code, f.message);
+        const auto& st = tool_.style();
+        tool_.emitter().line(fmt::format(
+            "{:>11}  {:<8} {}", "", "finding",
+            f.severity == seckit::out::Severity::kError     ? st.red(text)
+            : f.severity == seckit::out::Severity::kWarning ? st.yellow(text)
+                                                            : text));
+      } else {
+        tool_.emitter().line(entry.line);
+      }
+    }
+    pending_.clear();
+  }
+
+ private:
+  struct Entry {
+    double time;
+    std::string line;
+    std::optional<seckit::out::Finding> finding;
+  };
+  seckit::cli::Tool& tool_;
+  std::vector<Entry> pending_;
+  double last_time_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  seckit::cli::Tool tool("sslvpn-trace",
+                         "Reconstruct AnyConnect/OpenConnect SSL VPN connections from a pcap");
+  auto& app = tool.app();
+  std::vector<std::string> files;
+  sslvpn::TraceOptions options;
+  tool.file_arg(app.add_option("captures", files, "pcap or pcapng files to read (- for stdin)")
+                    ->type_name("CAPTURE"));
+  tool.file_arg(app.add_option("-k,--keylog", options.keylog_path,
+                               "SSLKEYLOGFILE (NSS key log) of the client, for the HTTP, CSTP "
+                               "and DTLS contents")
+                    ->type_name("FILE"));
+  app.add_option("-f,--filter", options.filter,
+                 "BPF filter applied by libpcap before decoding (tcpdump syntax)")
+      ->type_name("BPF");
+  app.add_option("--tls-port", options.tls_ports,
+                 "TCP ports of the VPN gateway's HTTPS/CSTP service (default 443)")
+      ->type_name("PORT")
+      ->allow_extra_args(false)
+      ->default_str("443");
+  app.add_option("--dtls-port", options.dtls_ports,
+                 "UDP ports of the gateway's DTLS service (default 443)")
+      ->type_name("PORT")
+      ->allow_extra_args(false)
+      ->default_str("443");
+  app.add_flag("--show-secrets", options.show_secrets,
+               "Show session tokens, webvpn cookies, X-DTLS-Master-Secret and passwords "
+               "instead of redacting them");
+
+  return tool.run(argc, argv, [&] {
+    if (files.empty()) throw seckit::usage_error("no capture given", "sslvpn-trace CAPTURE...");
+    auto& emitter = tool.emitter();
+    ToolSink sink(tool);
+    sslvpn::Trace trace(options, sink);
+    emitter.begin({{"captures", files},
+                   {"keylog", options.keylog_path.empty() ? sslvpn::Json(nullptr)
+                                                          : sslvpn::Json(options.keylog_path)},
+                   {"filter", options.filter},
+                   {"tls_ports", options.tls_ports},
+                   {"dtls_ports", options.dtls_ports},
+                   {"show_secrets", options.show_secrets}});
+    for (const auto& file : files) trace.read_file(file);
+    trace.finish();
+    sink.flush();
+    const auto& counts = trace.counts();
+    std::string verdict = trace.verdict();
+    int rc = emitter.findings_at_least(seckit::out::Severity::kError) > 0 ? seckit::kExitFindings
+                                                                          : seckit::kExitOk;
+    if (!emitter.json() && !tool.common().quiet) {
+      emitter.line("");
+      emitter.line(fmt::format(
+          "verdict: {}; {} frames, {} TLS sessions ({} decrypted), {} HTTP exchanges, {} CSTP "
+          "tunnels, {} DTLS sessions, {} certificates",
+          verdict, counts.frames, counts.tls_sessions, counts.decrypted_sessions,
+          counts.http_exchanges, counts.tunnels, counts.dtls_sessions, counts.certificates));
+    }
+    return emitter.summary(rc, counts.to_json(), verdict);
+  });
+}

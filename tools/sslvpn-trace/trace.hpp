@@ -1,0 +1,71 @@
+// The capture driver: TCP sessions to the VPN port through common/net, TLS through common/tls,
+// HTTP through common/http, CSTP and config-auth here; UDP flows to the DTLS port as DTLS. It
+// turns what it sees into the six phases of an AnyConnect connection (seed 002) and emits
+// records and timeline lines through a Sink as the capture is read.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "seckit/out.hpp"
+
+namespace sslvpn {
+
+using Json = seckit::out::Json;
+
+struct TraceOptions {
+  std::vector<std::uint16_t> tls_ports{443};
+  std::vector<std::uint16_t> dtls_ports{443};
+  std::string filter;       // BPF
+  std::string keylog_path;  // --keylog
+  bool show_secrets = false;
+};
+
+// Where the results go: the tool writes JSON records or timeline lines.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // A record of a type listed in docs/sslvpn-trace.md (tls_session, http_exchange, ...).
+  virtual void record(const std::string& type, const Json& data) = 0;
+  // One timeline line for people: relative time, session label, text, severity 0 ok / 1 warn /
+  // 2 error / 3 dim.
+  virtual void timeline(double relative_time, const std::string& who, const std::string& text,
+                        int severity) = 0;
+  virtual void finding(const std::string& code, int severity, const std::string& message,
+                       const Json& details) = 0;
+};
+
+struct TraceCounts {
+  std::uint64_t frames = 0;
+  std::uint64_t tls_sessions = 0;
+  std::uint64_t decrypted_sessions = 0;
+  std::uint64_t http_exchanges = 0;
+  std::uint64_t tunnels = 0;
+  std::uint64_t dtls_sessions = 0;
+  std::uint64_t certificates = 0;
+  std::uint64_t findings = 0;
+  std::uint64_t anomalies = 0;
+  Json to_json() const;
+};
+
+class Trace {
+ public:
+  Trace(TraceOptions options, Sink& sink);
+  ~Trace();
+  // Reads one capture (pcap or pcapng); throws seckit::ToolError for unreadable files.
+  void read_file(const std::string& path);
+  // Ends every open session and DTLS flow (records, findings, verdicts).
+  void finish();
+  const TraceCounts& counts() const;
+  // "connected", "connected-dtls-blocked", "auth-failed", "connect-refused", "no-vpn", ...
+  std::string verdict() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sslvpn

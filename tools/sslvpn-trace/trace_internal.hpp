@@ -1,0 +1,208 @@
+// Internal state of the trace (shared by trace.cpp and trace_sessions.cpp; not an interface).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config_auth.hpp"
+#include "cstp.hpp"
+#include "headers.hpp"
+#include "records.hpp"
+#include "seckit/enc.hpp"
+#include "seckit/http.hpp"
+#include "seckit/net.hpp"
+#include "seckit/tls.hpp"
+#include "trace.hpp"
+
+namespace sslvpn {
+
+namespace net = seckit::net;
+namespace tls = seckit::tls;
+namespace http = seckit::http;
+
+struct TcpSession {
+  int id = 0;
+  net::FlowKey key;  // client -> server
+  std::string client, server;
+  std::uint64_t first_frame = 0;
+  double first_time = 0, last_time = 0;
+  std::unique_ptr<tls::TlsConnection> tls;
+  std::unique_ptr<http::Connection> http;
+  std::unique_ptr<CstpStream> cstp_c2s, cstp_s2c;
+  TlsRecordScanner scan_c2s, scan_s2c;
+  std::deque<http::Message> requests;
+  bool handshake_reported = false;
+  bool closed_c2s = false, closed_s2c = false, finished = false;
+  std::string role;  // "auth", "download", "tunnel", "" (unknown)
+  std::uint64_t exchanges = 0;
+  bool tunnel = false;
+  double tunnel_time = 0;
+  Json tunnel_params;
+  Json tunnel_request_headers, tunnel_response_headers;
+  std::optional<tls::Buffer> psk;  // PSK-NEGOTIATE key derived from this session's exporter
+  std::string dtls_session_id;     // X-DTLS-Session-ID (hex)
+  std::string dtls_app_id;         // X-DTLS-App-ID (hex): the PSK ClientHello's session id
+  std::string disconnect_reason, disconnect_from;
+  // Record-level counts (own scan): application data records and the small ones.
+  std::uint64_t records[2] = {0, 0};
+  std::uint64_t app_records[2] = {0, 0};
+  std::uint64_t app_bytes[2] = {0, 0};
+  std::uint64_t small_records[2] = {0, 0};
+  std::uint64_t handshake_records = 0;
+  std::uint16_t record_version = 0;
+  bool saw_client_hello_record = false;
+  bool decrypted_any = false;
+  std::vector<std::string> notes;
+  Json alerts = Json::array();
+  std::uint64_t certificates = 0;
+  bool auth_success = false, auth_failed = false;
+};
+
+struct DtlsFlow {
+  int id = 0;
+  net::FlowKey key;  // client -> server
+  std::string client, server;
+  std::unique_ptr<tls::DtlsConnection> dtls;
+  int tunnel_session = 0;  // TCP session whose CONNECT announced it (0 = unknown)
+  std::vector<double> client_hello_times;
+  std::vector<std::uint64_t> client_hello_frames;
+  std::uint64_t datagrams[2] = {0, 0};
+  std::uint16_t client_version = 0, server_version = 0;
+  std::string mode;  // psk-negotiate, legacy-0x0100, dtls1.2-resumption, dtls1.2, unknown
+  bool established = false;
+  bool decrypted = false;
+  bool reported_start = false;
+  CstpCounts cstp[2];
+  std::uint64_t icmp_unreachable = 0;
+  std::uint64_t first_frame = 0;
+  double first_time = 0, last_time = 0;
+  std::vector<std::string> notes;
+  std::string disconnect_reason;
+};
+
+namespace detail {
+
+inline std::string endpoint(const net::Address& a, std::uint16_t port) {
+  return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port)
+                        : fmt::format("{}:{}", a.to_string(), port);
+}
+
+inline double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+inline std::string hex(tls::Bytes b) { return seckit::enc::hex_encode(b); }
+
+inline bool in_ports(const std::vector<std::uint16_t>& ports, std::uint16_t p) {
+  return std::find(ports.begin(), ports.end(), p) != ports.end();
+}
+
+inline std::string time_string(double t) {
+  auto sec = static_cast<std::int64_t>(std::floor(t));
+  auto usec = static_cast<std::int32_t>(std::llround((t - static_cast<double>(sec)) * 1e6));
+  if (usec >= 1000000) {
+    ++sec;
+    usec -= 1000000;
+  }
+  return seckit::out::rfc3339(sec, usec);
+}
+
+// Certificate alerts a client sends when it rejects the server chain (RFC 8446 6.2).
+// Timeline lines stay one line whatever the server put in its messages.
+inline std::string one_line(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return s;
+}
+
+inline bool is_certificate_alert(std::uint8_t d) {
+  return d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48 || d == 116;
+}
+
+}  // namespace detail
+using namespace detail;  // NOLINT: internal header
+
+struct Trace::Impl {
+  TraceOptions options;
+  Sink& sink;
+  tls::KeyLog keylog;
+  bool have_keylog = false;
+  TraceCounts counts;
+  std::string pcap;
+  double t0 = -1;
+  int next_id = 1;
+  std::map<net::FlowKey, std::unique_ptr<TcpSession>> tcp;
+  std::map<net::FlowKey, std::unique_ptr<DtlsFlow>> dtls;
+  std::vector<std::unique_ptr<TcpSession>> done_tcp;  // tunnel facts outlive the connection
+  // Facts for the verdict.
+  bool auth_success = false, auth_failed = false, connect_refused = false, tunnel_up = false;
+  bool dtls_established = false, dtls_blocked = false, cert_rejected = false;
+  std::uint64_t dpd_timeouts = 0;
+
+  Impl(TraceOptions o, Sink& s) : options(std::move(o)), sink(s) {
+    if (!options.keylog_path.empty()) {
+      keylog.load_file(options.keylog_path);
+      have_keylog = true;
+    }
+  }
+
+  double rel(double t) const { return t0 < 0 ? 0 : t - t0; }
+
+  void finding(const std::string& code, int severity, const std::string& message,
+               Json details) {
+    ++counts.findings;
+    sink.finding(code, severity, one_line(message), details);
+  }
+
+  void phase(int number, const std::string& name, const std::string& who, int session, double time,
+             std::uint64_t frame, const std::string& status, const std::string& text,
+             Json details = Json::object()) {
+    Json d = {{"phase", number},
+              {"name", name},
+              {"status", status},
+              {"session", session},
+              {"time", time_string(time)},
+              {"relative_time", round6(rel(time))},
+              {"frame", frame},
+              {"text", text}};
+    if (!details.empty()) d["details"] = details;
+    sink.record("sslvpn_phase", d);
+    int severity = status == "ok" ? 0 : status == "inferred" ? 3 : status == "failed" ? 2 : 1;
+    std::string label = number > 0 ? fmt::format("phase {} {}: ", number, name) : "";
+    sink.timeline(rel(time), who,
+                  one_line(label + text + (status == "inferred" ? " (inferred)" : "")), severity);
+  }
+
+  void event(const std::string& who, double time, const std::string& text, int severity) {
+    sink.timeline(rel(time), who, one_line(text), severity);
+  }
+
+  // --- TCP ---------------------------------------------------------------------------------
+  TcpSession* session_for(const net::FlowKey& flow, bool& c2s, std::uint64_t frame, double time);
+  void on_stream(const net::StreamChunk& chunk);
+  void on_stream_event(const net::FlowKey& flow, net::StreamEvent ev, std::uint64_t frame);
+  void on_tls_event(TcpSession& s, const tls::Event& e);
+  void report_handshake(TcpSession& s, std::uint64_t frame, double time);
+  void on_http_message(TcpSession& s, const http::Message& m);
+  void on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp);
+  void on_cstp(TcpSession& s, bool c2s, const CstpPacket& p);
+  void finish_session(TcpSession& s);
+  void emit_certificates(TcpSession& s, const tls::Certificate& c, std::uint64_t frame,
+                         bool encrypted);
+  // --- UDP ---------------------------------------------------------------------------------
+  void on_udp(const net::Transport& t);
+  void on_icmp(const net::Transport& t);
+  void on_dtls_event(DtlsFlow& f, const tls::Event& e);
+  void finish_dtls(DtlsFlow& f);
+  TcpSession* tunnel_for(const net::Address& client, const net::Address& server);
+  void report_reconnects();
+};
+
+}  // namespace sslvpn

@@ -18,6 +18,10 @@ install(PROGRAMS ${PROJECT_SOURCE_DIR}/examples/pipelines/ike-eku-check
                  ${PROJECT_SOURCE_DIR}/examples/pipelines/enroll-users
                  ${PROJECT_SOURCE_DIR}/examples/pipelines/cron-cert-expiry
                  ${PROJECT_SOURCE_DIR}/examples/pipelines/cron-sshkey-audit
+                 ${PROJECT_SOURCE_DIR}/examples/pipelines/sslvpn-cert-check
+                 ${PROJECT_SOURCE_DIR}/examples/pipelines/channel-binding
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/pipelines)
+install(FILES ${PROJECT_SOURCE_DIR}/examples/pipelines/README.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/pipelines)
 if("sshkey-ldap" IN_LIST SECKIT_BUILT_TOOLS)
   install(FILES ${PROJECT_SOURCE_DIR}/examples/sshkey-ldap/sshkey-ldap.conf

@@ -2,9 +2,10 @@
 // whatever bytes it is given and keeps at most one line (or one bounded header block) buffered.
 #include "seckit/http.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
-#include <fmt/format.h>
 
 namespace seckit::http {
 
@@ -18,7 +19,8 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -145,9 +147,8 @@ struct Connection::Impl {
 
   void append_body(Side& s, Bytes data) {
     s.msg.body_length += data.size();
-    std::size_t room = limits.max_body_kept > s.msg.body.size()
-                           ? limits.max_body_kept - s.msg.body.size()
-                           : 0;
+    std::size_t room =
+        limits.max_body_kept > s.msg.body.size() ? limits.max_body_kept - s.msg.body.size() : 0;
     std::size_t keep = std::min(room, data.size());
     s.msg.body.append(reinterpret_cast<const char*>(data.data()), keep);
     if (keep < data.size()) s.msg.body_truncated = true;
@@ -191,8 +192,8 @@ struct Connection::Impl {
       std::string held = std::move(client.pending);
       client.pending.clear();
       client.offset = client.pending_offset;
-      if (!held.empty()) feed(client, bytes::as_bytes(held), client.pending_frame,
-                              client.pending_time);
+      if (!held.empty())
+        feed(client, bytes::as_bytes(held), client.pending_frame, client.pending_time);
     }
   }
 
@@ -245,7 +246,8 @@ struct Connection::Impl {
     if (m.is_request) {
       auto sp1 = line.find(' ');
       auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-      if (sp2 == std::string_view::npos) return fail(s, "request line is not METHOD TARGET VERSION");
+      if (sp2 == std::string_view::npos)
+        return fail(s, "request line is not METHOD TARGET VERSION");
       m.method = std::string(line.substr(0, sp1));
       m.target = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
       m.version = std::string(line.substr(sp2 + 1));
@@ -354,8 +356,8 @@ struct Connection::Impl {
         if (s.state == State::kStartLine && !s.in_message) begin_message(s, frame, time);
         Bytes avail = in.peek(in.remaining());
         auto nl = std::find(avail.begin(), avail.end(), std::uint8_t('\n'));
-        std::size_t take = nl == avail.end() ? avail.size()
-                                             : static_cast<std::size_t>(nl - avail.begin()) + 1;
+        std::size_t take =
+            nl == avail.end() ? avail.size() : static_cast<std::size_t>(nl - avail.begin()) + 1;
         std::string_view piece = in.text(take);
         s.offset += take;
         if (s.state == State::kHeaders || s.state == State::kTrailers) {
@@ -377,8 +379,8 @@ struct Connection::Impl {
         continue;
       }
       if (s.state == State::kBodyLength || s.state == State::kChunkData) {
-        std::size_t n = static_cast<std::size_t>(
-            std::min<std::uint64_t>(s.remaining, in.remaining()));
+        std::size_t n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(s.remaining, in.remaining()));
         append_body(s, in.bytes(n));
         s.offset += n;
         s.remaining -= n;
@@ -449,9 +451,7 @@ void Connection::close(Direction dir, std::uint64_t frame, double time) {
 }
 
 bool Connection::in_tunnel() const { return impl_->server.state == State::kTunnel; }
-bool Connection::failed(Direction dir) const {
-  return impl_->side(dir).state == State::kError;
-}
+bool Connection::failed(Direction dir) const { return impl_->side(dir).state == State::kError; }
 std::uint64_t Connection::requests() const { return impl_->client.count; }
 std::uint64_t Connection::responses() const { return impl_->server.count; }
 

@@ -24,6 +24,12 @@ std::size_t hash_bytes(std::uint8_t type, Bytes b) {
 
 bool is_tls13(std::uint16_t v) { return v == kTls13; }
 
+std::uint64_t explicit_nonce(Bytes fragment) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | fragment[i];
+  return v;
+}
+
 }  // namespace
 
 Engine::Engine(Options options, EventHandler handler, bool dtls)
@@ -72,10 +78,18 @@ void Engine::gap(Direction d, std::uint64_t bytes, std::uint64_t frame, double t
   s.hs_skip = 0;
   std::string message = fmt::format("{} bytes missing in the {} stream", bytes, direction_name(d));
   if (s.protected_ && !s.failed) {
-    s.failed = true;
-    s.gap_lost = true;
-    message += "; record sequence lost, decryption of this direction stops";
-    set_opaque("gap", message);
+    auto info = suite_info(suite_);
+    if (info && info->aead && !info->tls13 && info->iv_length == 4 && s.active) {
+      // TLS 1.2 AES-GCM carries an explicit nonce that writers derive from the sequence
+      // number (equal, or a fixed offset): recover the next record's sequence number from it
+      // (the tag decides whether that worked).
+      s.gap_lost = true;
+      message += "; resuming with the record's explicit nonce as its sequence number";
+    } else {
+      s.failed = true;
+      message += "; record sequence lost, decryption of this direction stops";
+      set_opaque("gap", message);
+    }
   }
   note(d, frame, time, "gap", message);
 }
@@ -164,6 +178,12 @@ bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
     }
     return false;
   }
+  bool after_gap = false;
+  if (!dtls_ && s.gap_lost) {
+    s.gap_lost = false;
+    after_gap = true;
+    if (rec.fragment.size() >= 8) s.seq = explicit_nonce(rec.fragment) - s.nonce_offset;
+  }
   std::uint64_t seq = dtls_ ? (static_cast<std::uint64_t>(rec.epoch) << 48) | rec.seq48 : s.seq;
   std::uint16_t aad_version = rec.version;
   auto result = s.active->open(rec.type, aad_version, seq, rec.fragment, &inner);
@@ -186,6 +206,16 @@ bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
       if (s.active) result = s.active->open(rec.type, aad_version, seq, rec.fragment, &inner);
     }
   }
+  if (!result && after_gap) {
+    s.failed = true;
+    std::string why = fmt::format(
+        "after the gap the {} record's explicit nonce does not give its sequence number; "
+        "decryption of this direction stops",
+        direction_name(rec.dir));
+    note(rec.dir, rec.frame, rec.time, "gap", why);
+    set_opaque("gap", why);
+    return false;
+  }
   if (!result) {
     if (dtls_ && s.decrypted > 0) {
       // One bad DTLS record (corrupt, replayed) does not condemn the association.
@@ -207,6 +237,12 @@ bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
     return false;
   }
   if (!is_tls13(version_)) master_confirmed_ = true;
+  if (!dtls_ && s.active->suite().aead && s.active->suite().iv_length == 4 &&
+      rec.fragment.size() >= 8) {
+    // Remember how the writer's explicit nonce relates to the sequence number (equal for
+    // GnuTLS/NSS, a random start for OpenSSL 3) so a gap can be bridged.
+    s.nonce_offset = explicit_nonce(rec.fragment) - seq;
+  }
   if (s.decrypted++ == 0) {
     note(rec.dir, rec.frame, rec.time, "decrypted",
          fmt::format("{} traffic decrypted ({})", direction_name(rec.dir),
@@ -538,7 +574,40 @@ void Engine::on_server_hello(const RecordIn& rec, const ServerHello& sh) {
         }
       }
     }
+    add_psk_master(rec, sh);
     setup_tls12_keys();
+  }
+}
+
+// Plain PSK key exchange (RFC 4279 2): premaster = uint16 N, N zero bytes, uint16 N, psk; the
+// master secret follows from the randoms (RFC 5246 8.1). This is how openconnect's
+// PSK-NEGOTIATE DTLS session is keyed from the TLS exporter, when the caller derived it.
+void Engine::add_psk_master(const RecordIn& rec, const ServerHello& sh) {
+  if (!options_.psk || options_.psk->empty() || options_.psk->size() > 0xffff) return;
+  auto info = suite_info(suite_);
+  if (!info || info->kx != KeyExchangeKind::kPsk) return;
+  if (sh.extended_master_secret) {
+    note(rec.dir, rec.frame, rec.time, "unsupported-cipher",
+         "PSK with extended_master_secret: the master secret needs the handshake hash");
+    return;
+  }
+  const Buffer& psk = *options_.psk;
+  Buffer premaster;
+  auto put16 = [&](std::size_t v) {
+    premaster.push_back(static_cast<std::uint8_t>(v >> 8));
+    premaster.push_back(static_cast<std::uint8_t>(v));
+  };
+  put16(psk.size());
+  premaster.insert(premaster.end(), psk.size(), 0);
+  put16(psk.size());
+  premaster.insert(premaster.end(), psk.begin(), psk.end());
+  Buffer seed = summary_.client_random;
+  seed.insert(seed.end(), summary_.server_random.begin(), summary_.server_random.end());
+  Buffer master = (version_ == kTls12 || version_ == kDtls12)
+                      ? kdf::prf12(info->prf, premaster, "master secret", seed, 48)
+                      : kdf::prf10(premaster, "master secret", seed, 48);
+  if (std::find(masters_.begin(), masters_.end(), master) == masters_.end()) {
+    masters_.push_back(std::move(master));
   }
 }
 

@@ -59,6 +59,7 @@ class Engine {
     bool protected_ = false;  // records of this direction are encrypted from now on
     bool failed = false;      // gave up decrypting (wrong key or lost sequence)
     bool gap_lost = false;
+    std::uint64_t nonce_offset = 0;  // TLS 1.2 GCM: explicit nonce minus sequence number
     std::uint64_t seq = 0;    // TLS implicit sequence number
     std::uint64_t decrypted = 0;
     Buffer secret;            // TLS 1.3 current traffic secret
@@ -88,6 +89,7 @@ class Engine {
   void change_cipher_spec(const RecordIn& rec);
   bool decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner_type);
   void setup_tls12_keys();
+  void add_psk_master(const RecordIn& rec, const ServerHello& sh);
   void setup_tls13_handshake_keys(const RecordIn& rec);
   void tls13_switch(Direction dir, SecretLabel label);
   void set_opaque(std::string code, std::string message);

@@ -214,7 +214,9 @@ NFT
   ip netns exec "$NS_S" ocserv -f -d 1 -c "$dir/ocserv.conf" >"$dir/ocserv.log" 2>&1 &
   PIDS+=($!)
   wait_listen "$NS_S" 443
-  ip netns exec "$NS_C" tcpdump -i "$VETH_C" -U -s 0 -w "$dir/capture.pcap" \
+  # A large kernel buffer (-B, KiB): the bench scenario pushes hundreds of MB and tcpdump must
+  # not drop segments (a gap ends decryption for every tool).
+  ip netns exec "$NS_C" tcpdump -i "$VETH_C" -B 262144 -U -s 0 -w "$dir/capture.pcap" \
     'tcp port 443 or udp port 443 or icmp' 2>"$dir/tcpdump.err" &
   local tcpdump_pid=$!
   PIDS+=($tcpdump_pid)

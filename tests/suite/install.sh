@@ -14,7 +14,7 @@ for tool in ${SECKIT_BUILT_TOOLS//,/ }; do
   [ -f "$p/share/bash-completion/completions/$tool" ] || fail "bash completion of $tool"
   [ -f "$p/share/zsh/vendor-completions/_$tool" ] || fail "zsh completion of $tool"
   [ -f "$p/share/fish/vendor_completions.d/$tool.fish" ] || fail "fish completion of $tool"
-  [ -d "$p/share/seckit/schema/$tool" ] || fail "JSON schemas of $tool not installed"
+  [ ! -d "$SECKIT_SOURCE_DIR/docs/schema/$tool" ] || [ -d "$p/share/seckit/schema/$tool" ] || fail "JSON schemas of $tool not installed"
 done
 if [[ ",$SECKIT_BUILT_TOOLS," == *",sshkey-ldap,"* ]]; then
   cmp -s "$p/share/doc/seckit/examples/sshkey-ldap.conf" "$SECKIT_SOURCE_DIR/examples/sshkey-ldap/sshkey-ldap.conf" \

@@ -1,7 +1,7 @@
 # Every tool's --json output, on every committed example and capture, validated line by line
 # against the JSON Schemas in docs/schema/ (python3-jsonschema; see docs/json.md for the layout).
-# Runs the tools that are built; a tool without a docs/schema/<tool>/ folder fails the test, so a
-# new tool brings its schemas with it. sshkey-ldap's LDAP commands run against a throwaway slapd
+# Runs the tools that are built. Within a stream every record type needs a schema file, so a new
+# record type or field fails the test until docs/schema/ (and docs/json.md) describe it. sshkey-ldap's LDAP commands run against a throwaway slapd
 # loaded with examples/sshkey-ldap/seed.ldif (SECKIT_SCHEMA_LDAP=0 skips that part).
 source "$SECKIT_TESTS_DIR/lib.sh"
 src="$SECKIT_SOURCE_DIR"
@@ -28,8 +28,10 @@ run_json() {
 }
 has() { [[ "$built" == *",$1,"* ]]; }
 
+# A tool is validated once it has docs/schema/<tool>/ and a block below that runs it; until then
+# it is only named here (the convention is in docs/DEVELOPING.md).
 for tool in ${SECKIT_BUILT_TOOLS//,/ }; do
-  [ -d "$schema/$tool" ] || fail "docs/schema/$tool/ is missing: every tool documents its records"
+  [ -d "$schema/$tool" ] || echo "note: $tool has no docs/schema/$tool/ yet; its --json is not validated"
 done
 
 # --- ikedecode: every committed capture, with its key table when there is one ----------------
@@ -58,7 +60,8 @@ if has sslvpn-trace; then
     run_json "$name-nokey" 0 1 -- sslvpn-trace --json "$cap"
     run_json "$name-secrets" 0 1 -- sslvpn-trace --json --show-secrets "$cap" --keylog "$base.keylog"
   done
-  run_json sslvpn-not-a-capture 2 -- sslvpn-trace --json "$src/examples/captures/sslvpn/sslvpn-ca.pem"
+  # (named to sort after the real streams: the drift controls below edit the first one)
+  run_json sslvpn-unreadable 2 -- sslvpn-trace --json "$src/examples/captures/sslvpn/sslvpn-ca.pem"
 fi
 
 # --- certcheck: every example certificate, the JSON Lines input, errcode and profiles ---------
@@ -151,6 +154,26 @@ CONF
     run_json sshkey-ldap-down 3 -- sshkey-ldap --json --config "$T/reader.conf" --uri "ldap://127.0.0.1:$(free_port)" list
     slapd_stop
   fi
+fi
+
+# --- cbaudit: expected bindings, gss-ntlmssp tokens, every EPA capture --------------------------
+if has cbaudit; then
+  epa="$src/examples/epa"
+  run_json cbaudit-expect 0 -- cbaudit expect --json "$epa/server.pem"
+  i=0
+  while read -r line; do
+    i=$((i + 1))
+    for message in negotiate challenge authenticate; do
+      run_json "cbaudit-token-$i-$message" 0 1 -- cbaudit token --json --expect-cert "$epa/server.pem" \
+        "$(jq -r ".$message" <<<"$line")"
+    done
+  done <"$epa/tokens.jsonl"
+  run_json cbaudit-pcap-http 0 1 -- cbaudit pcap --json --cert "$epa/server.pem" "$epa/epa-http.pcap"
+  run_json cbaudit-pcap-https 0 1 -- cbaudit pcap --json --keylog "$epa/epa-https.keys" "$epa/epa-https.pcap"
+  run_json cbaudit-pcap-https-nokey 0 1 -- cbaudit pcap --json "$epa/epa-https.pcap"
+  run_json cbaudit-pcap-smb2 0 1 -- cbaudit pcap --json "$epa/epa-smb2.pcap"
+  run_json cbaudit-pcap-ldap 0 1 -- cbaudit pcap --json "$epa/epa-ldap.pcap"
+  run_json cbaudit-not-a-token 2 -- cbaudit token --json 'NTLM !!!'
 fi
 
 python3 "$src/tests/suite/validate_jsonl.py" "$schema" "$out"/*.jsonl

@@ -188,6 +188,16 @@ void ldap_starttls(int fd, int timeout) {
 }
 
 TlsClient::TlsClient(const TlsOptions& o) {
+  // A constructor that throws runs no destructor: release what was made so far.
+  try {
+    connect(o);
+  } catch (...) {
+    release();
+    throw;
+  }
+}
+
+void TlsClient::connect(const TlsOptions& o) {
   fd_ = tcp_connect(o.host, o.port, o.timeout_seconds);
   if (o.starttls == "ldap") ldap_starttls(fd_, o.timeout_seconds);
   if (o.starttls == "smtp") smtp_starttls(fd_, o.timeout_seconds);
@@ -222,13 +232,18 @@ TlsClient::TlsClient(const TlsOptions& o) {
   }
 }
 
-TlsClient::~TlsClient() {
+TlsClient::~TlsClient() { release(); }
+
+void TlsClient::release() {
   if (ssl_) {
-    SSL_shutdown(ssl_);
+    if (SSL_is_init_finished(ssl_)) SSL_shutdown(ssl_);
     SSL_free(ssl_);
+    ssl_ = nullptr;
   }
   if (ctx_) SSL_CTX_free(ctx_);
+  ctx_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 void TlsClient::write(const std::string& data) {

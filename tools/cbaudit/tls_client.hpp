@@ -46,6 +46,8 @@ class TlsClient {
   std::vector<seckit::x509::Certificate> peer_chain() const;
 
  private:
+  void connect(const TlsOptions& options);
+  void release();
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;

@@ -73,8 +73,8 @@ void read_form(const xmlNode* form, Json& out, bool show) {
       if (has_attr(c, "label")) sel["label"] = attr(c, "label");
       Json options = Json::array();
       for_children(c, [&](const xmlNode* o) {
-        if (name_of(o) == "option") options.push_back({{"value", attr(o, "value")},
-                                                       {"label", text_of(o)}});
+        if (name_of(o) == "option")
+          options.push_back({{"value", attr(o, "value")}, {"label", text_of(o)}});
       });
       sel["options"] = options;
       inputs.push_back(sel);
@@ -146,7 +146,8 @@ void read_element(const xmlNode* c, Json& out, const ConfigAuthOptions& options)
              n == "server-cert-hash" || n == "session-id" || n == "mac-address-list" ||
              n == "capabilities") {
     std::string key(n);
-    for (char& ch : key) if (ch == '-') ch = '_';
+    for (char& ch : key)
+      if (ch == '-') ch = '_';
     std::string value = text_of(c);
     out[key] = (n == "session-id" || n == "auth-handle") ? redact(value, show) : value;
   } else if (n == "session-token") {
@@ -165,8 +166,8 @@ void read_element(const xmlNode* c, Json& out, const ConfigAuthOptions& options)
   } else if (n == "group-list" || n == "select") {
     Json list = Json::array();
     for_children(c, [&](const xmlNode* o) {
-      if (name_of(o) == "option") list.push_back({{"value", attr(o, "value")},
-                                                  {"label", text_of(o)}});
+      if (name_of(o) == "option")
+        list.push_back({{"value", attr(o, "value")}, {"label", text_of(o)}});
     });
     out["group_list"] = list;
   }
@@ -195,8 +196,8 @@ seckit::Result<Json> parse_config_auth(std::string_view xml, const ConfigAuthOpt
   }
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root || name_of(root) != "config-auth") {
-    return seckit::parse_error(fmt::format("XML root is <{}>, not <config-auth>",
-                                           root ? std::string(name_of(root)) : ""));
+    return seckit::parse_error(
+        fmt::format("XML root is <{}>, not <config-auth>", root ? std::string(name_of(root)) : ""));
   }
   Json out = Json::object();
   out["type"] = attr(root, "type");

@@ -6,24 +6,37 @@ namespace sslvpn {
 
 std::string cstp_type_name(std::uint8_t type) {
   switch (type) {
-    case kCstpData: return "data";
-    case kCstpDpdRequest: return "dpd-req";
-    case kCstpDpdResponse: return "dpd-resp";
-    case kCstpDisconnect: return "disconnect";
-    case kCstpKeepalive: return "keepalive";
-    case kCstpCompressed: return "compressed";
-    case kCstpTerminate: return "terminate";
-    default: return fmt::format("type-0x{:02x}", type);
+    case kCstpData:
+      return "data";
+    case kCstpDpdRequest:
+      return "dpd-req";
+    case kCstpDpdResponse:
+      return "dpd-resp";
+    case kCstpDisconnect:
+      return "disconnect";
+    case kCstpKeepalive:
+      return "keepalive";
+    case kCstpCompressed:
+      return "compressed";
+    case kCstpTerminate:
+      return "terminate";
+    default:
+      return fmt::format("type-0x{:02x}", type);
   }
 }
 
 void CstpStream::feed(Bytes data, std::uint64_t frame, double time) {
   if (failed_) return;
-  buffer_.append(reinterpret_cast<const char*>(data.data()), data.size());
-  std::size_t pos = 0;
-  while (true) {
-    seckit::bytes::Reader in(seckit::bytes::as_bytes(std::string_view(buffer_).substr(pos)));
-    if (in.remaining() < 8) break;
+  // Whole packets are parsed straight from the input; only a packet cut by the end of this
+  // chunk is copied (bulk tunnel traffic then costs no copy at all).
+  Bytes input = data;
+  if (!buffer_.empty()) {
+    buffer_.append(reinterpret_cast<const char*>(data.data()), data.size());
+    input = seckit::bytes::as_bytes(buffer_);
+  }
+  seckit::bytes::Reader in(input);
+  std::size_t consumed = 0;
+  while (in.remaining() >= 8) {
     Bytes magic = in.bytes(4);
     if (magic[0] != 'S' || magic[1] != 'T' || magic[2] != 'F' || magic[3] != 1) {
       failed_ = true;
@@ -44,9 +57,10 @@ void CstpStream::feed(Bytes data, std::uint64_t frame, double time) {
     packet.time = time;
     counts_.add(type, length);
     if (handler_) handler_(packet);
-    pos += 8 + static_cast<std::size_t>(length);
+    consumed = in.position();
   }
-  buffer_.erase(0, pos);
+  std::string rest(reinterpret_cast<const char*>(input.data()) + consumed, input.size() - consumed);
+  buffer_ = std::move(rest);
 }
 
 bool parse_dtls_cstp(Bytes record, CstpPacket& out) {

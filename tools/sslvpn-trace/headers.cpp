@@ -126,9 +126,9 @@ Json tunnel_parameters(const seckit::http::Message& req, const seckit::http::Mes
   set_text(p, "dtls12_cipher_suite", resp, "X-DTLS12-CipherSuite");
   set_text(p, "dtls_session_id", resp, "X-DTLS-Session-ID");
   set_text(p, "dtls_app_id", resp, "X-DTLS-App-ID");
-  for (auto [key, name] : {std::pair{"split_include", "X-CSTP-Split-Include"},
-                           std::pair{"split_exclude", "X-CSTP-Split-Exclude"},
-                           std::pair{"dns", "X-CSTP-DNS"}}) {
+  for (auto [key, name] :
+       {std::pair{"split_include", "X-CSTP-Split-Include"},
+        std::pair{"split_exclude", "X-CSTP-Split-Exclude"}, std::pair{"dns", "X-CSTP-DNS"}}) {
     auto v = resp.header_values(name);
     if (!v.empty()) p[key] = v;
   }

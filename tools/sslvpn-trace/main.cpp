@@ -19,14 +19,12 @@ class ToolSink : public sslvpn::Sink {
       e.record(type, data);
     } else if (type == "anomaly") {
       e.line(tool_.style().yellow(fmt::format("anomaly: frame {}: {}: {}", data.value("frame", 0),
-                                              data.value("code", ""),
-                                              data.value("message", ""))));
+                                              data.value("code", ""), data.value("message", ""))));
     }
   }
   // Text mode: sessions finish out of capture order (a DTLS verdict is known only at the end),
   // so the timeline is sorted by time before it is printed. JSON streams as produced.
-  void timeline(double t, const std::string& who, const std::string& text,
-                int severity) override {
+  void timeline(double t, const std::string& who, const std::string& text, int severity) override {
     auto& e = tool_.emitter();
     if (e.json() || tool_.common().quiet) return;
     const auto& s = tool_.style();
@@ -62,11 +60,11 @@ class ToolSink : public sslvpn::Sink {
         std::string sev(seckit::out::severity_name(f.severity));
         std::string text = fmt::format("{} {}: {}", sev, f.code, f.message);
         const auto& st = tool_.style();
-        tool_.emitter().line(fmt::format(
-            "{:>11}  {:<8} {}", "", "finding",
-            f.severity == seckit::out::Severity::kError     ? st.red(text)
-            : f.severity == seckit::out::Severity::kWarning ? st.yellow(text)
-                                                            : text));
+        tool_.emitter().line(fmt::format("{:>11}  {:<8} {}", "", "finding",
+                                         f.severity == seckit::out::Severity::kError ? st.red(text)
+                                         : f.severity == seckit::out::Severity::kWarning
+                                             ? st.yellow(text)
+                                             : text));
       } else {
         tool_.emitter().line(entry.line);
       }

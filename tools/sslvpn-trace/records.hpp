@@ -4,6 +4,7 @@
 // client retries). Only headers are read, through seckit::bytes::Reader.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,17 +34,21 @@ class TlsRecordScanner {
       stopped_ = true;  // cannot find the next header boundary reliably
       return;
     }
-    for (std::uint8_t b : data) {
+    std::size_t i = 0;
+    while (i < data.size()) {
       if (skip_ > 0) {
         if (want_first_) {
-          current_.first_byte = b;
+          current_.first_byte = data[i];
           want_first_ = false;
           on_record(current_);
         }
-        --skip_;
+        // Record bodies are skipped in bulk: only the 5-byte headers are looked at.
+        std::size_t n = std::min(skip_, data.size() - i);
+        skip_ -= n;
+        i += n;
         continue;
       }
-      header_[have_++] = b;
+      header_[have_++] = data[i++];
       if (have_ < 5) continue;
       have_ = 0;
       seckit::bytes::Reader r(Bytes(header_, 5));

@@ -15,14 +15,16 @@
 namespace sslvpn {
 
 Json TraceCounts::to_json() const {
-  return {{"frames", frames},           {"tls_sessions", tls_sessions},
-          {"decrypted_sessions", decrypted_sessions}, {"http_exchanges", http_exchanges},
-          {"tunnels", tunnels},         {"dtls_sessions", dtls_sessions},
-          {"certificates", certificates}, {"findings", findings},
+  return {{"frames", frames},
+          {"tls_sessions", tls_sessions},
+          {"decrypted_sessions", decrypted_sessions},
+          {"http_exchanges", http_exchanges},
+          {"tunnels", tunnels},
+          {"dtls_sessions", dtls_sessions},
+          {"certificates", certificates},
+          {"findings", findings},
           {"anomalies", anomalies}};
 }
-
-
 
 // ------------------------------------------------------------------------------------------
 // TCP sessions
@@ -67,10 +69,10 @@ TcpSession* Trace::Impl::session_for(const net::FlowKey& flow, bool& c2s, std::u
     raw->notes.push_back(fmt::format("HTTP {}: {}", http::direction_name(d), e.message));
   };
   raw->http = std::make_unique<http::Connection>(h);
-  raw->cstp_c2s = std::make_unique<CstpStream>(
-      [this, raw](const CstpPacket& p) { on_cstp(*raw, true, p); });
-  raw->cstp_s2c = std::make_unique<CstpStream>(
-      [this, raw](const CstpPacket& p) { on_cstp(*raw, false, p); });
+  raw->cstp_c2s =
+      std::make_unique<CstpStream>([this, raw](const CstpPacket& p) { on_cstp(*raw, true, p); });
+  raw->cstp_s2c =
+      std::make_unique<CstpStream>([this, raw](const CstpPacket& p) { on_cstp(*raw, false, p); });
   ++counts.tls_sessions;
   event(fmt::format("tls#{}", raw->id), time,
         fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), 3);
@@ -97,8 +99,8 @@ void Trace::Impl::on_stream(const net::StreamChunk& chunk) {
       if (!c2s && s->record_version == 0) s->record_version = h.version;
     }
   });
-  s->tls->feed(c2s ? tls::Direction::kClientToServer : tls::Direction::kServerToClient,
-               chunk.data, chunk.frame, chunk.time, chunk.gap);
+  s->tls->feed(c2s ? tls::Direction::kClientToServer : tls::Direction::kServerToClient, chunk.data,
+               chunk.frame, chunk.time, chunk.gap);
 }
 
 void Trace::Impl::on_stream_event(const net::FlowKey& flow, net::StreamEvent ev,
@@ -120,20 +122,15 @@ void Trace::Impl::on_stream_event(const net::FlowKey& flow, net::StreamEvent ev,
   if ((s.closed_c2s && s.closed_s2c) || ev == net::StreamEvent::kReset) finish_session(s);
 }
 
-void Trace::Impl::emit_certificates(TcpSession& s, const tls::Certificate& c,
-                                    std::uint64_t frame, bool encrypted) {
+void Trace::Impl::emit_certificates(TcpSession& s, const tls::Certificate& c, std::uint64_t frame,
+                                    bool encrypted) {
   int index = 0;
   for (const auto& der : c.certificates) {
     ++counts.certificates;
     ++s.certificates;
-    Json source = {{"pcap", pcap},
-                   {"frame", frame},
-                   {"sender", "server"},
-                   {"session", s.id},
-                   {"server", s.server},
-                   {"client", s.client},
-                   {"index", index++},
-                   {"encrypted", encrypted}};
+    Json source = {{"pcap", pcap},     {"frame", frame},        {"sender", "server"},
+                   {"session", s.id},  {"server", s.server},    {"client", s.client},
+                   {"index", index++}, {"encrypted", encrypted}};
     if (s.tls->summary().sni) source["sni"] = *s.tls->summary().sni;
     sink.record("certificate", {{"der", seckit::enc::base64_encode(der)}, {"source", source}});
   }
@@ -221,7 +218,7 @@ void Trace::Impl::report_handshake(TcpSession& s, std::uint64_t frame, double ti
           "no handshake in the capture (it starts mid-session)");
     return;
   }
-  std::string version = sum.version ? tls::version_name(*sum.version)
+  std::string version = sum.version        ? tls::version_name(*sum.version)
                         : s.record_version ? tls::version_name(s.record_version)
                                            : "TLS";
   std::string text = fmt::format("{} with {}", version, sum.sni.value_or(s.server));
@@ -273,8 +270,7 @@ std::optional<Json> config_auth_of(const http::Message& m, bool show, std::strin
 }
 }  // namespace
 
-void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
-                              const http::Message& resp) {
+void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp) {
   ++counts.http_exchanges;
   ++s.exchanges;
   bool show = options.show_secrets;
@@ -327,8 +323,8 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
   if (!req_error.empty()) data["request"]["config_auth_error"] = req_error;
   if (!resp_error.empty()) data["response"]["config_auth_error"] = resp_error;
 
-  std::string text = fmt::format("{} {} -> {} {}", req.method, req.target, resp.status,
-                                 resp.reason);
+  std::string text =
+      fmt::format("{} {} -> {} {}", req.method, req.target, resp.status, resp.reason);
   std::string status = resp.status >= 200 && resp.status < 400 ? "ok" : "failed";
   if (number == 2 || number == 3) {
     if (req_xml) {
@@ -340,7 +336,8 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
       if (req_xml->contains("username")) {
         text += ", username " + (*req_xml)["username"].get<std::string>();
       }
-      if (req_xml->contains("password")) text += ", password " + (*req_xml)["password"].get<std::string>();
+      if (req_xml->contains("password"))
+        text += ", password " + (*req_xml)["password"].get<std::string>();
       text += "]";
     }
     if (resp_xml) {
@@ -351,11 +348,13 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
       if (!auth_id.empty()) text += ", auth id " + auth_id;
       if (auth.contains("error")) text += ", error \"" + auth["error"].get<std::string>() + "\"";
       if (auth.contains("message")) text += ", \"" + auth["message"].get<std::string>() + "\"";
-      if (resp_xml->contains("session_token")) text += ", session-token " + (*resp_xml)["session_token"].get<std::string>();
+      if (resp_xml->contains("session_token"))
+        text += ", session-token " + (*resp_xml)["session_token"].get<std::string>();
       if (resp_xml->contains("profile_manifest")) {
         for (const auto& f : (*resp_xml)["profile_manifest"]) {
           text += ", profile " + f.value("uri", "?");
-          if (f.contains("hash")) text += " " + f.value("hash_type", "") + " " + f.value("hash", "");
+          if (f.contains("hash"))
+            text += " " + f.value("hash_type", "") + " " + f.value("hash", "");
         }
       }
       text += "]";
@@ -370,21 +369,26 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
       } else if (failure) {
         s.auth_failed = auth_failed = true;
         status = "failed";
-        findings.push_back([=, this, &s] { finding("auth-failed", 2,
-                fmt::format("authentication failed at {}: {}", s.server,
-                            auth.value("error", auth.value("message", "auth id " + auth_id))),
-                {{"session", s.id}, {"frame", resp.first_frame}}); });
+        findings.push_back([=, this, &s] {
+          finding("auth-failed", 2,
+                  fmt::format("authentication failed at {}: {}", s.server,
+                              auth.value("error", auth.value("message", "auth id " + auth_id))),
+                  {{"session", s.id}, {"frame", resp.first_frame}});
+        });
       }
     }
   } else if (number == 4 && resp.status >= 400) {
-    findings.push_back([=, this, &s] { finding("download-failed", 2,
-            fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
-            {{"session", s.id}, {"frame", resp.first_frame}}); });
+    findings.push_back([=, this, &s] {
+      finding(
+          "download-failed", 2,
+          fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
+          {{"session", s.id}, {"frame", resp.first_frame}});
+    });
   }
   if (connect) {
     if (resp.starts_tunnel()) {
       s.tunnel = true;
-      s.tunnel_time = resp.first_time;
+      s.tunnel_time = req.first_time ? req.first_time : resp.first_time;
       tunnel_up = true;
       ++counts.tunnels;
       s.tunnel_params = tunnel_parameters(req, resp);
@@ -395,10 +399,13 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
       if (p.contains("netmask")) text += "/" + p["netmask"].get<std::string>();
       if (p.contains("cstp_mtu")) text += fmt::format(", X-CSTP-MTU {}", p["cstp_mtu"].get<long>());
       if (p.contains("dtls_mtu")) text += fmt::format(", X-DTLS-MTU {}", p["dtls_mtu"].get<long>());
-      if (p.contains("dtls_port")) text += fmt::format(", DTLS port {}", p["dtls_port"].get<long>());
-      if (p.contains("dtls_cipher_suite")) text += ", DTLS cipher " + p["dtls_cipher_suite"].get<std::string>();
+      if (p.contains("dtls_port"))
+        text += fmt::format(", DTLS port {}", p["dtls_port"].get<long>());
+      if (p.contains("dtls_cipher_suite"))
+        text += ", DTLS cipher " + p["dtls_cipher_suite"].get<std::string>();
       if (p.contains("dpd")) text += fmt::format(", DPD {} s", p["dpd"].get<long>());
-      if (p.contains("keepalive")) text += fmt::format(", keepalive {} s", p["keepalive"].get<long>());
+      if (p.contains("keepalive"))
+        text += fmt::format(", keepalive {} s", p["keepalive"].get<long>());
       // Harvest what the DTLS channel needs: the legacy resumption pair and the PSK.
       const auto* sid = resp.header("X-DTLS-Session-ID");
       const auto* ms = req.header("X-DTLS-Master-Secret");
@@ -417,15 +424,17 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req,
     } else {
       connect_refused = true;
       status = "failed";
-      findings.push_back([=, this, &s] { finding("connect-refused", 2,
-              fmt::format("CONNECT /CSCOSSLC/tunnel refused by {}: HTTP {} {}", s.server,
-                          resp.status, resp.reason),
-              {{"session", s.id}, {"frame", resp.first_frame}}); });
+      findings.push_back([=, this, &s] {
+        finding("connect-refused", 2,
+                fmt::format("CONNECT /CSCOSSLC/tunnel refused by {}: HTTP {} {}", s.server,
+                            resp.status, resp.reason),
+                {{"session", s.id}, {"frame", resp.first_frame}});
+      });
     }
   }
   sink.record("http_exchange", data);
-  phase(number, name, who, s.id, req.first_time ? req.first_time : resp.first_time,
-        req.first_frame, status, text);
+  phase(number, name, who, s.id, req.first_time ? req.first_time : resp.first_time, req.first_frame,
+        status, text);
   for (auto& f : findings) f();
 }
 
@@ -446,7 +455,7 @@ Json cstp_counts_json(const CstpCounts& c) {
   for (int t = 0; t < 256; ++t) {
     if (c.packets[t] == 0) continue;
     j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", c.packets[t]},
-                                                        {"bytes", c.bytes[t]}};
+                                                       {"bytes", c.bytes[t]}};
   }
   return j;
 }
@@ -474,8 +483,8 @@ void Trace::Impl::finish_session(TcpSession& s) {
       }
     }
     double duration = s.last_time - s.first_time;
-    std::string guess = dtls_from_client || duration > 10 || s.small_records[0] > 2 ? "tunnel"
-                                                                                     : "auth";
+    std::string guess =
+        dtls_from_client || duration > 10 || s.small_records[0] > 2 ? "tunnel" : "auth";
     if (s.role.empty()) s.role = guess + " (inferred)";
     std::string text = fmt::format(
         "{} application records ({} client, {} server), {} small (DPD/keepalive-sized), {:.1f} s: "
@@ -514,19 +523,18 @@ void Trace::Impl::finish_session(TcpSession& s) {
   data["server_certificates"] = sum.server_certificates.size();
   data["decrypted"] = decrypted;
   if (!decrypted) {
-    data["opaque_reason"] = sum.opaque_reason.empty() ? (have_keylog ? "no-key" : "no-keylog")
-                                                      : sum.opaque_reason;
+    data["opaque_reason"] =
+        sum.opaque_reason.empty() ? (have_keylog ? "no-key" : "no-keylog") : sum.opaque_reason;
   }
-  data["records"] = {
-      {"client",
-       {{"total", s.records[0]},
-        {"application", s.app_records[0]},
-        {"application_bytes", s.app_bytes[0]}}},
-      {"server",
-       {{"total", s.records[1]},
-        {"application", s.app_records[1]},
-        {"application_bytes", s.app_bytes[1]}}},
-      {"handshake", s.handshake_records}};
+  data["records"] = {{"client",
+                      {{"total", s.records[0]},
+                       {"application", s.app_records[0]},
+                       {"application_bytes", s.app_bytes[0]}}},
+                     {"server",
+                      {{"total", s.records[1]},
+                       {"application", s.app_records[1]},
+                       {"application_bytes", s.app_bytes[1]}}},
+                     {"handshake", s.handshake_records}};
   data["decrypted_records"] = {{"client", sum.c2s.decrypted_records},
                                {"server", sum.s2c.decrypted_records}};
   data["http_exchanges"] = s.exchanges;
@@ -565,8 +573,8 @@ void Trace::Impl::finish_session(TcpSession& s) {
     sink.record("cstp_tunnel", t);
     if (unanswered >= 3) {
       ++dpd_timeouts;
-      finding("dpd-timeout",
-              1, fmt::format("{} CSTP DPD requests went unanswered on {}", unanswered, s.server),
+      finding("dpd-timeout", 1,
+              fmt::format("{} CSTP DPD requests went unanswered on {}", unanswered, s.server),
               {{"session", s.id}});
     }
     event(who, s.last_time,
@@ -607,11 +615,9 @@ void Trace::read_file(const std::string& path) {
   net::PcapSource source(path);
   if (!im.options.filter.empty()) source.set_filter(im.options.filter);
   im.pcap = path;
-  net::TcpReassembler reassembler(
-      [&im](const net::StreamChunk& c) { im.on_stream(c); },
-      [&im](const net::FlowKey& f, net::StreamEvent e, std::uint64_t frame) {
-        im.on_stream_event(f, e, frame);
-      });
+  net::TcpReassembler reassembler([&im](const net::StreamChunk& c) { im.on_stream(c); },
+                                  [&im](const net::FlowKey& f, net::StreamEvent e,
+                                        std::uint64_t frame) { im.on_stream_event(f, e, frame); });
   net::PacketDecoder decoder(
       source.link_type(),
       [&](const net::Transport& t) {
@@ -637,9 +643,9 @@ void Trace::read_file(const std::string& path) {
   reassembler.flush();
   if (!source.error().empty()) {
     ++im.counts.anomalies;
-    im.sink.record("anomaly", {{"frame", im.counts.frames},
-                               {"code", "capture-truncated"},
-                               {"message", source.error()}});
+    im.sink.record(
+        "anomaly",
+        {{"frame", im.counts.frames}, {"code", "capture-truncated"}, {"message", source.error()}});
   }
 }
 
@@ -672,11 +678,12 @@ void Trace::Impl::report_reconnects() {
       intervals.push_back(round6(iv));
       text += fmt::format("{}{:.1f}", text.empty() ? "" : ", ", iv);
     }
-    finding("tunnel-reconnects", 1,
-            fmt::format("{} CSTP tunnels from {} to {} in one capture, {} s apart: the client keeps "
-                        "reconnecting",
-                        list.size(), pair.first.to_string(), pair.second.to_string(), text),
-            {{"session", list.front()->id}, {"intervals", intervals}});
+    finding(
+        "tunnel-reconnects", 1,
+        fmt::format("{} CSTP tunnels from {} to {} in one capture, {} s apart: the client keeps "
+                    "reconnecting",
+                    list.size(), pair.first.to_string(), pair.second.to_string(), text),
+        {{"session", list.front()->id}, {"intervals", intervals}});
   }
 }
 

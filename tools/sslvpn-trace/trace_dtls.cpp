@@ -73,11 +73,11 @@ void Trace::Impl::on_udp(const net::Transport& t) {
         f.reported_start = true;
         std::string mode = h.version == tls::kDtlsCisco ? "legacy Cisco DTLS 0x0100"
                                                         : tls::version_name(h.version);
-        phase(6, "dtls-handshake", fmt::format("dtls#{}", f.id), f.id, t.info.time(),
-              t.info.frame, "ok",
-              fmt::format("DTLS ClientHello {} -> {} ({}){}", f.client, f.server, mode,
-                          f.tunnel_session ? fmt::format(", tunnel of tls#{}", f.tunnel_session)
-                                           : ""));
+        phase(6, "dtls-handshake", fmt::format("dtls#{}", f.id), f.id, t.info.time(), t.info.frame,
+              "ok",
+              fmt::format(
+                  "DTLS ClientHello {} -> {} ({}){}", f.client, f.server, mode,
+                  f.tunnel_session ? fmt::format(", tunnel of tls#{}", f.tunnel_session) : ""));
       }
     }
   }
@@ -120,8 +120,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
         if (auto* ch = std::get_if<tls::ClientHello>(&m.parsed)) {
           std::string sid = seckit::enc::hex_encode(ch->session_id);
           TcpSession* tunnel = tunnel_for(f.key.src, f.key.dst);
-          bool resumes = tunnel && !sid.empty() &&
-                         http::name_equals(sid, tunnel->dtls_session_id);
+          bool resumes = tunnel && !sid.empty() && http::name_equals(sid, tunnel->dtls_session_id);
           if (e.record_version == tls::kDtlsCisco || ch->legacy_version == tls::kDtlsCisco) {
             f.mode = "legacy-0x0100";
           } else if (has_extension(*ch, kAppIdExtension) ||
@@ -163,10 +162,9 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
           if (p.type == kCstpDisconnect || p.type == kCstpTerminate) {
             f.disconnect_reason = disconnect_reason(p.payload);
             event(who, e.time,
-                  fmt::format("DTLS {} from the {}{}", cstp_type_name(p.type),
-                              c2s ? "client" : "server",
-                              f.disconnect_reason.empty() ? ""
-                                                          : ": \"" + f.disconnect_reason + "\""),
+                  fmt::format(
+                      "DTLS {} from the {}{}", cstp_type_name(p.type), c2s ? "client" : "server",
+                      f.disconnect_reason.empty() ? "" : ": \"" + f.disconnect_reason + "\""),
                   1);
           }
         }
@@ -247,7 +245,7 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
       for (int t = 0; t < 256; ++t) {
         if (f.cstp[d].packets[t] == 0) continue;
         j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", f.cstp[d].packets[t]},
-                                                            {"bytes", f.cstp[d].bytes[t]}};
+                                                           {"bytes", f.cstp[d].bytes[t]}};
       }
       packets[d == 0 ? "client" : "server"] = j;
     }
@@ -259,10 +257,12 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
     dtls_blocked = true;
     // The MTU that applies: CSTP's once the data falls back to the TLS tunnel.
     Json mtu = nullptr;
-    if (tunnel && tunnel->tunnel_params.contains("cstp_mtu")) mtu = tunnel->tunnel_params["cstp_mtu"];
+    if (tunnel && tunnel->tunnel_params.contains("cstp_mtu"))
+      mtu = tunnel->tunnel_params["cstp_mtu"];
     data["effective_mtu"] = mtu;
     std::string sched;
-    for (const auto& v : schedule) sched += fmt::format("{}{:.1f}", sched.empty() ? "" : ", ", v.get<double>());
+    for (const auto& v : schedule)
+      sched += fmt::format("{}{:.1f}", sched.empty() ? "" : ", ", v.get<double>());
     std::string pattern;
     std::vector<double> iv;
     for (const auto& v : intervals) iv.push_back(v.get<double>());
@@ -270,28 +270,28 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
     for (std::size_t i = 1; i < iv.size() && doubling; ++i) {
       doubling = std::fabs(iv[i] / iv[i - 1] - 2.0) < 0.3 || (iv[i] > 15 && iv[i] < 17.5);
     }
-    pattern = iv.empty() ? "single attempt" : doubling ? "exponential backoff from 1 s" : "irregular";
+    pattern = iv.empty() ? "single attempt"
+              : doubling ? "exponential backoff from 1 s"
+                         : "irregular";
     data["retry_pattern"] = pattern;
     std::string text = fmt::format(
         "DTLS {}: {} ClientHello{} at {} s unanswered ({}){}; data moves over CSTP (TLS){}",
-        f.icmp_unreachable ? "refused" : "blocked",
-        f.client_hello_times.size(), f.client_hello_times.size() == 1 ? "" : "s", sched, pattern,
+        f.icmp_unreachable ? "refused" : "blocked", f.client_hello_times.size(),
+        f.client_hello_times.size() == 1 ? "" : "s", sched, pattern,
         f.icmp_unreachable ? fmt::format(", {} ICMP port unreachable", f.icmp_unreachable) : "",
-        mtu.is_null() ? "" : fmt::format(" with X-CSTP-MTU {} instead of X-DTLS-MTU",
-                                         mtu.get<long>()));
-    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(),
-          f.client_hello_frames.back(), "blocked", text,
-          {{"schedule", schedule}, {"intervals", intervals}});
+        mtu.is_null() ? ""
+                      : fmt::format(" with X-CSTP-MTU {} instead of X-DTLS-MTU", mtu.get<long>()));
+    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(), f.client_hello_frames.back(),
+          "blocked", text, {{"schedule", schedule}, {"intervals", intervals}});
     finding("dtls-blocked", 1, text,
             {{"session", f.id}, {"schedule", schedule}, {"effective_mtu", mtu}});
   } else if (!f.established && f.datagrams[1] > 0) {
-    finding("dtls-failed", 2,
-            fmt::format("the DTLS handshake with {} did not complete", f.server),
+    finding("dtls-failed", 2, fmt::format("the DTLS handshake with {} did not complete", f.server),
             {{"session", f.id}});
   } else if (f.established && !f.decrypted && !sum.handshake_seen) {
     phase(6, "dtls-handshake", who, f.id, f.first_time, f.first_frame, "inferred",
-          fmt::format("DTLS ({}) answered by the server: {} client / {} server datagrams",
-                      f.mode, f.datagrams[0], f.datagrams[1]));
+          fmt::format("DTLS ({}) answered by the server: {} client / {} server datagrams", f.mode,
+                      f.datagrams[0], f.datagrams[1]));
   }
   sink.record("dtls_session", data);
 }

@@ -155,8 +155,7 @@ struct Trace::Impl {
 
   double rel(double t) const { return t0 < 0 ? 0 : t - t0; }
 
-  void finding(const std::string& code, int severity, const std::string& message,
-               Json details) {
+  void finding(const std::string& code, int severity, const std::string& message, Json details) {
     ++counts.findings;
     sink.finding(code, severity, one_line(message), details);
   }

@@ -32,11 +32,14 @@ enum class Direction { kClientToServer, kServerToClient };
 std::string_view direction_name(Direction dir);  // "client-to-server" / "server-to-client"
 
 struct Limits {
-  std::size_t max_line = 16 * 1024;           // request/status line, one header line, chunk size line
-  std::size_t max_header_bytes = 256 * 1024;  // the whole header block (or trailer block)
-  std::size_t max_headers = 256;              // fields per message
-  std::size_t max_body_kept = 1024 * 1024;    // bytes of each body kept in Message::body
-  std::size_t max_pending_tunnel = 64 * 1024;  // client bytes held while a CONNECT is unanswered
+  std::size_t max_line =
+      std::size_t{16} * 1024;  // request/status line, one header line, chunk size line
+  std::size_t max_header_bytes =
+      std::size_t{256} * 1024;    // the whole header block (or trailer block)
+  std::size_t max_headers = 256;  // fields per message
+  std::size_t max_body_kept = std::size_t{1024} * 1024;  // bytes of each body kept in Message::body
+  std::size_t max_pending_tunnel =
+      std::size_t{64} * 1024;  // client bytes held while a CONNECT is unanswered
 };
 
 struct Header {
@@ -65,7 +68,7 @@ struct Message {
   std::uint64_t body_length = 0;
   bool body_truncated = false;  // body_length > body.size()
   bool chunked = false;
-  bool complete = true;  // false when the connection ended inside the body
+  bool complete = true;        // false when the connection ended inside the body
   std::string request_method;  // responses: the method of the request it answers
   // Where it was on the wire (the tags passed to feed()).
   std::uint64_t first_frame = 0, last_frame = 0;
@@ -82,8 +85,7 @@ struct Message {
 struct Handlers {
   std::function<void(const Message&)> on_message;
   // Bytes after the switch to tunnel mode, per direction, with the stream offset of data[0].
-  std::function<void(Direction, Bytes data, std::uint64_t offset, std::uint64_t frame,
-                     double time)>
+  std::function<void(Direction, Bytes data, std::uint64_t offset, std::uint64_t frame, double time)>
       on_tunnel;
   // The direction stopped parsing (protocol violation or a limit); it ignores later bytes.
   std::function<void(Direction, const ParseError&)> on_error;

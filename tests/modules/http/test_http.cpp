@@ -1,7 +1,6 @@
 // common/http: expected values come from RFC 9112's message grammar and from the example
 // messages it and RFC 9110 give (chunked example in RFC 9112 7.1, CONNECT in RFC 9110 9.3.6).
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -117,11 +116,11 @@ TEST_CASE("http CONNECT answered 200 switches both directions to tunnel mode", "
       "CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\nHost: vpn.example.com\r\n"
       "X-CSTP-Version: 1\r\nX-CSTP-Address-Type: IPv6,IPv4\r\n\r\n";
   feed_all(c, Direction::kClientToServer, req, 10);
-  std::string resp =
-      std::string("HTTP/1.1 200 CONNECTED\r\nX-CSTP-Version: 1\r\n"
-                  "X-CSTP-Split-Include: 10.0.0.0/255.0.0.0\r\n"
-                  "X-CSTP-Split-Include: 10.1.0.0/255.255.0.0\r\n\r\n") +
-      std::string("STF\x01\x00\x00\x07\x00", 8);
+  std::string resp = std::string(
+                         "HTTP/1.1 200 CONNECTED\r\nX-CSTP-Version: 1\r\n"
+                         "X-CSTP-Split-Include: 10.0.0.0/255.0.0.0\r\n"
+                         "X-CSTP-Split-Include: 10.1.0.0/255.255.0.0\r\n\r\n") +
+                     std::string("STF\x01\x00\x00\x07\x00", 8);
   feed_all(c, Direction::kServerToClient, resp, 1000);
   feed_all(c, Direction::kClientToServer, std::string("STF\x01\x00\x00\x03\x00", 8), 1000);
   REQUIRE(r.messages.size() == 2);
@@ -137,8 +136,8 @@ TEST_CASE("http CONNECT refused leaves the connection in HTTP mode", "[http]") {
   Recorder r;
   Connection c(r.handlers());
   feed_all(c, Direction::kClientToServer, "CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\n\r\n", 100);
-  feed_all(c, Direction::kServerToClient,
-           "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n", 100);
+  feed_all(c, Direction::kServerToClient, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n",
+           100);
   feed_all(c, Direction::kClientToServer, "GET /again HTTP/1.1\r\n\r\n", 100);
   REQUIRE(r.messages.size() == 3);
   CHECK_FALSE(c.in_tunnel());
@@ -169,16 +168,16 @@ TEST_CASE("http absurd sizes stop the direction with one error", "[http]") {
   SECTION("too many header fields") {
     Recorder r;
     Connection c(r.handlers(), limits);
-    feed_all(c, Direction::kClientToServer, "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n",
-             5);
+    feed_all(c, Direction::kClientToServer,
+             "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 5);
     CHECK(r.errors.size() == 1);
     CHECK(r.messages.empty());
   }
   SECTION("a body bigger than what is kept") {
     Recorder r;
     Connection c(r.handlers(), limits);
-    feed_all(c, Direction::kClientToServer, "PUT / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789",
-             3);
+    feed_all(c, Direction::kClientToServer,
+             "PUT / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789", 3);
     REQUIRE(r.messages.size() == 1);
     CHECK(r.messages[0].body == "0123");
     CHECK(r.messages[0].body_length == 10);

@@ -107,3 +107,22 @@ for name in sslvpn-tls12-dtls-legacy sslvpn-dtls12; do
   assert_eq "$got" "$want" "$name: decrypted DTLS record lengths vs tshark"
 done
 pass "AnyConnect DTLS (legacy 0x0100 and DTLS 1.2) decrypted with the harvested session secrets"
+
+# openconnect's PSK-NEGOTIATE: the DTLS 1.2 PSK is the TLS session's exporter value for
+# "EXPORTER-openconnect-psk" (32 bytes), TLS 1.2 (RFC 5705 PRF) and TLS 1.3 (EXPORTER_SECRET).
+# With a key log holding only the TLS session's lines, the DTLS session decrypts (its AEAD tags
+# verify) only through Options::psk derived that way.
+for name in sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk; do
+  [ -f "$VPN/$name.pcap" ] || { echo "skip: $VPN/$name.pcap not present"; continue; }
+  "$TLS_DUMP" --keylog "$VPN/$name.keylog" --export EXPORTER-openconnect-psk:32 "$VPN/$name.pcap" >"$T/$name.jsonl"
+  cr="$(jq -r 'select(.kind=="summary" and (.dtls|not)) | .client_random' "$T/$name.jsonl" | head -1)"
+  psk="$(jq -r 'select(.kind=="summary" and (.dtls|not)) | .exporter' "$T/$name.jsonl" | head -1)"
+  grep -i "$cr" "$VPN/$name.keylog" >"$T/$name.tls-only.keys" || fail "$name: no key log lines for the TLS session"
+  "$TLS_DUMP" --keylog "$T/$name.tls-only.keys" "$VPN/$name.pcap" >"$T/$name.nopsk.jsonl"
+  jq -e -s '[.[] | select(.kind=="summary" and .dtls)] | length >= 1 and all(.decrypted | not)' \
+    "$T/$name.nopsk.jsonl" >/dev/null || fail "$name: DTLS decrypted without its key"
+  "$TLS_DUMP" --keylog "$T/$name.tls-only.keys" --psk "$psk" "$VPN/$name.pcap" >"$T/$name.psk.jsonl"
+  jq -e -s '[.[] | select(.kind=="summary" and .dtls)] | length >= 1 and all(.decrypted)' \
+    "$T/$name.psk.jsonl" >/dev/null || fail "$name: DTLS not decrypted with the exported PSK"
+done
+pass "DTLS PSK sessions decrypted with the PSK exported from the TLS session"

@@ -3,7 +3,7 @@
 // one "summary" line per connection. The shell tests compare this with tshark.
 //
 //   tls_dump [--keylog FILE] [--records] [--session SID_HEX:MASTER_HEX] [--export LABEL:LEN]
-//            [--quiet] [--sweep] CAPTURE
+//            [--psk HEX] [--quiet] [--sweep] CAPTURE
 //
 // --sweep (hostile-input test): collects each TCP connection's chunks, then replays them into
 // fresh TlsConnections cut at every byte (truncation) and started at every byte (a capture
@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -92,6 +93,7 @@ json summary_json(const seckit::tls::Summary& s) {
   namespace t = seckit::tls;
   json j;
   j["dtls"] = s.dtls;
+  j["client_random"] = hex(s.client_random);
   if (s.version) j["version"] = t::version_name(*s.version);
   if (s.cipher_suite) {
     j["cipher_suite"] = t::cipher_suite_name(*s.cipher_suite);
@@ -137,7 +139,8 @@ int main(int argc, char** argv) {
   std::string keylog_path, capture;
   bool records = false;
   bool sweep = false;
-  bool quiet = false;  // events are counted, not printed (throughput measurements)
+  bool quiet = false;
+  std::optional<std::vector<std::uint8_t>> psk_option;  // DTLS PSK sessions  // events are counted, not printed (throughput measurements)
   std::string export_label;
   std::size_t export_length = 0;
   std::vector<std::pair<std::string, std::string>> sessions;
@@ -152,6 +155,10 @@ int main(int argc, char** argv) {
       if (colon == std::string::npos) return 2;
       export_label = v.substr(0, colon);
       export_length = std::stoul(v.substr(colon + 1));
+    } else if (a == "--psk" && i + 1 < argc) {
+      auto psk = seckit::enc::hex_decode(argv[++i]);
+      if (!psk) return 2;
+      psk_option = std::move(psk.value());
     } else if (a == "--quiet") {
       quiet = true;
     } else if (a == "--sweep") {
@@ -192,7 +199,7 @@ int main(int argc, char** argv) {
       std::cout << k.dump() << "\n";
     }
     seckit::tls::Options options;
-    options.keylog = keylog_path.empty() && sessions.empty() ? nullptr : &keylog;
+    options.keylog = &keylog;
     options.record_events = records;
 
     std::map<seckit::net::FlowKey, std::shared_ptr<Conn>> conns;  // both directions map here
@@ -271,7 +278,9 @@ int main(int argc, char** argv) {
       bool hello = first.size() > (udp ? 13u : 5u) && first[0] == 22 && first[udp ? 13 : 5] == 1;
       c->client = (hello || key.src_port > key.dst_port) ? key : reverse(key);
       if (udp) {
-        c->dtls = std::make_unique<seckit::tls::DtlsConnection>(options, make_handler(c->id));
+        auto dtls_options = options;
+        if (psk_option) dtls_options.psk = psk_option;
+        c->dtls = std::make_unique<seckit::tls::DtlsConnection>(dtls_options, make_handler(c->id));
       } else {
         c->tls = std::make_unique<seckit::tls::TlsConnection>(options, make_handler(c->id));
       }

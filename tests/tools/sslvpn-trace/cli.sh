@@ -121,7 +121,6 @@ pass "text timeline"
 # Three connections of one client merged into one capture: the reconnect pattern, with the
 # intervals between the CONNECTs as tshark times them.
 names=(sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk sslvpn-dtls12)
-:
 mergecap -w "$T/merged.pcap" "$C/${names[0]}.pcap" "$C/${names[1]}.pcap" "$C/${names[2]}.pcap"
 for n in "${names[@]}"; do cat "$C/$n.keylog"; done >"$T/merged.keylog"
 sslvpn-trace --json "$T/merged.pcap" --keylog "$T/merged.keylog" >"$T/merged.jsonl" || true

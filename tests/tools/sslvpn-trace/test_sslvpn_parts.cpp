@@ -2,7 +2,6 @@
 // values are written from the protocol descriptions (openconnect's and Cisco's documented
 // config-auth documents, the CSTP header layout), not produced by this code.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "config_auth.hpp"
@@ -16,9 +15,15 @@ using seckit::bytes::as_bytes;
 TEST_CASE("cstp frames split anywhere come out whole and counted per type", "[cstp]") {
   // DPD-REQ (no payload), DATA with 4 bytes, KEEPALIVE, DISCONNECT "\xb0bye".
   std::string wire = std::string("STF\x01\x00\x00\x03\x00", 8) +
-                     std::string("STF\x01\x00\x04\x00\x00" "abcd", 12) +
+                     std::string(
+                         "STF\x01\x00\x04\x00\x00"
+                         "abcd",
+                         12) +
                      std::string("STF\x01\x00\x00\x07\x00", 8) +
-                     std::string("STF\x01\x00\x04\x05\x00\xb0" "bye", 12);
+                     std::string(
+                         "STF\x01\x00\x04\x05\x00\xb0"
+                         "bye",
+                         12);
   std::vector<std::pair<int, std::string>> got;
   CstpStream stream([&](const CstpPacket& p) {
     got.emplace_back(p.type, std::string(p.payload.begin(), p.payload.end()));
@@ -43,7 +48,8 @@ TEST_CASE("cstp frames split anywhere come out whole and counted per type", "[cs
 TEST_CASE("cstp stream with a bad magic stops instead of inventing packets", "[cstp]") {
   int n = 0;
   CstpStream stream([&](const CstpPacket&) { ++n; });
-  stream.feed(as_bytes(std::string_view("XTF\x01\x00\x00\x03\x00STF\x01\x00\x00\x03\x00", 16)), 1, 0);
+  stream.feed(as_bytes(std::string_view("XTF\x01\x00\x00\x03\x00STF\x01\x00\x00\x03\x00", 16)), 1,
+              0);
   CHECK(stream.failed());
   CHECK(n == 0);
 }
@@ -181,11 +187,14 @@ TEST_CASE("tunnel parameters come from the CONNECT answer", "[headers]") {
   resp.is_request = false;
   resp.status = 200;
   resp.request_method = "CONNECT";
-  resp.headers = {{"X-CSTP-Address", "192.0.2.10"},   {"X-CSTP-MTU", "1406"},
-                  {"X-DTLS-MTU", "1390"},             {"X-DTLS-Port", "443"},
+  resp.headers = {{"X-CSTP-Address", "192.0.2.10"},
+                  {"X-CSTP-MTU", "1406"},
+                  {"X-DTLS-MTU", "1390"},
+                  {"X-DTLS-Port", "443"},
                   {"X-CSTP-Split-Include", "10.0.0.0/255.0.0.0"},
                   {"X-CSTP-Split-Include", "172.16.0.0/255.240.0.0"},
-                  {"X-CSTP-DPD", "30"},               {"X-DTLS-CipherSuite", "AES128-SHA"}};
+                  {"X-CSTP-DPD", "30"},
+                  {"X-DTLS-CipherSuite", "AES128-SHA"}};
   Json p = tunnel_parameters(req, resp);
   CHECK(p["address"] == "192.0.2.10");
   CHECK(p["cstp_mtu"] == 1406);
@@ -203,9 +212,10 @@ TEST_CASE("tunnel parameters come from the CONNECT answer", "[headers]") {
 
 TEST_CASE("dtls record headers are read from a datagram", "[records]") {
   // A Cisco DTLS 0x0100 ClientHello record header followed by a truncated second header.
-  std::string d("\x16\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x01\x00"
-                "\x17\xfe\xfd\x00\x01",
-                20);
+  std::string d(
+      "\x16\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x01\x00"
+      "\x17\xfe\xfd\x00\x01",
+      20);
   auto h = dtls_record_headers(as_bytes(d));
   REQUIRE(h.size() == 1);
   CHECK(h[0].type == 22);

@@ -104,7 +104,8 @@ struct Address {
   std::array<std::uint8_t, 16> bytes{};
   Bytes view() const { return Bytes(bytes.data(), version == 4 ? 4 : 16); }
   std::string to_string() const;
-  auto operator<=>(const Address&) const = default;
+  // clang-tidy 14 reports modernize-use-nullptr inside the synthesized comparison.
+  auto operator<=>(const Address&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 // Parses "192.0.2.1" or "2001:db8::1".
 std::optional<Address> parse_address(const std::string& text);
@@ -242,7 +243,8 @@ class PacketDecoder {
 struct FlowKey {
   Address src, dst;
   std::uint16_t src_port = 0, dst_port = 0;
-  auto operator<=>(const FlowKey&) const = default;
+  // clang-tidy 14 reports modernize-use-nullptr inside the synthesized comparison.
+  auto operator<=>(const FlowKey&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 // In-order bytes of one direction of a TCP connection. `gap` > 0 means that many bytes were

@@ -423,7 +423,7 @@ struct Options {
   bool record_events = false;     // also emit EventKind::kRecord for every record header
   bool deliver_plaintext = true;  // false: kApplicationData carries lengths only (faster)
   std::size_t max_record = 16384 + 2048;          // larger records: "oversized-record"
-  std::size_t max_handshake_message = 256 * 1024;  // larger messages are skipped with a note
+  std::size_t max_handshake_message = std::size_t{256} * 1024;  // larger: skipped with a note
   std::size_t max_certificates = 16;              // kept in the Summary
 };
 

@@ -176,3 +176,75 @@ if [[ "$built" == *",sshkey-ldap,"* ]] && command -v slapd >/dev/null; then
   slapd_stop
   pass "cron: sshkey-ldap audit exits 1 on findings"
 fi
+
+# --- sslvpn-trace --keylog | certcheck --profile anyconnect-server: TLS 1.3 hides the chain ----
+# Under TLS 1.3 the Certificate message is encrypted: only the key log shows the chain. openssl
+# verifies the DER that tshark decrypts with the same key log; certcheck must see the same bytes.
+if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
+  cap="$src/examples/captures/sslvpn/sslvpn-tls13-dtls-psk.pcap"
+  keys="$src/examples/captures/sslvpn/sslvpn-tls13-dtls-psk.keylog"
+  ca="$src/examples/captures/sslvpn/sslvpn-ca.pem"
+  tshark -r "$cap" -o "tls.keylog_file:$keys" -Y 'tls.handshake.type == 11' \
+    -T fields -e tls.handshake.certificate 2>/dev/null | head -1 | cut -d, -f1 | xxd -r -p > "$T/v13.der"
+  [ -s "$T/v13.der" ] || fail "tshark decrypted no certificate from the TLS 1.3 capture"
+  openssl x509 -inform DER -in "$T/v13.der" -out "$T/v13.pem"
+  want_fp=$(openssl x509 -in "$T/v13.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
+  sslvpn-trace "$cap" --json > "$T/v13-nokeys.jsonl" || true
+  assert_eq "$(jq -s '[.[] | select(.type=="certificate")] | length' "$T/v13-nokeys.jsonl")" 0 \
+    "without the key log a TLS 1.3 capture shows no certificate"
+  rc=0
+  sslvpn-trace "$cap" --keylog "$keys" --json |
+    certcheck --profile anyconnect-server --host vpn.example.com --ca-file "$ca" --json - > "$T/v13-cc.jsonl" || rc=$?
+  assert_envelope "$T/v13-cc.jsonl"
+  assert_eq "$(jq -r 'select(.type=="certificate").data.fingerprints.sha256' "$T/v13-cc.jsonl" | head -1)" "$want_fp" \
+    "certcheck saw the certificate tshark decrypted"
+  openssl verify -CAfile "$ca" -purpose sslserver -verify_hostname vpn.example.com "$T/v13.pem" >/dev/null \
+    || fail "openssl does not verify the gateway certificate"
+  assert_eq "$rc" 0 "certcheck --profile anyconnect-server agrees with openssl verify -purpose sslserver"
+  pass "sslvpn-trace --keylog | certcheck --profile anyconnect-server (TLS 1.3)"
+fi
+
+# --- certcheck | cbaudit expect, sslvpn-trace | cbaudit expect: the binding EPA expects ---------
+# tls-server-end-point (RFC 5929 4.1): the certificate's DER hashed with its signature hash
+# (SHA-256 for MD5/SHA-1). openssl computes it from the same bytes, and the NTLM/Kerberos value is
+# the MD5 of the gss_channel_bindings_struct built here by hand (four zero 32-bit words, the
+# little-endian length, "tls-server-end-point:" + hash).
+expect_binding() {  # der-file hash -> prints "hexhash md5"
+  local h md5
+  h=$(openssl dgst -"$2" -r "$1" | cut -d' ' -f1)
+  local app="746c732d7365727665722d656e642d706f696e743a$h"  # "tls-server-end-point:" + hash
+  local len=$(( ${#app} / 2 ))
+  local le
+  le=$(printf '%02x%02x%02x%02x' $((len & 255)) $(((len >> 8) & 255)) 0 0)
+  md5=$(printf '%s' "$(printf '0%.0s' {1..32})$le$app" | xxd -r -p | openssl dgst -md5 -r | cut -d' ' -f1)
+  echo "$h $md5"
+}
+if [[ "$built" == *",cbaudit,"* && "$built" == *",certcheck,"* ]]; then
+  openssl x509 -in "$src/examples/epa/server.pem" -outform DER -out "$T/epa.der"
+  openssl x509 -in "$src/examples/epa/server.pem" -noout -text | grep -q 'Signature Algorithm: sha384' \
+    || fail "examples/epa/server.pem is expected to be SHA-384 signed"
+  read -r want_h want_md5 < <(expect_binding "$T/epa.der" sha384)
+  certcheck "$src/examples/epa/server.pem" --json | cbaudit expect - --json > "$T/cb1.jsonl"
+  assert_envelope "$T/cb1.jsonl"
+  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$T/cb1.jsonl")" "$want_h" \
+    "certcheck | cbaudit expect: tls-server-end-point = openssl dgst -sha384"
+  jq -r 'select(.type=="expected_binding").data | .. | strings' "$T/cb1.jsonl" | grep -qx "$want_md5" \
+    || fail "certcheck | cbaudit expect: no MD5 of the channel-bindings struct equal to $want_md5"
+  pass "certcheck | cbaudit expect"
+fi
+if [[ "$built" == *",cbaudit,"* && "$built" == *",sslvpn-trace,"* ]]; then
+  cap="$src/examples/captures/sslvpn/sslvpn-tls12-dtls-psk.pcap"
+  tshark -r "$cap" -Y 'tls.handshake.type == 11' -T fields -e tls.handshake.certificate 2>/dev/null |
+    head -1 | cut -d, -f1 | xxd -r -p > "$T/gw.der"
+  [ -s "$T/gw.der" ] || fail "tshark found no certificate in $cap"
+  sig=$(openssl x509 -inform DER -in "$T/gw.der" -noout -text | sed -n 's/.*Signature Algorithm: \(sha[0-9]*\)With.*/\1/p' | head -1)
+  [ -n "$sig" ] || fail "no sha* signature algorithm on the gateway certificate"
+  read -r want_h want_md5 < <(expect_binding "$T/gw.der" "$sig")
+  sslvpn-trace "$cap" --json | cbaudit expect - --json > "$T/cb2.jsonl"
+  assert_envelope "$T/cb2.jsonl"
+  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$T/cb2.jsonl" | head -1)" "$want_h" \
+    "sslvpn-trace | cbaudit expect: tls-server-end-point = openssl dgst -$sig of the gateway certificate"
+  jq -r 'select(.type=="expected_binding").data | .. | strings' "$T/cb2.jsonl" | grep -qx "$want_md5" \
+    || fail "sslvpn-trace | cbaudit expect: no MD5 of the channel-bindings struct equal to $want_md5"
+  pass "sslvpn-trace | cbaudit expect"
+fi

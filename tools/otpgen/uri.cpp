@@ -29,9 +29,19 @@ bool parse_unsigned(std::string_view text, T& out) {
 }
 
 std::string build(const OtpAccount& account, std::string_view secret_text) {
-  std::string label = account.issuer.empty()
-                          ? percent_encode(account.account)
-                          : percent_encode(account.issuer) + ":" + percent_encode(account.account);
+  // The label must read back as the same account (see parse_otpauth_uri): "issuer:account"
+  // normally; the bare account when it starts with a space (a reader trims spaces after the
+  // colon; issuer= still names the issuer); ":account" when there is no issuer but the account
+  // holds a colon (otherwise the colon would read as the issuer separator).
+  std::string account_text = percent_encode(account.account);
+  std::string label;
+  if (!account.issuer.empty() && account.account.rfind(' ', 0) != 0) {
+    label = percent_encode(account.issuer) + ":" + account_text;
+  } else if (account.issuer.empty() && account.account.find(':') != std::string::npos) {
+    label = ":" + account_text;
+  } else {
+    label = account_text;
+  }
   std::string uri =
       fmt::format("otpauth://{}/{}?secret={}", otp_type_name(account.type), label, secret_text);
   if (!account.issuer.empty()) uri += "&issuer=" + percent_encode(account.issuer);
@@ -115,17 +125,34 @@ seckit::Result<OtpAccount> parse_otpauth_uri(std::string_view uri) {
   std::string_view label_text = rest.substr(0, question);
   std::string_view query =
       question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
-  auto label = percent_decode(label_text);
-  if (!label) return seckit::parse_error("label: " + label.error().message);
+  // The Key URI format separates "issuer:account" by a literal or a percent-encoded colon. A
+  // literal colon wins: an issuer that itself contains ':' is written as "%3A" (that is what
+  // build_otpauth_uri does), so splitting before decoding keeps such an issuer whole.
   std::string label_issuer;
-  auto colon = label->find(':');
-  if (colon != std::string::npos) {
-    label_issuer = label->substr(0, colon);
-    account.account = label->substr(colon + 1);
-    // "Issuer: account" with a space after the colon is allowed by the Key URI format.
-    while (!account.account.empty() && account.account.front() == ' ') account.account.erase(0, 1);
+  bool split = true;
+  auto raw_colon = label_text.find(':');
+  if (raw_colon != std::string_view::npos) {
+    auto issuer_part = percent_decode(label_text.substr(0, raw_colon));
+    auto account_part = percent_decode(label_text.substr(raw_colon + 1));
+    if (!issuer_part) return seckit::parse_error("label: " + issuer_part.error().message);
+    if (!account_part) return seckit::parse_error("label: " + account_part.error().message);
+    label_issuer = std::move(*issuer_part);
+    account.account = std::move(*account_part);
   } else {
-    account.account = *label;
+    auto label = percent_decode(label_text);
+    if (!label) return seckit::parse_error("label: " + label.error().message);
+    auto colon = label->find(':');
+    if (colon != std::string::npos) {
+      label_issuer = label->substr(0, colon);
+      account.account = label->substr(colon + 1);
+    } else {
+      account.account = *label;
+      split = false;
+    }
+  }
+  // "Issuer: account" with a space after the colon is allowed by the Key URI format.
+  while (split && !account.account.empty() && account.account.front() == ' ') {
+    account.account.erase(0, 1);
   }
 
   bool have_secret = false, have_counter = false;

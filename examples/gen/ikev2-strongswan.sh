@@ -39,9 +39,7 @@ ADDR_R=10.250.0.2
 PIDS=()
 
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_pids
   ip netns del "$NS_I" 2>/dev/null || true
   ip netns del "$NS_R" 2>/dev/null || true
   rm -rf "$W"

@@ -47,9 +47,7 @@ USER_PASS='correct horse'
 PIDS=()
 
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_pids
   ip netns del "$NS_C" 2>/dev/null || true
   ip netns del "$NS_S" 2>/dev/null || true
   rm -rf "$W"

@@ -19,6 +19,12 @@ trap cleanup EXIT
 stop_on_exit() { _seckit_cleanup_pids+=("$1"); }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# set -e stops a test without a word; say which command did it.
+trap 'echo "FAIL: ${BASH_SOURCE[0]}:$LINENO: exit status $? from: $BASH_COMMAND" >&2' ERR
+
+# First line of a stream. Reads all of it: `producer | head -1` under pipefail fails at random
+# when head exits before the producer's last write (SIGPIPE, status 141).
+first_line() { sed -n 1p; }
 pass() { echo "ok: $*"; }
 
 assert_eq() {  # actual expected message

@@ -108,7 +108,7 @@ if has otpgen; then
   run_json otpgen-uri-build 0 -- otpgen uri build --json --secret - --account bob@example.com \
     --issuer ACME <<<"$rfc_secret"
   run_json otpgen-export 0 -- otpgen export-migration --json "$uri"
-  muri=$(jq -r 'select(.type=="otp_migration").data.uri' "$out/otpgen-export.jsonl" | head -1)
+  muri=$(jq -r 'select(.type=="otp_migration").data.uri' "$out/otpgen-export.jsonl" | first_line)
   run_json otpgen-import 0 -- otpgen import --json "$muri"
   run_json otpgen-import-secrets 0 -- otpgen import --json --show-secrets "$muri"
 fi
@@ -182,7 +182,7 @@ pass "$n --json streams validate against docs/schema"
 # Negative controls: the schemas are strict enough to catch drift. A renamed field, an extra
 # field and a wrong type in real records must each fail validation.
 mkdir -p "$T/drift"
-first=$(ls "$out"/*.jsonl | head -1)
+first=$(ls "$out"/*.jsonl | first_line)
 drift() {  # name jq-filter-applied-to-one-record-type
   local name="$1" filter="$2" rc=0
   jq -c "$filter" "$first" >"$T/drift/$name.jsonl"

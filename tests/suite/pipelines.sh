@@ -52,7 +52,7 @@ if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
   cap="$src/examples/captures/sslvpn/sslvpn-tls12-dtls-psk.pcap"
   ca="$src/examples/captures/sslvpn/sslvpn-ca.pem"
   sslvpn-trace "$cap" --json > "$T/vpn.jsonl"
-  jq -r 'select(.type=="certificate").data.der' "$T/vpn.jsonl" | head -1 | base64 -d > "$T/vpn.der"
+  jq -r 'select(.type=="certificate").data.der' "$T/vpn.jsonl" | first_line | base64 -d > "$T/vpn.der"
   openssl x509 -inform DER -in "$T/vpn.der" -out "$T/vpn.pem"
   want_fp=$(openssl x509 -in "$T/vpn.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
   openssl verify -CAfile "$ca" -verify_hostname vpn.example.com "$T/vpn.pem" >/dev/null \
@@ -185,7 +185,7 @@ if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
   keys="$src/examples/captures/sslvpn/sslvpn-tls13-dtls-psk.keylog"
   ca="$src/examples/captures/sslvpn/sslvpn-ca.pem"
   tshark -r "$cap" -o "tls.keylog_file:$keys" -Y 'tls.handshake.type == 11' \
-    -T fields -e tls.handshake.certificate 2>/dev/null | head -1 | cut -d, -f1 | xxd -r -p > "$T/v13.der"
+    -T fields -e tls.handshake.certificate 2>/dev/null | first_line | cut -d, -f1 | xxd -r -p > "$T/v13.der"
   [ -s "$T/v13.der" ] || fail "tshark decrypted no certificate from the TLS 1.3 capture"
   openssl x509 -inform DER -in "$T/v13.der" -out "$T/v13.pem"
   want_fp=$(openssl x509 -in "$T/v13.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
@@ -196,7 +196,7 @@ if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
   sslvpn-trace "$cap" --keylog "$keys" --json |
     certcheck --profile anyconnect-server --host vpn.example.com --ca-file "$ca" --json - > "$T/v13-cc.jsonl" || rc=$?
   assert_envelope "$T/v13-cc.jsonl"
-  assert_eq "$(jq -r 'select(.type=="certificate").data.fingerprints.sha256' "$T/v13-cc.jsonl" | head -1)" "$want_fp" \
+  assert_eq "$(jq -r 'select(.type=="certificate").data.fingerprints.sha256' "$T/v13-cc.jsonl" | first_line)" "$want_fp" \
     "certcheck saw the certificate tshark decrypted"
   openssl verify -CAfile "$ca" -purpose sslserver -verify_hostname vpn.example.com "$T/v13.pem" >/dev/null \
     || fail "openssl does not verify the gateway certificate"
@@ -235,14 +235,14 @@ fi
 if [[ "$built" == *",cbaudit,"* && "$built" == *",sslvpn-trace,"* ]]; then
   cap="$src/examples/captures/sslvpn/sslvpn-tls12-dtls-psk.pcap"
   tshark -r "$cap" -Y 'tls.handshake.type == 11' -T fields -e tls.handshake.certificate 2>/dev/null |
-    head -1 | cut -d, -f1 | xxd -r -p > "$T/gw.der"
+    first_line | cut -d, -f1 | xxd -r -p > "$T/gw.der"
   [ -s "$T/gw.der" ] || fail "tshark found no certificate in $cap"
-  sig=$(openssl x509 -inform DER -in "$T/gw.der" -noout -text | sed -n 's/.*Signature Algorithm: \(sha[0-9]*\)With.*/\1/p' | head -1)
+  sig=$(openssl x509 -inform DER -in "$T/gw.der" -noout -text | sed -n 's/.*Signature Algorithm: \(sha[0-9]*\)With.*/\1/p' | first_line)
   [ -n "$sig" ] || fail "no sha* signature algorithm on the gateway certificate"
   read -r want_h want_md5 < <(expect_binding "$T/gw.der" "$sig")
   sslvpn-trace "$cap" --json | cbaudit expect - --json > "$T/cb2.jsonl"
   assert_envelope "$T/cb2.jsonl"
-  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$T/cb2.jsonl" | head -1)" "$want_h" \
+  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$T/cb2.jsonl" | first_line)" "$want_h" \
     "sslvpn-trace | cbaudit expect: tls-server-end-point = openssl dgst -$sig of the gateway certificate"
   jq -r 'select(.type=="expected_binding").data | .. | strings' "$T/cb2.jsonl" | grep -qx "$want_md5" \
     || fail "sslvpn-trace | cbaudit expect: no MD5 of the channel-bindings struct equal to $want_md5"

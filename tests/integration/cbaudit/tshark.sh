@@ -68,7 +68,7 @@ pass "opaque and broken captures"
 # SMB2 SESSION_SETUP (examples/gen/epa-smb2.sh: smbclient -> smbd): same fields as tshark (told
 # that the capture's port is NetBIOS session service), and smbd's NTSTATUS answers.
 cap="$epa/epa-smb2.pcap"
-port=$(tshark -r "$cap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e tcp.dstport 2>/dev/null | head -1)
+port=$(tshark -r "$cap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e tcp.dstport 2>/dev/null | first_line)
 tshark -r "$cap" -d "tcp.port==$port,nbss" -Y 'ntlmssp.messagetype == 3' -T fields \
   -e frame.number -e ntlmssp.auth.domain -e ntlmssp.auth.username \
   -e ntlmssp.ntlmv2_response.channel_bindings 2>/dev/null > smb.tshark

@@ -70,7 +70,7 @@ assert_eq "$(jq -s '[.[] | select(.type=="key")] | length' "$T/audit.jsonl")" "$
 pass "paged audit reads all $keyed entries past the 500-entry limit"
 
 finding() {  # code user -> severity
-  jq -r --arg c "$1" --arg u "$2" 'select(.type=="finding" and .data.code==$c and (.data.details.user==$u or ((.data.details.users // []) | index($u)))) .data.severity' "$T/audit.jsonl" | head -1
+  jq -r --arg c "$1" --arg u "$2" 'select(.type=="finding" and .data.code==$c and (.data.details.user==$u or ((.data.details.users // []) | index($u)))) .data.severity' "$T/audit.jsonl" | first_line
 }
 assert_eq "$(finding rsa-too-small small)" "error" "rsa 1024"
 assert_eq "$(finding rsa-below-recommended medium)" "warning" "rsa 2048"

@@ -88,9 +88,9 @@ for name in sslvpn-tls12-dtls-legacy sslvpn-dtls12; do
   [ -f "$VPN/$name.pcap" ] || { echo "skip: $VPN/$name.pcap not present"; continue; }
   "$TLS_DUMP" --keylog "$VPN/$name.keylog" "$VPN/$name.pcap" >"$T/$name.tls.jsonl"
   sid="$(jq -r 'select(.kind=="application_data" and .text != null) | .text' "$T/$name.tls.jsonl" |
-    sed -n 's/^X-DTLS-Session-ID: *\([0-9A-Fa-f]*\).*/\1/p' | head -1)"
+    sed -n 's/^X-DTLS-Session-ID: *\([0-9A-Fa-f]*\).*/\1/p' | first_line)"
   ms="$(jq -r 'select(.kind=="application_data" and .text != null) | .text' "$T/$name.tls.jsonl" |
-    sed -n 's/^X-DTLS-Master-Secret: *\([0-9A-Fa-f]*\).*/\1/p' | head -1)"
+    sed -n 's/^X-DTLS-Master-Secret: *\([0-9A-Fa-f]*\).*/\1/p' | first_line)"
   [ -n "$sid" ] && [ -n "$ms" ] || fail "$name: X-DTLS-Session-ID / Master-Secret not found in the decrypted CONNECT"
   # Without the pair the DTLS session stays opaque (GnuTLS's key log line does not fit it).
   jq -e -s '[.[] | select(.kind=="summary" and .dtls)] | length == 1 and all(.decrypted | not)' \
@@ -115,8 +115,8 @@ pass "AnyConnect DTLS (legacy 0x0100 and DTLS 1.2) decrypted with the harvested 
 for name in sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk; do
   [ -f "$VPN/$name.pcap" ] || { echo "skip: $VPN/$name.pcap not present"; continue; }
   "$TLS_DUMP" --keylog "$VPN/$name.keylog" --export EXPORTER-openconnect-psk:32 "$VPN/$name.pcap" >"$T/$name.jsonl"
-  cr="$(jq -r 'select(.kind=="summary" and (.dtls|not)) | .client_random' "$T/$name.jsonl" | head -1)"
-  psk="$(jq -r 'select(.kind=="summary" and (.dtls|not)) | .exporter' "$T/$name.jsonl" | head -1)"
+  cr="$(jq -r 'select(.kind=="summary" and (.dtls|not)) | .client_random' "$T/$name.jsonl" | first_line)"
+  psk="$(jq -r 'select(.kind=="summary" and (.dtls|not)) | .exporter' "$T/$name.jsonl" | first_line)"
   grep -i "$cr" "$VPN/$name.keylog" >"$T/$name.tls-only.keys" || fail "$name: no key log lines for the TLS session"
   "$TLS_DUMP" --keylog "$T/$name.tls-only.keys" "$VPN/$name.pcap" >"$T/$name.nopsk.jsonl"
   jq -e -s '[.[] | select(.kind=="summary" and .dtls)] | length >= 1 and all(.decrypted | not)' \

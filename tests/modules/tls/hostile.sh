@@ -37,7 +37,7 @@ pass "garbage key log lines are counted and skipped"
 # A capture that starts mid-session (editcap keeps only the packets from the first application
 # data record on, as tshark numbers them).
 first_app="$(tshark -r "$CAPS/tls12-ecdhe-aes128gcm.pcap" -Y 'tls.record.content_type == 23' -T fields \
-  -e frame.number 2>/dev/null | head -1)"
+  -e frame.number 2>/dev/null | first_line)"
 [ -n "$first_app" ] || fail "no application data frame in the capture"
 editcap -r "$CAPS/tls12-ecdhe-aes128gcm.pcap" "$T/mid.pcap" "$first_app-1000" 2>/dev/null
 "$TLS_DUMP" --keylog "$CAPS/tls12-ecdhe-aes128gcm.keys" "$T/mid.pcap" >"$T/out.jsonl"

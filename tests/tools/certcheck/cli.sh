@@ -252,7 +252,7 @@ assert_eq "$(last_stdout | jq -r 'select(.type=="certificate").data.role' | tr '
 cat leaf-under-expired.pem int-expired.pem > exp-chain.pem
 expect_exit 1 certcheck --json --ca-file root.pem exp-chain.pem
 assert_contains "$(codes)" "chain-expired" "expired intermediate fails"
-assert_eq "$(last_stdout | jq -r 'select(.data.code=="chain-expired").data.details.depth' | head -1)" "1" "depth 1"
+assert_eq "$(last_stdout | jq -r 'select(.data.code=="chain-expired").data.details.depth' | first_line)" "1" "depth 1"
 cat leaf-eku-sc.pem int-wrong.pem > wrong-chain.pem
 # Same issuer name, other key: OpenSSL matches AKI/SKI, so it finds no issuer at all (exactly
 # what `openssl verify -untrusted int-wrong.pem` reports: error 20).

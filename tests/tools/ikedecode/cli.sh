@@ -44,7 +44,7 @@ expect_exit 1 ikedecode --json "$C/ikev2-proposal-mismatch.pcap"
 last_stdout >"$T/np.jsonl"
 assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.notify' "$T/np.jsonl")" NO_PROPOSAL_CHOSEN "mismatch notify"
 assert_eq "$(jq -r 'select(.type=="ike_sa") | .data.windows_error.win32' "$T/np.jsonl")" 13802 "mismatch winerr"
-assert_eq "$(jq -r 'select(.type=="finding") | .data.code' "$T/np.jsonl" | head -1)" ike-sa-failed "mismatch finding"
+assert_eq "$(jq -r 'select(.type=="finding") | .data.code' "$T/np.jsonl" | first_line)" ike-sa-failed "mismatch finding"
 
 expect_exit 1 ikedecode --json "$C/ikev2-timeout.pcap"
 last_stdout >"$T/to.jsonl"

@@ -27,7 +27,7 @@ for name in sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk; do
   sslvpn-trace --json "$T/mid.pcap" --keylog "$C/$name.keylog" >"$T/mid.jsonl" 2>"$T/mid.err" || rc=$?
   [ "$rc" -le 1 ] || fail "$name mid-session: exit $rc: $(cat "$T/mid.err")"
   assert_envelope "$T/mid.jsonl"
-  assert_eq "$(jq -r 'select(.type=="tls_session").data.handshake_seen' "$T/mid.jsonl" | head -1)" false "$name mid-session handshake_seen"
+  assert_eq "$(jq -r 'select(.type=="tls_session").data.handshake_seen' "$T/mid.jsonl" | first_line)" false "$name mid-session handshake_seen"
 done
 pass "capture starting mid-session"
 

@@ -3,14 +3,21 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <memory>
 
 #include "seckit/error.hpp"
 #include "seckit/net.hpp"
 
 namespace seckit::net {
+namespace {
+constexpr std::size_t kReadBuffer = std::size_t{1} << 20;
+}  // namespace
 
 struct PcapSource::Handle {
   pcap_t* pcap = nullptr;
+  // stdio buffer of the capture file; glibc ignores setvbuf's size unless it is given the
+  // memory. Freed after pcap_close() (the destructor body runs first).
+  std::unique_ptr<char[]> read_buffer;
   ~Handle() {
     if (pcap != nullptr) pcap_close(pcap);
   }
@@ -25,8 +32,23 @@ PcapSource::PcapSource(const std::string& path) : handle_(std::make_unique<Handl
     file_size_ = static_cast<std::uint64_t>(st.st_size);
   }
   // Microsecond precision regardless of what the file stores (pcapng may hold nanoseconds).
-  handle_->pcap =
-      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  // A file is opened here rather than by libpcap so that its stdio buffer can be large: with
+  // the default (one page) every few packets cost a read() syscall.
+  if (path != "-") {
+    if (FILE* file = std::fopen(path.c_str(), "rb")) {
+      handle_->read_buffer = std::make_unique<char[]>(kReadBuffer);
+      std::setvbuf(file, handle_->read_buffer.get(), _IOFBF, kReadBuffer);
+      handle_->pcap =
+          pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+      if (handle_->pcap == nullptr) std::fclose(file);  // on failure the FILE is still ours
+    }
+  }
+  // stdin, or not opened above: libpcap's own open, which also words the error message.
+  if (handle_->pcap == nullptr) {
+    errbuf[0] = '\0';
+    handle_->pcap =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  }
   if (handle_->pcap == nullptr) {
     throw input_error(path, fmt::format("not a readable pcap/pcapng capture: {}", errbuf),
                       "tcpdump -w and dumpcap write what this reads");

@@ -3,6 +3,7 @@
 // (DtlsConnection, several records per datagram). The Engine does the rest.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "engine.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 constexpr std::size_t kTlsHeader = 5;
 constexpr std::size_t kDtlsHeader = 13;
-constexpr std::size_t kMaxSyncScan = 64 * 1024;
+constexpr std::size_t kMaxSyncScan = std::size_t{64} * 1024;
 
 bool plausible_tls_header(Bytes h, std::size_t max_record, bool allow_empty) {
   if (h.size() < kTlsHeader) return false;
@@ -79,16 +80,40 @@ struct TlsConnection::Impl {
       s.scanned = 0;
     }
     if (data.empty()) return;
+    // Records are parsed straight from the chunk; only a record cut by the chunk's end is
+    // copied into buf (and completed from the next chunk), so bulk data is not copied twice.
+    std::size_t bias = 0;
+    if (!s.buf.empty() && !s.syncing && s.buf.size() >= kTlsHeader &&
+        plausible_tls_header(s.buf, engine.options().max_record, true)) {
+      std::size_t want = kTlsHeader + ((static_cast<std::size_t>(s.buf[3]) << 8) | s.buf[4]);
+      std::size_t take = std::min(want - s.buf.size(), data.size());
+      s.markers.push_back({s.buf.size(), frame, time});
+      s.buf.insert(s.buf.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+      data = data.subspan(take);
+      if (s.buf.size() < want) return;  // still incomplete: nothing to parse yet
+      bias = s.buf.size();
+      process(d, s, s.buf, 0);  // exactly one record: buf and markers end up empty
+      if (data.empty() || s.abandoned) return;
+    }
+    if (s.buf.empty()) {
+      s.markers.clear();
+      s.markers.push_back({0, frame, time});
+      process(d, s, data, bias);
+      return;
+    }
     s.markers.push_back({s.buf.size(), frame, time});
     s.buf.insert(s.buf.end(), data.begin(), data.end());
-    process(d, s);
+    process(d, s, s.buf, 0);
   }
 
-  void process(Direction d, Stream& s) {
+  // Parses records from all, which is either s.buf or a chunk outside it (then the unparsed
+  // tail is copied into s.buf). bias: bytes of the same chunk already parsed, so that resync
+  // byte counts are what they would be had the whole chunk gone through buf.
+  void process(Direction d, Stream& s, Bytes all, std::size_t bias) {
+    const bool in_buf = all.data() == s.buf.data() && all.size() == s.buf.size();
     const std::size_t max_record = engine.options().max_record;
     std::size_t pos = 0;
-    Bytes all(s.buf);
-    while (s.buf.size() - pos >= kTlsHeader) {
+    while (all.size() - pos >= kTlsHeader) {
       Bytes h = all.subspan(pos);
       if (s.syncing) {
         bool candidate = plausible_tls_header(h, max_record, false);
@@ -99,18 +124,18 @@ struct TlsConnection::Impl {
           if (h.size() == next ||
               plausible_tls_header(h.subspan(next), max_record, true)) {
             s.syncing = false;
-            if (pos > 0 || s.scanned > 0) {
+            if (bias + pos > 0 || s.scanned > 0) {
               Marker m = where(s, pos);
               engine.note(d, m.frame, m.time, "resync",
                           fmt::format("resynchronised on a record header after skipping {} bytes",
-                                      s.scanned + pos));
+                                      s.scanned + bias + pos));
             }
             s.scanned = 0;
             continue;
           }
         }
         ++pos;
-        if (s.scanned + pos > kMaxSyncScan && !s.any_record) {
+        if (s.scanned + bias + pos > kMaxSyncScan && !s.any_record) {
           Marker m = where(s, pos);
           engine.note(d, m.frame, m.time, "not-tls",
                       fmt::format("no TLS record header in the first {} bytes of the {} stream",
@@ -152,9 +177,13 @@ struct TlsConnection::Impl {
       engine.record(rec);
       pos += kTlsHeader + len;
     }
-    if (s.syncing) s.scanned += pos;
+    if (s.syncing) s.scanned += bias + pos;
     // Keep only the unfinished tail; markers move with it.
-    s.buf.erase(s.buf.begin(), s.buf.begin() + static_cast<std::ptrdiff_t>(pos));
+    if (in_buf) {
+      s.buf.erase(s.buf.begin(), s.buf.begin() + static_cast<std::ptrdiff_t>(pos));
+    } else {
+      s.buf.assign(all.begin() + static_cast<std::ptrdiff_t>(pos), all.end());
+    }
     Marker head = where(s, pos);
     while (!s.markers.empty() && s.markers.front().offset <= pos) s.markers.pop_front();
     for (auto& k : s.markers) k.offset -= pos;

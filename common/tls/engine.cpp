@@ -128,7 +128,7 @@ void Engine::record(const RecordIn& rec) {
     content(rec, rec.type, rec.fragment, false);
     return;
   }
-  Buffer plain;
+  Bytes plain;
   std::uint8_t inner = rec.type;
   if (decrypt(rec, plain, inner)) {
     ++c.decrypted_records;
@@ -148,7 +148,7 @@ void Engine::record(const RecordIn& rec) {
   if (!dtls_) ++s.seq;
 }
 
-bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
+bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   Dir& s = dir(rec.dir);
   if (s.failed) return false;
   if (dtls_ && (!s.active || s.active_epoch != rec.epoch)) {
@@ -186,7 +186,7 @@ bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
   }
   std::uint64_t seq = dtls_ ? (static_cast<std::uint64_t>(rec.epoch) << 48) | rec.seq48 : s.seq;
   std::uint16_t aad_version = rec.version;
-  auto result = s.active->open(rec.type, aad_version, seq, rec.fragment, &inner);
+  auto result = s.active->open_into(rec.type, aad_version, seq, rec.fragment, s.plain, &inner);
   if (!result && !master_confirmed_ && !is_tls13(version_) && s.decrypted == 0 &&
       master_index_ + 1 < masters_.size()) {
     // Another candidate master secret (e.g. the Cisco session id pair next to a wrong
@@ -203,7 +203,9 @@ bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
         other.active = std::move(other.pending);
         other.pending.reset();
       }
-      if (s.active) result = s.active->open(rec.type, aad_version, seq, rec.fragment, &inner);
+      if (s.active) {
+        result = s.active->open_into(rec.type, aad_version, seq, rec.fragment, s.plain, &inner);
+      }
     }
   }
   if (!result && after_gap) {
@@ -251,7 +253,7 @@ bool Engine::decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner) {
   summary_.decrypted = true;
   summary_.opaque_reason.clear();
   summary_.opaque_message.clear();
-  out = std::move(result.value());
+  out = result.value();
   return true;
 }
 

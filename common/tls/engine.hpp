@@ -62,6 +62,7 @@ class Engine {
     std::uint64_t nonce_offset = 0;  // TLS 1.2 GCM: explicit nonce minus sequence number
     std::uint64_t seq = 0;    // TLS implicit sequence number
     std::uint64_t decrypted = 0;
+    Buffer plain;             // decryption output, reused record after record
     Buffer secret;            // TLS 1.3 current traffic secret
     bool app_keys = false;    // TLS 1.3: application traffic keys active
     // TLS handshake byte stream.
@@ -87,7 +88,7 @@ class Engine {
   void on_server_hello(const RecordIn& rec, const ServerHello& sh);
   void on_finished(const RecordIn& rec, const Finished& f, bool decrypted);
   void change_cipher_spec(const RecordIn& rec);
-  bool decrypt(const RecordIn& rec, Buffer& out, std::uint8_t& inner_type);
+  bool decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner_type);
   void setup_tls12_keys();
   void add_psk_master(const RecordIn& rec, const ServerHello& sh);
   void setup_tls13_handshake_keys(const RecordIn& rec);

@@ -6,6 +6,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <cstring>
 
 #include "seckit/crypto.hpp"
@@ -16,6 +17,8 @@ namespace {
 
 using EvpKdfPtr = std::unique_ptr<EVP_KDF, crypto::Deleter<EVP_KDF_free>>;
 using EvpKdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, crypto::Deleter<EVP_KDF_CTX_free>>;
+using EvpCipherPtr = std::unique_ptr<EVP_CIPHER, crypto::Deleter<EVP_CIPHER_free>>;
+using EvpMacPtr = std::unique_ptr<EVP_MAC, crypto::Deleter<EVP_MAC_free>>;
 
 const char* md_name(crypto::Digest d) {
   switch (d) {
@@ -65,10 +68,6 @@ const EVP_CIPHER* evp_cipher(BulkCipher c) {
     case BulkCipher::kDes3Cbc: return EVP_des_ede3_cbc();
     default: return nullptr;
   }
-}
-
-void put_be64(Buffer& out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
 bool explicit_iv(std::uint16_t version) {
@@ -151,6 +150,38 @@ std::optional<RecordProtection> RecordProtection::from_keys(const SuiteInfo& sui
   p.etm_ = encrypt_then_mac && !suite.aead;
   p.ctx_.reset(EVP_CIPHER_CTX_new());
   if (!p.ctx_) return std::nullopt;
+  if (suite.cipher != BulkCipher::kNull) {
+    // An explicitly fetched cipher: the EVP_aes_*() objects make every EVP_DecryptInit_ex do
+    // a provider lookup by name. The context keeps its own reference, so the fetch is freed.
+    const EVP_CIPHER* legacy = evp_cipher(suite.cipher);
+    EvpCipherPtr fetched(EVP_CIPHER_fetch(nullptr, EVP_CIPHER_get0_name(legacy), nullptr));
+    const EVP_CIPHER* cipher = fetched ? fetched.get() : legacy;
+    bool ok = EVP_DecryptInit_ex(p.ctx_.get(), cipher, nullptr, nullptr, nullptr) == 1;
+    if (ok && suite.aead) {
+      ok = EVP_CIPHER_CTX_ctrl(p.ctx_.get(), EVP_CTRL_AEAD_SET_IVLEN, 12, nullptr) == 1;
+    }
+    ok = ok && EVP_DecryptInit_ex(p.ctx_.get(), nullptr, nullptr, p.key_.data(), nullptr) == 1;
+    if (!ok) {
+      crypto::openssl_errors();
+      return std::nullopt;
+    }
+  }
+  if (!suite.aead && suite.mac) {
+    EvpMacPtr hmac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (!hmac) return std::nullopt;
+    p.mac_.reset(EVP_MAC_CTX_new(hmac.get()));
+    // EVP_MAC_init() rejects a null key even when empty; any valid pointer will do.
+    static const unsigned char kEmpty = 0;
+    const unsigned char* key_ptr = p.mac_key_.empty() ? &kEmpty : p.mac_key_.data();
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(
+                               OSSL_MAC_PARAM_DIGEST, const_cast<char*>(md_name(*suite.mac)), 0),
+                           OSSL_PARAM_construct_end()};
+    if (!p.mac_ || EVP_MAC_init(p.mac_.get(), key_ptr, p.mac_key_.size(), params) != 1) {
+      crypto::openssl_errors();
+      return std::nullopt;
+    }
+    p.mac_out_.resize(EVP_MAX_MD_SIZE);
+  }
   return p;
 }
 
@@ -188,24 +219,40 @@ std::optional<RecordProtection> RecordProtection::tls12(std::uint16_t cipher_sui
 Result<Buffer> RecordProtection::open(std::uint8_t content_type, std::uint16_t version,
                                       std::uint64_t sequence, Bytes fragment,
                                       std::uint8_t* inner_type) {
+  Buffer scratch;
+  auto plain = open_into(content_type, version, sequence, fragment, scratch, inner_type);
+  if (!plain) return plain.error();
+  return Buffer(plain->begin(), plain->end());
+}
+
+Result<Bytes> RecordProtection::open_into(std::uint8_t content_type, std::uint16_t version,
+                                          std::uint64_t sequence, Bytes fragment, Buffer& scratch,
+                                          std::uint8_t* inner_type) {
   EVP_CIPHER_CTX* ctx = ctx_.get();
   if (!ctx) return parse_error("no keys");
-  auto header_aad = [&](std::size_t plain_len) {
-    Buffer aad;
-    put_be64(aad, sequence);
-    aad.push_back(content_type);
-    aad.push_back(static_cast<std::uint8_t>(version >> 8));
-    aad.push_back(static_cast<std::uint8_t>(version));
-    aad.push_back(static_cast<std::uint8_t>(plain_len >> 8));
-    aad.push_back(static_cast<std::uint8_t>(plain_len));
+  // Grown only: resize() would zero-fill again whenever a longer record follows a shorter one.
+  auto reserve_out = [&scratch](std::size_t n) {
+    if (scratch.size() < n) scratch.resize(n);
+    return scratch.data();
+  };
+  using Header = std::array<std::uint8_t, 13>;
+  auto header_aad = [&](std::uint8_t type, std::size_t plain_len) {
+    Header aad{};
+    for (int i = 0; i < 8; ++i) aad[i] = static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
+    aad[8] = type;
+    aad[9] = static_cast<std::uint8_t>(version >> 8);
+    aad[10] = static_cast<std::uint8_t>(version);
+    aad[11] = static_cast<std::uint8_t>(plain_len >> 8);
+    aad[12] = static_cast<std::uint8_t>(plain_len);
     return aad;
   };
 
   if (suite_.aead) {
     constexpr std::size_t kTag = 16;
-    Buffer nonce(12, 0);
+    std::array<std::uint8_t, 12> nonce{};
     Bytes ciphertext;
-    Buffer aad;
+    Header aad_buf{};
+    Bytes aad;
     if (suite_.tls13 || suite_.cipher == BulkCipher::kChaCha20Poly1305) {
       // RFC 8446 5.3 / RFC 7905: the 64-bit sequence number XORed into the static IV.
       if (fragment.size() < kTag) return parse_error("record too short");
@@ -213,12 +260,15 @@ Result<Buffer> RecordProtection::open(std::uint8_t content_type, std::uint16_t v
       for (int i = 0; i < 8; ++i) nonce[4 + i] ^= static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
       ciphertext = fragment.first(fragment.size() - kTag);
       if (suite_.tls13) {
-        aad = {content_type, static_cast<std::uint8_t>(version >> 8),
-               static_cast<std::uint8_t>(version),
-               static_cast<std::uint8_t>(fragment.size() >> 8),
-               static_cast<std::uint8_t>(fragment.size())};
+        aad_buf[0] = content_type;
+        aad_buf[1] = static_cast<std::uint8_t>(version >> 8);
+        aad_buf[2] = static_cast<std::uint8_t>(version);
+        aad_buf[3] = static_cast<std::uint8_t>(fragment.size() >> 8);
+        aad_buf[4] = static_cast<std::uint8_t>(fragment.size());
+        aad = Bytes(aad_buf).first(5);
       } else {
-        aad = header_aad(ciphertext.size());
+        aad_buf = header_aad(content_type, ciphertext.size());
+        aad = aad_buf;
       }
     } else {
       // RFC 5288: 4-byte salt from the key block + 8-byte explicit nonce in the record.
@@ -226,52 +276,59 @@ Result<Buffer> RecordProtection::open(std::uint8_t content_type, std::uint16_t v
       std::memcpy(nonce.data(), iv_.data(), 4);
       std::memcpy(nonce.data() + 4, fragment.data(), 8);
       ciphertext = fragment.subspan(8, fragment.size() - 8 - kTag);
-      aad = header_aad(ciphertext.size());
+      aad_buf = header_aad(content_type, ciphertext.size());
+      aad = aad_buf;
     }
     Bytes tag = fragment.last(kTag);
-    Buffer out(ciphertext.size() + 16);
+    std::uint8_t* out = reserve_out(ciphertext.size() + 16);
     int len = 0, fin = 0;
-    if (EVP_DecryptInit_ex(ctx, evp_cipher(suite_.cipher), nullptr, nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, 12, nullptr) != 1 ||
-        EVP_DecryptInit_ex(ctx, nullptr, nullptr, key_.data(), nonce.data()) != 1 ||
+    // Key and cipher were set in from_keys(): only the nonce changes per record.
+    if (EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) != 1 ||
         EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1 ||
-        EVP_DecryptUpdate(ctx, out.data(), &len, ciphertext.data(),
-                          static_cast<int>(ciphertext.size())) != 1 ||
+        EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(), static_cast<int>(ciphertext.size())) !=
+            1 ||
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, kTag, mut(tag.data())) != 1 ||
-        EVP_DecryptFinal_ex(ctx, out.data() + len, &fin) != 1) {
+        EVP_DecryptFinal_ex(ctx, out + len, &fin) != 1) {
       crypto::openssl_errors();  // drain the queue; the cause is known
       return parse_error("bad-tag");
     }
-    out.resize(static_cast<std::size_t>(len + fin));
+    std::size_t n = static_cast<std::size_t>(len) + static_cast<std::size_t>(fin);
     if (suite_.tls13) {
       // TLSInnerPlaintext: content || type || zeros.
-      while (!out.empty() && out.back() == 0) out.pop_back();
-      if (out.empty()) return parse_error("no inner content type");
-      if (inner_type) *inner_type = out.back();
-      out.pop_back();
+      while (n > 0 && out[n - 1] == 0) --n;
+      if (n == 0) return parse_error("no inner content type");
+      if (inner_type) *inner_type = out[n - 1];
+      --n;
     } else if (inner_type) {
       *inner_type = content_type;
     }
-    return out;
+    return Bytes(out, n);
   }
 
   // CBC / NULL with HMAC.
   std::size_t mac_len = suite_.mac_length;
-  auto compute_mac = [&](std::uint8_t type, Bytes data, std::size_t len_field) {
-    Buffer input = header_aad(len_field);
-    input[8] = type;
-    input.insert(input.end(), data.begin(), data.end());
-    return crypto::hmac(*suite_.mac, mac_key_, input);
+  // True when HMAC(header(type, len_field) || data) equals expected.
+  auto mac_ok = [&](Bytes data, Bytes expected) {
+    Header header = header_aad(content_type, data.size());
+    std::size_t out_len = 0;
+    EVP_MAC_CTX* m = mac_.get();
+    // A null key re-initialises with the key set in from_keys().
+    if (!m || EVP_MAC_init(m, nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(m, header.data(), header.size()) != 1 ||
+        EVP_MAC_update(m, data.data(), data.size()) != 1 ||
+        EVP_MAC_final(m, mac_out_.data(), &out_len, mac_out_.size()) != 1) {
+      crypto::openssl_errors();
+      return false;
+    }
+    return out_len == expected.size() &&
+           std::equal(expected.begin(), expected.end(), mac_out_.begin());
   };
   if (inner_type) *inner_type = content_type;
   if (suite_.cipher == BulkCipher::kNull) {
     if (fragment.size() < mac_len) return parse_error("record too short");
     Bytes content = fragment.first(fragment.size() - mac_len);
-    Buffer mac = compute_mac(content_type, content, content.size());
-    if (!std::equal(mac.begin(), mac.end(), fragment.begin() + static_cast<std::ptrdiff_t>(content.size()))) {
-      return parse_error("bad-mac");
-    }
-    return Buffer(content.begin(), content.end());
+    if (!mac_ok(content, fragment.subspan(content.size()))) return parse_error("bad-mac");
+    return content;
   }
 
   std::size_t block = suite_.cipher == BulkCipher::kDes3Cbc ? 8 : 16;
@@ -280,52 +337,45 @@ Result<Buffer> RecordProtection::open(std::uint8_t content_type, std::uint16_t v
     // RFC 7366: MAC over the IV + ciphertext, checked before decrypting.
     if (body.size() < mac_len) return parse_error("record too short");
     Bytes enc = body.first(body.size() - mac_len);
-    Buffer mac = compute_mac(content_type, enc, enc.size());
-    if (!std::equal(mac.begin(), mac.end(), body.begin() + static_cast<std::ptrdiff_t>(enc.size()))) {
-      return parse_error("bad-mac");
-    }
+    if (!mac_ok(enc, body.subspan(enc.size()))) return parse_error("bad-mac");
     body = enc;
   }
-  Buffer iv;
+  std::array<std::uint8_t, 16> iv{};
   Bytes ciphertext;
   bool explicit_ = explicit_iv(version_);
   if (explicit_) {
     if (body.size() < 2 * block || body.size() % block != 0) return parse_error("bad CBC length");
-    iv.assign(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(block));
+    std::memcpy(iv.data(), body.data(), block);
     ciphertext = body.subspan(block);
   } else {
     if (body.empty() || body.size() % block != 0) return parse_error("bad CBC length");
-    iv = iv_;
+    std::memcpy(iv.data(), iv_.data(), block);
     ciphertext = body;
     // TLS 1.0: the next record's IV is this record's last ciphertext block.
     iv_.assign(body.end() - static_cast<std::ptrdiff_t>(block), body.end());
   }
-  Buffer out(ciphertext.size() + block);
+  std::uint8_t* out = reserve_out(ciphertext.size() + block);
   int len = 0, fin = 0;
-  if (EVP_DecryptInit_ex(ctx, evp_cipher(suite_.cipher), nullptr, key_.data(), iv.data()) != 1 ||
+  if (EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, iv.data()) != 1 ||
       EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
-      EVP_DecryptUpdate(ctx, out.data(), &len, ciphertext.data(),
-                        static_cast<int>(ciphertext.size())) != 1 ||
-      EVP_DecryptFinal_ex(ctx, out.data() + len, &fin) != 1) {
+      EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(), static_cast<int>(ciphertext.size())) !=
+          1 ||
+      EVP_DecryptFinal_ex(ctx, out + len, &fin) != 1) {
     crypto::openssl_errors();
     return parse_error("bad-mac");
   }
-  out.resize(static_cast<std::size_t>(len + fin));
-  std::size_t pad = out.empty() ? 0 : out.back();
-  if (pad + 1 > out.size()) return parse_error("bad-mac");
-  for (std::size_t i = out.size() - pad - 1; i < out.size(); ++i) {
+  std::size_t n = static_cast<std::size_t>(len) + static_cast<std::size_t>(fin);
+  std::size_t pad = n == 0 ? 0 : out[n - 1];
+  if (pad + 1 > n) return parse_error("bad-mac");
+  for (std::size_t i = n - pad - 1; i < n; ++i) {
     if (out[i] != pad) return parse_error("bad-mac");
   }
-  out.resize(out.size() - pad - 1);
-  if (etm_) return out;
-  if (out.size() < mac_len) return parse_error("bad-mac");
-  Bytes content(out.data(), out.size() - mac_len);
-  Buffer mac = compute_mac(content_type, content, content.size());
-  if (!std::equal(mac.begin(), mac.end(), out.begin() + static_cast<std::ptrdiff_t>(content.size()))) {
-    return parse_error("bad-mac");
-  }
-  out.resize(content.size());
-  return out;
+  n -= pad + 1;
+  if (etm_) return Bytes(out, n);
+  if (n < mac_len) return parse_error("bad-mac");
+  Bytes content(out, n - mac_len);
+  if (!mac_ok(content, Bytes(out + content.size(), mac_len))) return parse_error("bad-mac");
+  return content;
 }
 
 }  // namespace seckit::tls

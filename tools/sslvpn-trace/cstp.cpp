@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sslvpn {
 
 std::string cstp_type_name(std::uint8_t type) {
@@ -27,13 +29,33 @@ std::string cstp_type_name(std::uint8_t type) {
 
 void CstpStream::feed(Bytes data, std::uint64_t frame, double time) {
   if (failed_) return;
-  // Whole packets are parsed straight from the input; only a packet cut by the end of this
-  // chunk is copied (bulk tunnel traffic then costs no copy at all).
+  // A packet cut by the previous chunk's end is completed first, copying only its own missing
+  // bytes; everything after it is parsed straight from the input (no copy of bulk traffic).
   Bytes input = data;
   if (!buffer_.empty()) {
-    buffer_.append(reinterpret_cast<const char*>(data.data()), data.size());
-    input = seckit::bytes::as_bytes(buffer_);
+    auto top_up = [&](std::size_t want) {
+      if (buffer_.size() >= want) return true;
+      std::size_t take = std::min(want - buffer_.size(), input.size());
+      buffer_.append(reinterpret_cast<const char*>(input.data()), take);
+      input = input.subspan(take);
+      return buffer_.size() >= want;
+    };
+    if (!top_up(8)) return;
+    std::size_t length = (static_cast<std::size_t>(static_cast<std::uint8_t>(buffer_[4])) << 8) |
+                         static_cast<std::uint8_t>(buffer_[5]);
+    // A bad magic fails in parse() as soon as the header is complete, as it always did.
+    bool magic_ok = buffer_.compare(0, 4, "STF\x01", 4) == 0;
+    if (magic_ok && !top_up(8 + length)) return;
+    parse(seckit::bytes::as_bytes(buffer_), frame, time);  // exactly that one packet
+    if (failed_) return;
+    buffer_.clear();
   }
+  std::size_t consumed = parse(input, frame, time);
+  if (failed_) return;
+  buffer_.assign(reinterpret_cast<const char*>(input.data()) + consumed, input.size() - consumed);
+}
+
+std::size_t CstpStream::parse(Bytes input, std::uint64_t frame, double time) {
   seckit::bytes::Reader in(input);
   std::size_t consumed = 0;
   while (in.remaining() >= 8) {
@@ -44,7 +66,7 @@ void CstpStream::feed(Bytes data, std::uint64_t frame, double time) {
                            magic[1], magic[2], magic[3]);
       ++counts_.malformed;
       buffer_.clear();
-      return;
+      return consumed;
     }
     std::uint16_t length = in.be16();
     std::uint8_t type = in.u8();
@@ -59,8 +81,7 @@ void CstpStream::feed(Bytes data, std::uint64_t frame, double time) {
     if (handler_) handler_(packet);
     consumed = in.position();
   }
-  std::string rest(reinterpret_cast<const char*>(input.data()) + consumed, input.size() - consumed);
-  buffer_ = std::move(rest);
+  return consumed;
 }
 
 bool parse_dtls_cstp(Bytes record, CstpPacket& out) {

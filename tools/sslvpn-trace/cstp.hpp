@@ -61,6 +61,9 @@ class CstpStream {
   const CstpCounts& counts() const { return counts_; }
 
  private:
+  // Parses whole packets from input; returns the bytes consumed (sets failed_ on a bad magic).
+  std::size_t parse(Bytes input, std::uint64_t frame, double time);
+
   Handler handler_;
   std::string buffer_;  // at most one header + one payload (<= 8 + 65535 bytes)
   bool failed_ = false;

@@ -137,7 +137,8 @@ void Trace::Impl::emit_certificates(TcpSession& s, const tls::Certificate& c, st
 }
 
 void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
-  std::string who = fmt::format("tls#{}", s.id);
+  // Formatted only where used: this runs for every application data record.
+  auto who = [&s] { return fmt::format("tls#{}", s.id); };
   bool c2s = e.direction == tls::Direction::kClientToServer;
   switch (e.kind) {
     case tls::EventKind::kHandshake: {
@@ -161,7 +162,7 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
       bool close_notify = e.alert.description == 0;
       if (!close_notify) {
         std::string sender = c2s ? "client" : "server";
-        event(who, e.time,
+        event(who(), e.time,
               fmt::format("TLS alert from the {}: {} {}", sender, e.alert.level_name(),
                           e.alert.description_name()),
               2);
@@ -200,7 +201,7 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
                             e.note.message),
                 {{"session", s.id}, {"frame", e.frame}});
       } else if (e.note.code == "mid-session") {
-        event(who, e.time, "capture starts mid-session: no handshake seen", 1);
+        event(who(), e.time, "capture starts mid-session: no handshake seen", 1);
       }
       break;
     default:

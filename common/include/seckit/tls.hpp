@@ -548,6 +548,11 @@ class RecordProtection {
                                                    bool encrypt_then_mac);
   Result<Buffer> open(std::uint8_t content_type, std::uint16_t version, std::uint64_t sequence,
                       Bytes fragment, std::uint8_t* inner_type = nullptr);
+  // open() without an allocation per record: decrypts into scratch (grown when too small, never
+  // shrunk, so one buffer serves a whole connection) and returns the plaintext as a view into
+  // it, valid until scratch is next used.
+  Result<Bytes> open_into(std::uint8_t content_type, std::uint16_t version, std::uint64_t sequence,
+                          Bytes fragment, Buffer& scratch, std::uint8_t* inner_type = nullptr);
   const SuiteInfo& suite() const { return suite_; }
 
   RecordProtection();
@@ -560,7 +565,11 @@ class RecordProtection {
   std::uint16_t version_ = 0;
   Buffer key_, iv_, mac_key_;
   bool etm_ = false;
+  // Cipher and key are set up once in from_keys(); a record only sets its IV/nonce, so no
+  // per-record algorithm lookup or key schedule.
   crypto::EvpCipherCtxPtr ctx_;
+  crypto::EvpMacCtxPtr mac_;  // HMAC keyed once (CBC / NULL suites)
+  Buffer mac_out_;            // reused MAC output
 };
 
 }  // namespace seckit::tls

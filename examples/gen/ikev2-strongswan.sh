@@ -36,40 +36,20 @@ VETH_I="ski$$a"
 VETH_R="ski$$b"
 ADDR_I=10.250.0.1
 ADDR_R=10.250.0.2
-PIDS=()
+source "$HERE/netns.sh"
 
 cleanup() {
-  stop_pids
-  ip netns del "$NS_I" 2>/dev/null || true
-  ip netns del "$NS_R" 2>/dev/null || true
+  netns_cleanup "$NS_I" "$NS_R"
   rm -rf "$W"
 }
 trap cleanup EXIT
 
-stop_pids() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-
 setup_net() {
-  ip netns add "$NS_I"
-  ip netns add "$NS_R"
-  ip link add "$VETH_I" netns "$NS_I" type veth peer name "$VETH_R" netns "$NS_R"
-  ip -n "$NS_I" addr add "$ADDR_I/24" dev "$VETH_I"
-  ip -n "$NS_R" addr add "$ADDR_R/24" dev "$VETH_R"
-  ip -n "$NS_I" link set lo up
-  ip -n "$NS_R" link set lo up
+  netns_pair "$NS_I" "$NS_R" "$VETH_I" "$VETH_R" "$ADDR_I" "$ADDR_R"
   # An address inside each side's own traffic selector: kernel-libipsec routes the child's
   # traffic into its TUN device from it (without one the CHILD_SA fails with TS_UNACCEPTABLE).
   ip -n "$NS_I" addr add 10.251.1.1/32 dev lo
   ip -n "$NS_R" addr add 10.251.2.1/32 dev lo
-  ip -n "$NS_I" link set "$VETH_I" up
-  ip -n "$NS_R" link set "$VETH_R" up
-  # Checksum offload would leave bogus UDP checksums in the capture.
-  ip netns exec "$NS_I" ethtool -K "$VETH_I" tx off >/dev/null 2>&1 || true
-  ip netns exec "$NS_R" ethtool -K "$VETH_R" tx off >/dev/null 2>&1 || true
 }
 
 # --- test PKI: RSA-3072 CA and two end-entity certificates with the EKUs Windows wants -------

@@ -44,37 +44,16 @@ ADDR_S=10.252.0.2
 HOST=vpn.example.com
 USER_NAME=alice
 USER_PASS='correct horse'
-PIDS=()
+source "$HERE/netns.sh"
 
 cleanup() {
-  stop_pids
-  ip netns del "$NS_C" 2>/dev/null || true
-  ip netns del "$NS_S" 2>/dev/null || true
+  netns_cleanup "$NS_C" "$NS_S"
   rm -rf "$W"
 }
 trap cleanup EXIT
 
-stop_pids() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-
 setup_net() {
-  ip netns add "$NS_C"
-  ip netns add "$NS_S"
-  ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_S" netns "$NS_S"
-  ip -n "$NS_C" addr add "$ADDR_C/24" dev "$VETH_C"
-  ip -n "$NS_S" addr add "$ADDR_S/24" dev "$VETH_S"
-  for ns in "$NS_C" "$NS_S"; do ip -n "$ns" link set lo up; done
-  ip -n "$NS_C" link set "$VETH_C" up
-  ip -n "$NS_S" link set "$VETH_S" up
-  # Checksum offload would leave bogus checksums in the capture; segmentation offload would
-  # leave 64 KB "segments" that no real link carries.
-  for pair in "$NS_C:$VETH_C" "$NS_S:$VETH_S"; do
-    ip netns exec "${pair%%:*}" ethtool -K "${pair#*:}" tx off tso off gso off >/dev/null 2>&1 || true
-  done
+  netns_pair "$NS_C" "$NS_S" "$VETH_C" "$VETH_S" "$ADDR_C" "$ADDR_S"
 }
 
 make_pki() {

@@ -17,6 +17,12 @@
 namespace seckit::tls::detail {
 namespace {
 
+// The smallest protected TLS record on the wire: 5 bytes of header and a 16-byte tag (an empty
+// ChaCha20-Poly1305 record); every suite's records are at least this long.
+constexpr std::uint64_t kMinRecordWire = 21;
+// Sequence numbers tried after a gap; each try decrypts one record.
+constexpr std::uint64_t kMaxGapSearch = 16384;
+
 std::size_t hash_bytes(std::uint8_t type, Bytes b) {
   std::string_view view(reinterpret_cast<const char*>(b.data()), b.size());
   return std::hash<std::string_view>{}(view) ^ (static_cast<std::size_t>(type) << 1);
@@ -79,12 +85,20 @@ void Engine::gap(Direction d, std::uint64_t bytes, std::uint64_t frame, double t
   std::string message = fmt::format("{} bytes missing in the {} stream", bytes, direction_name(d));
   if (s.protected_ && !s.failed) {
     auto info = suite_info(suite_);
+    bool implicit_iv = info && !info->aead && !is_tls13(version_) && version_ <= 0x0301;
     if (info && info->aead && !info->tls13 && info->iv_length == 4 && s.active) {
       // TLS 1.2 AES-GCM carries an explicit nonce that writers derive from the sequence
       // number (equal, or a fixed offset): recover the next record's sequence number from it
       // (the tag decides whether that worked).
       s.gap_lost = true;
       message += "; resuming with the record's explicit nonce as its sequence number";
+    } else if (s.active && !implicit_iv) {
+      // Every other suite but TLS 1.0 CBC (whose IV is the lost previous record's last block)
+      // decrypts a record on its own once its sequence number is known: the gap holds at most
+      // one record per kMinRecordWire bytes, so the next record's number is searched in that
+      // range and the integrity check decides.
+      s.gap_search += bytes;
+      message += "; searching the next record's sequence number";
     } else {
       s.failed = true;
       message += "; record sequence lost, decryption of this direction stops";
@@ -179,6 +193,8 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
     return false;
   }
   bool after_gap = false;
+  const std::uint64_t seq_before_gap = s.seq;
+  std::uint64_t gap_bytes = s.gap_search;
   if (!dtls_ && s.gap_lost) {
     s.gap_lost = false;
     after_gap = true;
@@ -187,6 +203,22 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   std::uint64_t seq = dtls_ ? (static_cast<std::uint64_t>(rec.epoch) << 48) | rec.seq48 : s.seq;
   std::uint16_t aad_version = rec.version;
   auto result = s.active->open_into(rec.type, aad_version, seq, rec.fragment, s.plain, &inner);
+  if (!dtls_ && s.gap_search > 0) {
+    // Records lost in the gap: at least one (the gap's bytes belong to some record), at most one
+    // per smallest possible record, plus the records cut at either edge of the gap.
+    std::uint64_t lost_bytes = s.gap_search;
+    s.gap_search = 0;
+    after_gap = true;
+    std::uint64_t limit = std::min<std::uint64_t>(lost_bytes / kMinRecordWire + 2, kMaxGapSearch);
+    std::uint64_t k = 1;
+    for (; !result && k <= limit; ++k) {
+      result = s.active->open_into(rec.type, aad_version, s.seq + k, rec.fragment, s.plain, &inner);
+    }
+    if (result) {
+      s.seq += k - 1;  // k was incremented once past the number that worked
+      seq = s.seq;
+    }
+  }
   if (!result && !master_confirmed_ && !is_tls13(version_) && s.decrypted == 0 &&
       master_index_ + 1 < masters_.size()) {
     // Another candidate master secret (e.g. the Cisco session id pair next to a wrong
@@ -211,8 +243,8 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   if (!result && after_gap) {
     s.failed = true;
     std::string why = fmt::format(
-        "after the gap the {} record's explicit nonce does not give its sequence number; "
-        "decryption of this direction stops",
+        "after the gap no sequence number opens the next {} record; decryption of this "
+        "direction stops",
         direction_name(rec.dir));
     note(rec.dir, rec.frame, rec.time, "gap", why);
     set_opaque("gap", why);
@@ -237,6 +269,13 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
       set_opaque("wrong-key", why);
     }
     return false;
+  }
+  if (after_gap) {
+    std::uint64_t lost = s.seq - seq_before_gap;
+    note(rec.dir, rec.frame, rec.time, "gap-bridged",
+         fmt::format("decryption of the {} stream resumes after {} lost record{}{}",
+                     direction_name(rec.dir), lost, lost == 1 ? "" : "s",
+                     gap_bytes > 0 ? fmt::format(" ({} bytes missing)", gap_bytes) : ""));
   }
   if (!is_tls13(version_)) master_confirmed_ = true;
   if (!dtls_ && s.active->suite().aead && s.active->suite().iv_length == 4 &&

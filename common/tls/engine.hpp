@@ -58,7 +58,8 @@ class Engine {
     std::optional<RecordProtection> pending;  // TLS <= 1.2: switched in by ChangeCipherSpec
     bool protected_ = false;  // records of this direction are encrypted from now on
     bool failed = false;      // gave up decrypting (wrong key or lost sequence)
-    bool gap_lost = false;
+    bool gap_lost = false;          // TLS 1.2 GCM: take the next sequence number from its nonce
+    std::uint64_t gap_search = 0;   // else: lost bytes; the next record's number is searched
     std::uint64_t nonce_offset = 0;  // TLS 1.2 GCM: explicit nonce minus sequence number
     std::uint64_t seq = 0;    // TLS implicit sequence number
     std::uint64_t decrypted = 0;

@@ -9,7 +9,7 @@
 #
 # Scenarios (default: all): sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk sslvpn-tls12-dtls-legacy
 # sslvpn-dtls12 sslvpn-dtls-blocked sslvpn-dtls-rejected sslvpn-bad-password
-# sslvpn-client-cert-request
+# sslvpn-client-cert-request sslvpn-profile-download
 #
 # BENCH_MB=N with the scenario sslvpn-bench: a long session carrying N MB through the tunnel
 # (DTLS blocked, so everything moves over CSTP/TLS) for bench/sslvpn-trace/run; never committed.
@@ -24,7 +24,7 @@ shift || true
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -eq 0 ] && SCENARIOS=(sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk
   sslvpn-tls12-dtls-legacy sslvpn-dtls12 sslvpn-dtls-blocked sslvpn-dtls-rejected
-  sslvpn-bad-password sslvpn-client-cert-request)
+  sslvpn-bad-password sslvpn-client-cert-request sslvpn-profile-download)
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 
@@ -167,6 +167,11 @@ run_scenario() {
     sslvpn-bad-password) pass="wrong password"; tun_ok=0 ;;
     sslvpn-tls12-dtls-legacy) oc_args+=(--dtls-ciphers=AES128-SHA) ;;
     sslvpn-dtls12) oc_args+=(--dtls-ciphers=OC-DTLS1_2-AES128-GCM) ;;
+    sslvpn-profile-download)
+      # A stale local profile: its SHA-1 differs from the manifest's, so openconnect downloads
+      # the server's (phase 4) and rewrites the file.
+      printf '<?xml version="1.0"?>\n<AnyConnectProfile/>\n' >"$dir/client-profile.xml"
+      oc_args+=(--xmlconfig="$dir/client-profile.xml") ;;
     sslvpn-dtls-blocked) wait_s=24 ;;
     sslvpn-dtls-rejected) wait_s=10 ;;
     sslvpn-bench) wait_s=2 ;;
@@ -247,6 +252,8 @@ c.close()
   cp "$dir/keylog.txt" "$OUT/$name.keylog" 2>/dev/null || : >"$OUT/$name.keylog"
   # The log, with the run's temp dir replaced so reruns diff cleanly.
   sed "s#$W#/tmp/seckit-sslvpngen#g" "$dir/openconnect.log" >"$OUT/$name.openconnect.log"
+  # The profile as openconnect saved it after the download (what the manifest's SHA-1 covers).
+  [ ! -f "$dir/client-profile.xml" ] || cp "$dir/client-profile.xml" "$OUT/$name.profile.xml"
   echo "$name: $(stat -c %s "$OUT/$name.pcap") bytes"
 }
 

@@ -96,3 +96,17 @@ TEST_CASE("ascii_lower folds A-Z only and leaves other bytes alone", "[enc]") {
   // UTF-8 "ÄÖ" (C3 84 C3 96): no byte of a multi-byte sequence is touched.
   CHECK(ascii_lower("\xC3\x84\xC3\x96X") == "\xC3\x84\xC3\x96x");
 }
+
+TEST_CASE("percent-encoding keeps only RFC 3986 unreserved characters", "[enc]") {
+  // RFC 3986 2.3: ALPHA DIGIT - . _ ~ are unreserved; 2.1: escapes use upper-case hex; 2.5: non-ASCII
+  // text is its UTF-8 bytes (U+00E9 is C3 A9).
+  CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
+  CHECK(percent_encode(" :@/?#") == "%20%3A%40%2F%3F%23");
+  CHECK(percent_encode("\xc3\xa9") == "%C3%A9");
+  CHECK(percent_decode("%7e%7E%20a").value() == "~~ a");
+  CHECK(percent_decode("a+b").value() == "a+b");
+  CHECK(percent_decode("a+b", true).value() == "a b");
+  CHECK_FALSE(percent_decode("abc%4").ok());
+  CHECK_FALSE(percent_decode("%").ok());
+  CHECK_FALSE(percent_decode("%zz").ok());
+}

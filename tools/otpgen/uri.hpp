@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "otp.hpp"
+#include "seckit/enc.hpp"
 #include "seckit/out.hpp"
 #include "seckit/result.hpp"
 
@@ -25,10 +26,10 @@ struct OtpAccount {
   bool padded_secret = false;  // the base32 text carried '=' padding
 };
 
-// RFC 3986 percent-encoding of everything but unreserved characters (so ' ' is %20, ':' in an
-// account is %3A, '@' is %40), so the label keeps exactly one literal issuer/account colon.
-std::string percent_encode(std::string_view text);
-seckit::Result<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
+// Labels and parameters are percent-encoded with seckit::enc::percent_encode (so ' ' is %20,
+// ':' in an account is %3A, '@' is %40): the label keeps exactly one literal issuer/account colon.
+using seckit::enc::percent_decode;
+using seckit::enc::percent_encode;
 
 // otpauth://TYPE/ISSUER:ACCOUNT?secret=..&issuer=..&algorithm=SHA1&digits=6&period=30
 std::string build_otpauth_uri(const OtpAccount& account);

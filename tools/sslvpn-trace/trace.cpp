@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 
+#include "seckit/crypto.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "trace_internal.hpp"
@@ -269,6 +270,58 @@ std::optional<Json> config_auth_of(const http::Message& m, bool show, std::strin
   }
   return *r;
 }
+
+std::string decoded_path(const std::string& target) {
+  std::string path = target.substr(0, target.find('?'));
+  auto decoded = seckit::enc::percent_decode(path);
+  return decoded ? *decoded : path;
+}
+
+std::string file_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// The manifest entry a downloader GET fetches: the same path once percent-decoded, else the same
+// file name (ocserv announces /profiles/NAME but openconnect asks for /profiles%2FNAME).
+const Json* manifest_entry_for(const std::vector<Json>& files, const std::string& target) {
+  std::string path = decoded_path(target);
+  for (const auto& f : files)
+    if (decoded_path(f.value("uri", "")) == path) return &f;
+  for (const auto& f : files)
+    if (!file_name(path).empty() && file_name(decoded_path(f.value("uri", ""))) == file_name(path))
+      return &f;
+  return nullptr;
+}
+
+// Phase 4: the downloaded file against the hash its manifest announced.
+Json check_download(const std::vector<Json>& files, const http::Message& req,
+                    const http::Message& resp) {
+  Json out = {{"bytes", resp.body_length}};
+  const Json* entry = manifest_entry_for(files, req.target);
+  if (!entry) {
+    out["verified"] = nullptr;
+    out["note"] = "not in any manifest seen in this capture";
+    return out;
+  }
+  std::string type = entry->value("hash_type", "sha1");
+  std::string expected = seckit::enc::ascii_lower(entry->value("hash", ""));
+  out["manifest"] = entry->value("manifest", "");
+  out["uri"] = entry->value("uri", "");
+  out["hash_type"] = type;
+  out["expected_hash"] = expected;
+  auto digest = seckit::crypto::parse_digest(type);
+  if (resp.status != 200 || !resp.complete || resp.body_truncated || !digest) {
+    out["verified"] = nullptr;
+    out["note"] = !digest               ? "unknown hash type " + type
+                  : resp.status != 200  ? "no file: HTTP " + std::to_string(resp.status)
+                  : resp.body_truncated ? "body larger than the part kept in memory"
+                                        : "body incomplete in the capture";
+    return out;
+  }
+  std::string got = seckit::enc::hex_encode(
+      seckit::crypto::digest(*digest, seckit::enc::as_bytes(resp.body)));
+  out["hash"] = got;
+  out["verified"] = got == expected;
+  return out;
+}
 }  // namespace
 
 void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp) {
@@ -351,6 +404,14 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const htt
       if (auth.contains("message")) text += ", \"" + auth["message"].get<std::string>() + "\"";
       if (resp_xml->contains("session_token"))
         text += ", session-token " + (*resp_xml)["session_token"].get<std::string>();
+      for (const char* key : {"profile_manifest", "core_manifest"}) {
+        if (!resp_xml->contains(key)) continue;
+        for (const auto& f : (*resp_xml)[key]) {
+          Json entry = f;
+          entry["manifest"] = std::string(key) == "profile_manifest" ? "profile" : "core";
+          manifest_files.push_back(std::move(entry));
+        }
+      }
       if (resp_xml->contains("profile_manifest")) {
         for (const auto& f : (*resp_xml)["profile_manifest"]) {
           text += ", profile " + f.value("uri", "?");
@@ -378,13 +439,36 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const htt
         });
       }
     }
-  } else if (number == 4 && resp.status >= 400) {
-    findings.push_back([=, this, &s] {
-      finding(
-          "download-failed", 2,
-          fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
-          {{"session", s.id}, {"frame", resp.first_frame}});
-    });
+  } else if (number == 4) {
+    Json dl = check_download(manifest_files, req, resp);
+    if (resp.status >= 400) {
+      status = "failed";
+      findings.push_back([=, this, &s] {
+        finding(
+            "download-failed", 2,
+            fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
+            {{"session", s.id}, {"frame", resp.first_frame}});
+      });
+    } else if (dl["verified"].is_boolean()) {
+      std::string type = seckit::enc::ascii_lower(dl.value("hash_type", ""));
+      if (dl["verified"].get<bool>()) {
+        text += fmt::format(", {} bytes, {} matches the {} manifest", resp.body_length, type,
+                            dl.value("manifest", ""));
+      } else {
+        status = "failed";
+        text += fmt::format(", {} bytes, {} differs from the {} manifest", resp.body_length, type,
+                            dl.value("manifest", ""));
+        findings.push_back([=, this, &s] {
+          finding("download-hash-mismatch", 2,
+                  fmt::format("{} downloaded from {} has {} {}, the manifest says {}", req.target,
+                              s.server, type, dl.value("hash", ""), dl.value("expected_hash", "")),
+                  {{"session", s.id}, {"frame", resp.first_frame}, {"download", dl}});
+        });
+      }
+    } else {
+      text += fmt::format(", {} bytes, not verified: {}", resp.body_length, dl.value("note", ""));
+    }
+    data["download"] = dl;
   }
   if (connect) {
     if (resp.starts_tunnel()) {

@@ -145,6 +145,9 @@ struct Trace::Impl {
   bool auth_success = false, auth_failed = false, connect_refused = false, tunnel_up = false;
   bool dtls_established = false, dtls_blocked = false, cert_rejected = false;
   std::uint64_t dpd_timeouts = 0;
+  // Files announced in vpn-profile-manifest / vpn-core-manifest ({"manifest","uri","hash_type",
+  // "hash"}): what the downloader's GETs (phase 4) are checked against.
+  std::vector<Json> manifest_files;
 
   Impl(TraceOptions o, Sink& s) : options(std::move(o)), sink(s) {
     if (!options.keylog_path.empty()) {

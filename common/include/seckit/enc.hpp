@@ -31,6 +31,12 @@ std::string hex_encode(Bytes data);  // lower case, as every seckit identifier
 // Accepts upper or lower case and optional ':' separators (as openssl prints fingerprints).
 Result<Buffer> hex_decode(std::string_view text);
 
+// RFC 3986 2.1 percent-encoding of every byte but the unreserved characters (ALPHA DIGIT - . _ ~),
+// upper-case hex; and its inverse, which rejects truncated or non-hex escapes. plus_is_space: '+'
+// means ' ' (HTML form encoding, as query strings of otpauth URIs use it).
+std::string percent_encode(std::string_view text);
+Result<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
+
 // ASCII letters A-Z mapped to a-z, every other byte unchanged (UTF-8 stays intact). For protocol
 // names, which are case-insensitive in ASCII only; unlike std::tolower it ignores the locale.
 std::string ascii_lower(std::string_view text);

@@ -327,6 +327,9 @@ enum class EventKind {
 //   "decrypted"         keys found and the first record decrypted fine (once per direction)
 //   "hello-retry", "renegotiation", "key-update"  (informational)
 //   "resync"            found a record boundary again after a gap or garbage
+//   "gap-bridged"       decryption resumed after a gap: the next record's sequence number was
+//                       found (TLS 1.2 GCM: from its explicit nonce; else by search, the
+//                       integrity check deciding); the message says how many records were lost
 //   "retransmission"    DTLS: a handshake message seen again (same message_seq and bytes);
 //                       one note per copy, so retry schedules stay measurable
 //   "oversized-handshake" a handshake message above Options::max_handshake_message, skipped
@@ -430,8 +433,10 @@ struct Options {
 // One TLS connection over TCP. Feed each direction's in-order bytes as they come out of
 // net::TcpReassembler (chunk.data, chunk.frame, chunk.time, chunk.gap). Events are delivered
 // synchronously from feed(). A gap discards the partial record and resynchronises on the next
-// plausible record header; after a gap in protected traffic the (TLS) sequence number is lost,
-// so decryption of AEAD suites of that direction stops with a "gap" note.
+// plausible record header; after a gap in protected traffic the (TLS) sequence number of the next
+// record is recovered ("gap-bridged": from the TLS 1.2 GCM explicit nonce, or searched over the
+// number of records the gap can hold); only TLS 1.0 CBC (whose IV was in the lost record) or a
+// failed search stop decryption of that direction, with a "gap" note.
 class TlsConnection {
  public:
   TlsConnection(Options options, EventHandler handler);

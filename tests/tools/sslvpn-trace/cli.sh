@@ -39,6 +39,26 @@ for name in sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk sslvpn-tls12-dtls-legacy
 done
 pass "connected captures: verdict, record types, phases, DTLS decrypted"
 
+# Phase 4: ocserv announced its user profile in vpn-profile-manifest and openconnect --xmlconfig,
+# holding a stale copy, downloaded it. The file openconnect saved hashes to the SHA-1 ocserv
+# announced (its webvpnc cookie, in openconnect's log); sslvpn-trace checks the download against
+# the manifest from the capture alone.
+name=sslvpn-profile-download
+grep -q "Downloaded new XML profile" "$C/$name.openconnect.log" || fail "$name: openconnect did not download"
+expect_exit 0 sslvpn-trace --json "$C/$name.pcap" --keylog "$C/$name.keylog"
+last_stdout >"$T/$name.jsonl"
+assert_eq "$(verdict "$T/$name.jsonl")" connected-dtls "$name verdict"
+saved=$(sha1sum "$C/$name.profile.xml" | cut -d' ' -f1)
+announced=$(sed -n 's/.*&fh:\([0-9A-Fa-f]*\);.*/\1/p' "$C/$name.openconnect.log" | first_line | tr A-F a-f)
+assert_eq "$saved" "$announced" "$name: openconnect's saved profile vs ocserv's announced SHA-1"
+dl() { jq -r "select(.type==\"http_exchange\" and .data.phase==4).data.download.$1" "$T/$name.jsonl"; }
+assert_eq "$(dl hash)" "$saved" "$name: SHA-1 of the downloaded body"
+assert_eq "$(dl expected_hash)" "$announced" "$name: manifest hash"
+assert_eq "$(dl verified)" true "$name: verified"
+assert_eq "$(jq -r -s '[.[] | select(.type=="sslvpn_phase" and .data.status=="ok") | .data.phase] | unique | map(tostring) | join(",")' "$T/$name.jsonl")" \
+  "1,2,3,4,5,6" "$name phases"
+pass "phase 4: the profile download is verified against the manifest, as openconnect saved it"
+
 # The DTLS mode of each capture is the one the generator asked for.
 mode() { jq -r 'select(.type=="dtls_session").data.mode' "$T/$1.jsonl"; }
 assert_eq "$(mode sslvpn-tls12-dtls-psk)" psk-negotiate "PSK mode"

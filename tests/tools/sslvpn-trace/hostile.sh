@@ -31,6 +31,28 @@ for name in sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk; do
 done
 pass "capture starting mid-session"
 
+# A lost segment in a TLS 1.3 tunnel (implicit sequence numbers): drop one client frame that
+# tshark says carries exactly one TLS record, after the CONNECT. Decryption resumes after it:
+# the client's CSTP DISCONNECT (its last record) is still read, with the reason openconnect logged.
+name=sslvpn-dtls-blocked
+frames=$(tshark -r "$C/$name.pcap" -o "tls.keylog_file:$C/$name.keylog" \
+  -Y 'ip.src==10.252.0.1 && tls.record.opaque_type==23' -T fields -e frame.number -e tls.record.length 2>/dev/null |
+  awk -F'\t' '$2 !~ /,/ {print $1}')
+drop=$(tail -3 <<<"$frames" | first_line)  # a record before the last two (the last is the DISCONNECT)
+[ -n "$drop" ] || fail "tshark found no single-record client frame in $name"
+editcap "$C/$name.pcap" "$T/gap.pcap" "$drop" >/dev/null
+rc=0
+sslvpn-trace --json "$T/gap.pcap" --keylog "$C/$name.keylog" >"$T/gap.jsonl" 2>"$T/gap.err" || rc=$?
+[ "$rc" -le 1 ] || fail "$name without frame $drop: exit $rc: $(cat "$T/gap.err")"
+assert_envelope "$T/gap.jsonl"
+assert_contains "$(jq -r 'select(.type=="tls_session").data.notes[]' "$T/gap.jsonl")" \
+  "resumes after 1 lost record" "$name without frame $drop: gap bridged"
+reason=$(sed -n 's/.*Send BYE packet: \(.*\)$/\1/p' "$C/$name.openconnect.log" | first_line)
+[ -n "$reason" ] || fail "no BYE reason in $name.openconnect.log"
+assert_eq "$(jq -r 'select(.type=="cstp_tunnel").data.disconnect.reason' "$T/gap.jsonl")" "$reason" \
+  "$name without frame $drop: DISCONNECT read after the gap"
+pass "a lost segment in a TLS 1.3 stream: decryption resumes on the next record"
+
 # Garbage key logs: binary noise, absurd line lengths, right labels with wrong secrets.
 head -c 4096 /dev/urandom >"$T/noise.keylog"
 python3 -c 'print("CLIENT_RANDOM " + "ab" * 100000 + " " + "cd" * 48)' >"$T/long.keylog"

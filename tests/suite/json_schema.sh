@@ -174,6 +174,17 @@ if has cbaudit; then
   run_json cbaudit-pcap-smb2 0 1 -- cbaudit pcap --json "$epa/epa-smb2.pcap"
   run_json cbaudit-pcap-ldap 0 1 -- cbaudit pcap --json "$epa/epa-ldap.pcap"
   run_json cbaudit-not-a-token 2 -- cbaudit token --json 'NTLM !!!'
+  # Kerberos AP-REQs from MIT opened with the example keytab, and without it (opaque).
+  i=0
+  while read -r line; do
+    i=$((i + 1))
+    run_json "cbaudit-krb5-$i" 0 1 -- cbaudit token --json --keytab "$epa/krb5.keytab" \
+      --expect-cert "$epa/server.pem" "$(jq -r .token <<<"$line")"
+  done <"$epa/krb5-tokens.jsonl"
+  run_json cbaudit-krb5-opaque 0 -- cbaudit token --json --expect-cert "$epa/server.pem" \
+    "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
+  run_json cbaudit-pcap-krb5 1 -- cbaudit pcap --json --keytab "$epa/krb5.keytab" \
+    --keylog "$epa/epa-krb5-https.keys" "$epa/epa-krb5-https.pcap"
 fi
 
 python3 "$src/tests/suite/validate_jsonl.py" "$schema" "$out"/*.jsonl

@@ -153,6 +153,25 @@ Evidence evidence_of(const ntlm::Message& m) {
   return e;
 }
 
+Evidence evidence_of(const krb5::KerberosDecryption& d) {
+  Evidence e;
+  if (!d.authenticator_decrypted) {
+    e.binding = Binding::kOpaque;
+    return e;
+  }
+  bool aware = d.ap_options && (*d.ap_options & krb5::kKerbApOptionsCbt) != 0;
+  if (!d.gss) {
+    e.binding = Binding::kNone;
+  } else if (std::all_of(d.gss->bnd.begin(), d.gss->bnd.end(), [](auto b) { return b == 0; })) {
+    e.binding = aware ? Binding::kZero : Binding::kNone;
+    if (aware) e.value = d.gss->bnd;
+  } else {
+    e.binding = Binding::kValue;
+    e.value = d.gss->bnd;
+  }
+  return e;
+}
+
 Json outcome_json(const LevelOutcome& o) {
   Json j = Json::object();
   if (o.flags) {
@@ -167,10 +186,14 @@ Json outcome_json(const LevelOutcome& o) {
   return j;
 }
 
+std::string binding_name(Binding binding) {
+  static const char* const kBinding[] = {"not-applicable", "opaque", "absent", "zero", "present"};
+  return kBinding[static_cast<int>(binding)];
+}
+
 Json audit_json(const Evidence& e, Level level, const AuditOptions& options) {
   Json j = Json::object();
-  static const char* const kBinding[] = {"not-applicable", "opaque", "absent", "zero", "present"};
-  j["client_binding"] = kBinding[static_cast<int>(e.binding)];
+  j["client_binding"] = binding_name(e.binding);
   j["client_cbt"] = e.value.empty() ? Json(nullptr) : Json(seckit::enc::hex_encode(e.value));
   j["expected_cbt"] =
       options.expected ? Json(seckit::enc::hex_encode(*options.expected)) : Json(nullptr);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "krb5_ticket.hpp"
 #include "ntlm.hpp"
 #include "seckit/out.hpp"
 #include "spnego.hpp"
@@ -42,6 +43,9 @@ enum class Binding {
   kValue,              // a real binding hash
 };
 
+// "not-applicable", "opaque", "absent", "zero", "present" (client_binding in records).
+std::string binding_name(Binding binding);
+
 struct Evidence {
   Binding binding = Binding::kNotAuthentication;
   std::vector<std::uint8_t> value;
@@ -65,6 +69,10 @@ LevelOutcome classify(const Evidence& evidence, Level level, const AuditOptions&
 
 // Evidence from parsed tokens.
 Evidence evidence_of(const ntlm::Message& message);
+// A Kerberos authenticator opened with --keytab: Bnd of the GSS checksum like NTLM's
+// MsvAvChannelBindings; all zeros is kZero only when KERB_AP_OPTIONS_CBT says the client knows
+// channel binding, else kNone. Opaque while the authenticator stays closed.
+Evidence evidence_of(const krb5::KerberosDecryption& decryption);
 
 // {"none":{...},"allowed":{...},"required":{...}} plus the flags at `level` at top level.
 Json audit_json(const Evidence& evidence, Level level, const AuditOptions& options);

@@ -20,6 +20,11 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
     if (keylog.empty()) tool.warn(o.keylog, "no usable key log lines");
     options.keylog = &keylog;
   }
+  krb5::Keytab keytab;
+  if (!o.keytab.empty()) {
+    keytab = load_keytab(tool, o.keytab);
+    options.keytab = &keytab;
+  }
   if (!o.cert.empty()) {
     options.fallback_cbt = expected_cbt(tool, o.cert, "");
     options.fallback_subject = o.cert;
@@ -27,6 +32,7 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
   e.begin({{"command", "pcap"},
            {"captures", o.captures},
            {"keylog", o.keylog.empty() ? seckit::out::Json(nullptr) : seckit::out::Json(o.keylog)},
+           {"keytab", o.keytab.empty() ? seckit::out::Json(nullptr) : seckit::out::Json(o.keytab)},
            {"level", level_name(options.level)}});
   bool text = !e.json() && !tool.common().quiet;
   PcapAuditor auditor(options, [&](std::string_view type, const seckit::out::Json& d) {
@@ -35,7 +41,9 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
     if (type == "cb_audit") {
       std::string who = d.contains("user") ? fmt::format("{}\\{}", d["domain"].get<std::string>(),
                                                          d["user"].get<std::string>())
-                                           : d.value("sname", "kerberos");
+                        : d.contains("client_principal") && d["client_principal"].is_string()
+                            ? d["client_principal"].get<std::string>()
+                            : d.value("sname", "kerberos");
       std::string verdict = d["verdict"].get<std::string>();
       std::string shown = verdict == "accepted"   ? tool.style().green(verdict)
                           : verdict == "rejected" ? tool.style().red(verdict)

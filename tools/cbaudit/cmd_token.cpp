@@ -45,6 +45,17 @@ std::optional<std::vector<std::uint8_t>> expected_cbt(seckit::cli::Tool& tool,
   return channel_bindings_hash(application_data("tls-server-end-point", ep.hash));
 }
 
+krb5::Keytab load_keytab(seckit::cli::Tool& tool, const std::string& path) {
+  std::string data = seckit::fs::read_file(path);
+  auto keytab = krb5::parse_keytab(seckit::bytes::as_bytes(data));
+  if (!keytab) {
+    throw seckit::input_error(
+        path, fmt::format("{} (at byte {})", keytab.error().message, keytab.error().offset));
+  }
+  if (keytab->entries.empty()) tool.warn(path, "the keytab holds no keys");
+  return std::move(*keytab);
+}
+
 namespace {
 
 std::string lower(std::string s) {
@@ -78,6 +89,34 @@ void print_text(seckit::cli::Tool& tool, const Json& t, const Json& audit) {
     kv.add("flags", flags);
   }
   e.line(kv.render(2));
+  if (t.contains("decrypted")) {
+    const auto& d = t["decrypted"];
+    seckit::out::KeyValue k;
+    auto add = [&](const char* label, const char* key) {
+      if (d.contains(key) && !d[key].is_null()) {
+        k.add(label, d[key].is_string() ? d[key].get<std::string>() : d[key].dump());
+      }
+    };
+    add("keytab note", "note");
+    add("client", "client");
+    add("ctime", "ctime");
+    add("subkey etype", "subkey_etype");
+    add("seq-number", "seq_number");
+    add("bnd", "bnd");
+    if (d.contains("gss_flag_names") && !d["gss_flag_names"].empty()) {
+      std::string flags;
+      for (const auto& f : d["gss_flag_names"])
+        flags += (flags.empty() ? "" : " ") + f.get<std::string>();
+      k.add("gss flags", flags);
+    }
+    add("ap options", "ap_options");
+    add("session key", "session_key_etype");
+    add("ticket client", "ticket_client");
+    add("authtime", "authtime");
+    add("endtime", "endtime");
+    add("opened with", "key_principal");
+    e.line(k.render(2));
+  }
   if (audit.is_null()) return;
   std::string names;
   for (const auto& f : audit["flag_names"])
@@ -106,6 +145,9 @@ int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
   AuditOptions audit_options;
   audit_options.expected = expected_cbt(tool, o.expect_cert, o.expect_cbt);
   audit_options.proxy = o.proxy;
+  krb5::Keytab keytab;
+  if (!o.keytab.empty()) keytab = load_keytab(tool, o.keytab);
+  const krb5::Keytab* keytab_ptr = o.keytab.empty() ? nullptr : &keytab;
 
   std::vector<std::pair<std::string, DecodedToken>> tokens;
   if (!o.token_file.empty()) {
@@ -135,11 +177,12 @@ int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
            {"expected_cbt", audit_options.expected
                                 ? Json(seckit::enc::hex_encode(*audit_options.expected))
                                 : Json(nullptr)},
-           {"proxy", o.proxy}});
+           {"proxy", o.proxy},
+           {"keytab", o.keytab.empty() ? Json(nullptr) : Json(o.keytab)}});
   std::size_t authentications = 0, rejected = 0;
   std::map<std::string, std::size_t> verdicts;
   for (const auto& [source, decoded] : tokens) {
-    auto a = analyze_token(decoded.bytes);
+    auto a = analyze_token(decoded.bytes, keytab_ptr);
     if (!a) {
       throw seckit::input_error(
           source, fmt::format("{} (at byte {})", a.error().message, a.error().offset));
@@ -161,10 +204,23 @@ int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
         audit["ntlm_version"] = t["ntlm_version"];
         audit["target_spn"] = t.contains("target_spn") ? t["target_spn"] : Json(nullptr);
       }
+      if (a->kerberos_decryption) {
+        const auto& k = *a->kerberos_decryption;
+        audit["client_principal"] = k.client.empty() ? Json(nullptr) : Json(k.client);
+        audit["keytab_note"] = k.note.empty() ? Json(nullptr) : Json(k.note);
+      }
       std::string verdict = audit["verdict"].get<std::string>();
       ++verdicts[verdict];
       if (verdict == "rejected") ++rejected;
       e.record("cb_audit", audit);
+      if (a->kerberos_decryption && !a->kerberos_decryption->authenticator_decrypted) {
+        seckit::out::Finding f;
+        f.code = "keytab-cannot-open";
+        f.severity = seckit::out::Severity::kWarning;
+        f.message = a->kerberos_decryption->note + "; the binding stays opaque";
+        f.details = {{"source", source}};
+        e.finding(f);
+      }
       if (!o.spn.empty() && a->ntlm) {
         std::string got = t.contains("target_spn") && t["target_spn"].is_string()
                               ? t["target_spn"].get<std::string>()

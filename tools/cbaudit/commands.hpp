@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audit.hpp"
+#include "krb5_keytab.hpp"
 #include "seckit/cli.hpp"
 
 namespace cbaudit {
@@ -28,6 +29,7 @@ struct TokenOptions {
   std::string spn;
   std::string level = "required";
   bool proxy = false;
+  std::string keytab;  // MIT keytab: open Kerberos AP-REQs
 };
 int run_token(seckit::cli::Tool& tool, const TokenOptions& options);
 
@@ -47,10 +49,13 @@ struct PcapOptions {
   std::string cert;
   std::string level = "required";
   bool proxy = false;
+  std::string keytab;
 };
 int run_pcap(seckit::cli::Tool& tool, const PcapOptions& options);
 
 Level parse_level(const std::string& name);
+// The keytab named by --keytab; input_error (exit 2) when unreadable or malformed.
+krb5::Keytab load_keytab(seckit::cli::Tool& tool, const std::string& path);
 // The expected 16-byte CBT from --expect-cert (tls-server-end-point) or --expect-cbt HEX.
 std::optional<std::vector<std::uint8_t>> expected_cbt(seckit::cli::Tool& tool,
                                                       const std::string& cert_file,

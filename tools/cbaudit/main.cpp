@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
   token->add_flag(
       "--proxy", tk.proxy,
       "TLS ends at a load balancer (ASC_REQ_PROXY_BINDINGS): bindings are unverifiable");
+  tool.file_arg(token
+                    ->add_option("--keytab", tk.keytab,
+                                 "Service keytab (MIT): decrypt Kerberos tickets to read Bnd")
+                    ->type_name("FILE"));
 
   PcapOptions pc;
   auto* pcap = app.add_subcommand(
@@ -69,6 +73,9 @@ int main(int argc, char** argv) {
                    ->default_str("required"),
                {"none", "allowed", "required"});
   pcap->add_flag("--proxy", pc.proxy, "TLS ends at a load balancer (ASC_REQ_PROXY_BINDINGS)");
+  tool.file_arg(pcap->add_option("--keytab", pc.keytab,
+                                 "Service keytab (MIT): decrypt Kerberos tickets to read Bnd")
+                    ->type_name("FILE"));
 
   ProbeOptions pr;
   auto* probe = app.add_subcommand(

@@ -438,12 +438,17 @@ struct LegacyProviders {
 };
 }  // namespace
 
-Buffer nt_hash(const std::string& password) {
+void require_legacy_provider(const char* what) {
   static const LegacyProviders providers;
   if (!providers.ok()) {
-    throw seckit::environment_error("ntlm", "cannot load OpenSSL's legacy provider (MD4)",
-                                    "is ossl-modules/legacy.so installed?");
+    throw seckit::environment_error(
+        "cbaudit", std::string("cannot load OpenSSL's legacy provider (") + what + ")",
+        "is ossl-modules/legacy.so installed?");
   }
+}
+
+Buffer nt_hash(const std::string& password) {
+  require_legacy_provider("MD4");
   Buffer unicode = utf16le(password);
   Buffer out(16);
   unsigned int len = 0;

@@ -103,4 +103,8 @@ Buffer nt_proof_str(const Buffer& ntowf, const Buffer& server_challenge, const B
 // when the provider is not installed.
 Buffer nt_hash(const std::string& password);
 
+// Loads OpenSSL 3's legacy provider (MD4, RC4) once; throws ToolError (exit 3) naming `what`
+// when it is not installed.
+void require_legacy_provider(const char* what);
+
 }  // namespace cbaudit::ntlm

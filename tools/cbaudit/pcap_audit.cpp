@@ -87,7 +87,7 @@ struct PcapAuditor::Conn {
 
   // One token seen on the wire. Client tokens that authenticate become cb_audit records.
   void token(Bytes data, bool from_client, const std::string& carrier) {
-    auto a = analyze_token(data);
+    auto a = analyze_token(data, owner->options_.keytab);
     ++owner->counts_.tokens;
     if (!a) {
       ++owner->counts_.anomalies;
@@ -135,6 +135,14 @@ struct PcapAuditor::Conn {
       d["etype"] = a->description["ticket_etype"];
       identity = fmt::format("kerberos client {} ({})", client.src.to_string(),
                              a->description["sname"].get<std::string>());
+      if (const auto& k = a->kerberos_decryption) {
+        using seckit::out::Json;
+        d["client_principal"] = k->client.empty() ? Json(nullptr) : Json(k->client);
+        d["keytab_note"] = k->note.empty() ? Json(nullptr) : Json(k->note);
+        if (!k->client.empty()) {
+          identity = fmt::format("{} from {}", k->client, client.src.to_string());
+        }
+      }
     }
     seckit::out::Json audit = audit_json(a->evidence, owner->options_.level, ao);
     for (auto& [k, v] : audit.items()) d[k] = v;

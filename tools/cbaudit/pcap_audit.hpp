@@ -12,6 +12,7 @@
 #include <string>
 
 #include "audit.hpp"
+#include "krb5_keytab.hpp"
 #include "seckit/net.hpp"
 #include "seckit/out.hpp"
 #include "seckit/tls.hpp"
@@ -24,6 +25,7 @@ struct PcapAuditOptions {
   std::string fallback_subject;
   Level level = Level::kRequired;
   bool proxy = false;
+  const krb5::Keytab* keytab = nullptr;  // --keytab: open Kerberos AP-REQs
 };
 
 struct PcapCounts {

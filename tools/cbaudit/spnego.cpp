@@ -10,13 +10,6 @@ namespace asn1 = seckit::asn1;
 using seckit::parse_error;
 using seckit::Result;
 
-namespace {
-
-Result<asn1::Tlv> one(Bytes data, std::size_t base = 0) {
-  seckit::bytes::Reader r(data, base);
-  return asn1::read_tlv(r);
-}
-
 // The single TLV inside a context-tagged explicit wrapper ([n] { X }).
 Result<asn1::Tlv> unwrap(const asn1::Tlv& wrapper) {
   auto items = asn1::children(wrapper);
@@ -42,9 +35,17 @@ Result<std::vector<asn1::Tlv>> sequence_in(const asn1::Tlv& wrapper) {
   return asn1::children(*seq);
 }
 
+namespace {
+
+Result<asn1::Tlv> one(Bytes data, std::size_t base = 0) {
+  seckit::bytes::Reader r(data, base);
+  return asn1::read_tlv(r);
+}
+
 struct EncryptedData {
   int etype = 0;
   int kvno = -1;
+  Bytes cipher;
 };
 Result<EncryptedData> encrypted_data(const asn1::Tlv& wrapper) {
   auto items = sequence_in(wrapper);
@@ -58,7 +59,14 @@ Result<EncryptedData> encrypted_data(const asn1::Tlv& wrapper) {
     if (!kvno) return kvno.error();
     e.kvno = static_cast<int>(*kvno);
   }
-  if (!asn1::find_context(*items, 2)) return parse_error("EncryptedData without cipher");
+  auto cipher_w = asn1::find_context(*items, 2);
+  if (!cipher_w) return parse_error("EncryptedData without cipher");
+  auto cipher = unwrap(*cipher_w);
+  if (!cipher) return cipher.error();
+  if (!cipher->universal(asn1::kOctetString)) {
+    return parse_error("EncryptedData cipher is not an OCTET STRING", cipher->offset);
+  }
+  e.cipher = cipher->value;
   return e;
 }
 
@@ -109,11 +117,13 @@ Result<KerberosApReq> parse_bare_ap_req(const asn1::Tlv& top) {
   if (!enc) return enc.error();
   ap.ticket_etype = enc->etype;
   ap.ticket_kvno = enc->kvno;
+  ap.ticket_cipher.assign(enc->cipher.begin(), enc->cipher.end());
   auto auth_w = asn1::find_context(*items, 4);
   if (!auth_w) return parse_error("AP-REQ without authenticator");
   auto auth = encrypted_data(*auth_w);
   if (!auth) return auth.error();
   ap.authenticator_etype = auth->etype;
+  ap.authenticator_cipher.assign(auth->cipher.begin(), auth->cipher.end());
   for (auto* s : {&ap.realm}) {
     if (!seckit::out::is_valid_utf8(*s)) *s = "(not UTF-8)";
   }
@@ -124,6 +134,24 @@ Result<KerberosApReq> parse_bare_ap_req(const asn1::Tlv& top) {
 }
 
 }  // namespace
+
+std::optional<std::string> kerberos_reply_type(Bytes data) {
+  auto top = one(data);
+  if (!top) return std::nullopt;
+  if (top->application(15)) return "AP-REP";
+  if (top->application(30)) return "KRB-ERROR";
+  if (!top->application(0)) return std::nullopt;
+  seckit::bytes::Reader r(top->value);
+  auto oid = asn1::read_tlv(r);
+  if (!oid || !oid->universal(asn1::kOid)) return std::nullopt;
+  auto text = asn1::oid_text(oid->value);
+  if (!text || (*text != kOidKrb5 && *text != kOidMsKrb5)) return std::nullopt;
+  std::uint16_t tok_id = r.be16();
+  if (!r.ok()) return std::nullopt;
+  if (tok_id == 0x0200) return "AP-REP";
+  if (tok_id == 0x0300) return "KRB-ERROR";
+  return std::nullopt;
+}
 
 Result<KerberosApReq> parse_ap_req(Bytes data) {
   auto top = one(data);

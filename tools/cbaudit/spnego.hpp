@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "seckit/asn1.hpp"
 #include "seckit/bytes.hpp"
 #include "seckit/out.hpp"
 #include "seckit/result.hpp"
@@ -29,6 +30,9 @@ struct KerberosApReq {
   int ticket_kvno = -1;
   int authenticator_etype = 0;
   bool mutual_required = false;
+  // The encrypted parts, opened with --keytab (krb5_ticket.hpp).
+  std::vector<std::uint8_t> ticket_cipher;         // EncTicketPart, service key, usage 2
+  std::vector<std::uint8_t> authenticator_cipher;  // Authenticator, session key, usage 11
 };
 
 struct SpnegoToken {
@@ -44,8 +48,20 @@ struct SpnegoToken {
 
 // A token starting with 0x60 (GSS InitialContextToken) or 0xa1 (NegTokenResp).
 seckit::Result<SpnegoToken> parse_spnego(Bytes data);
+// "AP-REP" or "KRB-ERROR" when `data` is the server's Kerberos answer (GSS-framed with TOK_ID
+// 02 00 / 03 00, or bare [APPLICATION 15] / [APPLICATION 30]); nullopt otherwise.
+std::optional<std::string> kerberos_reply_type(Bytes data);
 // A bare or GSS-framed (krb5 OID + TOK_ID 01 00) Kerberos AP-REQ.
 seckit::Result<KerberosApReq> parse_ap_req(Bytes data);
+
+// DER helpers shared with the Kerberos decoders (krb5_ticket.cpp).
+// The single TLV inside a context-tagged explicit wrapper ([n] { X }).
+seckit::Result<seckit::asn1::Tlv> unwrap(const seckit::asn1::Tlv& wrapper);
+// The INTEGER inside [n] among items; an error when absent.
+seckit::Result<std::int64_t> explicit_int(const std::vector<seckit::asn1::Tlv>& items,
+                                          std::uint32_t n);
+// The children of the SEQUENCE inside an explicit wrapper.
+seckit::Result<std::vector<seckit::asn1::Tlv>> sequence_in(const seckit::asn1::Tlv& wrapper);
 
 std::string mech_name(const std::string& oid);
 std::string etype_name(int etype);

@@ -65,34 +65,56 @@ seckit::Result<DecodedToken> decode_token_file(std::string_view contents) {
   return decode_token_text(contents);
 }
 
-seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token) {
+namespace {
+// The Kerberos part of analyze_token: describe the AP-REQ and, with a keytab, open it.
+void analyze_kerberos(TokenAnalysis& a, const KerberosApReq& ap, const krb5::Keytab* keytab) {
+  a.mechanism = "kerberos";
+  a.kerberos = ap;
+  a.description = describe(ap);
+  a.description["wrapping"] = a.wrapping;
+  a.evidence.binding = Binding::kOpaque;
+  if (!keytab) return;
+  a.kerberos_decryption = krb5::decrypt_ap_req(ap, *keytab);
+  a.evidence = evidence_of(*a.kerberos_decryption);
+  a.description["channel_bindings"] = binding_name(a.evidence.binding);
+  a.description["decrypted"] = krb5::describe(*a.kerberos_decryption);
+}
+
+// The server's Kerberos answer (mutual authentication or an error): nothing to classify.
+void describe_kerberos_reply(TokenAnalysis& a, const std::string& reply) {
+  a.mechanism = "kerberos";
+  a.description = Json::object();
+  a.description["mechanism"] = "kerberos";
+  a.description["message_type"] = reply;
+  a.description["wrapping"] = a.wrapping;
+}
+}  // namespace
+
+seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token,
+                                            const krb5::Keytab* keytab) {
   TokenAnalysis a;
   seckit::bytes::Bytes inner = token;
   std::vector<std::uint8_t> inner_storage;  // the NTLM message inside SPNEGO
   Json spnego_json = nullptr;
   if (ntlm::looks_like_ntlm(token)) {
     a.wrapping = "raw";
+  } else if (auto reply = kerberos_reply_type(token)) {
+    a.wrapping = token[0] == 0x60 ? "gss" : "raw";
+    describe_kerberos_reply(a, *reply);
+    return a;
   } else {
     auto sp = parse_spnego(token);
     if (!sp) return sp.error();
     spnego_json = describe(*sp);
     if (sp->kind == "gss-krb5" || sp->kind == "kerberos-ap-req") {
       a.wrapping = sp->kind == "gss-krb5" ? "gss" : "raw";
-      a.mechanism = "kerberos";
-      a.kerberos = sp->ap_req;
-      a.description = describe(*sp->ap_req);
-      a.description["wrapping"] = a.wrapping;
-      a.evidence.binding = Binding::kOpaque;
+      analyze_kerberos(a, *sp->ap_req, keytab);
       return a;
     }
     a.wrapping = sp->kind == "neg-token-init" ? "spnego-init" : "spnego-resp";
     if (sp->ap_req) {
-      a.mechanism = "kerberos";
-      a.kerberos = sp->ap_req;
-      a.description = describe(*sp->ap_req);
-      a.description["wrapping"] = a.wrapping;
+      analyze_kerberos(a, *sp->ap_req, keytab);
       a.description["spnego"] = spnego_json;
-      a.evidence.binding = Binding::kOpaque;
       return a;
     }
     if (sp->inner.empty()) {
@@ -101,6 +123,11 @@ seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token) {
       a.description["mechanism"] = "spnego";
       a.description["message_type"] = sp->kind;
       a.description["wrapping"] = a.wrapping;
+      a.description["spnego"] = spnego_json;
+      return a;
+    }
+    if (auto reply = kerberos_reply_type(sp->inner)) {
+      describe_kerberos_reply(a, *reply);
       a.description["spnego"] = spnego_json;
       return a;
     }

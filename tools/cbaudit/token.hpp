@@ -8,6 +8,8 @@
 #include <string_view>
 
 #include "audit.hpp"
+#include "krb5_keytab.hpp"
+#include "krb5_ticket.hpp"
 #include "ntlm.hpp"
 #include "seckit/result.hpp"
 #include "spnego.hpp"
@@ -31,8 +33,12 @@ struct TokenAnalysis {
   Evidence evidence;
   std::optional<ntlm::Message> ntlm;
   std::optional<KerberosApReq> kerberos;
+  std::optional<krb5::KerberosDecryption> kerberos_decryption;  // with a keytab
 };
 
-seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token);
+// With a keytab, a Kerberos AP-REQ is opened and its Bnd becomes the evidence; the token
+// record gains "decrypted" (krb5_ticket.hpp describe()).
+seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token,
+                                            const krb5::Keytab* keytab = nullptr);
 
 }  // namespace cbaudit

@@ -141,3 +141,47 @@ assert_eq "$(last_stdout | jq -r 'select(.type=="token").data | "\(.wrapping) \(
   "spnego-resp alice ntlmv2" "SPNEGO NegTokenResp with AUTHENTICATE"
 assert_eq "$(last_stdout | jq -r 'select(.type=="cb_audit").data.flags')" 0x0a "no bindings: ABSENT|NOTVALID_MISSING"
 pass "SPNEGO from MIT + gss-ntlmssp"
+
+# Kerberos AP-REQs from MIT (examples/gen/epa-krb5.sh) opened with the example keytab: the
+# Allowed verdict is what MIT's acceptor decided, Bnd is the MD5 of the struct built above.
+right_hex="$prefix_hex$(openssl x509 -in "$epa/server.pem" -outform DER | openssl dgst -sha384 -r | cut -d' ' -f1)"
+while read -r line; do
+  case_name=$(jq -r .case <<<"$line")
+  rc=0
+  cbaudit token --keytab "$epa/krb5.keytab" --expect-cert "$epa/server.pem" --json \
+    "$(jq -r .token <<<"$line")" > krb.jsonl || rc=$?
+  [ "$rc" -le 1 ] || fail "krb5 $case_name: exit $rc"
+  assert_eq "$(jq -r 'select(.type=="cb_audit").data.levels.allowed.verdict' krb.jsonl)" \
+    "$(jq -r .acceptor <<<"$line")" "krb5 $case_name $(jq -r .service <<<"$line"): Allowed = MIT"
+  bnd=$(jq -r 'select(.type=="token").data.decrypted.bnd' krb.jsonl)
+  case "$case_name" in
+    matched) assert_eq "$bnd" "$(struct_md5 "$right_hex")" "krb5 matched: Bnd" ;;
+    absent) assert_eq "$bnd" 00000000000000000000000000000000 "krb5 absent: Bnd" ;;
+  esac
+done < "$epa/krb5-tokens.jsonl"
+pass "MIT Kerberos tokens with --keytab"
+printf 'not a keytab' > bad.keytab
+expect_exit 2 cbaudit token --keytab bad.keytab "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
+assert_one_line_error cbaudit
+expect_exit 0 cbaudit token --json "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
+assert_eq "$(last_stdout | jq -r 'select(.type=="cb_audit").data.client_binding')" opaque "no keytab: opaque"
+pass "keytab errors"
+
+# The same over HTTPS in a capture (examples/gen/epa-krb5.sh): SPNEGO Negotiate GETs against an
+# MIT acceptor that checks the binding. The server's answer (HTTP 200 / 401) is the truth for
+# Allowed; the expected binding comes from the certificate in the decrypted TLS session.
+expect_exit 1 cbaudit pcap --json --keytab "$epa/krb5.keytab" --keylog "$epa/epa-krb5-https.keys" \
+  "$epa/epa-krb5-https.pcap"
+last_stdout > krbpcap.jsonl
+assert_eq "$(jq -r 'select(.type=="cb_audit").data | "\(.flags) \(.client_principal)"' krbpcap.jsonl | tr '\n' ';')" \
+  "0x11 alice@SECKIT.TEST;0x0a alice@SECKIT.TEST;0x05 alice@SECKIT.TEST;" "pcap --keytab flags"
+jq -c 'select(.type=="cb_audit").data | [.levels.allowed.verdict, .server_result]' krbpcap.jsonl |
+  while read -r pair; do
+    case "$pair" in
+      '["accepted","HTTP 200"]' | '["rejected","HTTP 401"]') ;;
+      *) fail "pcap --keytab: Allowed verdict disagrees with the MIT acceptor: $pair" ;;
+    esac
+  done
+assert_eq "$(jq -r 'select(.type=="summary").data.counts.anomalies' krbpcap.jsonl)" 0 \
+  "the server's AP-REP is no anomaly"
+pass "pcap --keytab on MIT Negotiate over HTTPS"

@@ -210,8 +210,10 @@ NFT
   local oc_pid=$!
   if [ $tun_ok = 1 ]; then
     local i
-    for i in $(seq 1 100); do
-      ip -n "$NS_C" addr show dev tun-seckit 2>/dev/null | grep -q 'inet ' && break
+    # Up when the vpn-script has put the route on the tun device (its last step); a loaded
+    # machine can take many seconds to get there.
+    for i in $(seq 1 600); do
+      ip -n "$NS_C" route show dev tun-seckit 2>/dev/null | grep -q '^192\.168\.99\.0/24' && break
       sleep 0.1
     done
     sleep "$wait_s"
@@ -232,7 +234,7 @@ import socket, sys
 c = socket.create_connection(("192.168.99.1", 5001)); block = b"x" * 65536
 for _ in range(int(sys.argv[1]) * 16): c.sendall(block)
 c.close()
-' "${BENCH_MB:-200}" || echo "bench transfer failed" >&2
+' "${BENCH_MB:-200}" || { echo "bench transfer failed" >&2; kill "$sink" 2>/dev/null || true; }
       wait "$sink" 2>/dev/null || true
     fi
     sleep 1

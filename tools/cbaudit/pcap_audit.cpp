@@ -45,6 +45,9 @@ Proto sniff(Bytes data) {
 }  // namespace
 
 struct PcapAuditor::Conn {
+  // User-provided: the implicit default constructor counts as noexcept, and clang-tidy's
+  // bugprone-exception-escape then follows its member initializers into code that can throw.
+  explicit Conn(PcapAuditor* auditor) : owner(auditor) {}
   PcapAuditor* owner = nullptr;
   net::FlowKey client;  // client -> server direction
   bool decided = false;
@@ -301,8 +304,7 @@ void PcapAuditor::on_chunk(const net::StreamChunk& chunk) {
   net::FlowKey key = canonical(chunk.flow);
   auto& slot = conns_[key];
   if (!slot) {
-    slot = std::make_unique<Conn>();
-    slot->owner = this;
+    slot = std::make_unique<Conn>(this);
     ++counts_.tcp_connections;
   }
   Conn& c = *slot;

@@ -194,7 +194,7 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   }
   bool after_gap = false;
   const std::uint64_t seq_before_gap = s.seq;
-  std::uint64_t gap_bytes = s.gap_search;
+  const std::uint64_t gap_bytes = s.gap_search;  // bytes lost in gaps since the last record
   if (!dtls_ && s.gap_lost) {
     s.gap_lost = false;
     after_gap = true;
@@ -206,10 +206,9 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   if (!dtls_ && s.gap_search > 0) {
     // Records lost in the gap: at least one (the gap's bytes belong to some record), at most one
     // per smallest possible record, plus the records cut at either edge of the gap.
-    std::uint64_t lost_bytes = s.gap_search;
     s.gap_search = 0;
     after_gap = true;
-    std::uint64_t limit = std::min<std::uint64_t>(lost_bytes / kMinRecordWire + 2, kMaxGapSearch);
+    std::uint64_t limit = std::min<std::uint64_t>(gap_bytes / kMinRecordWire + 2, kMaxGapSearch);
     std::uint64_t k = 1;
     for (; !result && k <= limit; ++k) {
       result = s.active->open_into(rec.type, aad_version, s.seq + k, rec.fragment, s.plain, &inner);

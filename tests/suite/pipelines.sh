@@ -219,18 +219,23 @@ expect_binding() {  # der-file hash -> prints "hexhash md5"
   md5=$(printf '%s' "$(printf '0%.0s' {1..32})$le$app" | xxd -r -p | openssl dgst -md5 -r | cut -d' ' -f1)
   echo "$h $md5"
 }
+# check_expected_binding PIPELINE STREAM WANT_HASH WANT_MD5 DIGEST: cbaudit expect's first
+# expected_binding carries the tls-server-end-point hash and the struct MD5 computed above.
+check_expected_binding() {
+  assert_envelope "$2"
+  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$2" | first_line)" "$3" \
+    "$1: tls-server-end-point = openssl dgst -$5"
+  jq -r 'select(.type=="expected_binding").data | .. | strings' "$2" | grep -qx "$4" \
+    || fail "$1: no MD5 of the channel-bindings struct equal to $4"
+  pass "$1"
+}
 if [[ "$built" == *",cbaudit,"* && "$built" == *",certcheck,"* ]]; then
   openssl x509 -in "$src/examples/epa/server.pem" -outform DER -out "$T/epa.der"
   openssl x509 -in "$src/examples/epa/server.pem" -noout -text | grep -q 'Signature Algorithm: sha384' \
     || fail "examples/epa/server.pem is expected to be SHA-384 signed"
   read -r want_h want_md5 < <(expect_binding "$T/epa.der" sha384)
   certcheck "$src/examples/epa/server.pem" --json | cbaudit expect - --json > "$T/cb1.jsonl"
-  assert_envelope "$T/cb1.jsonl"
-  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$T/cb1.jsonl")" "$want_h" \
-    "certcheck | cbaudit expect: tls-server-end-point = openssl dgst -sha384"
-  jq -r 'select(.type=="expected_binding").data | .. | strings' "$T/cb1.jsonl" | grep -qx "$want_md5" \
-    || fail "certcheck | cbaudit expect: no MD5 of the channel-bindings struct equal to $want_md5"
-  pass "certcheck | cbaudit expect"
+  check_expected_binding "certcheck | cbaudit expect" "$T/cb1.jsonl" "$want_h" "$want_md5" sha384
 fi
 if [[ "$built" == *",cbaudit,"* && "$built" == *",sslvpn-trace,"* ]]; then
   cap="$src/examples/captures/sslvpn/sslvpn-tls12-dtls-psk.pcap"
@@ -241,10 +246,5 @@ if [[ "$built" == *",cbaudit,"* && "$built" == *",sslvpn-trace,"* ]]; then
   [ -n "$sig" ] || fail "no sha* signature algorithm on the gateway certificate"
   read -r want_h want_md5 < <(expect_binding "$T/gw.der" "$sig")
   sslvpn-trace "$cap" --json | cbaudit expect - --json > "$T/cb2.jsonl"
-  assert_envelope "$T/cb2.jsonl"
-  assert_eq "$(jq -r 'select(.type=="expected_binding").data.tls_server_end_point.value' "$T/cb2.jsonl" | first_line)" "$want_h" \
-    "sslvpn-trace | cbaudit expect: tls-server-end-point = openssl dgst -$sig of the gateway certificate"
-  jq -r 'select(.type=="expected_binding").data | .. | strings' "$T/cb2.jsonl" | grep -qx "$want_md5" \
-    || fail "sslvpn-trace | cbaudit expect: no MD5 of the channel-bindings struct equal to $want_md5"
-  pass "sslvpn-trace | cbaudit expect"
+  check_expected_binding "sslvpn-trace | cbaudit expect" "$T/cb2.jsonl" "$want_h" "$want_md5" "$sig"
 fi

@@ -17,13 +17,13 @@
 """
 import argparse
 import base64
-import hashlib
-import http.server
 import json
 import ssl
 
 import gssapi
 import gssapi.raw
+
+from http_peer import QuietHandler, serve
 
 MECHS = {
     "krb5": gssapi.OID.from_int_seq("1.2.840.113554.1.2.2"),
@@ -64,22 +64,7 @@ def run_tokens(args):
     print(json.dumps(out))
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    app_data = None
-
-    def log_message(self, fmt, *a):  # quiet
-        pass
-
-    def reply(self, code, body, auth_header=None):
-        data = (body + "\n").encode()
-        self.send_response(code)
-        if auth_header:
-            self.send_header("WWW-Authenticate", auth_header)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+class Handler(QuietHandler):
 
     def do_GET(self):
         scheme, _, b64 = self.headers.get("Authorization", "").partition(" ")
@@ -99,17 +84,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def run_server(args):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(args.cert, args.key)
-    if args.keylog:
-        context.keylog_filename = args.keylog
-    with open(args.cert, "rb") as f:
-        der = ssl.PEM_cert_to_DER_cert(f.read().decode())
-    Handler.app_data = b"tls-server-end-point:" + hashlib.sha384(der).digest()
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    print("listening", flush=True)
-    server.serve_forever()
+    serve(Handler, args.port, args.cert, args.key, args.keylog, "sha384")
 
 
 def run_client(args):

@@ -18,15 +18,14 @@ the initiator's password and the acceptor's user database from it.
 """
 import argparse
 import base64
-import hashlib
-import http.server
 import json
 import ssl
 import struct
-import sys
 
 import gssapi
 import gssapi.raw
+
+from http_peer import QuietHandler, serve
 
 NTLM = gssapi.OID.from_int_seq("1.3.6.1.4.1.311.2.2.10")
 CHANNEL_BOUND = 2048
@@ -72,24 +71,9 @@ def run_tokens(args):
     print(json.dumps(out))
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(QuietHandler):
     level = "none"
-    app_data = None
     contexts = {}
-
-    def log_message(self, fmt, *a):  # quiet: the test reads only what it asks for
-        pass
-
-    def reply(self, code, body, auth_header=None):
-        data = (body + "\n").encode()
-        self.send_response(code)
-        if auth_header:
-            self.send_header("WWW-Authenticate", auth_header)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         auth = self.headers.get("Authorization", "")
@@ -124,18 +108,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def run_server(args):
     Handler.level = args.level
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    if not args.plain:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(args.cert, args.key)
-        if args.keylog:
-            context.keylog_filename = args.keylog
-        with open(args.cert, "rb") as f:
-            der = ssl.PEM_cert_to_DER_cert(f.read().decode())
-        Handler.app_data = b"tls-server-end-point:" + hashlib.new(args.hash, der).digest()
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    print("listening", flush=True)
-    server.serve_forever()
+    if args.plain:
+        serve(Handler, args.port)
+    else:
+        serve(Handler, args.port, args.cert, args.key, args.keylog, args.hash)
 
 
 def run_client(args):

@@ -381,7 +381,7 @@ void decode_payload_body(IkeMessage& m, Payload& p) {
         if (!r.ok()) return short_of("ID type");
         f["id_type"] = type;
         f["id_type_name"] = id_type_name(2, type);
-        f.update(identification(2, type, r.rest()));
+        if (Json id = identification(2, type, r.rest()); id.is_object()) f.update(id);
         return;
       }
       case 37:

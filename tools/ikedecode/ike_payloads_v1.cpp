@@ -49,7 +49,7 @@ void decode_ikev1_payload(IkeMessage& m, Payload& p) {
       f["id_type_name"] = id_type_name(1, type);
       f["protocol_id"] = protocol;
       f["port"] = port;
-      f.update(identification(1, type, r.rest()));
+      if (Json id = identification(1, type, r.rest()); id.is_object()) f.update(id);
       return;
     }
     case 6:

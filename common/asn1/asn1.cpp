@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 namespace seckit::asn1 {
 
 Result<Tlv> read_tlv(bytes::Reader& reader) {
@@ -95,6 +97,59 @@ std::optional<Tlv> find_context(const std::vector<Tlv>& items, std::uint32_t num
     if (item.context(number)) return item;
   }
   return std::nullopt;
+}
+
+Der der(std::uint8_t identifier, Bytes content) {
+  Der out{identifier};
+  std::size_t n = content.size();
+  if (n < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(n));
+  } else {
+    int octets = 0;
+    for (std::size_t v = n; v != 0; v >>= 8) ++octets;
+    out.push_back(static_cast<std::uint8_t>(0x80 | octets));
+    for (int i = octets - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
+  }
+  out.insert(out.end(), content.begin(), content.end());
+  return out;
+}
+
+Der der_concat(std::initializer_list<Bytes> parts) {
+  Der out;
+  for (Bytes p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+Der der_oid(const std::string& dotted) {
+  std::vector<std::uint64_t> arcs;
+  std::size_t pos = 0;
+  while (pos <= dotted.size()) {
+    std::size_t dot = dotted.find('.', pos);
+    std::string arc = dotted.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (arc.empty() || arc.find_first_not_of("0123456789") != std::string::npos || arc.size() > 18)
+      throw std::invalid_argument("bad OBJECT IDENTIFIER: " + dotted);
+    arcs.push_back(std::stoull(arc));
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  if (arcs.size() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39))
+    throw std::invalid_argument("bad OBJECT IDENTIFIER: " + dotted);
+  Der content;
+  auto put = [&content](std::uint64_t v) {
+    std::uint8_t tmp[10];
+    int n = 0;
+    do {
+      tmp[n++] = static_cast<std::uint8_t>(v & 0x7f);
+      v >>= 7;
+    } while (v != 0);
+    while (n > 0) {
+      --n;
+      content.push_back(static_cast<std::uint8_t>(tmp[n] | (n > 0 ? 0x80 : 0)));
+    }
+  };
+  put(arcs[0] * 40 + arcs[1]);
+  for (std::size_t i = 2; i < arcs.size(); ++i) put(arcs[i]);
+  return der(0x06, content);
 }
 
 }  // namespace seckit::asn1

@@ -154,41 +154,83 @@ TlsOptions tls_options(const Url& u, const ProbeOptions& o) {
   return t;
 }
 
+// Our NTLM initiator for one authentication: raw NTLMSSP (HTTP "NTLM") or inside SPNEGO (HTTP
+// "Negotiate", LDAP GSS-SPNEGO). Inside SPNEGO the AUTHENTICATE carries a MIC (MsvAvFlags), so
+// acceptors that follow MS-SPNG (Windows, MIT with gss-ntlmssp) require the mechListMIC: the
+// NTLM signature over the offered MechTypeList, sequence number 0 (RFC 4178 5, MS-SPNG 3.3.5.1).
+class NtlmInitiator {
+ public:
+  NtlmInitiator(bool spnego, bool sign) : spnego_(spnego), negotiate_(ntlm::build_negotiate(sign)) {}
+
+  Buffer first_token() const {
+    return spnego_ ? build_neg_token_init(kOidNtlm, negotiate_) : negotiate_;
+  }
+  std::string mechanism() const { return spnego_ ? "SPNEGO(NTLM)" : "NTLM"; }
+
+  // The AUTHENTICATE answering the server's token; an error names what the server sent instead
+  // of an NTLM CHALLENGE.
+  seckit::Result<Buffer> answer(Bytes server_token, const ntlm::ClientCredentials& creds,
+                                const std::optional<Buffer>& cbt, const std::string& spn) const {
+    Buffer raw(server_token.begin(), server_token.end());
+    bool wrapped = !ntlm::looks_like_ntlm(raw);
+    if (wrapped) {
+      auto sp = parse_spnego(raw);
+      if (!sp) return seckit::parse_error("neither NTLM nor SPNEGO: " + sp.error().message);
+      if (sp->neg_state == "reject") return seckit::parse_error("SPNEGO negState reject");
+      if (sp->supported_mech && *sp->supported_mech != kOidNtlm) {
+        return seckit::parse_error("SPNEGO chose " + mech_name(*sp->supported_mech) +
+                                   " instead of NTLM");
+      }
+      raw = sp->inner;
+    }
+    auto challenge = ntlm::parse(raw);
+    if (!challenge) return seckit::parse_error("bad NTLM CHALLENGE: " + challenge.error().message);
+    if (challenge->type != 2) {
+      return seckit::parse_error("NTLM " + ntlm::message_type_name(challenge->type) +
+                                 " instead of a CHALLENGE");
+    }
+    auto auth = ntlm::build_authenticate(negotiate_, raw, *challenge, creds, cbt, spn);
+    if (!wrapped && !spnego_) return auth.message;
+    Buffer mic = ntlm::client_signature(auth, 0, mech_type_list(kOidNtlm));
+    return build_neg_token_resp(auth.message, mic);
+  }
+
+ private:
+  bool spnego_;
+  Buffer negotiate_;
+};
+
 Attempt http_attempt(const Url& u, const ProbeOptions& o, const std::string& scheme,
                      const ntlm::ClientCredentials& creds, const Variant& v,
                      const std::string& spn) {
   TlsClient c(tls_options(u, o));
-  Buffer negotiate = ntlm::build_negotiate();
-  c.write(request(u, scheme + " " + seckit::enc::base64_encode(negotiate)));
+  NtlmInitiator ntlm(scheme == "Negotiate", true);
+  c.write(request(u, scheme + " " + seckit::enc::base64_encode(ntlm.first_token())));
   HttpResponse first = read_response(c);
   auto challenge_b64 = challenge_of(first, scheme);
   Attempt a{v.name, v.cbt, false, ""};
   if (first.status != 401 || !challenge_b64) {
-    a.detail = fmt::format("HTTP {} without an NTLM challenge", first.status);
+    a.detail = fmt::format("HTTP {} without a {} challenge", first.status, ntlm.mechanism());
     return a;
   }
   auto decoded = decode_token_text(*challenge_b64);
   if (!decoded)
     throw seckit::environment_error("http", "bad challenge: " + decoded.error().message);
-  auto analysis = analyze_token(decoded->bytes);
-  if (!analysis || !analysis->ntlm || analysis->ntlm->type != 2) {
-    throw seckit::environment_error("http", "the server's challenge is not an NTLM CHALLENGE");
+  auto auth = ntlm.answer(decoded->bytes, creds, v.cbt, spn);
+  if (!auth) {
+    throw seckit::environment_error("http",
+                                    "the server's " + scheme + " answer: " + auth.error().message);
   }
-  Buffer raw_challenge = decoded->bytes;
-  if (!ntlm::looks_like_ntlm(raw_challenge)) {
-    throw seckit::environment_error("http", "SPNEGO-wrapped challenges are not supported by probe");
-  }
-  Buffer auth =
-      ntlm::build_authenticate(negotiate, raw_challenge, *analysis->ntlm, creds, v.cbt, spn);
-  c.write(request(u, scheme + " " + seckit::enc::base64_encode(auth)));
+  c.write(request(u, scheme + " " + seckit::enc::base64_encode(*auth)));
   HttpResponse second = read_response(c);
   a.accepted = second.status >= 200 && second.status < 400;
   a.detail = fmt::format("HTTP {}", second.status);
   return a;
 }
 
-// One NTLM bind as SASL GSS-SPNEGO carrying raw NTLMSSP messages (what AD and Samba accept;
-// Samba has no sicily). Over ldap:// the StartTLS happened in TlsClient.
+// One NTLM bind as SASL GSS-SPNEGO carrying SPNEGO-wrapped NTLMSSP (what Windows clients send;
+// AD, Samba and OpenLDAP with cyrus-sasl accept it). Over ldap:// the StartTLS happened in
+// TlsClient.
 Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCredentials& creds,
                      const Variant& v, const std::string& spn) {
   TlsClient c(tls_options(u, o));
@@ -207,22 +249,19 @@ Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCred
     if (!m || !*m || (*m)->request) throw seckit::environment_error("ldap", "no BindResponse");
     return **m;
   };
-  Buffer negotiate = ntlm::build_negotiate();
-  auto first = exchange(ldap::encode_sasl_bind(1, "GSS-SPNEGO", negotiate));
+  NtlmInitiator ntlm(true, false);
+  auto first = exchange(ldap::encode_sasl_bind(1, "GSS-SPNEGO", ntlm.first_token()));
   Attempt a{v.name, v.cbt, false, ""};
-  Buffer raw_challenge = first.server_sasl_creds;
-  if (!ntlm::looks_like_ntlm(raw_challenge)) {
-    auto sp = parse_spnego(raw_challenge);
-    if (sp) raw_challenge = sp->inner;
-  }
-  auto challenge = ntlm::parse(raw_challenge);
-  if (first.result_code != 14 || !challenge || challenge->type != 2) {
-    a.detail = fmt::format("GSS-SPNEGO bind answered resultCode {} {}", first.result_code,
-                           first.diagnostic);
+  auto auth = first.result_code == 14
+                  ? ntlm.answer(first.server_sasl_creds, creds, v.cbt, spn)
+                  : seckit::Result<Buffer>(seckit::parse_error("no SASL continuation"));
+  if (!auth) {
+    a.detail = fmt::format("GSS-SPNEGO bind answered resultCode {} {}({})", first.result_code,
+                           first.diagnostic.empty() ? "" : first.diagnostic + " ",
+                           auth.error().message);
     return a;
   }
-  Buffer auth = ntlm::build_authenticate(negotiate, raw_challenge, *challenge, creds, v.cbt, spn);
-  auto second = exchange(ldap::encode_sasl_bind(2, "GSS-SPNEGO", auth));
+  auto second = exchange(ldap::encode_sasl_bind(2, "GSS-SPNEGO", *auth));
   a.accepted = second.result_code == 0;
   a.detail = fmt::format("resultCode {}{}{}", second.result_code,
                          second.diagnostic.empty() ? "" : ": ", second.diagnostic);

@@ -93,48 +93,25 @@ seckit::Result<std::optional<BindMessage>> parse_message(seckit::bytes::Bytes da
 }
 
 namespace {
-void put_length(Buffer& out, std::size_t n) {
-  if (n < 0x80) {
-    out.push_back(static_cast<std::uint8_t>(n));
-  } else if (n < 0x100) {
-    out.push_back(0x81);
-    out.push_back(static_cast<std::uint8_t>(n));
-  } else if (n < 0x10000) {
-    out.push_back(0x82);
-    out.push_back(static_cast<std::uint8_t>(n >> 8));
-    out.push_back(static_cast<std::uint8_t>(n));
-  } else {
-    out.push_back(0x84);
-    for (int i = 3; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
-  }
-}
-Buffer tlv(std::uint8_t id, const Buffer& value) {
-  Buffer out{id};
-  put_length(out, value.size());
-  out.insert(out.end(), value.begin(), value.end());
-  return out;
-}
-Buffer concat(std::initializer_list<Buffer> parts) {
-  Buffer out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
+using seckit::asn1::der;
+using seckit::asn1::der_concat;
 Buffer message(std::int64_t id, const Buffer& op) {
-  return tlv(0x30, concat({tlv(0x02, {static_cast<std::uint8_t>(id)}), op}));
+  return der(0x30, der_concat({der(0x02, Buffer{static_cast<std::uint8_t>(id)}), op}));
 }
 }  // namespace
 
 Buffer encode_sicily_bind(std::int64_t id, std::uint32_t tag, const Buffer& token) {
   // version 3, empty name (sicily sends the identity inside NTLM), [tag] token
   std::uint8_t id_octet = static_cast<std::uint8_t>(0x80 | tag);
-  return message(id, tlv(0x60, concat({tlv(0x02, {3}), tlv(0x04, {}), tlv(id_octet, token)})));
+  return message(id,
+                 der(0x60, der_concat({der(0x02, Buffer{3}), der(0x04, {}), der(id_octet, token)})));
 }
 
 Buffer encode_sasl_bind(std::int64_t id, const std::string& mechanism, const Buffer& credentials) {
   Buffer mech(mechanism.begin(), mechanism.end());
-  return message(id,
-                 tlv(0x60, concat({tlv(0x02, {3}), tlv(0x04, {}),
-                                   tlv(0xa3, concat({tlv(0x04, mech), tlv(0x04, credentials)}))})));
+  return message(id, der(0x60, der_concat({der(0x02, Buffer{3}), der(0x04, {}),
+                                           der(0xa3, der_concat({der(0x04, mech),
+                                                                 der(0x04, credentials)}))})));
 }
 
 }  // namespace cbaudit::ldap

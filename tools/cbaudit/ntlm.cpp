@@ -475,23 +475,22 @@ Buffer nt_proof_str(const Buffer& ntowf, const Buffer& server_challenge, const B
   return seckit::crypto::hmac(seckit::crypto::Digest::kMd5, ntowf, input);
 }
 
-Buffer build_negotiate() {
+Buffer build_negotiate(bool sign) {
   Buffer b(kSignature, kSignature + 8);
   put_le32(b, 1);
-  // No SIGN/SEAL: LDAP over TLS refuses SASL security layers (AD and Samba alike).
   put_le32(b, kNegotiateUnicode | kNegotiateOem | kRequestTarget | kNegotiateNtlm |
                   kNegotiateAlwaysSign | kNegotiateExtendedSessionSecurity | kNegotiateVersion |
-                  kNegotiate128 | kNegotiate56);
+                  kNegotiate128 | kNegotiate56 | (sign ? kNegotiateSign : 0));
   put_le16(b, 0), put_le16(b, 0), put_le32(b, 0);  // DomainNameFields
   put_le16(b, 0), put_le16(b, 0), put_le32(b, 0);  // WorkstationFields
   for (std::uint8_t v : {10, 0, 0, 0, 0, 0, 0, 15}) b.push_back(v);
   return b;
 }
 
-Buffer build_authenticate(Bytes negotiate_raw, Bytes challenge_raw, const Message& challenge,
-                          const ClientCredentials& creds,
-                          const std::optional<Buffer>& channel_bindings,
-                          const std::string& target_name) {
+Authenticate build_authenticate(Bytes negotiate_raw, Bytes challenge_raw, const Message& challenge,
+                                const ClientCredentials& creds,
+                                const std::optional<Buffer>& channel_bindings,
+                                const std::string& target_name) {
   using seckit::crypto::Digest;
   using seckit::crypto::hmac;
   Buffer ntowf = ntowf_v2(creds.user, creds.domain, creds.password);
@@ -532,10 +531,12 @@ Buffer build_authenticate(Bytes negotiate_raw, Bytes challenge_raw, const Messag
   Buffer session_key = hmac(Digest::kMd5, ntowf, nt_proof);
 
   std::uint32_t flags =
-      challenge.flags & (kNegotiateUnicode | kRequestTarget | kNegotiateNtlm |
+      challenge.flags & (kNegotiateUnicode | kRequestTarget | kNegotiateSign | kNegotiateNtlm |
                          kNegotiateAlwaysSign | kNegotiateExtendedSessionSecurity |
                          kNegotiateTargetInfo | kNegotiateVersion | kNegotiate128 | kNegotiate56);
   flags |= kNegotiateUnicode;
+  // SIGN only when our NEGOTIATE asked for it (a server may offer it unasked).
+  if (negotiate_raw.size() >= 16 && !(negotiate_raw[12] & kNegotiateSign)) flags &= ~kNegotiateSign;
   Buffer domain = utf16le(creds.domain), user = utf16le(creds.user),
          workstation = utf16le(creds.workstation);
 
@@ -563,7 +564,24 @@ Buffer build_authenticate(Bytes negotiate_raw, Bytes challenge_raw, const Messag
   all.insert(all.end(), b.begin(), b.end());
   Buffer mic = hmac(Digest::kMd5, session_key, all);
   std::copy(mic.begin(), mic.end(), b.begin() + static_cast<std::ptrdiff_t>(mic_at));
-  return b;
+  return {std::move(b), std::move(session_key), flags};
+}
+
+Buffer client_signature(const Authenticate& auth, std::uint32_t seq, Bytes message) {
+  using seckit::crypto::Digest;
+  static constexpr char kMagic[] = "session key to client-to-server signing key magic constant";
+  Buffer key_input = auth.exported_session_key;
+  key_input.insert(key_input.end(), kMagic, kMagic + sizeof kMagic);  // with its NUL (3.4.5.2)
+  Buffer signing_key = seckit::crypto::digest(Digest::kMd5, key_input);
+  Buffer input;
+  put_le32(input, seq);
+  input.insert(input.end(), message.begin(), message.end());
+  Buffer checksum = seckit::crypto::hmac(Digest::kMd5, signing_key, input);
+  Buffer out;
+  put_le32(out, 1);
+  out.insert(out.end(), checksum.begin(), checksum.begin() + 8);
+  put_le32(out, seq);
+  return out;
 }
 
 }  // namespace cbaudit::ntlm

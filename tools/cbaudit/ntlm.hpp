@@ -86,13 +86,27 @@ Json describe(const Message& message);
 struct ClientCredentials {
   std::string user, domain, password, workstation = "CBAUDIT";
 };
-Buffer build_negotiate();
+// sign: request NTLMSSP_NEGOTIATE_SIGN (what Windows HTTP clients send; it makes SPNEGO
+// acceptors verify the mechListMIC). LDAP over TLS must not: AD and Samba refuse SASL
+// security layers on a TLS connection.
+Buffer build_negotiate(bool sign);
+struct Authenticate {
+  Buffer message;
+  // Without KEY_EXCH the exported session key is the NTLMv2 session base key; it keys the
+  // MIC and the client's signatures (MS-NLMP 3.4.5).
+  Buffer exported_session_key;
+  std::uint32_t flags = 0;  // the negotiated flags sent in the message
+};
 // NTLMv2 AUTHENTICATE answering `challenge`. channel_bindings: nullopt = no AV pair at all
 // (an unaware client); otherwise the 16 bytes to send (zeros = aware client without a channel).
-Buffer build_authenticate(Bytes negotiate_raw, Bytes challenge_raw, const Message& challenge,
-                          const ClientCredentials& creds,
-                          const std::optional<Buffer>& channel_bindings,
-                          const std::string& target_name);
+Authenticate build_authenticate(Bytes negotiate_raw, Bytes challenge_raw, const Message& challenge,
+                                const ClientCredentials& creds,
+                                const std::optional<Buffer>& channel_bindings,
+                                const std::string& target_name);
+// The client's GSS_GetMIC token over `message` (MS-NLMP 3.4.4.2 with extended session security):
+// version 1, HMAC-MD5(ClientSigningKey, seq | message)[0..8], seq. What SPNEGO's mechListMIC
+// carries (sequence number 0). Our client never negotiates KEY_EXCH, so no RC4 step.
+Buffer client_signature(const Authenticate& auth, std::uint32_t seq, Bytes message);
 
 // NTOWFv2 (MS-NLMP 3.3.2): HMAC-MD5(MD4(UTF-16LE(password)), UTF-16LE(UPPER(user) + domain)).
 Buffer ntowf_v2(const std::string& user, const std::string& domain, const std::string& password);

@@ -322,4 +322,23 @@ Json describe(const SpnegoToken& t) {
   return j;
 }
 
+std::vector<std::uint8_t> mech_type_list(const std::string& mech_oid) {
+  return asn1::der(0x30, asn1::der_oid(mech_oid));
+}
+
+std::vector<std::uint8_t> build_neg_token_init(const std::string& mech_oid, Bytes mech_token) {
+  using asn1::der;
+  auto init = der(0x30, asn1::der_concat({der(0xa0, mech_type_list(mech_oid)),
+                                          der(0xa2, der(0x04, mech_token))}));
+  return der(0x60, asn1::der_concat({asn1::der_oid(kOidSpnego), der(0xa0, init)}));
+}
+
+std::vector<std::uint8_t> build_neg_token_resp(Bytes response_token, Bytes mech_list_mic) {
+  using asn1::der;
+  const std::vector<std::uint8_t> accept_incomplete = {1};
+  return der(0xa1, der(0x30, asn1::der_concat({der(0xa0, der(0x0a, accept_incomplete)),
+                                               der(0xa2, der(0x04, response_token)),
+                                               der(0xa3, der(0x04, mech_list_mic))})));
+}
+
 }  // namespace cbaudit

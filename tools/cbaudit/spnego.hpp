@@ -63,6 +63,15 @@ seckit::Result<std::int64_t> explicit_int(const std::vector<seckit::asn1::Tlv>& 
 // The children of the SEQUENCE inside an explicit wrapper.
 seckit::Result<std::vector<seckit::asn1::Tlv>> sequence_in(const seckit::asn1::Tlv& wrapper);
 
+// --- our own initiator (cbaudit probe) --------------------------------------------------------
+// DER MechTypeList { mech }: what the NegTokenInit offers and what the mechListMIC signs.
+std::vector<std::uint8_t> mech_type_list(const std::string& mech_oid);
+// GSS InitialContextToken(SPNEGO, NegTokenInit { mechTypes { mech }, mechToken }) (RFC 4178 4.2.1).
+std::vector<std::uint8_t> build_neg_token_init(const std::string& mech_oid, Bytes mech_token);
+// NegTokenResp { negState accept-incomplete, responseToken, mechListMIC } (RFC 4178 4.2.2), the
+// initiator's second token.
+std::vector<std::uint8_t> build_neg_token_resp(Bytes response_token, Bytes mech_list_mic);
+
 std::string mech_name(const std::string& oid);
 std::string etype_name(int etype);
 Json describe(const SpnegoToken& token);

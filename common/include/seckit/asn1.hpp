@@ -1,10 +1,12 @@
 // common/asn1: a small DER/BER TLV reader on top of seckit::bytes::Reader, for the protocols
 // that wrap their messages in ASN.1 (SPNEGO, Kerberos, LDAP). It only splits bytes into
-// tag/length/value; meaning is the caller's. Definite lengths only (what DER, SPNEGO, Kerberos
+// tag/length/value; meaning is the caller's. A matching DER writer builds the few requests our
+// own clients send. Definite lengths only (what DER, SPNEGO, Kerberos
 // and LDAP use); an indefinite length is an error, never a guess.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,5 +53,16 @@ Result<std::int64_t> integer(Bytes content);
 
 // The child with context tag [number] among `items`, if any.
 std::optional<Tlv> find_context(const std::vector<Tlv>& items, std::uint32_t number);
+
+// --- writing (DER, definite lengths) ----------------------------------------------------------
+using Der = std::vector<std::uint8_t>;
+// One TLV with a single identifier octet (`identifier` = class | constructed | number < 31),
+// e.g. 0x30 SEQUENCE, 0x04 OCTET STRING, 0xa0 [0] constructed, 0x60 [APPLICATION 0].
+Der der(std::uint8_t identifier, Bytes content);
+// The concatenation of already encoded TLVs (the content of a SEQUENCE).
+Der der_concat(std::initializer_list<Bytes> parts);
+// An OBJECT IDENTIFIER TLV from its dotted text; throws std::invalid_argument on bad text
+// (the callers pass constants).
+Der der_oid(const std::string& dotted);
 
 }  // namespace seckit::asn1

@@ -8,10 +8,13 @@
   ntlm_peer.py client --url http(s)://127.0.0.1:P/ --cb HEX|none [--cafile C] [--keylog F]
       One GET authenticated by a gss-ntlmssp initiator; prints the final HTTP status.
   ntlm_peer.py server --port P --level none|allow|require --cert C --key K [--keylog F] [--plain]
+                     [--spnego]
       HTTPS (or plain HTTP) server answering NTLM/Negotiate authentication like IIS with
       extendedProtection tokenChecking None / Allow / Require: the acceptor gets the
       tls-server-end-point binding at Allow and Require (gss-ntlmssp rejects a mismatch and
       accepts matching or missing bindings), and Require also demands the channel-bound flag.
+      With --spnego it offers only Negotiate and accepts through MIT's SPNEGO mechanism (which
+      wants SPNEGO-wrapped NTLM and, for an AUTHENTICATE with a MIC, a valid mechListMIC).
 
 NTLM_USER_FILE (DOMAIN:user:password lines) must be set in the environment: gss-ntlmssp reads
 the initiator's password and the acceptor's user database from it.
@@ -28,6 +31,7 @@ import gssapi.raw
 from http_peer import QuietHandler, serve
 
 NTLM = gssapi.OID.from_int_seq("1.3.6.1.4.1.311.2.2.10")
+SPNEGO = gssapi.OID.from_int_seq("1.3.6.1.5.5.2")
 CHANNEL_BOUND = 2048
 
 
@@ -73,41 +77,57 @@ def run_tokens(args):
 
 class Handler(QuietHandler):
     level = "none"
+    spnego = False
     contexts = {}
+
+    def offer(self):
+        return "Negotiate" if self.spnego else "NTLM"
+
+    def starts_context(self, token):
+        if self.spnego:
+            return token[:1] == b"\x60"  # GSS InitialContextToken: NegTokenInit
+        return token[8:12] == struct.pack("<I", 1)  # NTLM NEGOTIATE
 
     def do_GET(self):
         auth = self.headers.get("Authorization", "")
         scheme, _, b64 = auth.partition(" ")
-        if scheme not in ("NTLM", "Negotiate") or not b64:
-            self.reply(401, "authentication required", "NTLM")
+        accepted = ("Negotiate",) if self.spnego else ("NTLM", "Negotiate")
+        if scheme not in accepted or not b64:
+            self.reply(401, "authentication required", self.offer())
             return
         token = base64.b64decode(b64)
         key = id(self.connection)
-        if token[8:12] == struct.pack("<I", 1) or key not in self.contexts:
+        if self.starts_context(token) or key not in self.contexts:
             cb = bindings(self.app_data) if self.level in ("allow", "require") else None
-            creds = gssapi.Credentials(usage="accept", mechs=[NTLM])
+            mech = SPNEGO if self.spnego else NTLM
+            creds = gssapi.Credentials(usage="accept", mechs=[mech])
             self.contexts[key] = gssapi.SecurityContext(creds=creds, usage="accept",
                                                         channel_bindings=cb)
         ctx = self.contexts[key]
         try:
             out = ctx.step(token)
+            # Through SPNEGO, python-gssapi's step() returns MIT's reject token and keeps the
+            # error for the next property access: reading `complete` here raises it.
+            complete = ctx.complete
         except gssapi.exceptions.GSSError as e:
             self.contexts.pop(key, None)
-            self.reply(401, "rejected: " + str(e).splitlines()[0], "NTLM")
+            self.reply(401, "rejected: " + str(e).splitlines()[0], self.offer())
             return
-        if not ctx.complete:
+        if not complete:
             self.reply(401, "continue", scheme + " " + base64.b64encode(out).decode())
             return
         self.contexts.pop(key, None)
         bound = bool(int(ctx.actual_flags) & CHANNEL_BOUND)
         if self.level == "require" and not bound:
-            self.reply(401, "rejected: channel binding required", "NTLM")
+            self.reply(401, "rejected: channel binding required", self.offer())
             return
-        self.reply(200, "hello %s (channel bound: %s)" % (ctx.initiator_name, bound))
+        final = scheme + " " + base64.b64encode(out).decode() if out else None
+        self.reply(200, "hello %s (channel bound: %s)" % (ctx.initiator_name, bound), final)
 
 
 def run_server(args):
     Handler.level = args.level
+    Handler.spnego = args.spnego
     if args.plain:
         serve(Handler, args.port)
     else:
@@ -164,6 +184,7 @@ def main():
     s.add_argument("--hash", default="sha256")
     s.add_argument("--keylog")
     s.add_argument("--plain", action="store_true")
+    s.add_argument("--spnego", action="store_true")
     c = sub.add_parser("client")
     c.add_argument("--url", required=True)
     c.add_argument("--user", default="EXAMPLE\\alice")

@@ -87,21 +87,30 @@ for spec in "matched $right 0x11 accepted" "absent none 0x0a accepted" "wrong $w
 done
 
 # --- probe against the HTTPS test server at the three levels ----------------------------------
+# Raw NTLM (WWW-Authenticate: NTLM), then Negotiate through MIT's SPNEGO acceptor, which takes
+# only SPNEGO-wrapped NTLM and checks our mechListMIC (gss-ntlmssp requires it after a MIC).
 printf 'Passw0rd!' > pw
 chmod 600 pw
-for spec in "none none 1" "allow allowed 1" "require required 0"; do
-  set -- $spec
-  port=$(free_port)
-  $py "$here/ntlm_peer.py" server --port "$port" --level "$1" --cert srv.pem --key srv.key \
-    --hash sha512 > "server-$1.log" 2>&1 &
-  stop_on_exit $!
-  for _ in $(seq 1 100); do grep -q listening "server-$1.log" && break; sleep 0.1; done
-  expect_exit "$3" cbaudit probe "https://127.0.0.1:$port/" --user alice --domain EXAMPLE \
-    --password-file pw --ca-file srv.pem --json
-  last_stdout > "probe-$1.jsonl"
-  assert_envelope "probe-$1.jsonl"
-  assert_eq "$(jq -r 'select(.type=="probe_result").data.level' "probe-$1.jsonl")" "$2" "probe at $1"
-  pass "probe classifies tokenChecking=$1 as $2"
+for mode in ntlm spnego; do
+  flag=""
+  [ "$mode" = spnego ] && flag=--spnego
+  for spec in "none none 1" "allow allowed 1" "require required 0"; do
+    set -- $spec
+    port=$(free_port)
+    $py "$here/ntlm_peer.py" server --port "$port" --level "$1" --cert srv.pem --key srv.key \
+      --hash sha512 $flag > "server-$mode-$1.log" 2>&1 &
+    stop_on_exit $!
+    for _ in $(seq 1 100); do grep -q listening "server-$mode-$1.log" && break; sleep 0.1; done
+    expect_exit "$3" cbaudit probe "https://127.0.0.1:$port/" --user alice --domain EXAMPLE \
+      --password-file pw --ca-file srv.pem --json
+    last_stdout > "probe-$mode-$1.jsonl"
+    assert_envelope "probe-$mode-$1.jsonl"
+    assert_eq "$(jq -r 'select(.type=="probe_result").data.level' "probe-$mode-$1.jsonl")" "$2" \
+      "probe ($mode) at $1"
+    assert_eq "$(jq -r 'select(.type=="probe_attempt" and .data.binding=="correct").data.result' \
+      "probe-$mode-$1.jsonl")" "HTTP 200" "the right binding passes ($mode, $1)"
+    pass "probe ($mode) classifies tokenChecking=$1 as $2"
+  done
 done
 # A wrong password makes the control attempt fail: unknown, exit 3.
 printf 'wrong' > badpw

@@ -1,6 +1,7 @@
 // Expected values are the encodings printed in X.690 (2021) 8.19.5 and 8.3, and OIDs from
 // RFC 4178 (SPNEGO) and MS-NLMP (NTLMSSP) as every SPNEGO capture shows them.
 #include <catch2/catch.hpp>
+#include <stdexcept>
 #include <vector>
 
 #include "seckit/asn1.hpp"
@@ -75,4 +76,29 @@ TEST_CASE("asn1 rejects indefinite lengths and values past the end", "[asn1]") {
         seckit::bytes::Reader r(in);
         (void)read_tlv(r);
       });
+}
+
+TEST_CASE("asn1 writes the X.690 encodings back", "[asn1]") {
+  using seckit::asn1::der;
+  using seckit::asn1::der_oid;
+  CHECK(der_oid("2.100.3") == v({0x06, 0x03, 0x81, 0x34, 0x03}));  // X.690 8.19.5
+  CHECK(der_oid("1.3.6.1.5.5.2") == v({0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02}));
+  CHECK(der_oid("1.3.6.1.4.1.311.2.2.10") ==
+        v({0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a}));
+  CHECK_THROWS_AS(der_oid("1"), std::invalid_argument);
+  CHECK_THROWS_AS(der_oid("1..2"), std::invalid_argument);
+  CHECK_THROWS_AS(der_oid("1.40"), std::invalid_argument);
+  // X.690 8.1.3: lengths below 128 in one octet, 201 as 81 C9, 256 as 82 01 00.
+  CHECK(der(0x04, std::vector<std::uint8_t>(127)).size() == 2 + 127);
+  auto l201 = der(0x04, std::vector<std::uint8_t>(201));
+  CHECK(std::vector<std::uint8_t>(l201.begin(), l201.begin() + 3) == v({0x04, 0x81, 0xc9}));
+  auto l256 = der(0x30, std::vector<std::uint8_t>(256));
+  CHECK(std::vector<std::uint8_t>(l256.begin(), l256.begin() + 4) == v({0x30, 0x82, 0x01, 0x00}));
+  // And the reader reads what the writer wrote.
+  auto nested = der(0x60, seckit::asn1::der_concat({der_oid("1.3.6.1.5.5.2"), l256}));
+  seckit::bytes::Reader reader(nested);
+  auto tlv = read_tlv(reader);
+  REQUIRE(tlv.ok());
+  CHECK(tlv->is(TagClass::kApplication, 0));
+  CHECK(tlv->value.size() == 8 + 260);
 }

@@ -40,10 +40,11 @@ TEST_CASE("our AUTHENTICATE parses back with the channel binding we put in", "[n
   challenge.type = 2;
   challenge.flags = ntlm::kNegotiateUnicode | ntlm::kNegotiateNtlm | ntlm::kNegotiateTargetInfo;
   challenge.server_challenge = hex("0123456789abcdef");
-  auto negotiate = ntlm::build_negotiate();
+  auto negotiate = ntlm::build_negotiate(false);
   auto cbt = hex("00112233445566778899aabbccddeeff");
   auto auth = ntlm::build_authenticate(negotiate, {}, challenge, {"alice", "EXAMPLE", "pw", "WS"},
-                                       cbt, "HTTP/www.example.test");
+                                       cbt, "HTTP/www.example.test")
+                  .message;
   auto m = ntlm::parse(auth);
   REQUIRE(m.ok());
   CHECK(m->type == 3);
@@ -54,8 +55,9 @@ TEST_CASE("our AUTHENTICATE parses back with the channel binding we put in", "[n
   auto e = evidence_of(*m);
   CHECK(e.binding == Binding::kValue);
   CHECK(to_hex(e.value) == to_hex(cbt));
-  auto none = ntlm::parse(ntlm::build_authenticate(
-      negotiate, {}, challenge, {"alice", "EXAMPLE", "pw", "WS"}, std::nullopt, ""));
+  auto none = ntlm::parse(ntlm::build_authenticate(negotiate, {}, challenge,
+                                                  {"alice", "EXAMPLE", "pw", "WS"}, std::nullopt, "")
+                              .message);
   REQUIRE(none.ok());
   CHECK(evidence_of(*none).binding == Binding::kNone);
   seckit::bytes::for_each_truncation(auth, [](seckit::bytes::Bytes in) { (void)ntlm::parse(in); });
@@ -124,7 +126,7 @@ TEST_CASE("the gss_channel_bindings_struct is 20 bytes of header plus applicatio
 
 TEST_CASE("SPNEGO NegTokenInit around NTLM and a NegTokenResp are unwrapped", "[spnego]") {
   ntlm::Message challenge;
-  auto negotiate = ntlm::build_negotiate();
+  auto negotiate = ntlm::build_negotiate(false);
   // NegTokenInit { mechTypes { NTLMSSP }, mechToken NEGOTIATE } built by hand (RFC 4178 4.2.1).
   std::vector<std::uint8_t> mech_token = {0x04, static_cast<std::uint8_t>(negotiate.size())};
   mech_token.insert(mech_token.end(), negotiate.begin(), negotiate.end());
@@ -217,4 +219,43 @@ TEST_CASE("a Kerberos AP-REQ (RFC 4120 5.5.1) shows realm, sname and etypes, bin
   auto r = classify(a->evidence, Level::kRequired, {});
   CHECK(r.verdict == "unknown");
   seckit::bytes::for_each_truncation(gss, [](seckit::bytes::Bytes in) { (void)analyze_token(in); });
+}
+
+// The tokens MIT's SPNEGO initiator (libgssapi-krb5 1.20 over gss-ntlmssp, python3-gssapi) sent
+// in one exchange: our builders must frame the same NTLM messages byte for byte.
+TEST_CASE("our NegTokenInit and NegTokenResp frame NTLM exactly as MIT's SPNEGO does", "[spnego]") {
+  auto mit_init = hex(
+      "604806062b0601050502a03e303ca00e300c060a2b06010401823702020aa22a04284e544c4d535350000100"
+      "0000178208e200000000000000000000000000000000060200000000000f");
+  std::vector<std::uint8_t> negotiate(mit_init.begin() + 34, mit_init.end());
+  CHECK(to_hex(build_neg_token_init(kOidNtlm, negotiate)) == to_hex(mit_init));
+  CHECK(to_hex(mech_type_list(kOidNtlm)) == "300c060a2b06010401823702020a");
+  auto mit_resp = hex(
+      "a182014930820145a0030a0101a2820128048201244e544c4d53535000030000000000000058000000a000a0"
+      "00580000000e000e00f80000000a000a00060100000400040010010000100010001401000015828ae2060200"
+      "000000000ffa37459d697c7d487ed4225b958a9f494c0c7a962748f6fd359ec1339c2247d801010000000000"
+      "0066c70cecf27add019dfeca0a80cf592c000000000100040056004d000200160057004f0052004b00530054"
+      "004100540049004f004e000300040076006d0006000400020000000700080066c70cecf27add0109002a0048"
+      "005400540050002f007700770077002e006500780061006d0070006c0065002e007400650073007400000000"
+      "00000000004500580041004d0050004c00450061006c0069006300650056004d006ea7ccd75c9b73114f1918"
+      "a87e860340a31204100100000089c737fe56811a2300000000");
+  auto parsed = parse_spnego(mit_resp);
+  REQUIRE(parsed.ok());
+  std::vector<std::uint8_t> mic(mit_resp.end() - 16, mit_resp.end());
+  CHECK(to_hex(build_neg_token_resp(parsed->inner, mic)) == to_hex(mit_resp));
+}
+
+// MS-NLMP 3.4.4.2 with extended session security and no key exchange: the checksum is
+// HMAC-MD5(SignKey, seq | message)[0..8], SignKey = MD5(session key | magic | NUL) (3.4.5.2).
+// Expected values from the openssl command line:
+//   { 16 x 0x55; printf 'session key to client-to-server signing key magic constant\0'; } |
+//     openssl dgst -md5  -> 4788dc861b4782f35d43fd98fe1a2d39 (= MS-NLMP 4.2.4's ClientSignKey)
+//   printf '\x07\0\0\0' + MechTypeList | openssl dgst -md5 -mac HMAC -macopt hexkey:<SignKey>
+//     -> 416b2f3d9c16a3b7...
+// End to end, gss-ntlmssp verifies our mechListMIC (tests/integration/cbaudit/peers.sh).
+TEST_CASE("the NTLM client signature matches MS-NLMP's signing key and HMAC", "[ntlm]") {
+  ntlm::Authenticate a;
+  a.exported_session_key = std::vector<std::uint8_t>(16, 0x55);
+  auto sig = ntlm::client_signature(a, 7, hex("300c060a2b06010401823702020a"));
+  CHECK(to_hex(sig) == "01000000416b2f3d9c16a3b707000000");
 }

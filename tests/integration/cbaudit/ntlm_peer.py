@@ -6,7 +6,9 @@
       one JSON object: the three NTLM messages (base64), what the acceptor said (accepted or
       the GSS error) and whether it set GSS_C_CHANNEL_BOUND_FLAG.
   ntlm_peer.py client --url http(s)://127.0.0.1:P/ --cb HEX|none [--cafile C] [--keylog F]
-      One GET authenticated by a gss-ntlmssp initiator; prints the final HTTP status.
+                     [--spnego] [--tls12]
+      One GET authenticated by a gss-ntlmssp initiator (raw NTLM, or Negotiate through MIT's
+      SPNEGO initiator), over TLS 1.3 or 1.2; prints the final HTTP status.
   ntlm_peer.py server --port P --level none|allow|require --cert C --key K [--keylog F] [--plain]
                      [--spnego]
       HTTPS (or plain HTTP) server answering NTLM/Negotiate authentication like IIS with
@@ -142,6 +144,8 @@ def run_client(args):
     url = urllib.parse.urlsplit(args.url)
     if url.scheme == "https":
         context = ssl.create_default_context(cafile=args.cafile)
+        if args.tls12:
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
         if args.keylog:
             context.keylog_filename = args.keylog
         conn = http.client.HTTPSConnection(url.hostname, url.port, context=context)
@@ -150,20 +154,21 @@ def run_client(args):
     user = gssapi.Name(args.user, gssapi.NameType.user)
     creds = gssapi.Credentials(name=user, usage="initiate", mechs=[NTLM])
     target = gssapi.Name("HTTP@" + url.hostname, gssapi.NameType.hostbased_service)
-    ctx = gssapi.SecurityContext(name=target, creds=creds, mech=NTLM, usage="initiate",
-                                 channel_bindings=bindings(app_data_for(args.cb)))
+    scheme = "Negotiate" if args.spnego else "NTLM"
+    ctx = gssapi.SecurityContext(name=target, creds=creds, mech=SPNEGO if args.spnego else NTLM,
+                                 usage="initiate", channel_bindings=bindings(app_data_for(args.cb)))
     token = ctx.step()
     status = 0
     while True:
         conn.request("GET", url.path or "/",
-                     headers={"Authorization": "NTLM " + base64.b64encode(token).decode()})
+                     headers={"Authorization": scheme + " " + base64.b64encode(token).decode()})
         resp = conn.getresponse()
         resp.read()
         status = resp.status
         offer = resp.getheader("WWW-Authenticate", "")
-        if status != 401 or ctx.complete or not offer.startswith("NTLM ") or len(offer) < 8:
+        if status != 401 or ctx.complete or not offer.startswith(scheme + " "):
             break
-        token = ctx.step(base64.b64decode(offer[5:]))
+        token = ctx.step(base64.b64decode(offer[len(scheme) + 1:]))
     conn.close()
     print(status)
 
@@ -191,6 +196,8 @@ def main():
     c.add_argument("--cb", default="none")
     c.add_argument("--cafile")
     c.add_argument("--keylog")
+    c.add_argument("--spnego", action="store_true")
+    c.add_argument("--tls12", action="store_true")
     args = p.parse_args()
     if args.cmd == "tokens":
         run_tokens(args)

@@ -29,6 +29,16 @@ check_capture() {  # name [--keylog file]
 }
 check_capture epa-http
 check_capture epa-https --keylog "$epa/epa-https.keys"
+# Negotiate with SPNEGO-wrapped NTLM (MIT's SPNEGO on both sides) over TLS 1.2 (AES-GCM, key log
+# CLIENT_RANDOM lines): the same answers, read through the other wrapping and TLS version.
+check_capture epa-https-spnego --keylog "$epa/epa-https-spnego.keys"
+assert_eq "$(tshark -r "$epa/epa-https-spnego.pcap" -Y 'tls.handshake.type == 2' -T fields \
+  -e tls.handshake.version 2>/dev/null | sort -u)" 0x0303 "epa-https-spnego is TLS 1.2"
+assert_eq "$(jq -r 'select(.type=="cb_audit").data | "\(.wrapping) \(.server_result)"' \
+  epa-https-spnego.jsonl | tr '\n' ,)" \
+  "spnego-resp HTTP 200,spnego-resp HTTP 200,spnego-resp HTTP 401," \
+  "epa-https-spnego: SPNEGO responses, the server's answers at Allow"
+pass "SPNEGO over TLS 1.2"
 
 # Over HTTPS the expected binding comes from the certificate in the TLS session itself.
 cbaudit pcap "$epa/epa-https.pcap" --keylog "$epa/epa-https.keys" --level allowed --json > own.jsonl || true

@@ -118,17 +118,31 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
     std::raise(SIGPIPE);
     return 128 + SIGPIPE;
   } catch (const ToolError& e) {
+    close_stream_after_error(e.code(), e.context(), e.what());
     error(e.context(), e.what(), e.hint());
     return e.code();
   } catch (const CLI::ParseError& e) {
     // Subcommand bodies may validate combinations themselves and throw CLI11 errors.
+    close_stream_after_error(kExitUsage, "usage", e.what());
     error("usage", e.what(), fmt::format("see {} --help", name_));
     return kExitUsage;
   } catch (const std::exception& e) {
+    close_stream_after_error(kExitUsage, "internal error", e.what());
     error("internal error", e.what(), "please report this");
     return kExitUsage;
   }
   return rc;
+}
+
+void Tool::close_stream_after_error(int exit_code, std::string_view context,
+                                    std::string_view message) noexcept {
+  if (!emitter_) return;
+  try {
+    emitter_->close_after_error(exit_code, context, message);
+    out().flush();
+  } catch (...) {
+    // The stream itself failed (closed pipe, full disk): stderr still gets the error line.
+  }
 }
 
 }  // namespace seckit::cli

@@ -91,6 +91,7 @@ void Emitter::write_line(const std::string& text) {
 
 void Emitter::begin(const Json& input) {
   if (!json_) return;
+  begun_ = true;
   record("begin", Json{{"tool", tool_},
                        {"version", std::string(kVersion)},
                        {"schema", kSchemaVersion},
@@ -131,19 +132,35 @@ std::size_t Emitter::findings_at_least(Severity severity) const {
   return n;
 }
 
+Json Emitter::finding_counts_json() const {
+  Json findings = Json::object();
+  for (Severity s : {Severity::kError, Severity::kWarning, Severity::kInfo}) {
+    auto it = finding_counts_.find(s);
+    findings[std::string(severity_name(s))] = it == finding_counts_.end() ? 0 : it->second;
+  }
+  return findings;
+}
+
 int Emitter::summary(int exit_code, Json counts, std::string_view verdict) {
   if (json_) {
-    Json findings = Json::object();
-    for (Severity s : {Severity::kError, Severity::kWarning, Severity::kInfo}) {
-      auto it = finding_counts_.find(s);
-      findings[std::string(severity_name(s))] = it == finding_counts_.end() ? 0 : it->second;
-    }
-    Json data{{"counts", std::move(counts)}, {"findings", findings}};
+    Json data{{"counts", std::move(counts)}, {"findings", finding_counts_json()}};
     if (!verdict.empty()) data["verdict"] = verdict;
     data["exit_code"] = exit_code;
+    summarized_ = true;
     record("summary", data);
   }
   return exit_code;
+}
+
+void Emitter::close_after_error(int exit_code, std::string_view context,
+                                std::string_view message) {
+  if (!json_ || !begun_ || summarized_) return;
+  summarized_ = true;
+  record("summary", Json{{"counts", Json::object()},
+                         {"findings", finding_counts_json()},
+                         {"verdict", "error"},
+                         {"error", {{"context", context}, {"message", message}}},
+                         {"exit_code", exit_code}});
 }
 
 std::string Style::wrap(std::string_view code, std::string_view s) const {

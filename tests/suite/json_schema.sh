@@ -174,6 +174,11 @@ if has cbaudit; then
   run_json cbaudit-pcap-smb2 0 1 -- cbaudit pcap --json "$epa/epa-smb2.pcap"
   run_json cbaudit-pcap-ldap 0 1 -- cbaudit pcap --json "$epa/epa-ldap.pcap"
   run_json cbaudit-not-a-token 2 -- cbaudit token --json 'NTLM !!!'
+  # Aborted after begin: the stream still ends with a summary (verdict error, the exit status).
+  run_json cbaudit-pcap-not-a-capture 2 -- cbaudit pcap --json "$epa/server.pem"
+  printf x > "$T/pw"; chmod 600 "$T/pw"
+  run_json cbaudit-probe-refused 3 -- cbaudit probe --json "https://127.0.0.1:$(free_port)/" \
+    --user a --password-file "$T/pw"
   # Kerberos AP-REQs from MIT opened with the example keytab, and without it (opaque).
   i=0
   while read -r line; do

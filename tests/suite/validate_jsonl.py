@@ -12,9 +12,12 @@ Each file is one tool run (`--json`). The convention (docs/json.md, docs/DEVELOP
   SCHEMA_DIR/common/defs.json     shared definitions, referenced as "../common/defs.json#/..."
 
 The tool is named by the stream's `begin` record, which must be the first line; `summary` must be
-the last, except in a run that ended with exit status 2 or 3 (usage/input or environment
-error: the error is on stderr and the stream may stop anywhere, even before `begin`); the exit
-status is read from STREAM.rc when that file exists. A record type without a schema file is an error: a new record type is documented (and
+the last, and its exit_code the run's exit status (read from STREAM.rc when that file exists). A
+run that stops on a usage/input or environment error (exit 2 or 3) before `begin` has an empty
+stream; after `begin` it closes with a summary too: the tool's own (certcheck and otpgen report
+per-input errors as records and end normally with exit 2), or, when the run was cut short, one
+whose verdict is "error" and whose `error` object says what failed (validated against
+common/summary.json, whatever the tool's own counts are). A record type without a schema file is an error: a new record type is documented (and
 given a schema) in the same change that emits it. Exit 0 when every line validates, 1 otherwise.
 """
 import json
@@ -80,7 +83,8 @@ def exit_status(path):
 def validate_stream(validators, path, seen):
     problems = []
     lines = path.read_text().splitlines()
-    aborted = exit_status(path) in (2, 3)
+    rc = exit_status(path)
+    aborted = rc in (2, 3)
     if not lines:
         return [] if aborted else [f"{path}: empty stream"]
     envelope = validators.get("envelope.json")
@@ -102,18 +106,25 @@ def validate_stream(validators, path, seen):
                 problems.append(f"{where}: first record is {record_type!r}, not 'begin'")
             else:
                 tool = line.get("data", {}).get("tool")
-        if number == len(lines) and record_type != "summary" and not aborted:
-            problems.append(f"{where}: last record is {record_type!r}, not 'summary'")
+        data = line.get("data")
+        if number == len(lines):
+            if record_type != "summary":
+                problems.append(f"{where}: last record is {record_type!r}, not 'summary'")
+            elif rc is not None and isinstance(data, dict) and data.get("exit_code") != rc:
+                problems.append(f"{where}: summary exit_code {data.get('exit_code')} but the "
+                                f"run exited {rc}")
         if tool is None:
             problems.append(f"{where}: no begin record names the tool")
             break
         validator, rel = validators.for_record(tool, record_type)
+        if record_type == "summary" and isinstance(data, dict) and "error" in data:
+            validator, rel = validators.get("common/summary.json"), "common/summary.json"
         if validator is None:
             problems.append(f"{where}: no schema for record type {record_type!r} of {tool} "
                             f"(add docs/schema/{tool}/{record_type}.json)")
             continue
         seen.add(rel)
-        for e in sorted(validator.iter_errors(line.get("data")), key=lambda e: list(e.path)):
+        for e in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
             problems.append(f"{where}: {record_type} ({rel}) {describe(e)}")
     return problems
 

@@ -39,6 +39,32 @@ TEST_CASE("the JSON stream opens with begin and closes with summary", "[out]") {
   CHECK(sink.str().rfind("{\"type\":", 0) == 0);
 }
 
+TEST_CASE("a run that aborts after begin still closes its stream with a summary", "[out]") {
+  std::ostringstream sink;
+  Emitter e(sink, true, "cbaudit");
+  e.close_after_error(2, "x.pcap", "not a capture");  // before begin: nothing to close
+  CHECK(sink.str().empty());
+  e.begin();
+  e.finding(Finding{"weak", Severity::kWarning, "weak"});
+  e.close_after_error(3, "connect", "refused");
+  e.close_after_error(3, "connect", "refused");  // once only
+  auto lines = lines_of(sink.str());
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2]["type"] == "summary");
+  CHECK(lines[2]["data"]["verdict"] == "error");
+  CHECK(lines[2]["data"]["exit_code"] == 3);
+  CHECK(lines[2]["data"]["error"]["context"] == "connect");
+  CHECK(lines[2]["data"]["error"]["message"] == "refused");
+  CHECK(lines[2]["data"]["findings"]["warning"] == 1);
+  // After a regular summary an abort adds nothing.
+  std::ostringstream sink2;
+  Emitter e2(sink2, true, "cbaudit");
+  e2.begin();
+  e2.summary(0);
+  e2.close_after_error(2, "late", "error");
+  CHECK(lines_of(sink2.str()).size() == 2);
+}
+
 TEST_CASE("text mode writes no records", "[out]") {
   std::ostringstream sink;
   Emitter e(sink, false, "x");

@@ -57,6 +57,9 @@ class Tool {
   std::string generate(std::string_view kind);
 
  private:
+  // After an error in body(): the JSON stream still ends with its summary (verdict "error").
+  void close_stream_after_error(int exit_code, std::string_view context,
+                                std::string_view message) noexcept;
   std::string name_;
   CLI::App app_;
   CommonOptions common_;

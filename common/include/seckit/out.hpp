@@ -63,15 +63,21 @@ class Emitter {
   void line(std::string_view text);
   // JSON mode: the `summary` record with counts, verdict and exit_code; returns exit_code.
   int summary(int exit_code, Json counts = Json::object(), std::string_view verdict = {});
+  // JSON mode, when a run aborts (usage/input/environment error) after `begin` and before its
+  // `summary`: closes the stream with a `summary` whose verdict is "error" and whose `error`
+  // says what failed, so a consumer never sees a stream without its end. No-op otherwise.
+  void close_after_error(int exit_code, std::string_view context, std::string_view message);
 
   std::size_t findings_at_least(Severity severity) const;
 
  private:
   void write_line(const std::string& text);
+  Json finding_counts_json() const;
   std::ostream& stream_;
   bool json_;
   std::string tool_;
   std::map<Severity, std::size_t> finding_counts_;
+  bool begun_ = false, summarized_ = false;
 };
 
 // Colour, decided once from --color and whether the stream is a terminal.

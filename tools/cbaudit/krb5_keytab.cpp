@@ -43,15 +43,18 @@ std::string KeytabEntry::principal() const {
   return name + "@" + realm;
 }
 
-const KeytabEntry* Keytab::find(int kvno, int etype) const {
-  const KeytabEntry* found = nullptr;
-  for (const auto& e : entries) {
+std::vector<const KeytabEntry*> Keytab::candidates(const std::string& principal, int kvno,
+                                                   int etype) const {
+  std::vector<const KeytabEntry*> same, others;
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    const KeytabEntry& e = *it;
     if (e.etype != etype) continue;
     if (kvno >= 0 && (e.kvno & 0xff) != (static_cast<std::uint32_t>(kvno) & 0xff)) continue;
     if (kvno >= 0 && e.kvno > 0xff && e.kvno != static_cast<std::uint32_t>(kvno)) continue;
-    found = &e;
+    (e.principal() == principal ? same : others).push_back(&e);
   }
-  return found;
+  same.insert(same.end(), others.begin(), others.end());
+  return same;
 }
 
 Result<Keytab> parse_keytab(seckit::bytes::Bytes data) {

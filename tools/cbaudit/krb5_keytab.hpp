@@ -25,9 +25,14 @@ struct KeytabEntry {
 
 struct Keytab {
   std::vector<KeytabEntry> entries;
-  // The newest entry (last written wins) with this kvno and etype; a negative kvno (the
-  // EncryptedData had none) matches any.
-  const KeytabEntry* find(int kvno, int etype) const;
+  // The entries that may hold the key of a ticket for `principal` ("HTTP/host@REALM") with
+  // this kvno and etype (a negative kvno, when the EncryptedData had none, matches any): those
+  // of that principal first, newest (last written) first, then every other principal's, newest
+  // first. A keytab usually holds several services with the same kvno and etype (host/ and
+  // HTTP/, or many HTTP/ names), so kvno and etype alone do not pick the key; the others come
+  // after because MIT's acceptor without a name also tries every entry (aliases, case).
+  std::vector<const KeytabEntry*> candidates(const std::string& principal, int kvno,
+                                             int etype) const;
 };
 
 seckit::Result<Keytab> parse_keytab(seckit::bytes::Bytes data);

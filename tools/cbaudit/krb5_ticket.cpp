@@ -204,8 +204,10 @@ KerberosDecryption open_ap_req(const KerberosApReq& ap, const Keytab& keytab) {
                          etype_name(ap.ticket_etype));
     return d;
   }
-  const KeytabEntry* entry = keytab.find(ap.ticket_kvno, ap.ticket_etype);
-  if (!entry) {
+  std::string sname;
+  for (const auto& c : ap.sname) sname += (sname.empty() ? "" : "/") + c;
+  auto entries = keytab.candidates(sname + "@" + ap.realm, ap.ticket_kvno, ap.ticket_etype);
+  if (entries.empty()) {
     d.note = ap.ticket_kvno >= 0
                  ? fmt::format("no key for kvno {} etype {} ({}) in the keytab", ap.ticket_kvno,
                                ap.ticket_etype, etype_name(ap.ticket_etype))
@@ -213,15 +215,30 @@ KerberosDecryption open_ap_req(const KerberosApReq& ap, const Keytab& keytab) {
                                etype_name(ap.ticket_etype));
     return d;
   }
+  // The ticket's own principal first; a key that does not open the ticket is another
+  // service's with the same kvno and etype (or a broken entry), so the next one is tried. When
+  // none opens it, the first candidate's failure is the one reported.
+  const KeytabEntry* entry = entries.front();
+  auto ticket = decrypt(ap.ticket_etype, entry->key, kUsageTicket, ap.ticket_cipher);
+  for (std::size_t i = 1; !ticket && i < entries.size(); ++i) {
+    auto other = decrypt(ap.ticket_etype, entries[i]->key, kUsageTicket, ap.ticket_cipher);
+    if (other) {
+      entry = entries[i];
+      ticket = std::move(other);
+    }
+  }
   d.key_principal = safe(entry->principal());
   d.key_kvno = entry->kvno;
-  auto ticket = decrypt(ap.ticket_etype, entry->key, kUsageTicket, ap.ticket_cipher);
   if (!ticket) {
     d.note = ticket.error().message == kIntegrityFailure
                  ? fmt::format(
-                       "ticket did not decrypt with the keytab key of {} kvno {}: wrong "
+                       "ticket did not decrypt with the keytab key of {} kvno {}{}: wrong "
                        "key (integrity check failed)",
-                       d.key_principal, entry->kvno)
+                       d.key_principal, entry->kvno,
+                       entries.size() > 1
+                           ? fmt::format(" (nor with {} other key(s) of that kvno and etype)",
+                                         entries.size() - 1)
+                           : "")
                  : "ticket did not decrypt: " + ticket.error().message;
     return d;
   }

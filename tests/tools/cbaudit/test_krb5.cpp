@@ -1,7 +1,8 @@
 // Kerberos crypto and keytab decoding. Every expected value is copied from the RFC text:
 // RFC 3961 A.1 (n-fold), RFC 3962 Appendix B (PBKDF2 + DK string-to-key, AES-CTS with a zero
 // IV), RFC 8009 Appendix A (key derivation, sample encryptions, checksums). The keytab bytes
-// follow the MIT keytab file format description, written out by hand.
+// follow the MIT keytab file format description, written out by hand; the MIT AP-REQs and
+// keytab at the end were produced by MIT krb5 itself (see there).
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
@@ -30,6 +31,65 @@ Bytes text(std::string_view s) { return seckit::bytes::as_bytes(s); }
 Buffer usage_const(std::uint32_t usage, std::uint8_t kind) {
   return {0, 0, 0, static_cast<std::uint8_t>(usage), kind};
 }
+
+// Written by MIT kadmin.local ktadd -norandkey (krb5 1.20.1, Debian 12): HTTP/rc4.seckit.test,
+// HTTP/rc4s.seckit.test (both kvno 1, rc4-hmac) and HTTP/sha384.seckit.test (kvno 1,
+// aes256-cts-hmac-sha384-192) of realm SECKIT.TEST, in that order.
+const char* const kMitKeytab =
+    "0502000000470002000b5345434b49542e54455354000448545450000f7263342e7365636b69742e74657374"
+    "000000016b03ab4501001700107d3f7bdbcc93a271a36e1d398fa770ac00000001000000480002000b534543"
+    "4b49542e544553540004485454500010726334732e7365636b69742e74657374000000016b03ab4501001700"
+    "10427b9244eb9b4b4c21bc3b67c4437841000000010000005a0002000b5345434b49542e5445535400044854"
+    "545000127368613338342e7365636b69742e74657374000000016b03ab450100140020c5d301c2116f8ea559"
+    "0311967fa133bb7477bf0b5186979fa1ce83cb1cb3183a00000001";
+const char* const kMitToken_rc4 =
+    "YIIC1AYJKoZIhvcSAQICAQBuggLDMIICv6ADAgEFoQMCAQ6iBwMFACAAAACjggHXYYIB0zCCAc+gAwIBBaENGwtT"
+    "RUNLSVQuVEVTVKIiMCCgAwIBAaEZMBcbBEhUVFAbD3JjNC5zZWNraXQudGVzdKOCAZMwggGPoAMCARehAwIBAaKC"
+    "AYEEggF97sHWUWdJC3keWhV28jswPYFewGptVppVKHLOFZJwhkqDGFA0t4IXSsR92z4k8xWcidt/YIS8dDddRB58"
+    "+R3hGhRumPLyWSEn8wFFVFxXrZOxqQis/QqCvZFvWfGCU8a2Fs4c7P6Pb2s7vy4Q3MkZGErCkqbbjkCyg0hKNHuR"
+    "XQ3HbAuIT2qhuxPQxpwV2PXbTL6/Y8VT6OOZH8+RZSSXzYH9bCy4wnQNT2bfEIePMkxgcKZQLK8F7mVSExtexp9h"
+    "zwa/QIgG/LgZeHIxo7bi4Lr9e5G3iTyOchLTOU5d/06b8xVLxj4HeftyDq3N+6SyxBaOwJHC7sA8Tl/b0/YLUElL"
+    "eKl2ta5wuVvHFNVWIgbs1T1sZQE4Ako5jGcxGAqBW27wboW1vUbq6XT7R3vg4z+wgK+sTl9m6vIIs+yGpMstbQrY"
+    "vjNFOjR/4pCtc6zMk3GCFE04wykB60IP2CeHeaSeP2hpjQzOuZMW1W8ri/rXF48BlClK86+/wzj6pIHOMIHLoAMC"
+    "ARKigcMEgcAiU4sj8kJ8DW+v9nKw/jyqSr7cAjhj8dPC4Wc8Ctk9U5BMU/fXJlIaNiPuuM4mVWa66vfA/4GOqi5U"
+    "4Zu44nPoky1+JqShEyLb09nDQFzLqUYaRwOlMK4d21RwHT8FHt3Xy87AmCXYQ7wt+4OO1B1rIV3AiDC3/z4FsbXz"
+    "r9yLwe1Bei/TXs0KobVww8pZMfBmtMHcYFIeV3zrvZXbG3irJPEUajcBODMNZ56IyKTSRJN36ee55fEFzx1w9QWW"
+    "dnw=";
+const char* const kMitToken_rc4s =
+    "YIIC2QYJKoZIhvcSAQICAQBuggLIMIICxKADAgEFoQMCAQ6iBwMFACAAAACjggHIYYIBxDCCAcCgAwIBBaENGwtT"
+    "RUNLSVQuVEVTVKIjMCGgAwIBAaEaMBgbBEhUVFAbEHJjNHMuc2Vja2l0LnRlc3SjggGDMIIBf6ADAgEXoQMCAQGi"
+    "ggFxBIIBbZnE+nHvBtFgUVtuKgcfacBRadih76D+V44awUpqncPA4XxDl8SoaL27yFIZM69XYlm9vEK6tHbxm4IR"
+    "0wmbh4aQjwuo+Thg0+yjcXFKWQ+MvboeEiAIkiCYnhrUv50ILyfrhTKLwYqAcWKpXR47zP9MdQhMsEFsF5lhMS44"
+    "R23LgJti3e9RbkHShnEBBEc5hvs/GhAwd4nzlQs71ktKBUkWYnQNGsAxVLA+Qj+dxwktHXXiCl63SVj+ygKY+aZy"
+    "JEaGzkJl6GDl5tIUpfm9zdI0ArRw8LUCA4v1OfciEfvpjg0EzOuMou99vNC5cVCkAFc1kNgaTkXBA1rKRsg+UPob"
+    "oAKrGbTdU+f1uaNS0VwfhrUwT5J40v0X9qACqLuDPx6Nw9RZVuFZx5u0Da5h85RnEnB+ufz3XX/myEYovqqH3u54"
+    "nOP1g8VjP+8G2bVsuocuJWIA8yfptTh45hgC86omnzvVfQ6I38CvQW8tpIHiMIHfoAMCAReigdcEgdQITlJtxNPv"
+    "ldumTxGwBpJEkQdLn1SIYA1m6FmmPc7PPFsGpKUOzXop/SAWCzMPb2lFwqIFEr6MUvDzUBBZOrYAAC8LBZCZzIY/"
+    "LIL2lzKQ732bH5sxdfPU92tlIZfx+G4gChEuxCJHI6tCQCBdvvGi6N+BLlgEUJ0i5CL1CxG+dryEGNJNeTIwiwjz"
+    "/YUWvQo07XcsALpcOdhn6MvPsgUX9yJO6zgYXp3As3i/VugvEgtu3Y/gfAnHNtZhtoElydrsmD9zdip3BR3yXq6s"
+    "RNIyblelQg==";
+const char* const kMitToken_sha384 =
+    "YIIDKAYJKoZIhvcSAQICAQBuggMXMIIDE6ADAgEFoQMCAQ6iBwMFACAAAACjggHyYYIB7jCCAeqgAwIBBaENGwtT"
+    "RUNLSVQuVEVTVKIlMCOgAwIBAaEcMBobBEhUVFAbEnNoYTM4NC5zZWNraXQudGVzdKOCAaswggGnoAMCARShAwIB"
+    "AaKCAZkEggGVQTIHFvXpeKddGai1Opooywl/3dl6U9INA4jj7RCe7dX1eJOE7jLvEFRxxFBkndLkKXdXKm8190Fh"
+    "PfHlaOguZxDvsNLuTY4PmCkq7itLfS/B/bhQ9QrylUmWvT2aoQNhXSj0gg+HsTaI8QmWGnTEKOHfv7gFT1m/MYZw"
+    "KzbOrE2S4HMKI9tC1gxmVsDBnxI73jFCWMmz6QXy/Jy5jXgUJcmRstLyhEOLzPAE0YScGobuH4aB3iimSdQ/N79C"
+    "/n3tV0SOFJonHExHwAxfv1fXX7+g6s+Q5BNm7MSu6pz/KsQdsc+mLzhBL4AFSKcJd+6mPPrw0L/DM8VAM7ZTfSN4"
+    "07PK+lCbBMNNvAZhFtTQ2OVDcCuNSfoLMPb8Z/NHOGieKSRARz6I5UuDKFPEIbw4DCWL7DP76QHQgGVPJY42eJ4d"
+    "CvFYLGBF0H6B++qUXdSa1Ea0GovrA6iLk6GodE5uwc8TQ66t4qTyGg6oJ0bNwmzRIvDPC+5NKzeA8rDKWCtfrWqg"
+    "/flBh2zGEvs2+iboS/3ZT58jpIIBBjCCAQKgAwIBFKKB+gSB91qzNYi3EnvZftcos0/5bidbRayd0MzVrhDDufrA"
+    "HLn5a+LjMaFoW5+CCd5isCEsUXUrLyvQ0Bw4LMe9UuCpvEvLwiL1w+OyZqu4+96n3gzb8PMgZ5UjycPUnH3DT4yL"
+    "RdontIvDnC6tYZZct2zQpb0nlBY+OXE2+eZttM4K6qwkhzMGYySjGXJ8YjVB0ovICXS9FsCZv4+ws3shTejUhZpr"
+    "ClMoFR8nlQtaNKPhoFEKPOqBW/7WGq65DCBREOH7BEaympOMLMHV0t3OclEarSHr41Kimz4LS0vXIlnF+WZQMJEX"
+    "NsojaZOyf3wG8Fv30meQFaXuiOA=";
+// The MIT initiator's first context tokens (python3-gssapi, raw krb5 mech, channel bindings with
+// the application data "tls-server-end-point:" + SHA-384 of examples/epa/server.pem) for those
+// three services from a private MIT KDC (tests/integration/cbaudit/krb5_kdc.sh); MIT's acceptor
+// accepted each with that keytab. `klist -e` said: rc4 ticket with an aes256-cts-hmac-sha1-96
+// session key (MIT assumes every service has aes256-sha1), rc4 ticket with an rc4 session key
+// (session_enctypes rc4-hmac, allow_rc4 = true), sha384 ticket and session key.
+// MD5(16 zero bytes | le32 length | application data), computed with Python's hashlib.
+const char* const kMitBnd = "7ca83e7d18612da7b5af1ab3eb1f6593";
 }  // namespace
 
 TEST_CASE("n-fold matches RFC 3961 A.1", "[krb5]") {
@@ -208,10 +268,15 @@ TEST_CASE("an MIT keytab (0x0502) gives principal, kvno and keys", "[krb5]") {
   CHECK(keytab->entries[0].key.size() == 32);
   CHECK(keytab->entries[1].kvno == 300);
   CHECK(keytab->entries[1].etype == 23);
-  CHECK(keytab->find(3, 18) == &keytab->entries[0]);
-  CHECK(keytab->find(300, 23) == &keytab->entries[1]);
-  CHECK(keytab->find(4, 18) == nullptr);
-  CHECK(keytab->find(3, 17) == nullptr);
+  using Entries = std::vector<const KeytabEntry*>;
+  const std::string web = "HTTP/web.example.test@EXAMPLE.TEST";
+  CHECK(keytab->candidates(web, 3, 18) == Entries{&keytab->entries[0]});
+  CHECK(keytab->candidates(web, 300, 23) == Entries{&keytab->entries[1]});
+  CHECK(keytab->candidates(web, 44, 23).empty());  // 300 & 0xff, but a 32-bit kvno is whole
+  CHECK(keytab->candidates(web, -1, 18) == Entries{&keytab->entries[0]});
+  CHECK(keytab->candidates("host/other.test@EXAMPLE.TEST", 3, 18) == Entries{&keytab->entries[0]});
+  CHECK(keytab->candidates(web, 4, 18).empty());
+  CHECK(keytab->candidates(web, 3, 17).empty());
   // Every truncation is an error or a shorter keytab, never a read past the end.
   seckit::bytes::for_each_truncation(file, [](Bytes b) { (void)parse_keytab(b); });
   CHECK_FALSE(parse_keytab(hex("0501")));
@@ -253,4 +318,67 @@ TEST_CASE("the server's AP-REP and KRB-ERROR are described, not classified", "[k
   REQUIRE(e);
   CHECK(e->description["message_type"] == "KRB-ERROR");
   CHECK_FALSE(analyze_token(hex("600f06092a864886f71201020209007e00")));  // unknown TOK_ID
+}
+
+TEST_CASE("MIT AP-REQs open with their own service's key: rc4 and aes256-sha384 sessions",
+          "[krb5]") {
+  auto keytab = parse_keytab(hex(kMitKeytab));
+  REQUIRE(keytab);
+  REQUIRE(keytab->entries.size() == 3);
+  // Two services with kvno 1 and rc4-hmac: the ticket's own principal comes first, whatever
+  // the order in the file; the other one is still a candidate (aliases).
+  auto rc4 = keytab->candidates("HTTP/rc4.seckit.test@SECKIT.TEST", 1, 23);
+  REQUIRE(rc4.size() == 2);
+  CHECK(rc4[0] == &keytab->entries[0]);
+  CHECK(rc4[1] == &keytab->entries[1]);
+  auto rc4s = keytab->candidates("HTTP/rc4s.seckit.test@SECKIT.TEST", 1, 23);
+  REQUIRE(rc4s.size() == 2);
+  CHECK(rc4s[0] == &keytab->entries[1]);
+  CHECK(keytab->candidates("HTTP/rc4.seckit.test@SECKIT.TEST", 2, 23).empty());
+  CHECK(keytab->candidates("HTTP/rc4.seckit.test@SECKIT.TEST", 1, 18).empty());
+
+  struct Case {
+    const char* token;
+    const char* principal;
+    int ticket_etype, session_etype;
+  };
+  const Case cases[] = {
+      {kMitToken_rc4, "HTTP/rc4.seckit.test@SECKIT.TEST", kRc4Hmac, kAes256CtsHmacSha196},
+      {kMitToken_rc4s, "HTTP/rc4s.seckit.test@SECKIT.TEST", kRc4Hmac, kRc4Hmac},
+      {kMitToken_sha384, "HTTP/sha384.seckit.test@SECKIT.TEST", kAes256CtsHmacSha384192,
+       kAes256CtsHmacSha384192},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.principal);
+    auto raw = seckit::enc::base64_decode(c.token);
+    REQUIRE(raw);
+    auto token = parse_spnego(*raw);
+    REQUIRE(token);
+    REQUIRE(token->ap_req);
+    CHECK(token->ap_req->ticket_etype == c.ticket_etype);
+    CHECK(token->ap_req->authenticator_etype == c.session_etype);
+    auto d = decrypt_ap_req(*token->ap_req, *keytab);
+    CHECK(d.note.empty());
+    CHECK(d.ticket_decrypted);
+    CHECK(d.authenticator_decrypted);
+    CHECK(d.key_principal == c.principal);
+    CHECK(d.session_key_etype == c.session_etype);
+    CHECK(d.ticket_client == "alice@SECKIT.TEST");
+    CHECK(d.client == "alice@SECKIT.TEST");
+    REQUIRE(d.gss);
+    CHECK(to_hex(d.gss->bnd) == kMitBnd);
+  }
+
+  // Only the other service's rc4 key: a wrong key, said so, never a crash.
+  Keytab other;
+  other.entries.push_back(keytab->entries[1]);
+  auto raw = seckit::enc::base64_decode(kMitToken_rc4);
+  REQUIRE(raw);
+  auto token = parse_spnego(*raw);
+  REQUIRE(token);
+  REQUIRE(token->ap_req);
+  auto d = decrypt_ap_req(*token->ap_req, other);
+  CHECK_FALSE(d.ticket_decrypted);
+  CHECK(d.key_principal == "HTTP/rc4s.seckit.test@SECKIT.TEST");
+  CHECK(d.note.find("wrong key") != std::string::npos);
 }

@@ -43,7 +43,7 @@ class DocGenerator {
     return nullptr;
   }
 
-  void collect(const CLI::App* app, std::vector<std::string> path,
+  void collect(const CLI::App* app, const std::vector<std::string>& path,
                std::vector<CommandDoc>& out) const {
     CommandDoc doc;
     doc.path = path;

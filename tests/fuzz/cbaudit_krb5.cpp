@@ -11,7 +11,6 @@
 #include "krb5_ticket.hpp"
 #include "token.hpp"
 
-// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   seckit::bytes::Bytes rest(data + 1, size - 1);

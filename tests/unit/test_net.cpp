@@ -57,7 +57,8 @@ V ipv4(std::uint8_t proto, const V& payload, std::uint16_t id = 0x1234, std::uin
               payload});
 }
 
-V ethernet(std::uint16_t ethertype, const V& payload, std::vector<std::uint16_t> vlans = {}) {
+V ethernet(std::uint16_t ethertype, const V& payload,
+           const std::vector<std::uint16_t>& vlans = {}) {
   V out{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
   for (std::uint16_t tag : vlans) {
     out.insert(out.end(), {0x81, 0x00, std::uint8_t(tag >> 8), std::uint8_t(tag)});

@@ -344,7 +344,7 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
         unit = 86400;
         break;
       case 'w':
-        unit = 7 * 86400;
+        unit = std::int64_t{7} * 86400;
         break;
       default:
         return std::nullopt;

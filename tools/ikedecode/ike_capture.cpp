@@ -247,7 +247,7 @@ void CaptureAnalyzer::on_tcp_chunk(const seckit::net::StreamChunk& chunk) {
     f.buffer.clear();
     f.prefix_checked = true;
   }
-  if (f.buffer.size() + chunk.data.size() > 256 * 1024) {
+  if (f.buffer.size() + chunk.data.size() > std::size_t{256} * 1024) {
     anomaly(chunk.frame, "tcp-oversized", "IKE-over-TCP record larger than 256 KiB; dropped");
     f.buffer.clear();
     return;

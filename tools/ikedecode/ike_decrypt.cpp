@@ -313,10 +313,10 @@ std::size_t KeyStore::add_charon_log(std::istream& in) {
   while (std::getline(in, line) && ++lines < 10000000) {
     std::size_t tag = line.find("] ");
     std::string text = tag == std::string::npos ? line : line.substr(tag + 2);
-    // A dump line: optional spaces, offset, colon, then up to 16 hex pairs.
+    // A dump line: optional spaces, offset, colon, then up to 16 hex pairs. (colon < 10 also
+    // rules out npos, no colon at all.)
     std::size_t colon = text.find(':');
-    bool dump_line =
-        colon != std::string::npos && colon < 10 && text.find_first_not_of(" 0123456789") == colon;
+    bool dump_line = colon < 10 && text.find_first_not_of(" 0123456789") == colon;
     if (dump_line) {
       if (text.compare(text.find_first_not_of(' '), 2, "0:") == 0) end_dump();
       for (std::size_t i = colon + 2; i + 1 < text.size() && dump.size() < 4096; i += 3) {

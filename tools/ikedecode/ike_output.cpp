@@ -6,8 +6,6 @@
 
 namespace ikedecode {
 
-using seckit::out::Severity;
-
 void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContext& ctx,
                           const MessageRelation& rel) {
   if (!choice_.messages) return;

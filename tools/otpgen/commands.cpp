@@ -176,8 +176,8 @@ OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool
     }
   } else {
     check_ga_mode(options.ga_file);
-    auto parsed =
-        parse_ga_or_throw(tool, options.ga_file, seckit::fs::read_file(options.ga_file, 64 * 1024));
+    auto parsed = parse_ga_or_throw(tool, options.ga_file,
+                                    seckit::fs::read_file(options.ga_file, std::size_t{64} * 1024));
     account = account_from_ga(parsed.file);
   }
   apply_flags(account, options);
@@ -268,7 +268,7 @@ int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::s
   check_ga_mode(options.ga_file);
   // The lock serialises concurrent verifications (two sshd sessions, 50 scripts): each one sees
   // the state the previous one wrote, so a code used once is refused to all the others.
-  seckit::fs::LockedFile locked(options.ga_file, 64 * 1024);
+  seckit::fs::LockedFile locked(options.ga_file, std::size_t{64} * 1024);
   auto parsed = parse_ga_or_throw(tool, options.ga_file, locked.content());
   GaFile file = parsed.file;
   VerifyOutcome outcome = verify_ga(file, code, now);

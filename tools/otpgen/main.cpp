@@ -1,7 +1,9 @@
 // otpgen: argument wiring only; the commands live in commands.cpp and enroll.cpp.
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+// Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
+// programming error, found by every test); run() turns everything after into exit codes.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   seckit::cli::Tool tool("otpgen",
                          "TOTP/HOTP secrets, codes, enrollment and verification compatible with "
                          "pam_google_authenticator");

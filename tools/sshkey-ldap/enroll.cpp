@@ -343,9 +343,8 @@ int run_import(Context& ctx, const std::string& source, bool dry_run) {
       std::string name = path.filename().string();
       std::string user;
       fsys::path key_file = path;
-      if (fsys::is_regular_file(path) && path.extension() == ".pub") {
-        user = path.stem().string();
-      } else if (fsys::is_regular_file(path) && path.extension() == ".authorized_keys") {
+      if (fsys::is_regular_file(path) &&
+          (path.extension() == ".pub" || path.extension() == ".authorized_keys")) {
         user = path.stem().string();
       } else if (fsys::is_directory(path)) {
         user = name;

@@ -12,7 +12,6 @@ namespace sshkey {
 namespace {
 
 using seckit::parse_error;
-using seckit::ParseError;
 using seckit::bytes::Reader;
 
 constexpr std::string_view kCertSuffix = "-cert-v01@openssh.com";

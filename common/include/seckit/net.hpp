@@ -157,7 +157,7 @@ class FragmentReassembler {
     Address src, dst;
     std::uint8_t protocol;
     std::uint32_t id;
-    auto operator<=>(const Key&) const = default;
+    auto operator<=>(const Key&) const = default;  // NOLINT(modernize-use-nullptr): tidy-14 bug
   };
   struct Pending {
     IpPacket first;  // header of the fragment at offset 0 (payload not kept)

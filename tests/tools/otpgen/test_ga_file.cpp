@@ -18,6 +18,8 @@ namespace {
 const std::string kSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const char* kStepCode[] = {"755224", "287082", "359152", "969429", "338314",
                            "254676", "287922", "162583", "399871", "520489"};
+// The TOTP period, as a 64-bit value so that "step * kPeriod" is computed in the type of a time.
+constexpr std::int64_t kPeriod = 30;
 
 GaFile parse(const std::string& text) {
   auto parsed = parse_ga_file(text);
@@ -34,7 +36,7 @@ bool valid(const std::string& text, const std::string& code, std::int64_t now) {
 
 TEST_CASE("the default window of 3 accepts one step either side", "[ga]") {
   const std::string file = kSecret + "\n\" TOTP_AUTH\n";
-  const std::int64_t now = 5 * 30 + 7;  // step 5
+  const std::int64_t now = 5 * kPeriod + 7;  // step 5
   CHECK_FALSE(valid(file, kStepCode[3], now));
   CHECK(valid(file, kStepCode[4], now));
   CHECK(valid(file, kStepCode[5], now));
@@ -44,7 +46,7 @@ TEST_CASE("the default window of 3 accepts one step either side", "[ga]") {
 
 TEST_CASE("an even WINDOW_SIZE reaches one step further into the future", "[ga]") {
   const std::string file = kSecret + "\n\" TOTP_AUTH\n\" WINDOW_SIZE 4\n";
-  const std::int64_t now = 5 * 30;
+  const std::int64_t now = 5 * kPeriod;
   CHECK_FALSE(valid(file, kStepCode[3], now));
   CHECK(valid(file, kStepCode[4], now));
   CHECK(valid(file, kStepCode[7], now));
@@ -53,30 +55,30 @@ TEST_CASE("an even WINDOW_SIZE reaches one step further into the future", "[ga]"
 
 TEST_CASE("WINDOW_SIZE 17 accepts eight steps either side", "[ga]") {
   const std::string file = kSecret + "\n\" TOTP_AUTH\n\" WINDOW_SIZE 17\n";
-  CHECK(valid(file, kStepCode[1], 9 * 30));        // -8
-  CHECK_FALSE(valid(file, kStepCode[0], 9 * 30));  // -9
-  CHECK(valid(file, kStepCode[9], 1 * 30));        // +8
+  CHECK(valid(file, kStepCode[1], 9 * kPeriod));        // -8
+  CHECK_FALSE(valid(file, kStepCode[0], 9 * kPeriod));  // -9
+  CHECK(valid(file, kStepCode[9], 1 * kPeriod));        // +8
 }
 
 TEST_CASE("DISALLOW_REUSE refuses a used step and keeps only steps within the window", "[ga]") {
   GaFile file = parse(kSecret + "\n\" TOTP_AUTH\n\" DISALLOW_REUSE 1 2 3 4 6 7 9\n");
-  auto outcome = verify_ga(file, kStepCode[5], 5 * 30);
+  auto outcome = verify_ga(file, kStepCode[5], 5 * kPeriod);
   CHECK(outcome.verdict == VerifyVerdict::kValid);
   CHECK(render_ga_file(file) == kSecret + "\n\" TOTP_AUTH\n\" DISALLOW_REUSE 3 4 6 7 5\n");
-  auto again = verify_ga(file, kStepCode[5], 5 * 30 + 29);
+  auto again = verify_ga(file, kStepCode[5], 5 * kPeriod + 29);
   CHECK(again.verdict == VerifyVerdict::kReused);
-  CHECK(verify_ga(file, kStepCode[4], 5 * 30).verdict == VerifyVerdict::kReused);
+  CHECK(verify_ga(file, kStepCode[4], 5 * kPeriod).verdict == VerifyVerdict::kReused);
 }
 
 TEST_CASE("DISALLOW_REUSE records the matched step, not the current one", "[ga]") {
   GaFile file = parse(kSecret + "\n\" TOTP_AUTH\n\" DISALLOW_REUSE\n");
-  REQUIRE(verify_ga(file, kStepCode[6], 5 * 30).verdict == VerifyVerdict::kValid);
+  REQUIRE(verify_ga(file, kStepCode[6], 5 * kPeriod).verdict == VerifyVerdict::kValid);
   CHECK(file.used_steps == std::vector<std::int64_t>{6});
 }
 
 TEST_CASE("a failed code leaves the reuse list untouched", "[ga]") {
   GaFile file = parse(kSecret + "\n\" TOTP_AUTH\n\" DISALLOW_REUSE 1 2\n");
-  auto outcome = verify_ga(file, "000000", 5 * 30);
+  auto outcome = verify_ga(file, "000000", 5 * kPeriod);
   CHECK(outcome.verdict == VerifyVerdict::kWrongCode);
   CHECK_FALSE(outcome.state_changed);
   CHECK(render_ga_file(file) == kSecret + "\n\" TOTP_AUTH\n\" DISALLOW_REUSE 1 2\n");
@@ -101,11 +103,11 @@ TEST_CASE("RATE_LIMIT records every attempt and refuses the one over the limit",
 TEST_CASE("scratch codes are rate limited, then tried first and removed on use", "[ga]") {
   const std::string text = kSecret + "\n\" TOTP_AUTH\n11111111\n22222222\n33333333\n";
   GaFile file = parse(text);
-  auto outcome = verify_ga(file, "22222222", 5 * 30);
+  auto outcome = verify_ga(file, "22222222", 5 * kPeriod);
   CHECK(outcome.verdict == VerifyVerdict::kValid);
   CHECK(outcome.method == "scratch-code");
   CHECK(render_ga_file(file) == kSecret + "\n\" TOTP_AUTH\n11111111\n33333333\n");
-  CHECK(verify_ga(file, "22222222", 5 * 30).verdict == VerifyVerdict::kWrongCode);
+  CHECK(verify_ga(file, "22222222", 5 * kPeriod).verdict == VerifyVerdict::kWrongCode);
 
   GaFile limited = parse(kSecret + "\n\" TOTP_AUTH\n\" RATE_LIMIT 1 30 149\n11111111\n");
   CHECK(verify_ga(limited, "11111111", 150).verdict == VerifyVerdict::kRateLimited);
@@ -137,10 +139,10 @@ TEST_CASE("HOTP spends a counter only on a 6-digit code it compared", "[ga]") {
 
 TEST_CASE("TIME_SKEW shifts the window by whole steps", "[ga]") {
   const std::string file = kSecret + "\n\" TOTP_AUTH\n\" TIME_SKEW 2\n";
-  CHECK(valid(file, kStepCode[7], 5 * 30));
-  CHECK_FALSE(valid(file, kStepCode[4], 4 * 30));  // step 4 + skew 2: window 5..7
+  CHECK(valid(file, kStepCode[7], 5 * kPeriod));
+  CHECK_FALSE(valid(file, kStepCode[4], 4 * kPeriod));  // step 4 + skew 2: window 5..7
   GaFile skewed = parse(kSecret + "\n\" TOTP_AUTH\n");
-  auto outcome = verify_ga(skewed, kStepCode[9], 2 * 30);
+  auto outcome = verify_ga(skewed, kStepCode[9], 2 * kPeriod);
   CHECK(outcome.verdict == VerifyVerdict::kWrongCode);
   REQUIRE(outcome.skew_steps);
   CHECK(*outcome.skew_steps == 7);
@@ -151,7 +153,7 @@ TEST_CASE("unknown options and lines survive a rewrite byte for byte", "[ga]") {
                            "\n\" RESETTING_TIME_SKEW 59845588+0\n\" FOO_BAR  baz\n\" TOTP_AUTH\n"
                            "\" DISALLOW_REUSE\nnot a code\n12345678\n";
   GaFile file = parse(text);
-  REQUIRE(verify_ga(file, kStepCode[5], 5 * 30).verdict == VerifyVerdict::kValid);
+  REQUIRE(verify_ga(file, kStepCode[5], 5 * kPeriod).verdict == VerifyVerdict::kValid);
   CHECK(render_ga_file(file) == kSecret +
                                     "\n\" RESETTING_TIME_SKEW 59845588+0\n\" FOO_BAR  baz\n\" "
                                     "TOTP_AUTH\n\" DISALLOW_REUSE 5\nnot a code\n12345678\n");
@@ -159,8 +161,8 @@ TEST_CASE("unknown options and lines survive a rewrite byte for byte", "[ga]") {
 
 TEST_CASE("a file without TOTP_AUTH or HOTP_COUNTER accepts only scratch codes", "[ga]") {
   GaFile file = parse(kSecret + "\n12345678\n");
-  CHECK(verify_ga(file, kStepCode[5], 5 * 30).verdict == VerifyVerdict::kNoOtpMode);
-  CHECK(verify_ga(file, "12345678", 5 * 30).verdict == VerifyVerdict::kValid);
+  CHECK(verify_ga(file, kStepCode[5], 5 * kPeriod).verdict == VerifyVerdict::kNoOtpMode);
+  CHECK(verify_ga(file, "12345678", 5 * kPeriod).verdict == VerifyVerdict::kValid);
 }
 
 TEST_CASE("files the module refuses are parse errors", "[ga]") {

@@ -26,5 +26,7 @@ complete -c certcheck -l min-rsa-bits -r -d "Error for RSA/DSA keys shorter than
 complete -c certcheck -l forbid-sha1 -d "SHA-1 signatures are errors, not warnings"
 complete -c certcheck -l ca-file -r -d "Trusted roots (PEM); builds and verifies each leaf's chain"
 complete -c certcheck -l ca-dir -r -f -a "(__fish_complete_directories)" -d "Directory of trusted roots (c_rehash layout)"
+complete -c certcheck -l crl -r -d "Check revocation against the CRLs in FILE (PEM, DER or PKCS#7; repeatable); needs --ca-file or --ca-dir"
+complete -c certcheck -l crl-check -r -f -a "leaf all" -d "Which certificates need a valid CRL: the leaf (openssl verify -crl_check) or every one of the chain (-crl_check_all); default leaf when --crl is given"
 complete -c certcheck -l ignore -r -d "Drop findings with this code (repeatable)"
 complete -c certcheck -l format -r -f -a "text json junit" -d "Output format; --json is the same as --format json"

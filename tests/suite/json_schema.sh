@@ -82,6 +82,19 @@ if has certcheck; then
   run_json certcheck-errcode 0 1 -- certcheck errcode --json 2148204816 13805 0x800B0109 CERT_E_EXPIRED 809
   run_json certcheck-errcode-unknown 1 2 -- certcheck errcode --json 0x12345678 not-a-code
   run_json certcheck-profiles 0 -- certcheck profiles --json
+  # Revocation: a PKI from `openssl ca` with a revoked leaf and expired / tampered CRLs.
+  "$ex/gen-crl-pki" "$T/crl" >/dev/null
+  crl="$T/crl"
+  run_json certcheck-crl-good 0 -- certcheck --json --ca-file "$crl/root.pem" --crl-check all \
+    --crl "$crl/both.crl.pem" "$crl/leaf-good.pem" "$crl/int.pem"
+  run_json certcheck-crl-revoked 1 -- certcheck --json --ca-file "$crl/root.pem" \
+    --crl "$crl/int.crl.der" "$crl/leaf-revoked.pem" "$crl/int.pem"
+  run_json certcheck-crl-problems 1 -- certcheck --json --ca-file "$crl/root.pem" --crl-check all \
+    --crl "$crl/int-expired.crl.pem" "$crl/leaf-good.pem" "$crl/int.pem"
+  run_json certcheck-crl-badsig 1 -- certcheck --json --ca-file "$crl/root.pem" \
+    --crl "$crl/int-badsig.crl.pem" "$crl/leaf-good.pem" "$crl/int.pem"
+  run_json certcheck-crl-malformed 2 -- certcheck --json --ca-file "$crl/root.pem" \
+    --crl "$crl/ca.cnf" "$crl/leaf-good.pem"
 fi
 
 # --- otpgen: every command, on the example users file and RFC 6238's secret -------------------

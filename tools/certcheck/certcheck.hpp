@@ -2,12 +2,16 @@
 // main.cpp only wires flags into CheckOptions / RunOptions and calls run_check / run_errcode.
 #pragma once
 
+#include <openssl/x509.h>
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "seckit/bytes.hpp"
 #include "seckit/cli.hpp"
 #include "seckit/out.hpp"
 #include "seckit/x509.hpp"
@@ -38,6 +42,10 @@ const std::vector<Profile>& profiles();
 const Profile* find_profile(std::string_view name);
 std::vector<std::string> profile_names();
 
+// A CRL shared between the loader and every X509_STORE built for a chain (the store takes its
+// own reference).
+using CrlPtr = std::shared_ptr<X509_CRL>;
+
 struct CheckOptions {
   std::vector<const Profile*> profiles;
   std::vector<std::string> require_ekus;  // resolved dotted OIDs
@@ -53,6 +61,11 @@ struct CheckOptions {
   std::string ca_file;
   std::string ca_dir;
   std::string key_file;
+  // Revocation (--crl, --crl-check): OpenSSL's CRL check during chain verification, as
+  // `openssl verify -crl_check` (leaf) or `-crl_check_all` (all).
+  std::vector<std::string> crl_files;
+  std::vector<CrlPtr> crls;  // loaded from crl_files by run_check
+  std::string crl_check;     // "", "leaf" or "all"
   std::int64_t now = 0;
   bool chain_mode() const { return !ca_file.empty() || !ca_dir.empty(); }
   bool leaf_checks_requested() const {
@@ -72,6 +85,17 @@ std::vector<Finding> check_certificate(const seckit::x509::Certificate& cert, bo
 std::vector<Finding> check_chain(const seckit::x509::Certificate& leaf,
                                  const std::vector<const seckit::x509::Certificate*>& pool,
                                  const CheckOptions& options, Json* effective_eku);
+
+// --crl FILE: every CRL in PEM (X509 CRL or PKCS7 blocks; other blocks skipped), DER, or DER
+// PKCS#7. Anything else, a broken block, trailing bytes or no CRL at all: input_error (exit 2).
+std::vector<CrlPtr> parse_crls(const std::string& origin, seckit::bytes::Bytes data);
+std::vector<CrlPtr> load_crl_file(const std::string& path);
+// {issuer, this_update, next_update, crl_number} of a CRL.
+Json describe_crl(X509_CRL* crl);
+// {serial, revocation_date, reason, reason_code} of `cert`'s entry in `crl`; null when absent.
+Json describe_revocation(X509_CRL* crl, X509* cert);
+// RFC 5280 5.3.1 CRLReason name ("keyCompromise"); empty for unassigned values.
+std::string_view crl_reason_name(int code);
 
 // A Windows error by name, as the `windows_error` object of a finding (null when unknown).
 Json windows_error(std::string_view name);

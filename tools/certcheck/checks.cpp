@@ -286,8 +286,25 @@ std::string_view verify_error_windows(int err) {
       return "TRUST_E_BASIC_CONSTRAINTS";
     case X509_V_ERR_PATH_LENGTH_EXCEEDED:
       return "CERT_E_PATHLENCONST";
+    // CryptoAPI's chain policy reports revocation as CRYPT_E_*: revoked, no usable CRL
+    // (CRYPT_E_NO_REVOCATION_CHECK), or only a stale/premature one (CRYPT_E_REVOCATION_OFFLINE,
+    // what Windows logs when it cannot fetch a current CRL).
     case X509_V_ERR_CERT_REVOKED:
-      return "CERT_E_REVOKED";
+      return "CRYPT_E_REVOKED";
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+      return "CRYPT_E_REVOCATION_OFFLINE";
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
+      return "CRYPT_E_NO_REVOCATION_CHECK";
     case X509_V_ERR_INVALID_PURPOSE:
       return "CERT_E_WRONG_USAGE";
     default:
@@ -295,10 +312,39 @@ std::string_view verify_error_windows(int err) {
   }
 }
 
+// The finding code of a revocation (CRL) error, empty for the other verify errors.
+std::string_view crl_finding_code(int err) {
+  switch (err) {
+    case X509_V_ERR_CERT_REVOKED:
+      return "certificate-revoked";
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+      return "crl-expired";
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+      return "crl-not-yet-valid";
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+      return "crl-signature-failure";
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+      return "unable-to-get-crl";
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
+      return "crl-invalid";
+    default:
+      return {};
+  }
+}
+
 struct VerifyError {
   int depth;
   int code;
   std::string subject;
+  Json crl;         // the CRL OpenSSL was checking (null when none applied)
+  Json revocation;  // the certificate's CRL entry, for X509_V_ERR_CERT_REVOKED
 };
 
 int errors_index() {
@@ -312,8 +358,16 @@ int collect_errors(int ok, X509_STORE_CTX* ctx) {
       static_cast<std::vector<VerifyError>*>(X509_STORE_CTX_get_ex_data(ctx, errors_index()));
   X509* cert = X509_STORE_CTX_get_current_cert(ctx);
   if (errors) {
-    errors->push_back({X509_STORE_CTX_get_error_depth(ctx), X509_STORE_CTX_get_error(ctx),
-                       cert ? x::name_rfc4514(X509_get_subject_name(cert)) : std::string()});
+    VerifyError e{X509_STORE_CTX_get_error_depth(ctx), X509_STORE_CTX_get_error(ctx),
+                  cert ? x::name_rfc4514(X509_get_subject_name(cert)) : std::string(), nullptr,
+                  nullptr};
+    // Only valid during the callback: OpenSSL drops its reference once the check returns.
+    if (X509_CRL* crl = X509_STORE_CTX_get0_current_crl(ctx);
+        crl && !crl_finding_code(e.code).empty()) {
+      e.crl = describe_crl(crl);
+      if (e.code == X509_V_ERR_CERT_REVOKED && cert) e.revocation = describe_revocation(crl, cert);
+    }
+    errors->push_back(std::move(e));
   }
   return 1;  // keep going: report every problem of every element, not just the first
 }
@@ -400,6 +454,16 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
                               "cannot use CA directory: " + seckit::crypto::openssl_errors());
   }
   X509_STORE_set_verify_cb(store.get(), collect_errors);
+  if (!o.crl_check.empty()) {
+    for (const auto& crl : o.crls) {
+      if (X509_STORE_add_crl(store.get(), crl.get()) != 1) {
+        throw seckit::input_error("--crl", "cannot use CRL: " + seckit::crypto::openssl_errors());
+      }
+    }
+    unsigned long flags = X509_V_FLAG_CRL_CHECK;
+    if (o.crl_check == "all") flags |= X509_V_FLAG_CRL_CHECK_ALL;
+    X509_STORE_set_flags(store.get(), flags);
+  }
   struct StackFree {
     void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // not the certs: borrowed
   };
@@ -421,7 +485,9 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
       continue;
     }
     std::string code = "chain-invalid";
-    if (e.code == X509_V_ERR_CERT_HAS_EXPIRED || e.code == X509_V_ERR_CERT_NOT_YET_VALID) {
+    if (auto crl_code = crl_finding_code(e.code); !crl_code.empty()) {
+      code = crl_code;
+    } else if (e.code == X509_V_ERR_CERT_HAS_EXPIRED || e.code == X509_V_ERR_CERT_NOT_YET_VALID) {
       code = "chain-expired";
     } else if (e.code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
                e.code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
@@ -432,14 +498,36 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
       code = "chain-untrusted";
     }
     if (!seen.insert({e.depth, code}).second) continue;  // one finding per element and kind
-    out.push_back(make(code, Severity::kError,
-                       fmt::format("chain element {} ({}): {}", e.depth, e.subject,
-                                   X509_verify_cert_error_string(e.code)),
-                       verify_error_windows(e.code),
-                       Json{{"depth", e.depth},
-                            {"subject", e.subject},
-                            {"openssl_error", e.code},
-                            {"openssl_message", X509_verify_cert_error_string(e.code)}}));
+    // `subject` names the checked certificate once the reporter has seen the finding, so the
+    // chain element keeps its own name in `element_subject`.
+    Json details{{"depth", e.depth},
+                 {"subject", e.subject},
+                 {"element_subject", e.subject},
+                 {"openssl_error", e.code},
+                 {"openssl_message", X509_verify_cert_error_string(e.code)}};
+    std::string message = fmt::format("chain element {} ({}): {}", e.depth, e.subject,
+                                      X509_verify_cert_error_string(e.code));
+    if (!e.revocation.is_null()) {
+      details["revocation"] = e.revocation;
+      const Json& r = e.revocation;
+      message += fmt::format(" on {}", r["revocation_date"].is_null()
+                                           ? std::string("?")
+                                           : r["revocation_date"].get<std::string>());
+      if (!r["reason_code"].is_null()) {
+        message += fmt::format(
+            ", reason {} ({})",
+            r["reason"].is_null() ? std::string("unassigned") : r["reason"].get<std::string>(),
+            r["reason_code"].get<long>());
+      }
+    }
+    if (!e.crl.is_null()) {
+      details["crl"] = e.crl;
+      message += fmt::format(
+          " [CRL of {}, thisUpdate {}, nextUpdate {}]", e.crl["issuer"].get<std::string>(),
+          e.crl["this_update"].is_null() ? "-" : e.crl["this_update"].get<std::string>(),
+          e.crl["next_update"].is_null() ? "-" : e.crl["next_update"].get<std::string>());
+    }
+    out.push_back(make(code, Severity::kError, message, verify_error_windows(e.code), details));
   }
 
   // Effective EKU, as CryptoAPI computes it: the intersection over the chain, where a

@@ -14,6 +14,11 @@ struct FoundBy {
   std::string_view how;
 };
 
+// Revocation is checked offline only: the CRLs come from files (fetch them from the CRL
+// distribution points the certificate record lists).
+constexpr std::string_view kCrlHow =
+    "certcheck --ca-file ROOT.pem --crl-check all --crl CA.crl CHAIN.pem; CRLs from the CDP URLs";
+
 const std::vector<FoundBy>& found_by_table() {
   static const std::vector<FoundBy> kTable = {
       {"CERT_E_WRONG_USAGE",
@@ -57,9 +62,21 @@ const std::vector<FoundBy>& found_by_table() {
       {"ERROR_VPN_BAD_CERT",
        {"eku-missing", "host-mismatch", "chain-untrusted"},
        "certcheck --profile win-ikev2-server --host NAME --ca-file ROOT.pem SERVER.pem"},
+      {"CRYPT_E_REVOKED", {"certificate-revoked"}, kCrlHow},
+      {"CERT_E_REVOKED", {"certificate-revoked"}, kCrlHow},
+      {"CRYPT_E_NO_REVOCATION_CHECK",
+       {"unable-to-get-crl", "crl-signature-failure", "crl-invalid"},
+       kCrlHow},
+      {"CRYPT_E_REVOCATION_OFFLINE", {"crl-expired", "crl-not-yet-valid"}, kCrlHow},
+      {"CERT_E_REVOCATION_FAILURE",
+       {"unable-to-get-crl", "crl-expired", "crl-not-yet-valid", "crl-signature-failure"},
+       kCrlHow},
       {"ERROR_IPSEC_IKE_CRL_FAILED",
-       {},
-       "not checked offline: fetch the CRL DP shown in the record"},
+       {"certificate-revoked", "unable-to-get-crl", "crl-expired", "crl-signature-failure"},
+       kCrlHow},
+      {"ERROR_IPSEC_IKE_PEER_CRL_FAILED",
+       {"certificate-revoked", "unable-to-get-crl", "crl-expired", "crl-signature-failure"},
+       kCrlHow},
   };
   return kTable;
 }

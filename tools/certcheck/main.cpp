@@ -91,6 +91,20 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   tool.dir_arg(
       app.add_option("--ca-dir", check.ca_dir, "Directory of trusted roots (c_rehash layout)")
           ->type_name("DIR"));
+  tool.file_arg(
+      app.add_option("--crl", check.crl_files,
+                     "Check revocation against the CRLs in FILE (PEM, DER or PKCS#7; repeatable); "
+                     "needs --ca-file or --ca-dir")
+          ->type_name("FILE")
+          ->expected(1)
+          ->allow_extra_args(false)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  tool.choices(app.add_option("--crl-check", check.crl_check,
+                              "Which certificates need a valid CRL: the leaf (openssl verify "
+                              "-crl_check) or every one of the chain (-crl_check_all); default "
+                              "leaf when --crl is given")
+                   ->type_name("WHICH"),
+               {"leaf", "all"});
   app.add_option("--ignore", check.ignore, "Drop findings with this code (repeatable)")
       ->type_name("CODE")
       ->expected(1)
@@ -137,6 +151,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     }
     if (!check.ip.empty() && !seckit::x509::is_ip_literal(check.ip)) {
       throw seckit::usage_error("--ip " + check.ip + " is not an IPv4 or IPv6 address");
+    }
+    if (!check.crl_files.empty() && check.crl_check.empty()) check.crl_check = "leaf";
+    if (!check.crl_check.empty() && !check.chain_mode()) {
+      throw seckit::usage_error("--crl and --crl-check need --ca-file or --ca-dir",
+                                "revocation is checked while verifying the chain");
     }
     if (!password_file.empty()) run.password = seckit::fs::read_secret_file(password_file);
     if (!connect.empty()) {

@@ -55,6 +55,8 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
     for (const auto* p : o.profiles) names.push_back(p->name);
     input["profiles"] = names;
   }
+  if (!o.crl_files.empty()) input["crls"] = o.crl_files;
+  if (!o.crl_check.empty()) input["crl_check"] = o.crl_check;
   reporter.begin(input);
 
   seckit::crypto::EvpPkeyPtr private_key;
@@ -62,6 +64,14 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
   if (!o.key_file.empty()) private_key = load_private_key(o.key_file);
   if (!o.ca_file.empty() && !fsys::is_regular_file(o.ca_file)) {
     throw seckit::input_error(o.ca_file, "CA file not found");
+  }
+
+  // CRLs are loaded once, before any certificate is reported: a bad --crl file is a usage
+  // error of the whole run, not a finding about some certificate.
+  o.crls.clear();
+  for (const auto& path : o.crl_files) {
+    auto crls = load_crl_file(path);
+    o.crls.insert(o.crls.end(), crls.begin(), crls.end());
   }
 
   // Expand the inputs: directories need -r (like grep), and each file is read at most once.

@@ -268,50 +268,6 @@ void check_names(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
   }
 }
 
-std::string_view verify_error_windows(int err) {
-  switch (err) {
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-      return "CERT_E_EXPIRED";
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-      return "CERT_E_CHAINING";
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-      return "CERT_E_UNTRUSTEDROOT";
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-      return "TRUST_E_CERT_SIGNATURE";
-    case X509_V_ERR_INVALID_CA:
-      return "TRUST_E_BASIC_CONSTRAINTS";
-    case X509_V_ERR_PATH_LENGTH_EXCEEDED:
-      return "CERT_E_PATHLENCONST";
-    // CryptoAPI's chain policy reports revocation as CRYPT_E_*: revoked, no usable CRL
-    // (CRYPT_E_NO_REVOCATION_CHECK), or only a stale/premature one (CRYPT_E_REVOCATION_OFFLINE,
-    // what Windows logs when it cannot fetch a current CRL).
-    case X509_V_ERR_CERT_REVOKED:
-      return "CRYPT_E_REVOKED";
-    case X509_V_ERR_CRL_HAS_EXPIRED:
-    case X509_V_ERR_CRL_NOT_YET_VALID:
-      return "CRYPT_E_REVOCATION_OFFLINE";
-    case X509_V_ERR_UNABLE_TO_GET_CRL:
-    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
-    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
-    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
-    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
-    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
-    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
-    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-    case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
-      return "CRYPT_E_NO_REVOCATION_CHECK";
-    case X509_V_ERR_INVALID_PURPOSE:
-      return "CERT_E_WRONG_USAGE";
-    default:
-      return "CERT_E_CHAINING";
-  }
-}
-
 // The finding code of a revocation (CRL) error, empty for the other verify errors.
 std::string_view crl_finding_code(int err) {
   switch (err) {
@@ -336,6 +292,38 @@ std::string_view crl_finding_code(int err) {
       return "crl-invalid";
     default:
       return {};
+  }
+}
+
+std::string_view verify_error_windows(int err) {
+  // CryptoAPI's chain policy reports revocation as CRYPT_E_*: revoked, no usable CRL
+  // (CRYPT_E_NO_REVOCATION_CHECK), or only a stale/premature one (CRYPT_E_REVOCATION_OFFLINE,
+  // what Windows logs when it cannot fetch a current CRL).
+  std::string_view crl = crl_finding_code(err);
+  if (crl == "certificate-revoked") return "CRYPT_E_REVOKED";
+  if (crl == "crl-expired" || crl == "crl-not-yet-valid") return "CRYPT_E_REVOCATION_OFFLINE";
+  if (!crl.empty()) return "CRYPT_E_NO_REVOCATION_CHECK";
+  switch (err) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "CERT_E_EXPIRED";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return "CERT_E_CHAINING";
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      return "CERT_E_UNTRUSTEDROOT";
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return "TRUST_E_CERT_SIGNATURE";
+    case X509_V_ERR_INVALID_CA:
+      return "TRUST_E_BASIC_CONSTRAINTS";
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+      return "CERT_E_PATHLENCONST";
+    case X509_V_ERR_INVALID_PURPOSE:
+      return "CERT_E_WRONG_USAGE";
+    default:
+      return "CERT_E_CHAINING";
   }
 }
 

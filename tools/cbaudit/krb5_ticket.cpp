@@ -204,9 +204,8 @@ KerberosDecryption open_ap_req(const KerberosApReq& ap, const Keytab& keytab) {
                          etype_name(ap.ticket_etype));
     return d;
   }
-  std::string sname;
-  for (const auto& c : ap.sname) sname += (sname.empty() ? "" : "/") + c;
-  auto entries = keytab.candidates(sname + "@" + ap.realm, ap.ticket_kvno, ap.ticket_etype);
+  auto entries =
+      keytab.candidates(ap.service_name() + "@" + ap.realm, ap.ticket_kvno, ap.ticket_etype);
   if (entries.empty()) {
     d.note = ap.ticket_kvno >= 0
                  ? fmt::format("no key for kvno {} etype {} ({}) in the keytab", ap.ticket_kvno,

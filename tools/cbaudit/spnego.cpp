@@ -293,14 +293,18 @@ std::string etype_name(int etype) {
   }
 }
 
+std::string KerberosApReq::service_name() const {
+  std::string name;
+  for (const auto& component : sname) name += (name.empty() ? "" : "/") + component;
+  return name;
+}
+
 Json describe(const KerberosApReq& ap) {
   Json j = Json::object();
   j["mechanism"] = "kerberos";
   j["message_type"] = "AP-REQ";
   j["realm"] = ap.realm;
-  std::string sname;
-  for (const auto& s : ap.sname) sname += (sname.empty() ? "" : "/") + s;
-  j["sname"] = sname;
+  j["sname"] = ap.service_name();
   j["sname_type"] = ap.sname_type;
   j["ticket_etype"] = etype_name(ap.ticket_etype);
   j["ticket_kvno"] = ap.ticket_kvno >= 0 ? Json(ap.ticket_kvno) : Json(nullptr);

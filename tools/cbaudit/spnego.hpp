@@ -26,6 +26,8 @@ struct KerberosApReq {
   std::string realm;
   std::vector<std::string> sname;
   int sname_type = 0;
+  // The service principal's name components joined with "/" ("HTTP/www.example.com").
+  std::string service_name() const;
   int ticket_etype = 0;
   int ticket_kvno = -1;
   int authenticator_etype = 0;

@@ -75,23 +75,8 @@ std::optional<GeneralName> general_name(const GENERAL_NAME* gn) {
   }
 }
 
-std::int64_t asn1_time_to_unix(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
 template <class T, auto Free>
 using Owned = std::unique_ptr<T, crypto::Deleter<Free>>;
-
-std::string serial_hex(X509* cert) {
-  Owned<BIGNUM, BN_free> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-  if (!bn) return {};
-  char* hex = BN_bn2hex(bn.get());
-  std::string s = enc::ascii_lower(hex);
-  OPENSSL_free(hex);
-  return s;
-}
 
 std::string hex_of(const ASN1_OCTET_STRING* s) {
   if (!s) return {};
@@ -347,6 +332,22 @@ bool key_matches(X509* cert, EVP_PKEY* key) {
   return ok;
 }
 
+std::int64_t asn1_time_to_unix(const ASN1_TIME* time) {
+  std::tm tm{};
+  if (!time || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::string integer_hex(const ASN1_INTEGER* value) {
+  Owned<BIGNUM, BN_free> bn(ASN1_INTEGER_to_BN(value, nullptr));
+  if (!bn) return {};
+  char* hex = BN_bn2hex(bn.get());
+  if (!hex) return {};
+  std::string s = enc::ascii_lower(hex);
+  OPENSSL_free(hex);
+  return s;
+}
+
 std::int64_t not_before(X509* cert) { return asn1_time_to_unix(X509_get0_notBefore(cert)); }
 std::int64_t not_after(X509* cert) { return asn1_time_to_unix(X509_get0_notAfter(cert)); }
 
@@ -368,7 +369,7 @@ Json describe(const Certificate& cert, std::int64_t now) {
   d["source"] = cert.source;
   d["subject"] = name_rfc4514(X509_get_subject_name(x));
   d["issuer"] = name_rfc4514(X509_get_issuer_name(x));
-  d["serial"] = serial_hex(x);
+  d["serial"] = integer_hex(X509_get0_serialNumber(x));
   d["version"] = X509_get_version(x) + 1;
   std::int64_t nb = not_before(x);
   std::int64_t na = not_after(x);

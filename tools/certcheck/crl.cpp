@@ -3,14 +3,12 @@
 // is OpenSSL's (X509_V_FLAG_CRL_CHECK in check_chain), so verdicts agree with `openssl verify
 // -crl_check`.
 #include <fmt/format.h>
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
 #include <climits>
-#include <ctime>
 
 #include "certcheck.hpp"
 #include "seckit/enc.hpp"
@@ -21,7 +19,6 @@ namespace {
 
 namespace x = seckit::x509;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, seckit::crypto::Deleter<PKCS7_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, seckit::crypto::Deleter<BN_free>>;
 
 struct OpenSslFree {
   void operator()(void* p) const { OPENSSL_free(p); }
@@ -65,22 +62,9 @@ std::string pem_error(const std::string& block) {
   return fmt::format("malformed {} block{}{}", block, detail.empty() ? "" : ": ", detail);
 }
 
-std::int64_t unix_time(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
 Json time_or_null(const ASN1_TIME* t) {
   if (t == nullptr) return nullptr;
-  return seckit::out::rfc3339(unix_time(t));
-}
-
-std::string serial_hex(const ASN1_INTEGER* serial) {
-  BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return {};
-  OpenSslString hex(BN_bn2hex(bn.get()));
-  return hex ? seckit::enc::ascii_lower(hex.get()) : std::string();  // as the certificate serial
+  return seckit::out::rfc3339(x::asn1_time_to_unix(t));
 }
 
 }  // namespace
@@ -170,7 +154,7 @@ Json describe_crl(X509_CRL* crl) {
   int crit = 0;
   auto* number =
       static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, nullptr));
-  d["crl_number"] = number ? Json(serial_hex(number)) : Json(nullptr);
+  d["crl_number"] = number ? Json(x::integer_hex(number)) : Json(nullptr);
   ASN1_INTEGER_free(number);
   return d;
 }
@@ -178,7 +162,7 @@ Json describe_crl(X509_CRL* crl) {
 Json describe_revocation(X509_CRL* crl, X509* cert) {
   X509_REVOKED* entry = nullptr;
   if (X509_CRL_get0_by_cert(crl, &entry, cert) == 0 || entry == nullptr) return nullptr;
-  Json d{{"serial", serial_hex(X509_REVOKED_get0_serialNumber(entry))},
+  Json d{{"serial", x::integer_hex(X509_REVOKED_get0_serialNumber(entry))},
          {"revocation_date", time_or_null(X509_REVOKED_get0_revocationDate(entry))},
          {"reason", nullptr},
          {"reason_code", nullptr}};

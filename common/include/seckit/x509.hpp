@@ -160,6 +160,11 @@ std::optional<EndPoint> tls_server_end_point(const Certificate& cert);
 // Does the private key belong to this certificate's public key?
 bool key_matches(X509* cert, EVP_PKEY* key);
 
+// An ASN1_TIME (UTCTime or GeneralizedTime) as Unix seconds; 0 when absent or unreadable.
+std::int64_t asn1_time_to_unix(const ASN1_TIME* time);
+// An ASN1_INTEGER (serial number, CRL number) as lowercase hex, as certificate records show it.
+std::string integer_hex(const ASN1_INTEGER* value);
+
 // notBefore / notAfter as Unix seconds.
 std::int64_t not_before(X509* cert);
 std::int64_t not_after(X509* cert);

@@ -152,8 +152,7 @@ int Emitter::summary(int exit_code, Json counts, std::string_view verdict) {
   return exit_code;
 }
 
-void Emitter::close_after_error(int exit_code, std::string_view context,
-                                std::string_view message) {
+void Emitter::close_after_error(int exit_code, std::string_view context, std::string_view message) {
   if (!json_ || !begun_ || summarized_) return;
   summarized_ = true;
   record("summary", Json{{"counts", Json::object()},

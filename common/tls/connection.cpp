@@ -121,8 +121,7 @@ struct TlsConnection::Impl {
           std::size_t len = (static_cast<std::size_t>(h[3]) << 8) | h[4];
           std::size_t next = kTlsHeader + len;
           if (h.size() < next) break;  // wait for the whole candidate record
-          if (h.size() == next ||
-              plausible_tls_header(h.subspan(next), max_record, true)) {
+          if (h.size() == next || plausible_tls_header(h.subspan(next), max_record, true)) {
             s.syncing = false;
             if (bias + pos > 0 || s.scanned > 0) {
               Marker m = where(s, pos);
@@ -151,13 +150,14 @@ struct TlsConnection::Impl {
         Marker m = where(s, pos);
         engine.malformed(d);
         std::size_t len = (static_cast<std::size_t>(h[3]) << 8) | h[4];
-        bool oversized = h[0] >= kChangeCipherSpec && h[0] <= kHeartbeat && h[1] == 3 && len > max_record;
-        engine.note(d, m.frame, m.time, oversized ? "oversized-record" : "malformed-record",
-                    oversized ? fmt::format("record length {} exceeds {}; resynchronising", len,
-                                            max_record)
-                              : fmt::format("bytes {:02x} {:02x} {:02x} are not a TLS record "
-                                            "header; resynchronising",
-                                            h[0], h[1], h[2]));
+        bool oversized =
+            h[0] >= kChangeCipherSpec && h[0] <= kHeartbeat && h[1] == 3 && len > max_record;
+        engine.note(
+            d, m.frame, m.time, oversized ? "oversized-record" : "malformed-record",
+            oversized ? fmt::format("record length {} exceeds {}; resynchronising", len, max_record)
+                      : fmt::format("bytes {:02x} {:02x} {:02x} are not a TLS record "
+                                    "header; resynchronising",
+                                    h[0], h[1], h[2]));
         s.syncing = true;
         s.scanned = 0;
         ++pos;

@@ -125,8 +125,7 @@ void Engine::record(const RecordIn& rec) {
     e.kind = EventKind::kRecord;
     emit(e);
   }
-  if (!client_hello_seen_ && !server_hello_seen_ && !mid_session_noted_ &&
-      rec.type != kHandshake) {
+  if (!client_hello_seen_ && !server_hello_seen_ && !mid_session_noted_ && rec.type != kHandshake) {
     mid_session_noted_ = true;
     note(rec.dir, rec.frame, rec.time, "mid-session",
          "the capture starts after the handshake: no keys can be matched, records stay opaque");
@@ -176,15 +175,15 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   if (!s.active || (dtls_ && s.active_epoch != rec.epoch)) {
     if (!no_key_noted_ && !s.active) {
       no_key_noted_ = true;
-      std::string why =
-          options_.keylog == nullptr ? std::string("no key log given")
-          : !server_hello_seen_      ? std::string("handshake not seen")
-          : suite_info(suite_).has_value() || is_tls13(version_)
-              ? fmt::format("no key log entry for client random {}",
-                            summary_.client_random.empty() ? std::string("(unknown)")
-                                                           : enc::hex_encode(summary_.client_random))
-              : fmt::format("cipher suite {} is not supported for decryption",
-                            cipher_suite_name(suite_));
+      std::string why = options_.keylog == nullptr ? std::string("no key log given")
+                        : !server_hello_seen_      ? std::string("handshake not seen")
+                        : suite_info(suite_).has_value() || is_tls13(version_)
+                            ? fmt::format("no key log entry for client random {}",
+                                          summary_.client_random.empty()
+                                              ? std::string("(unknown)")
+                                              : enc::hex_encode(summary_.client_random))
+                            : fmt::format("cipher suite {} is not supported for decryption",
+                                          cipher_suite_name(suite_));
       std::string code = why.starts_with("cipher suite") ? "unsupported-cipher" : "no-key";
       if (why.starts_with("handshake")) code = "mid-session";
       note(rec.dir, rec.frame, rec.time, code, why);
@@ -225,7 +224,7 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
     while (!result && master_index_ + 1 < masters_.size()) {
       ++master_index_;
       Dir& other = dir(rec.dir == Direction::kClientToServer ? Direction::kServerToClient
-                                                              : Direction::kClientToServer);
+                                                             : Direction::kClientToServer);
       bool other_active = other.active.has_value();
       setup_tls12_keys();
       s.active = std::move(s.pending);
@@ -457,8 +456,8 @@ void Engine::dtls_handshake(const RecordIn& rec, Bytes data, bool decrypted) {
   }
 }
 
-void Engine::message(const RecordIn& rec, std::uint8_t type, std::uint16_t message_seq,
-                     Bytes body, bool decrypted, std::uint64_t frame, double time) {
+void Engine::message(const RecordIn& rec, std::uint8_t type, std::uint16_t message_seq, Bytes body,
+                     bool decrypted, std::uint64_t frame, double time) {
   Dir& s = dir(rec.dir);
   if (dtls_) {
     // Retransmissions carry the same message_seq and the same bytes: report them as notes so a
@@ -575,8 +574,8 @@ void Engine::on_server_hello(const RecordIn& rec, const ServerHello& sh) {
     if (sh.key_share_group) summary_.key_exchange_group = sh.key_share_group;
     note(rec.dir, rec.frame, rec.time, "hello-retry",
          fmt::format("HelloRetryRequest{}", sh.key_share_group
-                                                 ? " for " + named_group_name(*sh.key_share_group)
-                                                 : std::string()));
+                                                ? " for " + named_group_name(*sh.key_share_group)
+                                                : std::string()));
     return;
   }
   server_hello_seen_ = true;
@@ -606,7 +605,8 @@ void Engine::on_server_hello(const RecordIn& rec, const ServerHello& sh) {
       if (const Buffer* m = options_.keylog->master_secret(summary_.client_random)) {
         masters_.push_back(*m);
       }
-      for (const Buffer* sid : std::initializer_list<const Buffer*>{&sh.session_id, &client_session_id_}) {
+      for (const Buffer* sid :
+           std::initializer_list<const Buffer*>{&sh.session_id, &client_session_id_}) {
         if (const Buffer* m = options_.keylog->session_master(*sid)) {
           if (std::find(masters_.begin(), masters_.end(), *m) == masters_.end()) {
             masters_.push_back(*m);
@@ -660,16 +660,18 @@ void Engine::setup_tls12_keys() {
   if (v == kDtlsCisco || v == kDtls10) v = kDtls10;
   const Buffer& master = masters_[master_index_];
   for (int side = 0; side < 2; ++side) {
-    dirs_[side].pending = RecordProtection::tls12(suite_, v, master, summary_.client_random,
-                                                  summary_.server_random, side == 0,
-                                                  encrypt_then_mac_);
+    dirs_[side].pending =
+        RecordProtection::tls12(suite_, v, master, summary_.client_random, summary_.server_random,
+                                side == 0, encrypt_then_mac_);
   }
 }
 
 void Engine::setup_tls13_handshake_keys(const RecordIn& rec) {
   if (!options_.keylog) return;
-  auto c = options_.keylog->secret(SecretLabel::kClientHandshakeTrafficSecret, summary_.client_random);
-  auto s = options_.keylog->secret(SecretLabel::kServerHandshakeTrafficSecret, summary_.client_random);
+  auto c =
+      options_.keylog->secret(SecretLabel::kClientHandshakeTrafficSecret, summary_.client_random);
+  auto s =
+      options_.keylog->secret(SecretLabel::kServerHandshakeTrafficSecret, summary_.client_random);
   for (auto& d : dirs_) {
     d.protected_ = true;  // everything after ServerHello is protected in TLS 1.3
     d.seq = 0;
@@ -712,10 +714,11 @@ void Engine::on_finished(const RecordIn& rec, const Finished& f, bool decrypted)
   Dir& s = dir(rec.dir);
   s.finished_seen = true;
   if (is_tls13(version_) && !dtls_) {
-    tls13_switch(rec.dir, client ? SecretLabel::kClientTrafficSecret0
-                                 : SecretLabel::kServerTrafficSecret0);
+    tls13_switch(rec.dir,
+                 client ? SecretLabel::kClientTrafficSecret0 : SecretLabel::kServerTrafficSecret0);
   }
-  if (dir(Direction::kClientToServer).finished_seen && dir(Direction::kServerToClient).finished_seen) {
+  if (dir(Direction::kClientToServer).finished_seen &&
+      dir(Direction::kServerToClient).finished_seen) {
     handshake_done_ = true;
   }
 }
@@ -745,8 +748,7 @@ void Engine::finish() {
     Direction d = static_cast<Direction>(i);
     if (!s.hs.empty()) {
       note(d, summary_.last_frame, summary_.last_time, "truncated",
-           fmt::format("{} bytes of an incomplete handshake message at the end",
-                       s.hs.size()));
+           fmt::format("{} bytes of an incomplete handshake message at the end", s.hs.size()));
       s.hs.clear();
     }
     if (!s.partial.empty()) {

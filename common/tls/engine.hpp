@@ -15,8 +15,8 @@ struct RecordIn {
   Direction dir = Direction::kClientToServer;
   std::uint8_t type = 0;
   std::uint16_t version = 0;
-  std::uint16_t epoch = 0;     // DTLS
-  std::uint64_t seq48 = 0;     // DTLS explicit sequence number
+  std::uint16_t epoch = 0;  // DTLS
+  std::uint64_t seq48 = 0;  // DTLS explicit sequence number
   Bytes fragment;
   std::uint64_t frame = 0;
   double time = 0;
@@ -37,8 +37,7 @@ class Engine {
   Summary& summary() { return summary_; }
   const Summary& summary() const { return summary_; }
   const Options& options() const { return options_; }
-  std::optional<Buffer> export_keying_material(std::string_view label,
-                                               std::optional<Bytes> context,
+  std::optional<Buffer> export_keying_material(std::string_view label, std::optional<Bytes> context,
                                                std::size_t length) const;
   std::optional<Buffer> master_secret() const;
 
@@ -56,16 +55,16 @@ class Engine {
     std::optional<RecordProtection> active;
     std::uint16_t active_epoch = 0;
     std::optional<RecordProtection> pending;  // TLS <= 1.2: switched in by ChangeCipherSpec
-    bool protected_ = false;  // records of this direction are encrypted from now on
-    bool failed = false;      // gave up decrypting (wrong key or lost sequence)
-    bool gap_lost = false;          // TLS 1.2 GCM: take the next sequence number from its nonce
-    std::uint64_t gap_search = 0;   // else: lost bytes; the next record's number is searched
+    bool protected_ = false;                  // records of this direction are encrypted from now on
+    bool failed = false;                      // gave up decrypting (wrong key or lost sequence)
+    bool gap_lost = false;           // TLS 1.2 GCM: take the next sequence number from its nonce
+    std::uint64_t gap_search = 0;    // else: lost bytes; the next record's number is searched
     std::uint64_t nonce_offset = 0;  // TLS 1.2 GCM: explicit nonce minus sequence number
-    std::uint64_t seq = 0;    // TLS implicit sequence number
+    std::uint64_t seq = 0;           // TLS implicit sequence number
     std::uint64_t decrypted = 0;
-    Buffer plain;             // decryption output, reused record after record
-    Buffer secret;            // TLS 1.3 current traffic secret
-    bool app_keys = false;    // TLS 1.3: application traffic keys active
+    Buffer plain;           // decryption output, reused record after record
+    Buffer secret;          // TLS 1.3 current traffic secret
+    bool app_keys = false;  // TLS 1.3: application traffic keys active
     // TLS handshake byte stream.
     Buffer hs;
     std::size_t hs_skip = 0;
@@ -79,7 +78,9 @@ class Engine {
   };
 
   Event base(const RecordIn& rec) const;
-  void emit(const Event& e) { if (handler_) handler_(e); }
+  void emit(const Event& e) {
+    if (handler_) handler_(e);
+  }
   void content(const RecordIn& rec, std::uint8_t type, Bytes data, bool decrypted);
   void handshake_bytes(const RecordIn& rec, Bytes data, bool decrypted);
   void dtls_handshake(const RecordIn& rec, Bytes data, bool decrypted);
@@ -105,7 +106,7 @@ class Engine {
   bool dtls_;
   Summary summary_;
   std::array<Dir, 2> dirs_;
-  std::uint16_t version_ = 0;       // negotiated
+  std::uint16_t version_ = 0;  // negotiated
   std::uint16_t suite_ = 0;
   std::uint16_t record_version_ = 0;  // first record version seen (DTLS mode detection)
   bool server_hello_seen_ = false;
@@ -116,7 +117,7 @@ class Engine {
   bool server_sent_certificate_ = false;
   bool server_hello_done_ = false;
   bool encrypt_then_mac_ = false;
-  std::vector<Buffer> masters_;     // candidate master secrets, best first
+  std::vector<Buffer> masters_;  // candidate master secrets, best first
   std::size_t master_index_ = 0;
   bool master_confirmed_ = false;
   bool mid_session_noted_ = false;

@@ -1,9 +1,8 @@
 // Handshake message bodies (RFC 5246 7.4, RFC 8446 4, RFC 6347 4.2), every field named. Each
 // parser reads through bytes::Reader and fails softly: the message is still reported with its
 // type and length, and `error` says where it stopped making sense.
-#include <openssl/x509.h>
-
 #include <fmt/format.h>
+#include <openssl/x509.h>
 
 #include "seckit/bytes.hpp"
 #include "seckit/crypto.hpp"
@@ -70,15 +69,33 @@ void parse_client_extensions(ClientHello& ch) {
         }
         break;
       }
-      case 5: ch.status_request = true; break;
-      case 10: ch.supported_groups = u16_list(r.sub(r.be16())); break;
-      case 11: ch.ec_point_formats = u8_list(r.sub(r.u8())); break;
-      case 13: ch.signature_algorithms = u16_list(r.sub(r.be16())); break;
-      case 15: ch.heartbeat = true; break;
-      case 16: ch.alpn = alpn_list(ext.data); break;
-      case 22: ch.encrypt_then_mac = true; break;
-      case 23: ch.extended_master_secret = true; break;
-      case 28: ch.record_size_limit = r.be16(); break;
+      case 5:
+        ch.status_request = true;
+        break;
+      case 10:
+        ch.supported_groups = u16_list(r.sub(r.be16()));
+        break;
+      case 11:
+        ch.ec_point_formats = u8_list(r.sub(r.u8()));
+        break;
+      case 13:
+        ch.signature_algorithms = u16_list(r.sub(r.be16()));
+        break;
+      case 15:
+        ch.heartbeat = true;
+        break;
+      case 16:
+        ch.alpn = alpn_list(ext.data);
+        break;
+      case 22:
+        ch.encrypt_then_mac = true;
+        break;
+      case 23:
+        ch.extended_master_secret = true;
+        break;
+      case 28:
+        ch.record_size_limit = r.be16();
+        break;
       case 35:
         ch.session_ticket = true;
         ch.session_ticket_length = ext.data.size();
@@ -93,9 +110,15 @@ void parse_client_extensions(ClientHello& ch) {
         }
         break;
       }
-      case 42: ch.early_data = true; break;
-      case 43: ch.supported_versions = u16_list(r.sub(r.u8())); break;
-      case 45: ch.psk_key_exchange_modes = u8_list(r.sub(r.u8())); break;
+      case 42:
+        ch.early_data = true;
+        break;
+      case 43:
+        ch.supported_versions = u16_list(r.sub(r.u8()));
+        break;
+      case 45:
+        ch.psk_key_exchange_modes = u8_list(r.sub(r.u8()));
+        break;
       case 51: {  // key_share client_shares
         Reader shares = r.sub(r.be16());
         while (shares.ok() && !shares.empty()) {
@@ -105,8 +128,11 @@ void parse_client_extensions(ClientHello& ch) {
         }
         break;
       }
-      case 0xff01: ch.renegotiation_info = true; break;
-      default: break;
+      case 0xff01:
+        ch.renegotiation_info = true;
+        break;
+      default:
+        break;
     }
   }
   for (auto suite : ch.cipher_suites) {
@@ -165,9 +191,15 @@ Result<ServerHello> parse_server_hello(Bytes body, bool dtls) {
         if (!list.empty()) sh.alpn = list.front();
         break;
       }
-      case 22: sh.encrypt_then_mac = true; break;
-      case 23: sh.extended_master_secret = true; break;
-      case 35: sh.session_ticket = true; break;
+      case 22:
+        sh.encrypt_then_mac = true;
+        break;
+      case 23:
+        sh.extended_master_secret = true;
+        break;
+      case 35:
+        sh.session_ticket = true;
+        break;
       case 41: {
         auto id = e.be16();
         if (e.ok()) sh.selected_psk = id;
@@ -183,8 +215,11 @@ Result<ServerHello> parse_server_hello(Bytes body, bool dtls) {
         if (e.ok()) sh.key_share_group = g;
         break;
       }
-      case 0xff01: sh.renegotiation_info = true; break;
-      default: break;
+      case 0xff01:
+        sh.renegotiation_info = true;
+        break;
+      default:
+        break;
     }
   }
   return sh;
@@ -301,9 +336,15 @@ Result<ClientKeyExchange> parse_client_key_exchange(Bytes body, const ParseConte
       // TLS: a length-prefixed EncryptedPreMasterSecret (SSL 3.0 has no prefix).
       cke.exchange_length = body.size() >= 2 ? body.size() - 2 : body.size();
       break;
-    case KeyExchangeKind::kEcdhe: cke.exchange_length = r.bytes(r.u8()).size(); break;
-    case KeyExchangeKind::kDhe: cke.exchange_length = r.bytes(r.be16()).size(); break;
-    case KeyExchangeKind::kPsk: cke.psk_identity = to_buffer(r.bytes(r.be16())); break;
+    case KeyExchangeKind::kEcdhe:
+      cke.exchange_length = r.bytes(r.u8()).size();
+      break;
+    case KeyExchangeKind::kDhe:
+      cke.exchange_length = r.bytes(r.be16()).size();
+      break;
+    case KeyExchangeKind::kPsk:
+      cke.psk_identity = to_buffer(r.bytes(r.be16()));
+      break;
     case KeyExchangeKind::kEcdhePsk:
       cke.psk_identity = to_buffer(r.bytes(r.be16()));
       cke.exchange_length = r.bytes(r.u8()).size();
@@ -313,7 +354,9 @@ Result<ClientKeyExchange> parse_client_key_exchange(Bytes body, const ParseConte
       cke.psk_identity = to_buffer(r.bytes(r.be16()));
       cke.exchange_length = r.bytes(r.be16()).size();
       break;
-    default: cke.exchange_length = body.size(); break;
+    default:
+      cke.exchange_length = body.size();
+      break;
   }
   if (!r.ok()) return r.error("truncated client_key_exchange");
   return cke;
@@ -363,8 +406,12 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
   };
   Reader r(body);
   switch (type) {
-    case kClientHello: take(parse_client_hello(body, ctx.dtls)); break;
-    case kServerHello: take(parse_server_hello(body, ctx.dtls)); break;
+    case kClientHello:
+      take(parse_client_hello(body, ctx.dtls));
+      break;
+    case kServerHello:
+      take(parse_server_hello(body, ctx.dtls));
+      break;
     case kHelloVerifyRequest: {
       HelloVerifyRequest hvr;
       hvr.server_version = r.be16();
@@ -397,10 +444,18 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
       }
       break;
     }
-    case kCertificate: take(parse_certificate(body, tls13)); break;
-    case kCertificateRequest: take(parse_certificate_request(body, tls13, tls12)); break;
-    case kServerKeyExchange: take(parse_server_key_exchange(body, ctx)); break;
-    case kClientKeyExchange: take(parse_client_key_exchange(body, ctx)); break;
+    case kCertificate:
+      take(parse_certificate(body, tls13));
+      break;
+    case kCertificateRequest:
+      take(parse_certificate_request(body, tls13, tls12));
+      break;
+    case kServerKeyExchange:
+      take(parse_server_key_exchange(body, ctx));
+      break;
+    case kClientKeyExchange:
+      take(parse_client_key_exchange(body, ctx));
+      break;
     case kCertificateVerify: {
       CertificateVerify cv;
       if (tls12 || tls13) cv.algorithm = r.be16();
@@ -431,7 +486,9 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
       }
       break;
     }
-    case kFinished: m.parsed = Finished{to_buffer(body)}; break;
+    case kFinished:
+      m.parsed = Finished{to_buffer(body)};
+      break;
     case kKeyUpdate: {
       KeyUpdate ku;
       ku.update_requested = r.u8() == 1;
@@ -442,7 +499,8 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return m;
 }

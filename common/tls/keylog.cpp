@@ -119,7 +119,8 @@ bool KeyLog::add_line(std::string_view raw) {
   if (f.size() == 3 && f[0] == "RSA") {
     auto prefix = strict_hex(f[1]);
     auto premaster = strict_hex(f[2]);
-    if (!prefix || prefix->size() != 8) return bad("RSA entry: encrypted premaster prefix is not 8 bytes");
+    if (!prefix || prefix->size() != 8)
+      return bad("RSA entry: encrypted premaster prefix is not 8 bytes");
     if (!premaster || premaster->size() != 48) return bad("RSA entry: premaster is not 48 bytes");
     secrets_[{kRsaPremasterKey, std::move(*prefix)}] = std::move(*premaster);
     ++stats_.entries;
@@ -135,8 +136,9 @@ bool KeyLog::add_line(std::string_view raw) {
   if (!random || random->size() != 32) return bad("client random is not 32 bytes of hex");
   auto secret = strict_hex(f[2]);
   if (!secret) return bad("secret is not hex");
-  if (spelling->label == SecretLabel::kClientRandom ? secret->size() != 48
-                                                     : (secret->size() < 32 || secret->size() > 64)) {
+  if (spelling->label == SecretLabel::kClientRandom
+          ? secret->size() != 48
+          : (secret->size() < 32 || secret->size() > 64)) {
     return bad("secret has the wrong length");
   }
   add_secret(spelling->label, *random, *secret);
@@ -169,7 +171,8 @@ const Buffer* KeyLog::session_master(Bytes session_id) const {
 }
 
 const Buffer* KeyLog::secret(SecretLabel label, Bytes client_random) const {
-  auto it = secrets_.find({static_cast<int>(label), Buffer(client_random.begin(), client_random.end())});
+  auto it =
+      secrets_.find({static_cast<int>(label), Buffer(client_random.begin(), client_random.end())});
   return it == secrets_.end() ? nullptr : &it->second;
 }
 

@@ -130,17 +130,46 @@ constexpr Entry kHandshakeTypes[] = {
 };
 
 constexpr Entry kGroups[] = {
-    {1, "sect163k1"},   {2, "sect163r1"},   {3, "sect163r2"},   {4, "sect193r1"},
-    {5, "sect193r2"},   {6, "sect233k1"},   {7, "sect233r1"},   {8, "sect239k1"},
-    {9, "sect283k1"},   {10, "sect283r1"},  {11, "sect409k1"},  {12, "sect409r1"},
-    {13, "sect571k1"},  {14, "sect571r1"},  {15, "secp160k1"},  {16, "secp160r1"},
-    {17, "secp160r2"},  {18, "secp192k1"},  {19, "secp192r1"},  {20, "secp224k1"},
-    {21, "secp224r1"},  {22, "secp256k1"},  {23, "secp256r1"},  {24, "secp384r1"},
-    {25, "secp521r1"},  {26, "brainpoolP256r1"}, {27, "brainpoolP384r1"},
-    {28, "brainpoolP512r1"}, {29, "x25519"}, {30, "x448"}, {31, "brainpoolP256r1tls13"},
-    {32, "brainpoolP384r1tls13"}, {33, "brainpoolP512r1tls13"}, {256, "ffdhe2048"},
-    {257, "ffdhe3072"}, {258, "ffdhe4096"}, {259, "ffdhe6144"}, {260, "ffdhe8192"},
-    {0x11ec, "X25519MLKEM768"}, {0x6399, "X25519Kyber768Draft00"},
+    {1, "sect163k1"},
+    {2, "sect163r1"},
+    {3, "sect163r2"},
+    {4, "sect193r1"},
+    {5, "sect193r2"},
+    {6, "sect233k1"},
+    {7, "sect233r1"},
+    {8, "sect239k1"},
+    {9, "sect283k1"},
+    {10, "sect283r1"},
+    {11, "sect409k1"},
+    {12, "sect409r1"},
+    {13, "sect571k1"},
+    {14, "sect571r1"},
+    {15, "secp160k1"},
+    {16, "secp160r1"},
+    {17, "secp160r2"},
+    {18, "secp192k1"},
+    {19, "secp192r1"},
+    {20, "secp224k1"},
+    {21, "secp224r1"},
+    {22, "secp256k1"},
+    {23, "secp256r1"},
+    {24, "secp384r1"},
+    {25, "secp521r1"},
+    {26, "brainpoolP256r1"},
+    {27, "brainpoolP384r1"},
+    {28, "brainpoolP512r1"},
+    {29, "x25519"},
+    {30, "x448"},
+    {31, "brainpoolP256r1tls13"},
+    {32, "brainpoolP384r1tls13"},
+    {33, "brainpoolP512r1tls13"},
+    {256, "ffdhe2048"},
+    {257, "ffdhe3072"},
+    {258, "ffdhe4096"},
+    {259, "ffdhe6144"},
+    {260, "ffdhe8192"},
+    {0x11ec, "X25519MLKEM768"},
+    {0x6399, "X25519Kyber768Draft00"},
 };
 
 constexpr Entry kSignatureSchemes[] = {
@@ -185,16 +214,26 @@ const char* find(const Entry (&table)[N], std::uint16_t id) {
 
 std::string version_name(std::uint16_t v) {
   switch (v) {
-    case kSsl30: return "SSL 3.0";
-    case kTls10: return "TLS 1.0";
-    case kTls11: return "TLS 1.1";
-    case kTls12: return "TLS 1.2";
-    case kTls13: return "TLS 1.3";
-    case kDtls10: return "DTLS 1.0";
-    case kDtls12: return "DTLS 1.2";
-    case kDtls13: return "DTLS 1.3";
-    case kDtlsCisco: return "DTLS 0x0100 (Cisco)";
-    default: break;
+    case kSsl30:
+      return "SSL 3.0";
+    case kTls10:
+      return "TLS 1.0";
+    case kTls11:
+      return "TLS 1.1";
+    case kTls12:
+      return "TLS 1.2";
+    case kTls13:
+      return "TLS 1.3";
+    case kDtls10:
+      return "DTLS 1.0";
+    case kDtls12:
+      return "DTLS 1.2";
+    case kDtls13:
+      return "DTLS 1.3";
+    case kDtlsCisco:
+      return "DTLS 0x0100 (Cisco)";
+    default:
+      break;
   }
   if (is_grease(v)) return fmt::format("GREASE 0x{:04x}", v);
   // TLS 1.3 drafts were advertised as 0x7fNN.
@@ -204,12 +243,18 @@ std::string version_name(std::uint16_t v) {
 
 std::string content_type_name(std::uint8_t t) {
   switch (t) {
-    case kChangeCipherSpec: return "change_cipher_spec";
-    case kAlert: return "alert";
-    case kHandshake: return "handshake";
-    case kApplicationData: return "application_data";
-    case kHeartbeat: return "heartbeat";
-    default: return fmt::format("unknown({})", t);
+    case kChangeCipherSpec:
+      return "change_cipher_spec";
+    case kAlert:
+      return "alert";
+    case kHandshake:
+      return "handshake";
+    case kApplicationData:
+      return "application_data";
+    case kHeartbeat:
+      return "heartbeat";
+    default:
+      return fmt::format("unknown({})", t);
   }
 }
 
@@ -271,24 +316,36 @@ std::string_view direction_name(Direction d) {
 
 std::string_view resumption_name(Resumption r) {
   switch (r) {
-    case Resumption::kNone: return "none";
-    case Resumption::kSessionId: return "session-id";
-    case Resumption::kTicket: return "ticket";
-    case Resumption::kPsk: return "psk";
+    case Resumption::kNone:
+      return "none";
+    case Resumption::kSessionId:
+      return "session-id";
+    case Resumption::kTicket:
+      return "ticket";
+    case Resumption::kPsk:
+      return "psk";
   }
   return "none";
 }
 
 std::string_view key_exchange_name(KeyExchangeKind kind) {
   switch (kind) {
-    case KeyExchangeKind::kUnknown: return "unknown";
-    case KeyExchangeKind::kRsa: return "rsa";
-    case KeyExchangeKind::kDhe: return "dhe";
-    case KeyExchangeKind::kEcdhe: return "ecdhe";
-    case KeyExchangeKind::kPsk: return "psk";
-    case KeyExchangeKind::kDhePsk: return "dhe_psk";
-    case KeyExchangeKind::kEcdhePsk: return "ecdhe_psk";
-    case KeyExchangeKind::kRsaPsk: return "rsa_psk";
+    case KeyExchangeKind::kUnknown:
+      return "unknown";
+    case KeyExchangeKind::kRsa:
+      return "rsa";
+    case KeyExchangeKind::kDhe:
+      return "dhe";
+    case KeyExchangeKind::kEcdhe:
+      return "ecdhe";
+    case KeyExchangeKind::kPsk:
+      return "psk";
+    case KeyExchangeKind::kDhePsk:
+      return "dhe_psk";
+    case KeyExchangeKind::kEcdhePsk:
+      return "ecdhe_psk";
+    case KeyExchangeKind::kRsaPsk:
+      return "rsa_psk";
   }
   return "unknown";
 }
@@ -349,7 +406,8 @@ std::optional<SuiteInfo> suite_info(std::uint16_t suite) {
     info.iv_length = (info.cipher == BulkCipher::kChaCha20Poly1305 || info.tls13) ? 12 : 4;
     info.prf = ends("SHA384") ? Digest::kSha384 : Digest::kSha256;
   } else {
-    info.iv_length = info.cipher == BulkCipher::kDes3Cbc ? 8 : (info.cipher == BulkCipher::kNull ? 0 : 16);
+    info.iv_length =
+        info.cipher == BulkCipher::kDes3Cbc ? 8 : (info.cipher == BulkCipher::kNull ? 0 : 16);
     if (ends("_SHA384")) {
       info.mac = Digest::kSha384, info.prf = Digest::kSha384;
     } else if (ends("_SHA256")) {

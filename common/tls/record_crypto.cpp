@@ -22,12 +22,18 @@ using EvpMacPtr = std::unique_ptr<EVP_MAC, crypto::Deleter<EVP_MAC_free>>;
 
 const char* md_name(crypto::Digest d) {
   switch (d) {
-    case crypto::Digest::kMd5: return "MD5";
-    case crypto::Digest::kSha1: return "SHA1";
-    case crypto::Digest::kSha224: return "SHA224";
-    case crypto::Digest::kSha256: return "SHA256";
-    case crypto::Digest::kSha384: return "SHA384";
-    case crypto::Digest::kSha512: return "SHA512";
+    case crypto::Digest::kMd5:
+      return "MD5";
+    case crypto::Digest::kSha1:
+      return "SHA1";
+    case crypto::Digest::kSha224:
+      return "SHA224";
+    case crypto::Digest::kSha256:
+      return "SHA256";
+    case crypto::Digest::kSha384:
+      return "SHA384";
+    case crypto::Digest::kSha512:
+      return "SHA512";
   }
   return "SHA256";
 }
@@ -60,13 +66,20 @@ Buffer tls1_prf(const char* digest, Bytes secret, std::string_view label, Bytes 
 
 const EVP_CIPHER* evp_cipher(BulkCipher c) {
   switch (c) {
-    case BulkCipher::kAes128Gcm: return EVP_aes_128_gcm();
-    case BulkCipher::kAes256Gcm: return EVP_aes_256_gcm();
-    case BulkCipher::kChaCha20Poly1305: return EVP_chacha20_poly1305();
-    case BulkCipher::kAes128Cbc: return EVP_aes_128_cbc();
-    case BulkCipher::kAes256Cbc: return EVP_aes_256_cbc();
-    case BulkCipher::kDes3Cbc: return EVP_des_ede3_cbc();
-    default: return nullptr;
+    case BulkCipher::kAes128Gcm:
+      return EVP_aes_128_gcm();
+    case BulkCipher::kAes256Gcm:
+      return EVP_aes_256_gcm();
+    case BulkCipher::kChaCha20Poly1305:
+      return EVP_chacha20_poly1305();
+    case BulkCipher::kAes128Cbc:
+      return EVP_aes_128_cbc();
+    case BulkCipher::kAes256Cbc:
+      return EVP_aes_256_cbc();
+    case BulkCipher::kDes3Cbc:
+      return EVP_des_ede3_cbc();
+    default:
+      return nullptr;
   }
 }
 
@@ -103,8 +116,8 @@ Buffer hkdf_extract(crypto::Digest hash, Bytes salt, Bytes ikm) {
   return run_kdf("HKDF", params, crypto::digest_size(hash));
 }
 
-Buffer hkdf_expand_label(crypto::Digest hash, Bytes secret, std::string_view label,
-                         Bytes context, std::size_t length) {
+Buffer hkdf_expand_label(crypto::Digest hash, Bytes secret, std::string_view label, Bytes context,
+                         std::size_t length) {
   // HkdfLabel: uint16 length, opaque label<7..255> = "tls13 " + label, opaque context<0..255>.
   Buffer info;
   info.push_back(static_cast<std::uint8_t>(length >> 8));
@@ -195,10 +208,9 @@ std::optional<RecordProtection> RecordProtection::tls13(std::uint16_t cipher_sui
 }
 
 std::optional<RecordProtection> RecordProtection::tls12(std::uint16_t cipher_suite,
-                                                        std::uint16_t version,
-                                                        Bytes master_secret, Bytes client_random,
-                                                        Bytes server_random, bool client_writer,
-                                                        bool encrypt_then_mac) {
+                                                        std::uint16_t version, Bytes master_secret,
+                                                        Bytes client_random, Bytes server_random,
+                                                        bool client_writer, bool encrypt_then_mac) {
   auto suite = suite_info(cipher_suite);
   if (!suite || suite->tls13 || master_secret.size() != 48) return std::nullopt;
   bool modern_prf = version == kTls12 || version == kDtls12;
@@ -257,7 +269,8 @@ Result<Bytes> RecordProtection::open_into(std::uint8_t content_type, std::uint16
       // RFC 8446 5.3 / RFC 7905: the 64-bit sequence number XORed into the static IV.
       if (fragment.size() < kTag) return parse_error("record too short");
       std::memcpy(nonce.data(), iv_.data(), 12);
-      for (int i = 0; i < 8; ++i) nonce[4 + i] ^= static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
+      for (int i = 0; i < 8; ++i)
+        nonce[4 + i] ^= static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
       ciphertext = fragment.first(fragment.size() - kTag);
       if (suite_.tls13) {
         aad_buf[0] = content_type;

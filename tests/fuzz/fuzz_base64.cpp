@@ -9,7 +9,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (auto alphabet : {Base64Alphabet::kStandard, Base64Alphabet::kUrl}) {
     auto decoded = seckit::enc::base64_decode(text, alphabet);
     if (decoded.ok()) {
-      auto again = seckit::enc::base64_decode(seckit::enc::base64_encode(*decoded, alphabet), alphabet);
+      auto again =
+          seckit::enc::base64_decode(seckit::enc::base64_encode(*decoded, alphabet), alphabet);
       if (!again.ok() || *again != *decoded) std::abort();
     }
   }

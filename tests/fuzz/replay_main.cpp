@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& file : files) {
       std::ifstream in(file, std::ios::binary);
-      std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
       // Its own exact-size allocation so ASan sees any read past the end.
       std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
       LLVMFuzzerTestOneInput(copy.data(), copy.size());

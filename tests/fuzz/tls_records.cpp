@@ -19,12 +19,11 @@ const seckit::tls::KeyLog& keylog() {
     std::string zero(64, '0');
     std::string secret(64, '1');
     std::string master(96, '2');
-    k.load_text("CLIENT_RANDOM " + zero + " " + master + "\n" +
-                "CLIENT_HANDSHAKE_TRAFFIC_SECRET " + zero + " " + secret + "\n" +
-                "SERVER_HANDSHAKE_TRAFFIC_SECRET " + zero + " " + secret + "\n" +
-                "CLIENT_TRAFFIC_SECRET_0 " + zero + " " + secret + "\n" +
-                "SERVER_TRAFFIC_SECRET_0 " + zero + " " + secret + "\n" +
-                "EXPORTER_SECRET " + zero + " " + secret + "\n");
+    k.load_text("CLIENT_RANDOM " + zero + " " + master + "\n" + "CLIENT_HANDSHAKE_TRAFFIC_SECRET " +
+                zero + " " + secret + "\n" + "SERVER_HANDSHAKE_TRAFFIC_SECRET " + zero + " " +
+                secret + "\n" + "CLIENT_TRAFFIC_SECRET_0 " + zero + " " + secret + "\n" +
+                "SERVER_TRAFFIC_SECRET_0 " + zero + " " + secret + "\n" + "EXPORTER_SECRET " +
+                zero + " " + secret + "\n");
     return k;
   }();
   return log;

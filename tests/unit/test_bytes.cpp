@@ -63,7 +63,8 @@ TEST_CASE("a sub-reader longer than the input fails the outer reader", "[bytes]"
 TEST_CASE("the truncation sweep calls the parser on every prefix", "[bytes]") {
   const std::uint8_t data[] = {1, 2, 3, 4};
   std::vector<std::size_t> lengths;
-  seckit::bytes::for_each_truncation(data, [&](seckit::bytes::Bytes b) { lengths.push_back(b.size()); });
+  seckit::bytes::for_each_truncation(data,
+                                     [&](seckit::bytes::Bytes b) { lengths.push_back(b.size()); });
   CHECK(lengths == std::vector<std::size_t>{0, 1, 2, 3, 4});
 }
 

@@ -34,7 +34,8 @@ TEST_CASE("ToolError from the body becomes its exit code", "[cli]") {
   CHECK(run(tool, {"demo"}, []() -> int { throw seckit::environment_error("ldap", "down"); }) ==
         seckit::kExitEnvironment);
   seckit::cli::Tool tool2("demo", "demo tool");
-  CHECK(run(tool2, {"demo"}, []() -> int { throw std::runtime_error("boom"); }) == seckit::kExitUsage);
+  CHECK(run(tool2, {"demo"}, []() -> int { throw std::runtime_error("boom"); }) ==
+        seckit::kExitUsage);
 }
 
 TEST_CASE("generated docs list every visible option and subcommand", "[cli]") {

@@ -8,7 +8,8 @@ using seckit::enc::as_bytes;
 using seckit::enc::hex_encode;
 
 TEST_CASE("digests match the FIPS 180 'abc' vectors", "[crypto]") {
-  CHECK(hex_encode(digest(Digest::kSha1, as_bytes("abc"))) == "a9993e364706816aba3e25717850c26c9cd0d89d");
+  CHECK(hex_encode(digest(Digest::kSha1, as_bytes("abc"))) ==
+        "a9993e364706816aba3e25717850c26c9cd0d89d");
   CHECK(hex_encode(digest(Digest::kSha256, as_bytes("abc"))) ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(hex_encode(digest(Digest::kMd5, as_bytes("abc"))) == "900150983cd24fb0d6963f7d28e17f72");
@@ -22,7 +23,8 @@ TEST_CASE("HMAC matches RFC 2202 and RFC 4231 test case 2", "[crypto]") {
   CHECK(hex_encode(hmac(Digest::kSha256, key, data)) ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   CHECK(hex_encode(hmac(Digest::kSha512, key, data)) ==
-        "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
+        "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8"
+        "f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
 TEST_CASE("digest names parse in the spellings people use", "[crypto]") {

@@ -36,7 +36,7 @@ TEST_CASE("base32 decoding is lenient the way people type OTP secrets", "[enc]")
 }
 
 TEST_CASE("base32 rejects characters outside the alphabet and impossible lengths", "[enc]") {
-  CHECK_FALSE(base32_decode("MZXW1").ok());   // '1' is not base32
+  CHECK_FALSE(base32_decode("MZXW1").ok());  // '1' is not base32
   CHECK_FALSE(base32_decode("MZXW8").ok());
   CHECK_FALSE(base32_decode("M").ok());       // 1 symbol cannot encode a byte
   CHECK_FALSE(base32_decode("MZX").ok());     // 3 symbols neither
@@ -45,9 +45,13 @@ TEST_CASE("base32 rejects characters outside the alphabet and impossible lengths
 }
 
 TEST_CASE("base64 encodes and decodes the RFC 4648 vectors", "[enc]") {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : vectors) {
     CHECK(base64_encode(as_bytes(plain)) == encoded);
     CHECK(str(*base64_decode(encoded)) == plain);
@@ -98,8 +102,8 @@ TEST_CASE("ascii_lower folds A-Z only and leaves other bytes alone", "[enc]") {
 }
 
 TEST_CASE("percent-encoding keeps only RFC 3986 unreserved characters", "[enc]") {
-  // RFC 3986 2.3: ALPHA DIGIT - . _ ~ are unreserved; 2.1: escapes use upper-case hex; 2.5: non-ASCII
-  // text is its UTF-8 bytes (U+00E9 is C3 A9).
+  // RFC 3986 2.3: ALPHA DIGIT - . _ ~ are unreserved; 2.1: escapes use upper-case hex; 2.5:
+  // non-ASCII text is its UTF-8 bytes (U+00E9 is C3 A9).
   CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
   CHECK(percent_encode(" :@/?#") == "%20%3A%40%2F%3F%23");
   CHECK(percent_encode("\xc3\xa9") == "%C3%A9");

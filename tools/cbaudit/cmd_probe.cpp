@@ -160,7 +160,8 @@ TlsOptions tls_options(const Url& u, const ProbeOptions& o) {
 // NTLM signature over the offered MechTypeList, sequence number 0 (RFC 4178 5, MS-SPNG 3.3.5.1).
 class NtlmInitiator {
  public:
-  NtlmInitiator(bool spnego, bool sign) : spnego_(spnego), negotiate_(ntlm::build_negotiate(sign)) {}
+  NtlmInitiator(bool spnego, bool sign)
+      : spnego_(spnego), negotiate_(ntlm::build_negotiate(sign)) {}
 
   Buffer first_token() const {
     return spnego_ ? build_neg_token_init(kOidNtlm, negotiate_) : negotiate_;
@@ -256,9 +257,9 @@ Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCred
                   ? ntlm.answer(first.server_sasl_creds, creds, v.cbt, spn)
                   : seckit::Result<Buffer>(seckit::parse_error("no SASL continuation"));
   if (!auth) {
-    a.detail = fmt::format("GSS-SPNEGO bind answered resultCode {} {}({})", first.result_code,
-                           first.diagnostic.empty() ? "" : first.diagnostic + " ",
-                           auth.error().message);
+    a.detail =
+        fmt::format("GSS-SPNEGO bind answered resultCode {} {}({})", first.result_code,
+                    first.diagnostic.empty() ? "" : first.diagnostic + " ", auth.error().message);
     return a;
   }
   auto second = exchange(ldap::encode_sasl_bind(2, "GSS-SPNEGO", *auth));

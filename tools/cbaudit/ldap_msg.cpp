@@ -103,15 +103,16 @@ Buffer message(std::int64_t id, const Buffer& op) {
 Buffer encode_sicily_bind(std::int64_t id, std::uint32_t tag, const Buffer& token) {
   // version 3, empty name (sicily sends the identity inside NTLM), [tag] token
   std::uint8_t id_octet = static_cast<std::uint8_t>(0x80 | tag);
-  return message(id,
-                 der(0x60, der_concat({der(0x02, Buffer{3}), der(0x04, {}), der(id_octet, token)})));
+  return message(
+      id, der(0x60, der_concat({der(0x02, Buffer{3}), der(0x04, {}), der(id_octet, token)})));
 }
 
 Buffer encode_sasl_bind(std::int64_t id, const std::string& mechanism, const Buffer& credentials) {
   Buffer mech(mechanism.begin(), mechanism.end());
-  return message(id, der(0x60, der_concat({der(0x02, Buffer{3}), der(0x04, {}),
-                                           der(0xa3, der_concat({der(0x04, mech),
-                                                                 der(0x04, credentials)}))})));
+  return message(
+      id,
+      der(0x60, der_concat({der(0x02, Buffer{3}), der(0x04, {}),
+                            der(0xa3, der_concat({der(0x04, mech), der(0x04, credentials)}))})));
 }
 
 }  // namespace cbaudit::ldap

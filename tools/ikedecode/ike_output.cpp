@@ -87,8 +87,8 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
         // Event logs print Win32 errors (13805) in decimal, HRESULTs in hex.
         std::string number = w.contains("win32") ? std::to_string(w.value("win32", 0))
                                                  : w.value("hex", std::string());
-        kv.add("windows", fmt::format("{} ({}) {}", number, w.value("name", ""),
-                                      w.value("message", "")));
+        kv.add("windows",
+               fmt::format("{} ({}) {}", number, w.value("name", ""), w.value("message", "")));
       }
       if (data.contains("retransmission_schedule")) {
         kv.add("retransmits", data["retransmission_schedule"].dump() + " s apart");

@@ -166,33 +166,32 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   build->add_option("--issuer", o.issuer, "Issuer")->type_name("NAME");
   build->callback([&] { command = "uri build"; });
 
-  auto* import = app.add_subcommand(
+  auto* import_cmd = app.add_subcommand(
       "import", "Decode a Google Authenticator export (otpauth-migration://) into otpauth URIs");
-  import->add_option("URI", o.inputs, "Migration URIs; '-' reads one per line from stdin")
+  import_cmd->add_option("URI", o.inputs, "Migration URIs; '-' reads one per line from stdin")
       ->required();
-  import->callback([&] { command = "import";
-});
+  import_cmd->callback([&] { command = "import"; });
 
-auto* export_migration = app.add_subcommand(
-    "export-migration", "Pack otpauth URIs into one otpauth-migration:// URI for the app");
-export_migration->add_option("URI", o.inputs, "otpauth URIs; '-' reads one per line from stdin")
-    ->required();
-qr_options(export_migration);
-export_migration->add_flag("--force", o.force, "Replace existing QR image files");
-export_migration->callback([&] { command = "export-migration"; });
+  auto* export_migration = app.add_subcommand(
+      "export-migration", "Pack otpauth URIs into one otpauth-migration:// URI for the app");
+  export_migration->add_option("URI", o.inputs, "otpauth URIs; '-' reads one per line from stdin")
+      ->required();
+  qr_options(export_migration);
+  export_migration->add_flag("--force", o.force, "Replace existing QR image files");
+  export_migration->callback([&] { command = "export-migration"; });
 
-app.add_flag("--show-secrets", o.show_secrets, "Print secrets instead of REDACTED");
+  app.add_flag("--show-secrets", o.show_secrets, "Print secrets instead of REDACTED");
 
-return tool.run(argc, argv, [&] {
-  if (command == "secret") return otpgen::run_secret(tool, o);
-  if (command == "code") return otpgen::run_code(tool, o);
-  if (command == "verify") return otpgen::run_verify(tool, o);
-  if (command == "enroll") return otpgen::run_enroll(tool, o);
-  if (command == "qr") return otpgen::run_qr(tool, o);
-  if (command == "uri parse") return otpgen::run_uri_parse(tool, o);
-  if (command == "uri build") return otpgen::run_uri_build(tool, o);
-  if (command == "import") return otpgen::run_import(tool, o);
-  if (command == "export-migration") return otpgen::run_export_migration(tool, o);
-  throw seckit::usage_error("no command given", "see otpgen --help");
-});
+  return tool.run(argc, argv, [&] {
+    if (command == "secret") return otpgen::run_secret(tool, o);
+    if (command == "code") return otpgen::run_code(tool, o);
+    if (command == "verify") return otpgen::run_verify(tool, o);
+    if (command == "enroll") return otpgen::run_enroll(tool, o);
+    if (command == "qr") return otpgen::run_qr(tool, o);
+    if (command == "uri parse") return otpgen::run_uri_parse(tool, o);
+    if (command == "uri build") return otpgen::run_uri_build(tool, o);
+    if (command == "import") return otpgen::run_import(tool, o);
+    if (command == "export-migration") return otpgen::run_export_migration(tool, o);
+    throw seckit::usage_error("no command given", "see otpgen --help");
+  });
 }

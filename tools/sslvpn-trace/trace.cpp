@@ -316,8 +316,8 @@ Json check_download(const std::vector<Json>& files, const http::Message& req,
                                         : "body incomplete in the capture";
     return out;
   }
-  std::string got = seckit::enc::hex_encode(
-      seckit::crypto::digest(*digest, seckit::enc::as_bytes(resp.body)));
+  std::string got =
+      seckit::enc::hex_encode(seckit::crypto::digest(*digest, seckit::enc::as_bytes(resp.body)));
   out["hash"] = got;
   out["verified"] = got == expected;
   return out;

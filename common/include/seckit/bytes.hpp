@@ -30,11 +30,11 @@ class Reader {
   std::uint16_t le16();
   std::uint32_t le32();
   std::uint64_t le64();
-  Bytes bytes(std::size_t n);          // empty span (and failed) when fewer than n remain
+  Bytes bytes(std::size_t n);            // empty span (and failed) when fewer than n remain
   std::string_view text(std::size_t n);  // the same bytes viewed as characters
-  Reader sub(std::size_t n);            // an inner reader that cannot read past n bytes
-  Bytes rest();                         // everything left; consumes it
-  Bytes peek(std::size_t n) const;      // up to n bytes without consuming
+  Reader sub(std::size_t n);             // an inner reader that cannot read past n bytes
+  Bytes rest();                          // everything left; consumes it
+  Bytes peek(std::size_t n) const;       // up to n bytes without consuming
   bool skip(std::size_t n);
 
   bool ok() const { return !failed_; }

@@ -38,7 +38,7 @@ using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
 enum class Digest { kMd5, kSha1, kSha224, kSha256, kSha384, kSha512 };
 
 const EVP_MD* evp_md(Digest digest);
-std::string_view digest_name(Digest digest);  // "sha256"
+std::string_view digest_name(Digest digest);                // "sha256"
 std::optional<Digest> parse_digest(std::string_view name);  // "SHA256", "sha-256", "sha256"
 std::size_t digest_size(Digest digest);
 

@@ -20,7 +20,10 @@ enum ExitCode : int {
 class ToolError : public std::runtime_error {
  public:
   ToolError(ExitCode code, std::string context, const std::string& what, std::string hint = {})
-      : std::runtime_error(what), code_(code), context_(std::move(context)), hint_(std::move(hint)) {}
+      : std::runtime_error(what),
+        code_(code),
+        context_(std::move(context)),
+        hint_(std::move(hint)) {}
 
   ExitCode code() const { return code_; }
   const std::string& context() const { return context_; }

@@ -27,9 +27,9 @@ std::string_view severity_name(Severity severity);
 // A problem a check found. `windows_error` (optional) is filled by tools that know which Windows
 // error the peer would log for it: {"name","hex","unsigned","signed","message"}.
 struct Finding {
-  std::string code;      // stable, kebab-case: "eku-missing", "expired"
+  std::string code;  // stable, kebab-case: "eku-missing", "expired"
   Severity severity = Severity::kError;
-  std::string message;   // one sentence for people
+  std::string message;  // one sentence for people
   Json details = Json::object();
   Json windows_error = nullptr;
 };

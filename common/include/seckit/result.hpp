@@ -17,8 +17,8 @@ struct ParseError {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}            // NOLINT: implicit on purpose
-  Result(ParseError error) : state_(std::move(error)) {}   // NOLINT: implicit on purpose
+  Result(T value) : state_(std::move(value)) {}           // NOLINT: implicit on purpose
+  Result(ParseError error) : state_(std::move(error)) {}  // NOLINT: implicit on purpose
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }

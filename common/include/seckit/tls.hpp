@@ -39,8 +39,8 @@ using Buffer = std::vector<std::uint8_t>;
 // Protocol constants and IANA names
 
 // Record versions on the wire.
-inline constexpr std::uint16_t kSsl30 = 0x0300, kTls10 = 0x0301, kTls11 = 0x0302,
-                               kTls12 = 0x0303, kTls13 = 0x0304;
+inline constexpr std::uint16_t kSsl30 = 0x0300, kTls10 = 0x0301, kTls11 = 0x0302, kTls12 = 0x0303,
+                               kTls13 = 0x0304;
 inline constexpr std::uint16_t kDtls10 = 0xfeff, kDtls12 = 0xfefd, kDtls13 = 0xfefc;
 inline constexpr std::uint16_t kDtlsCisco = 0x0100;  // AnyConnect's pre-RFC 4347 DTLS
 
@@ -74,16 +74,16 @@ enum HandshakeType : std::uint8_t {
 
 // Names follow IANA registries (TLS parameters). Unknown values come back as "0x1a2b" (or
 // "unknown(48018)" for extensions), never empty, so output is always printable.
-std::string version_name(std::uint16_t version);          // "TLS 1.2", "DTLS 1.2", "DTLS 0x0100 (Cisco)"
-std::string content_type_name(std::uint8_t type);         // "handshake", "application_data"
-std::string handshake_type_name(std::uint8_t type);       // "client_hello", "finished"
-std::string cipher_suite_name(std::uint16_t suite);       // "TLS_AES_128_GCM_SHA256"
-std::string extension_name(std::uint16_t type);           // "server_name", "unknown(48018)"
-std::string alert_level_name(std::uint8_t level);         // "warning", "fatal"
-std::string alert_description_name(std::uint8_t desc);    // "handshake_failure"
-std::string named_group_name(std::uint16_t group);        // "x25519", "secp256r1"
-std::string signature_scheme_name(std::uint16_t scheme);  // "rsa_pss_rsae_sha256"
-std::string compression_method_name(std::uint8_t method); // "null", "deflate"
+std::string version_name(std::uint16_t version);     // "TLS 1.2", "DTLS 1.2", "DTLS 0x0100 (Cisco)"
+std::string content_type_name(std::uint8_t type);    // "handshake", "application_data"
+std::string handshake_type_name(std::uint8_t type);  // "client_hello", "finished"
+std::string cipher_suite_name(std::uint16_t suite);  // "TLS_AES_128_GCM_SHA256"
+std::string extension_name(std::uint16_t type);      // "server_name", "unknown(48018)"
+std::string alert_level_name(std::uint8_t level);    // "warning", "fatal"
+std::string alert_description_name(std::uint8_t desc);     // "handshake_failure"
+std::string named_group_name(std::uint16_t group);         // "x25519", "secp256r1"
+std::string signature_scheme_name(std::uint16_t scheme);   // "rsa_pss_rsae_sha256"
+std::string compression_method_name(std::uint8_t method);  // "null", "deflate"
 // True for the RFC 8701 GREASE values (0x0a0a, 0x1a1a, ...), which clients sprinkle everywhere.
 bool is_grease(std::uint16_t value);
 bool is_dtls_version(std::uint16_t version);
@@ -110,9 +110,9 @@ enum class SecretLabel {
 std::string_view secret_label_name(SecretLabel label);  // the key log spelling
 
 struct KeyLogStats {
-  std::size_t lines = 0;      // non-empty, non-comment lines seen
-  std::size_t entries = 0;    // lines accepted (duplicates included)
-  std::size_t bad_lines = 0;  // unknown label, bad hex, wrong lengths: skipped, not fatal
+  std::size_t lines = 0;           // non-empty, non-comment lines seen
+  std::size_t entries = 0;         // lines accepted (duplicates included)
+  std::size_t bad_lines = 0;       // unknown label, bad hex, wrong lengths: skipped, not fatal
   std::size_t first_bad_line = 0;  // 1-based line number of the first bad line (0 = none)
   std::string first_bad_reason;    // "line 3: secret is not hex"
 };
@@ -161,7 +161,7 @@ struct ClientHello {
   std::uint16_t legacy_version = 0;
   std::array<std::uint8_t, 32> random{};
   Buffer session_id;
-  Buffer cookie;  // DTLS only
+  Buffer cookie;                             // DTLS only
   std::vector<std::uint16_t> cipher_suites;  // in the client's order, GREASE included
   std::vector<std::uint8_t> compression_methods;
   std::vector<Extension> extensions;  // in wire order
@@ -176,9 +176,9 @@ struct ClientHello {
   std::vector<std::uint8_t> psk_key_exchange_modes;
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;
-  bool session_ticket = false;      // session_ticket extension present
+  bool session_ticket = false;            // session_ticket extension present
   std::size_t session_ticket_length = 0;  // non-zero: the client offers a ticket (resumption)
-  bool pre_shared_key = false;      // pre_shared_key present (TLS 1.3 resumption / PSK)
+  bool pre_shared_key = false;            // pre_shared_key present (TLS 1.3 resumption / PSK)
   std::size_t psk_identities = 0;
   bool renegotiation_info = false;  // extension or TLS_EMPTY_RENEGOTIATION_INFO_SCSV
   bool early_data = false;
@@ -195,11 +195,11 @@ struct ServerHello {
   std::uint16_t cipher_suite = 0;
   std::uint8_t compression_method = 0;
   std::vector<Extension> extensions;
-  bool hello_retry_request = false;  // random == SHA-256("HelloRetryRequest")
+  bool hello_retry_request = false;    // random == SHA-256("HelloRetryRequest")
   std::uint16_t selected_version = 0;  // supported_versions if present, else legacy_version
   std::optional<std::uint16_t> key_share_group;  // ServerHello share or HRR selected group
   std::optional<std::string> alpn;
-  std::optional<std::uint16_t> selected_psk;     // pre_shared_key selected identity
+  std::optional<std::uint16_t> selected_psk;  // pre_shared_key selected identity
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;
   bool session_ticket = false;  // server will send a NewSessionTicket (TLS <= 1.2)
@@ -220,18 +220,18 @@ struct EncryptedExtensions {  // TLS 1.3
 };
 
 struct Certificate {
-  Buffer request_context;                   // TLS 1.3 only
-  std::vector<Buffer> certificates;         // DER, leaf first as sent
+  Buffer request_context;                                      // TLS 1.3 only
+  std::vector<Buffer> certificates;                            // DER, leaf first as sent
   std::vector<std::vector<Extension>> certificate_extensions;  // TLS 1.3, per entry
 };
 
 struct CertificateRequest {
-  std::vector<std::uint8_t> certificate_types;        // TLS <= 1.2 (1 rsa_sign, 64 ecdsa_sign)
+  std::vector<std::uint8_t> certificate_types;  // TLS <= 1.2 (1 rsa_sign, 64 ecdsa_sign)
   std::vector<std::uint16_t> signature_algorithms;
-  std::vector<Buffer> ca_names_der;                   // DistinguishedName DER blobs
-  std::vector<std::string> ca_names;                  // RFC 4514 text (or "<unparsable>")
-  Buffer request_context;                             // TLS 1.3
-  std::vector<Extension> extensions;                  // TLS 1.3
+  std::vector<Buffer> ca_names_der;   // DistinguishedName DER blobs
+  std::vector<std::string> ca_names;  // RFC 4514 text (or "<unparsable>")
+  Buffer request_context;             // TLS 1.3
+  std::vector<Extension> extensions;  // TLS 1.3
 };
 
 enum class KeyExchangeKind { kUnknown, kRsa, kDhe, kEcdhe, kPsk, kDhePsk, kEcdhePsk, kRsaPsk };
@@ -241,11 +241,11 @@ KeyExchangeKind key_exchange_of(std::uint16_t cipher_suite);
 
 struct ServerKeyExchange {
   KeyExchangeKind kind = KeyExchangeKind::kUnknown;  // from the negotiated cipher suite
-  std::uint8_t curve_type = 0;                      // 3 = named_curve
-  std::optional<std::uint16_t> named_group;         // ECDHE
-  std::size_t dh_prime_bits = 0;                    // DHE
+  std::uint8_t curve_type = 0;                       // 3 = named_curve
+  std::optional<std::uint16_t> named_group;          // ECDHE
+  std::size_t dh_prime_bits = 0;                     // DHE
   std::size_t public_key_length = 0;
-  std::optional<std::uint16_t> signature_algorithm; // TLS 1.2 SignatureAndHashAlgorithm
+  std::optional<std::uint16_t> signature_algorithm;  // TLS 1.2 SignatureAndHashAlgorithm
   std::size_t signature_length = 0;
   Buffer psk_identity_hint;
 };
@@ -279,15 +279,15 @@ struct KeyUpdate {
 
 struct HandshakeMessage {
   std::uint8_t type = 0;
-  std::uint32_t length = 0;        // body length from the header
-  std::uint16_t message_seq = 0;   // DTLS
-  bool encrypted = false;          // arrived inside protected records (and was decrypted)
-  Buffer body;                     // raw body (capped at Options::max_handshake_message)
-  std::variant<std::monostate, ClientHello, ServerHello, HelloVerifyRequest,
-               EncryptedExtensions, Certificate, CertificateRequest, ServerKeyExchange,
-               ClientKeyExchange, CertificateVerify, NewSessionTicket, Finished, KeyUpdate>
-      parsed;                      // monostate: no parser (ServerHelloDone...) or parse error
-  std::optional<ParseError> error; // set when the body did not parse
+  std::uint32_t length = 0;       // body length from the header
+  std::uint16_t message_seq = 0;  // DTLS
+  bool encrypted = false;         // arrived inside protected records (and was decrypted)
+  Buffer body;                    // raw body (capped at Options::max_handshake_message)
+  std::variant<std::monostate, ClientHello, ServerHello, HelloVerifyRequest, EncryptedExtensions,
+               Certificate, CertificateRequest, ServerKeyExchange, ClientKeyExchange,
+               CertificateVerify, NewSessionTicket, Finished, KeyUpdate>
+      parsed;                       // monostate: no parser (ServerHelloDone...) or parse error
+  std::optional<ParseError> error;  // set when the body did not parse
   std::string type_name() const { return handshake_type_name(type); }
 };
 
@@ -306,14 +306,14 @@ enum class Direction : std::uint8_t { kClientToServer = 0, kServerToClient = 1 }
 std::string_view direction_name(Direction d);  // "c2s", "s2c"
 
 enum class EventKind {
-  kRecord,            // every record header (only when Options::record_events)
-  kHandshake,         // a complete handshake message (plaintext or decrypted)
+  kRecord,     // every record header (only when Options::record_events)
+  kHandshake,  // a complete handshake message (plaintext or decrypted)
   kChangeCipherSpec,
-  kAlert,             // plaintext or decrypted alert
-  kApplicationData,   // application data: plaintext when decrypted, else just the length
-  kOpaque,            // a protected non-application record that could not be decrypted
+  kAlert,            // plaintext or decrypted alert
+  kApplicationData,  // application data: plaintext when decrypted, else just the length
+  kOpaque,           // a protected non-application record that could not be decrypted
   kHeartbeat,
-  kNote,              // something the user should know (see Note codes)
+  kNote,  // something the user should know (see Note codes)
 };
 
 // Stable kebab-case note codes:
@@ -367,10 +367,10 @@ std::string_view resumption_name(Resumption r);  // "none", "session-id", "ticke
 
 struct DirectionCounts {
   std::uint64_t records = 0;
-  std::uint64_t bytes = 0;               // record payload bytes on the wire
+  std::uint64_t bytes = 0;  // record payload bytes on the wire
   std::uint64_t handshake_messages = 0;
   std::uint64_t application_records = 0;
-  std::uint64_t application_bytes = 0;   // ciphertext lengths
+  std::uint64_t application_bytes = 0;  // ciphertext lengths
   std::uint64_t decrypted_records = 0;
   std::uint64_t plaintext_bytes = 0;
   std::uint64_t alerts = 0;
@@ -380,7 +380,7 @@ struct DirectionCounts {
 
 struct Summary {
   bool dtls = false;
-  bool handshake_seen = false;  // false: mid-session capture
+  bool handshake_seen = false;                  // false: mid-session capture
   std::vector<std::uint16_t> offered_versions;  // supported_versions, else the legacy version
   std::optional<std::uint16_t> version;         // negotiated (ServerHello selected_version)
   std::vector<std::uint16_t> offered_cipher_suites;
@@ -395,15 +395,15 @@ struct Summary {
   std::optional<std::uint16_t> key_exchange_group;
   Buffer client_random, server_random, session_id;
   bool client_certificate_requested = false;
-  std::vector<std::string> client_ca_names;     // from CertificateRequest
-  std::vector<Buffer> server_certificates;      // DER, as sent (first Certificate message)
-  std::vector<Buffer> client_certificates;      // DER (empty list = client declined)
+  std::vector<std::string> client_ca_names;  // from CertificateRequest
+  std::vector<Buffer> server_certificates;   // DER, as sent (first Certificate message)
+  std::vector<Buffer> client_certificates;   // DER (empty list = client declined)
   bool client_certificate_sent = false;
-  std::optional<Buffer> client_finished;        // verify_data of the first Finished each way
+  std::optional<Buffer> client_finished;  // verify_data of the first Finished each way
   std::optional<Buffer> server_finished;
-  std::optional<Buffer> tls_unique;             // RFC 5929: first Finished of the handshake
-  bool decrypted = false;                       // at least one protected record decrypted
-  std::string opaque_reason;                    // note code when not decrypted ("no-key"...)
+  std::optional<Buffer> tls_unique;  // RFC 5929: first Finished of the handshake
+  bool decrypted = false;            // at least one protected record decrypted
+  std::string opaque_reason;         // note code when not decrypted ("no-key"...)
   std::string opaque_message;
   std::optional<Alert> first_alert;
   std::uint64_t first_frame = 0, last_frame = 0;
@@ -423,11 +423,11 @@ struct Options {
   const KeyLog* keylog = nullptr;
   // DTLS PSK sessions (openconnect PSK-NEGOTIATE): the PSK when the caller derived it.
   std::optional<Buffer> psk;
-  bool record_events = false;     // also emit EventKind::kRecord for every record header
-  bool deliver_plaintext = true;  // false: kApplicationData carries lengths only (faster)
-  std::size_t max_record = 16384 + 2048;          // larger records: "oversized-record"
+  bool record_events = false;             // also emit EventKind::kRecord for every record header
+  bool deliver_plaintext = true;          // false: kApplicationData carries lengths only (faster)
+  std::size_t max_record = 16384 + 2048;  // larger records: "oversized-record"
   std::size_t max_handshake_message = std::size_t{256} * 1024;  // larger: skipped with a note
-  std::size_t max_certificates = 16;              // kept in the Summary
+  std::size_t max_certificates = 16;                            // kept in the Summary
 };
 
 // One TLS connection over TCP. Feed each direction's in-order bytes as they come out of
@@ -453,8 +453,7 @@ class TlsConnection {
   // RFC 5705 / RFC 8446 7.5 keying material exporter, available once the session keys are
   // known (TLS <= 1.2: master secret + both randoms; TLS 1.3: EXPORTER_SECRET from the key log).
   // context == nullopt means "no context" (differs from an empty context in TLS <= 1.2).
-  std::optional<Buffer> export_keying_material(std::string_view label,
-                                               std::optional<Bytes> context,
+  std::optional<Buffer> export_keying_material(std::string_view label, std::optional<Bytes> context,
                                                std::size_t length) const;
   // The master secret in use (TLS <= 1.2), when known.
   std::optional<Buffer> master_secret() const;
@@ -480,8 +479,7 @@ class DtlsConnection {
   void feed(Direction direction, Bytes datagram, std::uint64_t frame, double time);
   void finish();
   const Summary& summary() const;
-  std::optional<Buffer> export_keying_material(std::string_view label,
-                                               std::optional<Bytes> context,
+  std::optional<Buffer> export_keying_material(std::string_view label, std::optional<Bytes> context,
                                                std::size_t length) const;
   std::optional<Buffer> master_secret() const;
 
@@ -508,8 +506,18 @@ Result<std::vector<Extension>> parse_extensions(Bytes data);
 // ---------------------------------------------------------------------------------------------
 // Cipher suite parameters, key schedules and record protection (RFC 8448 vectors test these).
 
-enum class BulkCipher { kNull, kAes128Gcm, kAes256Gcm, kChaCha20Poly1305, kAes128Cbc,
-                        kAes256Cbc, kDes3Cbc, kAes128Ccm, kAes256Ccm, kUnsupported };
+enum class BulkCipher {
+  kNull,
+  kAes128Gcm,
+  kAes256Gcm,
+  kChaCha20Poly1305,
+  kAes128Cbc,
+  kAes256Cbc,
+  kDes3Cbc,
+  kAes128Ccm,
+  kAes256Ccm,
+  kUnsupported
+};
 struct SuiteInfo {
   std::uint16_t id = 0;
   BulkCipher cipher = BulkCipher::kUnsupported;
@@ -530,8 +538,8 @@ Buffer prf12(crypto::Digest hash, Bytes secret, std::string_view label, Bytes se
 Buffer prf10(Bytes secret, std::string_view label, Bytes seed, std::size_t length);
 // RFC 5869 / RFC 8446 7.1.
 Buffer hkdf_extract(crypto::Digest hash, Bytes salt, Bytes ikm);
-Buffer hkdf_expand_label(crypto::Digest hash, Bytes secret, std::string_view label,
-                         Bytes context, std::size_t length);
+Buffer hkdf_expand_label(crypto::Digest hash, Bytes secret, std::string_view label, Bytes context,
+                         std::size_t length);
 }  // namespace kdf
 
 // One direction's record protection. Sequence numbers are the caller's (TLS: implicit counter;

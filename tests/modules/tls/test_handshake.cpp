@@ -24,7 +24,8 @@ TEST_CASE("RFC 8448 ClientHello: every field") {
   CHECK(*ch->sni == "server");
   CHECK(ch->supported_versions == std::vector<std::uint16_t>{0x0304});
   CHECK(ch->highest_version() == 0x0304);
-  CHECK(ch->supported_groups == std::vector<std::uint16_t>{29, 23, 24, 25, 256, 257, 258, 259, 260});
+  CHECK(ch->supported_groups ==
+        std::vector<std::uint16_t>{29, 23, 24, 25, 256, 257, 258, 259, 260});
   CHECK(ch->key_share_groups == std::vector<std::uint16_t>{29});
   CHECK(ch->signature_algorithms.size() == 15);
   CHECK(ch->signature_algorithms.front() == 0x0403);
@@ -58,8 +59,9 @@ TEST_CASE("RFC 8448 ServerHello: selected version, suite, key share") {
 
 TEST_CASE("HelloRetryRequest is recognised by its special random") {
   // ServerHello with random = SHA-256("HelloRetryRequest") and key_share selected_group 23.
-  auto body = h("0303 cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00"
-                "000c 002b00020304 003300020017");
+  auto body =
+      h("0303 cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00"
+        "000c 002b00020304 003300020017");
   auto m = tls::parse_handshake(tls::kServerHello, body, {});
   auto* sh = std::get_if<tls::ServerHello>(&m.parsed);
   REQUIRE(sh);

@@ -55,8 +55,7 @@ TEST_CASE("RFC 8448 key schedule: HKDF-Extract of the early and master secrets")
   CHECK(hex(tls::kdf::hkdf_expand_label(
             crypto::Digest::kSha256,
             h("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a"), "derived",
-            empty_hash, 32)) ==
-        "6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba");
+            empty_hash, 32)) == "6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba");
   // master secret = HKDF-Extract(derived from handshake secret, 0)
   CHECK(hex(tls::kdf::hkdf_extract(
             crypto::Digest::kSha256,
@@ -135,9 +134,14 @@ TEST_CASE("RFC 8448 whole trace through TlsConnection with a key log") {
         CHECK(e.decrypted);
         app.emplace_back(e.plaintext.begin(), e.plaintext.end());
         break;
-      case tls::EventKind::kAlert: alerts.push_back(e.alert.description_name()); break;
-      case tls::EventKind::kNote: notes.push_back(e.note.code); break;
-      default: break;
+      case tls::EventKind::kAlert:
+        alerts.push_back(e.alert.description_name());
+        break;
+      case tls::EventKind::kNote:
+        notes.push_back(e.note.code);
+        break;
+      default:
+        break;
     }
   });
   using tls::Direction;

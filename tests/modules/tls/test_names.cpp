@@ -79,7 +79,7 @@ TEST_CASE("suite parameters for decryption (RFC 5246, 5288, 7905, 8446)") {
   CHECK(t13->tls13);
   CHECK(t13->prf == seckit::crypto::Digest::kSha384);
   CHECK(t13->key_length == 32);
-  CHECK_FALSE(suite_info(0x0005));  // RC4: named, not decrypted
+  CHECK_FALSE(suite_info(0x0005));                          // RC4: named, not decrypted
   CHECK(key_exchange_of(0x008c) == KeyExchangeKind::kPsk);  // TLS_PSK_WITH_AES_128_CBC_SHA
 }
 

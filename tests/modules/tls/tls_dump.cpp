@@ -14,8 +14,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "seckit/enc.hpp"
@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
   bool records = false;
   bool sweep = false;
   bool quiet = false;
-  std::optional<std::vector<std::uint8_t>> psk_option;  // DTLS PSK sessions  // events are counted, not printed (throughput measurements)
+  std::optional<std::vector<std::uint8_t>> psk_option;  // DTLS PSK sessions  // events are counted,
+                                                        // not printed (throughput measurements)
   std::string export_label;
   std::size_t export_length = 0;
   std::vector<std::pair<std::string, std::string>> sessions;
@@ -227,7 +228,9 @@ int main(int argc, char** argv) {
             j["decrypted"] = e.decrypted;
             j["handshake"] = handshake_json(*e.handshake);
             break;
-          case t::EventKind::kChangeCipherSpec: j["kind"] = "change_cipher_spec"; break;
+          case t::EventKind::kChangeCipherSpec:
+            j["kind"] = "change_cipher_spec";
+            break;
           case t::EventKind::kAlert:
             j["kind"] = "alert";
             j["level"] = e.alert.level_name();
@@ -254,7 +257,9 @@ int main(int argc, char** argv) {
             j["content_type"] = e.content_type;
             j["length"] = e.record_length;
             break;
-          case t::EventKind::kHeartbeat: j["kind"] = "heartbeat"; break;
+          case t::EventKind::kHeartbeat:
+            j["kind"] = "heartbeat";
+            break;
           case t::EventKind::kNote:
             j["kind"] = "note";
             j["code"] = e.note.code;
@@ -357,9 +362,9 @@ int main(int argc, char** argv) {
         for (auto& [id, conn] : live) conn.finish();
         ++runs;
       }
-      std::cout << json({{"kind", "sweep"}, {"bytes", total}, {"runs", runs}, {"events", events}})
-                       .dump()
-                << "\n";
+      std::cout
+          << json({{"kind", "sweep"}, {"bytes", total}, {"runs", runs}, {"events", events}}).dump()
+          << "\n";
       return 0;
     }
     for (const auto& c : order) {
@@ -373,9 +378,9 @@ int main(int argc, char** argv) {
       }
       json j = summary_json(*s);
       if (!export_label.empty()) {
-        auto ekm = c->tls ? c->tls->export_keying_material(export_label, std::nullopt, export_length)
-                          : c->dtls->export_keying_material(export_label, std::nullopt,
-                                                            export_length);
+        auto ekm = c->tls
+                       ? c->tls->export_keying_material(export_label, std::nullopt, export_length)
+                       : c->dtls->export_keying_material(export_label, std::nullopt, export_length);
         j["exporter"] = ekm ? hex(*ekm) : "";
       }
       j["kind"] = "summary";

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "seckit/enc.hpp"
+#include "seckit/error.hpp"
 #include "seckit/version.hpp"
 
 namespace seckit::out {
@@ -21,6 +22,42 @@ std::string_view severity_name(Severity severity) {
       return "error";
   }
   return "error";
+}
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kFail:
+      return "fail";
+    case Verdict::kInconclusive:
+      return "inconclusive";
+  }
+  return "inconclusive";
+}
+
+int verdict_exit_code(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass:
+      return kExitOk;
+    case Verdict::kFail:
+      return kExitFindings;
+    case Verdict::kInconclusive:
+      return kExitInconclusive;
+  }
+  return kExitInconclusive;
+}
+
+Conclusion& Conclusion::fail(std::string code, std::string message) {
+  verdict = Verdict::kFail;
+  if (!code.empty()) reasons.push_back({std::move(code), std::move(message)});
+  return *this;
+}
+
+Conclusion& Conclusion::inconclusive(std::string code, std::string message) {
+  if (verdict == Verdict::kPass) verdict = Verdict::kInconclusive;
+  reasons.push_back({std::move(code), std::move(message)});
+  return *this;
 }
 
 bool is_valid_utf8(std::string_view s) {
@@ -149,6 +186,29 @@ int Emitter::summary(int exit_code, Json counts, std::string_view verdict) {
     summarized_ = true;
     record("summary", data);
   }
+  return exit_code;
+}
+
+int Emitter::conclude(const Conclusion& conclusion, Json counts, const Json& extra) {
+  const int exit_code = conclusion.exit_code();
+  if (!json_) {
+    for (const auto& reason : conclusion.reasons) {
+      write_line(fmt::format("{}: {}", verdict_name(conclusion.verdict), reason.message));
+    }
+    return exit_code;
+  }
+  Json reasons = Json::array();
+  for (const auto& reason : conclusion.reasons) {
+    reasons.push_back({{"code", reason.code}, {"message", reason.message}});
+  }
+  Json data{{"counts", std::move(counts)},
+            {"findings", finding_counts_json()},
+            {"verdict", verdict_name(conclusion.verdict)},
+            {"reasons", std::move(reasons)}};
+  for (const auto& [key, value] : extra.items()) data[key] = value;
+  data["exit_code"] = exit_code;
+  summarized_ = true;
+  record("summary", data);
   return exit_code;
 }
 

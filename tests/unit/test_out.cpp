@@ -111,3 +111,41 @@ TEST_CASE("key-value blocks align their values", "[out]") {
   kv.add("subject", "CN=a").add("days left", "12");
   CHECK(kv.render(2) == "  subject:    CN=a\n  days left:  12\n");
 }
+
+TEST_CASE("only a pass exits 0: inconclusive exits 4 and a failure wins over missing evidence",
+          "[out][verdict]") {
+  Conclusion nothing_seen;
+  nothing_seen.inconclusive("no-certificates", "0 certificates read");
+  CHECK(nothing_seen.verdict == Verdict::kInconclusive);
+  CHECK(nothing_seen.exit_code() == 4);
+
+  Conclusion partly_failed;
+  partly_failed.fail();
+  partly_failed.inconclusive("undecrypted", "2 sessions not decrypted");
+  CHECK(partly_failed.verdict == Verdict::kFail);
+  CHECK(partly_failed.exit_code() == 1);
+  CHECK(partly_failed.reasons.size() == 1);
+
+  CHECK(Conclusion{}.exit_code() == 0);
+}
+
+TEST_CASE("the summary carries verdict and reasons; text mode ends with the reason", "[out]") {
+  Conclusion c;
+  c.inconclusive("no-certificates", "0 certificates read: pipe certificate records in");
+  std::ostringstream json_sink;
+  Emitter json(json_sink, true, "certcheck");
+  json.begin();
+  CHECK(json.conclude(c, {{"certificates", 0}}, {{"level", "none"}}) == 4);
+  auto lines = lines_of(json_sink.str());
+  const auto& data = lines.back()["data"];
+  CHECK(lines.back()["type"] == "summary");
+  CHECK(data["verdict"] == "inconclusive");
+  CHECK(data["reasons"][0]["code"] == "no-certificates");
+  CHECK(data["level"] == "none");
+  CHECK(data["exit_code"] == 4);
+
+  std::ostringstream text_sink;
+  Emitter text(text_sink, false, "certcheck");
+  text.conclude(c);
+  CHECK(text_sink.str() == "inconclusive: 0 certificates read: pipe certificate records in\n");
+}

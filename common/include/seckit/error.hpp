@@ -14,6 +14,7 @@ enum ExitCode : int {
   kExitFindings = 1,      // the check found problems
   kExitUsage = 2,         // usage or input error: bad flag, unreadable or malformed input
   kExitEnvironment = 3,   // environment error: service unreachable, permission denied
+  kExitInconclusive = 4,  // the check asked for could not be made on the evidence given
   kExitInterrupted = 130  // SIGINT
 };
 

@@ -34,6 +34,33 @@ struct Finding {
   Json windows_error = nullptr;
 };
 
+// What a run concluded. Only kPass exits 0: a run that saw nothing it could judge is
+// kInconclusive (exit 4) and says what evidence was missing and how to supply it, so a CI gate
+// never turns green on a check that was not made. A failure found on some of the evidence stands
+// even when other evidence is missing (fail wins over inconclusive).
+enum class Verdict { kPass, kFail, kInconclusive };
+std::string_view verdict_name(Verdict verdict);
+int verdict_exit_code(Verdict verdict);
+
+// Why a run is not a plain pass: `code` is stable kebab-case ("no-certificates"), `message` one
+// sentence naming the missing evidence and how to supply it ("... pass --keylog FILE").
+struct Reason {
+  std::string code;
+  std::string message;
+};
+
+// A verdict with its reasons, built by a tool's pure decision functions from its typed counts.
+struct Conclusion {
+  Verdict verdict = Verdict::kPass;
+  std::vector<Reason> reasons;
+
+  // Marks the run failed (a reason is optional: findings usually say why).
+  Conclusion& fail(std::string code = {}, std::string message = {});
+  // Marks the run inconclusive unless it already failed; the reason is always kept.
+  Conclusion& inconclusive(std::string code, std::string message);
+  int exit_code() const { return verdict_exit_code(verdict); }
+};
+
 // {"text": s} when s is valid UTF-8, else {"bytes": base64(s)}.
 Json wire_text(std::span<const std::uint8_t> data);
 Json wire_text(std::string_view data);
@@ -63,6 +90,12 @@ class Emitter {
   void line(std::string_view text);
   // JSON mode: the `summary` record with counts, verdict and exit_code; returns exit_code.
   int summary(int exit_code, Json counts = Json::object(), std::string_view verdict = {});
+  // Closes the run with its conclusion. JSON mode: `summary` {counts, findings, verdict
+  // (pass|fail|inconclusive), reasons [{code,message}], exit_code} plus the fields of `extra`
+  // (a tool's own result, e.g. cbaudit's level). Text mode: one line per reason
+  // ("inconclusive: ..."), printed even with --quiet since it is the answer. Returns the exit code.
+  int conclude(const Conclusion& conclusion, Json counts = Json::object(),
+               const Json& extra = Json::object());
   // JSON mode, when a run aborts (usage/input/environment error) after `begin` and before its
   // `summary`: closes the stream with a `summary` whose verdict is "error" and whose `error`
   // says what failed, so a consumer never sees a stream without its end. No-op otherwise.

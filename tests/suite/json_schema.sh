@@ -177,13 +177,18 @@ if has cbaudit; then
   while read -r line; do
     i=$((i + 1))
     for message in negotiate challenge authenticate; do
-      run_json "cbaudit-token-$i-$message" 0 1 -- cbaudit token --json --expect-cert "$epa/server.pem" \
+      run_json "cbaudit-token-$i-$message" 0 1 4 -- cbaudit token --json --expect-cert "$epa/server.pem" \
         "$(jq -r ".$message" <<<"$line")"
     done
   done <"$epa/tokens.jsonl"
   run_json cbaudit-pcap-http 0 1 -- cbaudit pcap --json --cert "$epa/server.pem" "$epa/epa-http.pcap"
   run_json cbaudit-pcap-https 0 1 -- cbaudit pcap --json --keylog "$epa/epa-https.keys" "$epa/epa-https.pcap"
-  run_json cbaudit-pcap-https-nokey 0 1 -- cbaudit pcap --json "$epa/epa-https.pcap"
+  run_json cbaudit-pcap-https-nokey 4 -- cbaudit pcap --json "$epa/epa-https.pcap"
+  run_json cbaudit-pcap-https-wrongkey 4 -- cbaudit pcap --json --keylog "$src/examples/captures/tls/tls13-aes128gcm.keys" \
+    "$epa/epa-https.pcap"
+  run_json cbaudit-pcap-ike 4 -- cbaudit pcap --json "$src/examples/captures/ikev2-psk.pcap"
+  run_json cbaudit-expect-empty 4 -- cbaudit expect --json - </dev/null
+  run_json cbaudit-token-empty 4 -- cbaudit token --json - </dev/null
   run_json cbaudit-pcap-smb2 0 1 -- cbaudit pcap --json "$epa/epa-smb2.pcap"
   run_json cbaudit-pcap-ldap 0 1 -- cbaudit pcap --json "$epa/epa-ldap.pcap"
   run_json cbaudit-not-a-token 2 -- cbaudit token --json 'NTLM !!!'
@@ -199,9 +204,11 @@ if has cbaudit; then
     run_json "cbaudit-krb5-$i" 0 1 -- cbaudit token --json --keytab "$epa/krb5.keytab" \
       --expect-cert "$epa/server.pem" "$(jq -r .token <<<"$line")"
   done <"$epa/krb5-tokens.jsonl"
-  run_json cbaudit-krb5-opaque 0 -- cbaudit token --json --expect-cert "$epa/server.pem" \
+  run_json cbaudit-krb5-opaque 4 -- cbaudit token --json --expect-cert "$epa/server.pem" \
     "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
   run_json cbaudit-pcap-krb5 1 -- cbaudit pcap --json --keytab "$epa/krb5.keytab" \
+    --keylog "$epa/epa-krb5-https.keys" "$epa/epa-krb5-https.pcap"
+  run_json cbaudit-pcap-krb5-nokeytab 4 -- cbaudit pcap --json \
     --keylog "$epa/epa-krb5-https.keys" "$epa/epa-krb5-https.pcap"
 fi
 

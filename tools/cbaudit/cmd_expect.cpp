@@ -75,6 +75,26 @@ void emit_certificate(seckit::cli::Tool& tool, const seckit::x509::Certificate& 
   }
 }
 
+// The expected binding is computed for every certificate read (an undefined end-point binding
+// gets the SHA-256 value Windows sends, with a warning): pass; no certificate read: nothing
+// was computed, inconclusive, never a silent success at the end of a pipeline.
+seckit::out::Conclusion judge_expect(std::size_t certificates, const std::string& why_none) {
+  seckit::out::Conclusion out;
+  if (certificates == 0) {
+    out.inconclusive("no-certificates",
+                     "0 certificates read: " + why_none +
+                         "; give a certificate file, or a record stream that carries one (e.g. "
+                         "sslvpn-trace --keylog FILE for TLS 1.3, where the chain is encrypted)");
+  }
+  return out;
+}
+
+int conclude_expect(seckit::out::Emitter& e, std::size_t certificates, std::size_t undefined,
+                    const std::string& why_none) {
+  return e.conclude(judge_expect(certificates, why_none),
+                    {{"certificates", certificates}, {"end_point_undefined", undefined}});
+}
+
 }  // namespace
 
 int run_expect(seckit::cli::Tool& tool, const ExpectOptions& o) {
@@ -89,9 +109,12 @@ int run_expect(seckit::cli::Tool& tool, const ExpectOptions& o) {
   if (!o.cert.empty()) {
     e.begin({{"command", "expect"}, {"certificate", o.cert}});
     std::string data = read_input(o.cert);
+    if (data.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return conclude_expect(e, 0, 0, "the input is empty");
+    }
     auto loaded = seckit::x509::load(seckit::bytes::as_bytes(data), {o.cert, std::nullopt});
     if (!loaded) throw seckit::input_error(o.cert, loaded.error().message);
-    if (loaded->certificates.empty()) {
+    if (loaded->certificates.empty() && loaded->format != seckit::x509::Format::kJsonRecords) {
       throw seckit::input_error(o.cert, "no certificate found");
     }
     for (const auto& cert : loaded->certificates) {
@@ -131,10 +154,7 @@ int run_expect(seckit::cli::Tool& tool, const ExpectOptions& o) {
     if (!end_point_expectation(chain.front()).defined) ++undefined;
     emit_certificate(tool, chain.front(), extra);
   }
-  int rc =
-      e.findings_at_least(seckit::out::Severity::kError) ? seckit::kExitFindings : seckit::kExitOk;
-  return e.summary(rc, {{"certificates", certificates}, {"end_point_undefined", undefined}},
-                   undefined ? "end-point-undefined" : "ok");
+  return conclude_expect(e, certificates, undefined, "the record stream holds no certificate");
 }
 
 }  // namespace cbaudit

@@ -271,6 +271,133 @@ Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCred
 
 bool bad_bindings(const Attempt& a) { return a.detail.find("80090346") != std::string::npos; }
 
+struct ProbeLevel {
+  std::string level;  // required, allowed, none, unknown
+  std::string reason;
+};
+
+// Without credentials (LDAP): the directory checks the binding before the password, so
+// SEC_E_BAD_BINDINGS (80090346) instead of invalid credentials (data 52e) shows enforcement.
+ProbeLevel judge_trick(std::map<std::string, Attempt>& results) {
+  if (bad_bindings(results["absent"])) {
+    return {"required",
+            "a bind without bindings is refused with 80090346 before the password is checked"};
+  }
+  if (bad_bindings(results["wrong"])) {
+    return {"allowed",
+            "a wrong binding is refused with 80090346; a missing one reaches the password check"};
+  }
+  if (results["wrong"].detail.find("52e") != std::string::npos) {
+    return {"none", "even a wrong binding reaches the password check (data 52e)"};
+  }
+  return {"unknown", "the directory answered neither 80090346 nor 52e: " + results["wrong"].detail};
+}
+
+// With credentials: the right binding is the control; the wrong and missing ones show the level.
+ProbeLevel judge_attempts(std::map<std::string, Attempt>& results) {
+  if (!results["correct"].accepted) {
+    return {"unknown", "the control attempt with the right binding failed (" +
+                           results["correct"].detail +
+                           "): check the credentials, the domain and the URL"};
+  }
+  if (results["wrong"].accepted) {
+    if (results["absent"].accepted) {
+      return {"none", "a wrong binding is accepted: channel binding is not checked"};
+    }
+    return {"unknown", "a wrong binding is accepted but a missing one is refused: inconsistent"};
+  }
+  if (results["absent"].accepted) {
+    return {"allowed", "a wrong binding is refused, a client without bindings is accepted"};
+  }
+  return {"required", "wrong and missing bindings are both refused"};
+}
+
+// The server's certificate decides the right binding (recorded as expected_binding).
+Buffer probe_expected(seckit::out::Emitter& e, const Url& u, const ProbeOptions& o) {
+  TlsClient c(tls_options(u, o));
+  auto chain = c.peer_chain();
+  if (chain.empty()) throw seckit::environment_error(o.url, "the server sent no certificate");
+  auto ep = end_point_expectation(chain.front());
+  Buffer hash = ep.defined ? ep.hash : ep.windows_hash;
+  Json d = expected_for_certificate(chain.front());
+  d["connect"] = fmt::format("{}:{}", u.host, u.port);
+  e.record("expected_binding", d);
+  return channel_bindings_hash(application_data("tls-server-end-point", hash));
+}
+
+// The HTTP scheme to authenticate with, or why there is nothing to probe (the URL does not ask
+// for NTLM or Negotiate): then the level cannot be measured.
+struct SchemeChoice {
+  std::string scheme;
+  std::string nothing_to_probe;  // non-empty: the reason
+};
+
+SchemeChoice choose_scheme(const Url& u, const ProbeOptions& o) {
+  TlsClient c(tls_options(u, o));
+  c.write(request(u, ""));
+  HttpResponse r = read_response(c);
+  if (r.status != 401) {
+    return {"", fmt::format("{} answers HTTP {} without authentication: no NTLM or Negotiate "
+                            "to probe; give the URL of a resource that requires Windows "
+                            "authentication",
+                            o.url, r.status)};
+  }
+  if (challenge_of(r, "NTLM") || challenge_of(r, "Negotiate")) return {"NTLM", ""};
+  bool ntlm = false, negotiate = false;
+  for (const auto& [k, v] : r.headers) {
+    if (k != "www-authenticate") continue;
+    ntlm |= lower(v).rfind("ntlm", 0) == 0;
+    negotiate |= lower(v).rfind("negotiate", 0) == 0;
+  }
+  if (!ntlm && !negotiate) {
+    return {"", fmt::format("{} answers 401 but offers neither NTLM nor Negotiate: channel "
+                            "binding does not apply to its authentication",
+                            o.url)};
+  }
+  return {ntlm ? "NTLM" : "Negotiate", ""};
+}
+
+void print_attempt(seckit::cli::Tool& tool, const Attempt& a, bool trick) {
+  if (tool.emitter().json() || tool.common().quiet) return;
+  tool.emitter().line(
+      fmt::format("{:<8} binding: {} ({})", a.variant,
+                  trick ? (bad_bindings(a) ? "80090346 bad bindings" : "not refused for bindings")
+                        : (a.accepted ? "accepted" : "rejected"),
+                  a.detail));
+}
+
+// EPA not enforced is the finding; an unknown level is inconclusive, with the probe's reason.
+seckit::out::Conclusion judge_probe(const ProbeLevel& p) {
+  seckit::out::Conclusion out;
+  if (p.level == "none" || p.level == "allowed") {
+    out.fail("epa-not-" + std::string(p.level == "none" ? "enforced" : "required"),
+             "EPA level " + p.level + ": " + p.reason);
+  } else if (p.level == "unknown") {
+    out.inconclusive("level-unknown", "EPA level unknown: " + p.reason);
+  }
+  return out;
+}
+
+void level_finding(seckit::cli::Tool& tool, const std::string& level) {
+  if (level != "none" && level != "allowed") return;
+  seckit::out::Finding f;
+  f.code = level == "none" ? "epa-not-enforced" : "epa-not-required";
+  f.severity = level == "none" ? seckit::out::Severity::kError : seckit::out::Severity::kWarning;
+  f.message = level == "none"
+                  ? "the server does not check channel bindings: NTLM relay to it works"
+                  : "clients without channel bindings are still accepted (level Allowed)";
+  tool.emitter().finding(f);
+}
+
+ntlm::ClientCredentials probe_credentials(const ProbeOptions& o, bool trick) {
+  ntlm::ClientCredentials creds;
+  creds.user = o.user.empty() ? "cbaudit-probe" : o.user;
+  creds.domain = o.domain;
+  creds.password = trick ? seckit::enc::hex_encode(seckit::crypto::random_bytes(12))
+                         : seckit::fs::read_secret_file(o.password_file);
+  return creds;
+}
+
 }  // namespace
 
 int run_probe(seckit::cli::Tool& tool, const ProbeOptions& o) {
@@ -285,55 +412,21 @@ int run_probe(seckit::cli::Tool& tool, const ProbeOptions& o) {
                                   ? "without a password, LDAP is probed with the 80090346 trick"
                                   : "--user NAME --domain DOMAIN --password-file FILE");
   }
-  ntlm::ClientCredentials creds;
-  creds.user = o.user.empty() ? "cbaudit-probe" : o.user;
-  creds.domain = o.domain;
-  creds.password = trick ? seckit::enc::hex_encode(seckit::crypto::random_bytes(12))
-                         : seckit::fs::read_secret_file(o.password_file);
+  ntlm::ClientCredentials creds = probe_credentials(o, trick);
   std::string spn = !o.spn.empty() ? o.spn : (ldap_mode ? "ldap/" : "HTTP/") + u.host;
   e.begin({{"command", "probe"},
            {"url", o.url},
            {"user", creds.user},
            {"domain", o.domain},
            {"mode", trick ? "ldap-without-credentials" : "credentials"}});
-
-  // The server's certificate decides the right binding.
-  Buffer correct;
-  {
-    TlsClient c(tls_options(u, o));
-    auto chain = c.peer_chain();
-    if (chain.empty()) throw seckit::environment_error(o.url, "the server sent no certificate");
-    auto ep = end_point_expectation(chain.front());
-    Buffer hash = ep.defined ? ep.hash : ep.windows_hash;
-    correct = channel_bindings_hash(application_data("tls-server-end-point", hash));
-    Json d = expected_for_certificate(chain.front());
-    d["connect"] = fmt::format("{}:{}", u.host, u.port);
-    e.record("expected_binding", d);
+  Buffer correct = probe_expected(e, u, o);
+  SchemeChoice choice{"NTLM", ""};
+  if (!ldap_mode) choice = choose_scheme(u, o);
+  if (!choice.nothing_to_probe.empty()) {
+    seckit::out::Conclusion nothing;
+    nothing.inconclusive("nothing-to-probe", choice.nothing_to_probe);
+    return e.conclude(nothing, {{"attempts", 0}}, {{"level", "unknown"}});
   }
-  std::string scheme = "NTLM";
-  if (!ldap_mode) {
-    TlsClient c(tls_options(u, o));
-    c.write(request(u, ""));
-    HttpResponse r = read_response(c);
-    if (r.status != 401) {
-      throw seckit::environment_error(
-          o.url, fmt::format("the URL answers HTTP {} without authentication: nothing to probe",
-                             r.status));
-    }
-    if (!challenge_of(r, "NTLM") && !challenge_of(r, "Negotiate")) {
-      bool ntlm = false, negotiate = false;
-      for (const auto& [k, v] : r.headers) {
-        if (k != "www-authenticate") continue;
-        ntlm |= lower(v).rfind("ntlm", 0) == 0;
-        negotiate |= lower(v).rfind("negotiate", 0) == 0;
-      }
-      if (!ntlm && !negotiate) {
-        throw seckit::environment_error(o.url, "the server offers neither NTLM nor Negotiate");
-      }
-      scheme = ntlm ? "NTLM" : "Negotiate";
-    }
-  }
-
   Buffer wrong = seckit::crypto::digest(seckit::crypto::Digest::kMd5,
                                         seckit::bytes::as_bytes("cbaudit wrong channel binding"));
   std::vector<Variant> variants = {
@@ -341,74 +434,24 @@ int run_probe(seckit::cli::Tool& tool, const ProbeOptions& o) {
   if (trick) variants = {{"absent", std::nullopt}, {"wrong", wrong}};
   std::map<std::string, Attempt> results;
   for (const auto& v : variants) {
-    Attempt a =
-        ldap_mode ? ldap_attempt(u, o, creds, v, spn) : http_attempt(u, o, scheme, creds, v, spn);
+    Attempt a = ldap_mode ? ldap_attempt(u, o, creds, v, spn)
+                          : http_attempt(u, o, choice.scheme, creds, v, spn);
     Json d = {{"binding", a.variant},
               {"cbt", a.cbt ? Json(seckit::enc::hex_encode(*a.cbt)) : Json(nullptr)},
               {"accepted", a.accepted},
               {"result", a.detail}};
     if (trick) d["bad_bindings"] = bad_bindings(a);
     e.record("probe_attempt", d);
-    if (!e.json() && !tool.common().quiet) {
-      e.line(fmt::format(
-          "{:<8} binding: {} ({})", a.variant,
-          trick ? (bad_bindings(a) ? "80090346 bad bindings" : "not refused for bindings")
-                : (a.accepted ? "accepted" : "rejected"),
-          a.detail));
-    }
+    print_attempt(tool, a, trick);
     results[a.variant] = a;
   }
-
-  std::string level, reason;
-  if (trick) {
-    // The directory checks the binding before the password: SEC_E_BAD_BINDINGS (80090346)
-    // instead of invalid credentials (data 52e) shows enforcement without an account.
-    if (bad_bindings(results["absent"])) {
-      level = "required";
-      reason = "a bind without bindings is refused with 80090346 before the password is checked";
-    } else if (bad_bindings(results["wrong"])) {
-      level = "allowed";
-      reason = "a wrong binding is refused with 80090346; a missing one reaches the password check";
-    } else if (results["wrong"].detail.find("52e") != std::string::npos) {
-      level = "none";
-      reason = "even a wrong binding reaches the password check (data 52e)";
-    } else {
-      level = "unknown";
-      reason = "the directory answered neither 80090346 nor 52e: " + results["wrong"].detail;
-    }
-  } else if (!results["correct"].accepted) {
-    level = "unknown";
-    reason = "the control attempt with the right binding failed (" + results["correct"].detail +
-             "): check the credentials, the domain and the URL";
-  } else if (results["wrong"].accepted) {
-    level = results["absent"].accepted ? "none" : "unknown";
-    reason = results["absent"].accepted
-                 ? "a wrong binding is accepted: channel binding is not checked"
-                 : "a wrong binding is accepted but a missing one is refused: inconsistent";
-  } else if (results["absent"].accepted) {
-    level = "allowed";
-    reason = "a wrong binding is refused, a client without bindings is accepted";
-  } else {
-    level = "required";
-    reason = "wrong and missing bindings are both refused";
-  }
-  e.record("probe_result", {{"url", o.url}, {"level", level}, {"reason", reason}});
-  if (level == "none" || level == "allowed") {
-    seckit::out::Finding f;
-    f.code = level == "none" ? "epa-not-enforced" : "epa-not-required";
-    f.severity = level == "none" ? seckit::out::Severity::kError : seckit::out::Severity::kWarning;
-    f.message = level == "none"
-                    ? "the server does not check channel bindings: NTLM relay to it works"
-                    : "clients without channel bindings are still accepted (level Allowed)";
-    e.finding(f);
-  }
+  ProbeLevel p = trick ? judge_trick(results) : judge_attempts(results);
+  e.record("probe_result", {{"url", o.url}, {"level", p.level}, {"reason", p.reason}});
+  level_finding(tool, p.level);
   if (!e.json() && !tool.common().quiet) {
-    e.line(fmt::format("{}: EPA level {} ({})", o.url, tool.style().bold(level), reason));
+    e.line(fmt::format("{}: EPA level {} ({})", o.url, tool.style().bold(p.level), p.reason));
   }
-  int rc = level == "required"  ? seckit::kExitOk
-           : level == "unknown" ? seckit::kExitEnvironment
-                                : seckit::kExitFindings;
-  return e.summary(rc, {{"attempts", results.size()}}, level);
+  return e.conclude(judge_probe(p), {{"attempts", results.size()}}, {{"level", p.level}});
 }
 
 }  // namespace cbaudit

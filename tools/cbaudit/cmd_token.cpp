@@ -136,20 +136,14 @@ void print_text(seckit::cli::Tool& tool, const Json& t, const Json& audit) {
 
 }  // namespace
 
-int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
-  auto& e = tool.emitter();
-  if (o.token.empty() == o.token_file.empty()) {
-    throw seckit::usage_error("give a token (base64, header value or -) or --token-file F");
-  }
-  Level level = parse_level(o.level);
-  AuditOptions audit_options;
-  audit_options.expected = expected_cbt(tool, o.expect_cert, o.expect_cbt);
-  audit_options.proxy = o.proxy;
-  krb5::Keytab keytab;
-  if (!o.keytab.empty()) keytab = load_keytab(tool, o.keytab);
-  const krb5::Keytab* keytab_ptr = o.keytab.empty() ? nullptr : &keytab;
+namespace {
 
-  std::vector<std::pair<std::string, DecodedToken>> tokens;
+using Tokens = std::vector<std::pair<std::string, DecodedToken>>;
+
+// The tokens named on the command line, in a file or one per line on stdin; a token that does
+// not decode is an input error (exit 2). Empty stdin yields no token (judged inconclusive).
+Tokens read_tokens(const TokenOptions& o) {
+  Tokens tokens;
   if (!o.token_file.empty()) {
     std::string data = seckit::fs::read_file(o.token_file);
     auto d = decode_token_file(data);
@@ -165,88 +159,180 @@ int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
       if (!d) throw seckit::input_error(fmt::format("stdin line {}", n), d.error().message);
       tokens.emplace_back(fmt::format("-:{}", n), std::move(*d));
     }
-    if (tokens.empty()) throw seckit::input_error("-", "no token on standard input");
   } else {
     auto d = decode_token_text(o.token);
     if (!d) throw seckit::input_error("token", d.error().message);
     tokens.emplace_back("argument", std::move(*d));
   }
+  return tokens;
+}
 
+// The service binding (MsvAvTargetName) against --spn.
+void spn_finding(seckit::cli::Tool& tool, const Json& t, const std::string& spn) {
+  std::string got = t.contains("target_spn") && t["target_spn"].is_string()
+                        ? t["target_spn"].get<std::string>()
+                        : "";
+  if (lower(got) == lower(spn)) return;
+  seckit::out::Finding f;
+  f.code = got.empty() ? "service-binding-absent" : "service-binding-mismatch";
+  f.severity = seckit::out::Severity::kWarning;
+  f.message = got.empty() ? "the client named no target (MsvAvTargetName): no service binding"
+                          : fmt::format("the client authenticated for {} instead of {}", got, spn);
+  f.details = {{"expected_spn", spn}, {"target_spn", got}};
+  print_finding(tool, f);
+}
+
+Json audit_record(const TokenAnalysis& a, const Json& t, Level level, const AuditOptions& ao) {
+  Json audit = audit_json(a.evidence, level, ao);
+  audit["mechanism"] = a.mechanism;
+  if (a.ntlm) {
+    audit["user"] = a.ntlm->user;
+    audit["domain"] = a.ntlm->domain;
+    audit["workstation"] = a.ntlm->workstation;
+    audit["ntlm_version"] = t["ntlm_version"];
+    audit["target_spn"] = t.contains("target_spn") ? t["target_spn"] : Json(nullptr);
+  }
+  if (a.kerberos_decryption) {
+    const auto& k = *a.kerberos_decryption;
+    audit["client_principal"] = k.client.empty() ? Json(nullptr) : Json(k.client);
+    audit["keytab_note"] = k.note.empty() ? Json(nullptr) : Json(k.note);
+  }
+  return audit;
+}
+
+struct TokenRun {
+  const TokenOptions& options;
+  Level level;
+  AuditOptions audit_options;
+  const krb5::Keytab* keytab = nullptr;
+  TokenTally tally;
+};
+
+// One token: its record, its audit (authenticating messages only) and findings.
+void audit_token(seckit::cli::Tool& tool, TokenRun& run, const std::string& source,
+                 const DecodedToken& decoded) {
+  auto& e = tool.emitter();
+  auto a = analyze_token(decoded.bytes, run.keytab);
+  if (!a) {
+    throw seckit::input_error(source,
+                              fmt::format("{} (at byte {})", a.error().message, a.error().offset));
+  }
+  ++run.tally.tokens;
+  Json t = a->description;
+  t["input_form"] = decoded.form;
+  t["scheme"] = decoded.scheme.empty() ? Json(nullptr) : Json(decoded.scheme);
+  t["source"] = source;
+  e.record("token", t);
+  Json audit = nullptr;
+  if (a->evidence.binding != Binding::kNotAuthentication) {
+    audit = audit_record(*a, t, run.level, run.audit_options);
+    std::string verdict = audit["verdict"].get<std::string>();
+    run.tally.add(verdict, a->evidence.binding);
+    e.record("cb_audit", audit);
+    if (a->kerberos_decryption && !a->kerberos_decryption->authenticator_decrypted) {
+      if (run.tally.first_keytab_note.empty()) {
+        run.tally.first_keytab_note = a->kerberos_decryption->note;
+      }
+      seckit::out::Finding f;
+      f.code = "keytab-cannot-open";
+      f.severity = seckit::out::Severity::kWarning;
+      f.message = a->kerberos_decryption->note + "; the binding stays opaque";
+      f.details = {{"source", source}};
+      print_finding(tool, f);
+    }
+    if (!run.options.spn.empty() && a->ntlm) spn_finding(tool, t, run.options.spn);
+  }
+  if (!e.json() && !tool.common().quiet) print_text(tool, t, audit);
+}
+
+}  // namespace
+
+void TokenTally::add(const std::string& verdict, Binding binding) {
+  ++authentications;
+  ++verdicts[verdict];
+  if (verdict == "rejected") ++rejected;
+  if (verdict != "unknown") return;
+  if (binding == Binding::kOpaque) {
+    ++opaque;
+  } else {
+    ++no_expected;
+  }
+}
+
+seckit::out::Conclusion judge_token(const TokenTally& t, Level level, const std::string& keytab) {
+  seckit::out::Conclusion out;
+  std::string at = level_name(level);
+  if (t.rejected) {
+    out.fail("rejected", fmt::format("{} of {} authentications would be rejected at {}", t.rejected,
+                                     t.authentications, at));
+  }
+  if (t.tokens == 0) {
+    out.inconclusive("no-tokens",
+                     "0 tokens read from standard input: nothing to judge; give one token per "
+                     "line (base64, or an Authorization header)");
+  } else if (t.authentications == 0) {
+    out.inconclusive(
+        "no-authentication",
+        fmt::format("0 authenticating messages in {} token{}: NEGOTIATE, CHALLENGE and server "
+                    "answers carry no channel binding; give the client's AUTHENTICATE (NTLM "
+                    "type 3) or Kerberos AP-REQ",
+                    t.tokens, t.tokens == 1 ? "" : "s"));
+  }
+  if (t.opaque) {
+    out.inconclusive(
+        "binding-opaque",
+        keytab.empty()
+            ? fmt::format("{} Kerberos authentication(s): the channel binding is inside the "
+                          "encrypted authenticator (no keytab given); pass --keytab FILE holding "
+                          "the service's key",
+                          t.opaque)
+            : fmt::format("{} Kerberos authentication(s) not opened by --keytab {} ({}); pass "
+                          "--keytab FILE holding the key of the service they were sent to",
+                          t.opaque, keytab, t.first_keytab_note));
+  }
+  if (t.no_expected) {
+    out.inconclusive("no-expected-binding",
+                     fmt::format("{} authentication(s) carry a channel binding but no expected "
+                                 "value was given: pass --expect-cert SERVER.pem or --expect-cbt "
+                                 "HEX to tell match from mismatch at {}",
+                                 t.no_expected, at));
+  }
+  return out;
+}
+
+void print_finding(seckit::cli::Tool& tool, const seckit::out::Finding& f) {
+  auto& e = tool.emitter();
+  e.finding(f);
+  if (e.json() || tool.common().quiet) return;
+  e.line(tool.style().severity(f.severity, std::string(seckit::out::severity_name(f.severity))) +
+         ": " + f.code + ": " + f.message);
+}
+
+int run_token(seckit::cli::Tool& tool, const TokenOptions& o) {
+  auto& e = tool.emitter();
+  if (o.token.empty() == o.token_file.empty()) {
+    throw seckit::usage_error("give a token (base64, header value or -) or --token-file F");
+  }
+  TokenRun run{o, parse_level(o.level), {}, nullptr, {}};
+  run.audit_options.expected = expected_cbt(tool, o.expect_cert, o.expect_cbt);
+  run.audit_options.proxy = o.proxy;
+  krb5::Keytab keytab;
+  if (!o.keytab.empty()) {
+    keytab = load_keytab(tool, o.keytab);
+    run.keytab = &keytab;
+  }
+  Tokens tokens = read_tokens(o);
+  const auto& expected = run.audit_options.expected;
   e.begin({{"command", "token"},
-           {"level", level_name(level)},
-           {"expected_cbt", audit_options.expected
-                                ? Json(seckit::enc::hex_encode(*audit_options.expected))
-                                : Json(nullptr)},
+           {"level", level_name(run.level)},
+           {"expected_cbt", expected ? Json(seckit::enc::hex_encode(*expected)) : Json(nullptr)},
            {"proxy", o.proxy},
            {"keytab", o.keytab.empty() ? Json(nullptr) : Json(o.keytab)}});
-  std::size_t authentications = 0, rejected = 0;
-  std::map<std::string, std::size_t> verdicts;
-  for (const auto& [source, decoded] : tokens) {
-    auto a = analyze_token(decoded.bytes, keytab_ptr);
-    if (!a) {
-      throw seckit::input_error(
-          source, fmt::format("{} (at byte {})", a.error().message, a.error().offset));
-    }
-    Json t = a->description;
-    t["input_form"] = decoded.form;
-    t["scheme"] = decoded.scheme.empty() ? Json(nullptr) : Json(decoded.scheme);
-    t["source"] = source;
-    e.record("token", t);
-    Json audit = nullptr;
-    if (a->evidence.binding != Binding::kNotAuthentication) {
-      ++authentications;
-      audit = audit_json(a->evidence, level, audit_options);
-      audit["mechanism"] = a->mechanism;
-      if (a->ntlm) {
-        audit["user"] = a->ntlm->user;
-        audit["domain"] = a->ntlm->domain;
-        audit["workstation"] = a->ntlm->workstation;
-        audit["ntlm_version"] = t["ntlm_version"];
-        audit["target_spn"] = t.contains("target_spn") ? t["target_spn"] : Json(nullptr);
-      }
-      if (a->kerberos_decryption) {
-        const auto& k = *a->kerberos_decryption;
-        audit["client_principal"] = k.client.empty() ? Json(nullptr) : Json(k.client);
-        audit["keytab_note"] = k.note.empty() ? Json(nullptr) : Json(k.note);
-      }
-      std::string verdict = audit["verdict"].get<std::string>();
-      ++verdicts[verdict];
-      if (verdict == "rejected") ++rejected;
-      e.record("cb_audit", audit);
-      if (a->kerberos_decryption && !a->kerberos_decryption->authenticator_decrypted) {
-        seckit::out::Finding f;
-        f.code = "keytab-cannot-open";
-        f.severity = seckit::out::Severity::kWarning;
-        f.message = a->kerberos_decryption->note + "; the binding stays opaque";
-        f.details = {{"source", source}};
-        e.finding(f);
-      }
-      if (!o.spn.empty() && a->ntlm) {
-        std::string got = t.contains("target_spn") && t["target_spn"].is_string()
-                              ? t["target_spn"].get<std::string>()
-                              : "";
-        if (lower(got) != lower(o.spn)) {
-          seckit::out::Finding f;
-          f.code = got.empty() ? "service-binding-absent" : "service-binding-mismatch";
-          f.severity = seckit::out::Severity::kWarning;
-          f.message =
-              got.empty()
-                  ? "the client named no target (MsvAvTargetName): no service binding"
-                  : fmt::format("the client authenticated for {} instead of {}", got, o.spn);
-          f.details = {{"expected_spn", o.spn}, {"target_spn", got}};
-          e.finding(f);
-        }
-      }
-    }
-    if (!e.json() && !tool.common().quiet) print_text(tool, t, audit);
-  }
-  Json counts = {{"tokens", tokens.size()}, {"authentications", authentications}};
-  for (const auto& [k, v] : verdicts) counts[k] = v;
-  int rc = rejected ? seckit::kExitFindings : seckit::kExitOk;
-  std::string verdict = rejected          ? fmt::format("rejected at {}", level_name(level))
-                        : authentications ? fmt::format("accepted at {}", level_name(level))
-                                          : "no-authentication";
-  return e.summary(rc, counts, verdict);
+  for (const auto& [source, decoded] : tokens) audit_token(tool, run, source, decoded);
+  Json counts = {{"tokens", run.tally.tokens}, {"authentications", run.tally.authentications}};
+  for (const auto& [k, v] : run.tally.verdicts) counts[k] = v;
+  return e.conclude(judge_token(run.tally, run.level, o.keytab), counts,
+                    {{"level", level_name(run.level)}});
 }
 
 }  // namespace cbaudit

@@ -1,6 +1,7 @@
 // The cbaudit commands; main.cpp only parses arguments into these option structs.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,23 @@ struct PcapOptions {
   std::string keytab;
 };
 int run_pcap(seckit::cli::Tool& tool, const PcapOptions& options);
+
+// What the tokens of one `cbaudit token` run showed, for its verdict.
+struct TokenTally {
+  std::size_t tokens = 0, authentications = 0, rejected = 0;
+  std::size_t opaque = 0;       // Kerberos binding inside an authenticator that stayed closed
+  std::size_t no_expected = 0;  // a binding value, no --expect-cert/--expect-cbt to compare it
+  std::string first_keytab_note;
+  std::map<std::string, std::size_t> verdicts;
+  void add(const std::string& verdict, Binding binding);
+};
+// fail when an authentication would be rejected at the level; inconclusive when no token or no
+// authenticating message was given, or one could not be classified (names the fix).
+seckit::out::Conclusion judge_token(const TokenTally& tally, Level level,
+                                    const std::string& keytab);
+
+// A finding in JSON, and as a "warning: code: message" line for people.
+void print_finding(seckit::cli::Tool& tool, const seckit::out::Finding& finding);
 
 Level parse_level(const std::string& name);
 // The keytab named by --keytab; input_error (exit 2) when unreadable or malformed.

@@ -93,10 +93,7 @@ struct PcapAuditor::Conn {
     auto a = analyze_token(data, owner->options_.keytab);
     ++owner->counts_.tokens;
     if (!a) {
-      ++owner->counts_.anomalies;
-      owner->emit_("anomaly", {{"frame", frame},
-                               {"code", "malformed-token"},
-                               {"message", fmt::format("{}: {}", carrier, a.error().message)}});
+      owner->anomaly(frame, "malformed-token", fmt::format("{}: {}", carrier, a.error().message));
       return;
     }
     if (!from_client || a->evidence.binding == Binding::kNotAuthentication) return;
@@ -153,9 +150,27 @@ struct PcapAuditor::Conn {
     std::string verdict = audit["verdict"].get<std::string>();
     ++owner->counts_.authentications;
     ++owner->counts_.verdicts[verdict];
-    bool& fails = owner->clients_[identity];
-    fails = fails || verdict == "rejected";
+    auto& state = owner->clients_[identity];
+    state.fails = state.fails || verdict == "rejected";
+    if (verdict == "unknown") {
+      state.unclassified = true;
+      count_unclassified(*a);
+    }
     pending = d;
+  }
+
+  // Why an authentication stays unknown at the level: the Kerberos authenticator was not
+  // opened, or the client's binding has nothing to be compared with.
+  void count_unclassified(const TokenAnalysis& a) {
+    auto& c = owner->counts_;
+    if (a.evidence.binding == Binding::kOpaque) {
+      ++c.opaque_bindings;
+      if (c.first_keytab_note.empty() && a.kerberos_decryption) {
+        c.first_keytab_note = a.kerberos_decryption->note;
+      }
+    } else {
+      ++c.no_expected_binding;
+    }
   }
 
   void http_message(const http::Message& m) {
@@ -287,10 +302,14 @@ struct PcapAuditor::Conn {
     }
     flush_pending(nullptr);
     if (tls && counted_tls) {
-      if (tls->summary().decrypted) {
-        ++owner->counts_.tls_decrypted;
+      const auto& s = tls->summary();
+      auto& c = owner->counts_;
+      if (s.decrypted) {
+        ++c.tls_decrypted;
       } else {
-        ++owner->counts_.tls_opaque;
+        ++c.tls_opaque;
+        if (s.opaque_reason == "no-key") ++c.tls_no_key;
+        if (s.opaque_reason == "wrong-key") ++c.tls_wrong_key;
       }
     }
   }
@@ -365,7 +384,7 @@ void PcapAuditor::read_file(const std::string& path) {
       [&](const net::Transport& t) {
         if (t.kind == net::TransportKind::kTcp) tcp.add(t);
       },
-      [this](const net::Anomaly&) { ++counts_.anomalies; });
+      [this](const net::Anomaly& a) { anomaly(a.frame, a.code, a.message); });
   net::RawPacket packet;
   while (source.next(packet)) {
     ++counts_.frames;
@@ -376,30 +395,166 @@ void PcapAuditor::read_file(const std::string& path) {
   for (auto& [key, conn] : conns_) conn->close();
   conns_.clear();
   if (!source.error().empty()) {
-    emit_("anomaly", {{"code", "capture-truncated"}, {"message", source.error()}});
+    counts_.truncated = fmt::format("{}: {}", path, source.error());
+    anomaly(counts_.frames, "capture-truncated", counts_.truncated);
   }
+}
+
+void PcapAuditor::anomaly(std::uint64_t frame, const std::string& code,
+                          const std::string& message) {
+  ++counts_.anomalies;
+  emit_("anomaly", {{"frame", frame}, {"code", code}, {"message", message}});
 }
 
 void PcapAuditor::finish() {}
 
-seckit::out::Json PcapAuditor::readiness() const {
-  std::vector<std::string> failing;
-  for (const auto& [client, fails] : clients_) {
-    if (fails) failing.push_back(client);
+Readiness PcapAuditor::readiness() const {
+  Readiness r;
+  r.level = options_.level;
+  r.clients = clients_.size();
+  r.authentications = counts_.authentications;
+  for (const auto& [client, state] : clients_) {
+    if (state.fails) {
+      r.failing.push_back(client);
+    } else if (state.unclassified) {
+      r.undecided.push_back(client);
+    }
   }
-  std::string level = level_name(options_.level);
-  std::string shown = level;
+  return r;
+}
+
+std::string_view readiness_result_name(ReadinessResult result) {
+  switch (result) {
+    case ReadinessResult::kReady:
+      return "ready";
+    case ReadinessResult::kClientsWouldFail:
+      return "clients-would-fail";
+    case ReadinessResult::kUndecided:
+      return "undecided";
+  }
+  return "undecided";
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// The TLS sessions that hide what is inside them, and how to open them.
+std::string tls_reason(const PcapCounts& c, const PcapInputs& in) {
+  std::string head = fmt::format("{} of {} not decrypted", c.tls_opaque,
+                                 plural(c.tls_sessions, "TLS session", "TLS sessions"));
+  if (in.keylog.empty()) {
+    return head +
+           " (no key log given): authentications inside them are not seen; pass "
+           "--keylog FILE written by the client (SSLKEYLOGFILE)";
+  }
+  std::string why;
+  if (c.tls_no_key) why = fmt::format("{} has no line for {}", in.keylog, c.tls_no_key);
+  if (c.tls_wrong_key) {
+    why += fmt::format("{}{} has a line that does not decrypt {}", why.empty() ? "" : "; ",
+                       in.keylog, c.tls_wrong_key);
+  }
+  std::uint64_t other = c.tls_opaque - c.tls_no_key - c.tls_wrong_key;
+  if (other) {
+    why += fmt::format("{}{} for other reasons (capture starts mid-session, cipher)",
+                       why.empty() ? "" : "; ", other);
+  }
+  return fmt::format(
+      "{}: {}; authentications inside them are not seen; pass --keylog FILE "
+      "written by the client of this capture",
+      head, why);
+}
+
+std::string opaque_reason(const PcapCounts& c, const PcapInputs& in) {
+  std::string n = plural(c.opaque_bindings, "Kerberos authentication keeps its",
+                         "Kerberos authentications keep their");
+  if (in.keytab.empty()) {
+    return n +
+           " channel binding inside the encrypted authenticator (no keytab given): pass "
+           "--keytab FILE holding the service's key to classify them";
+  }
+  return fmt::format(
+      "{} channel binding closed: --keytab {} did not open them ({}); pass "
+      "--keytab FILE holding the key of the service they were sent to",
+      n, in.keytab, c.first_keytab_note);
+}
+
+}  // namespace
+
+std::string readiness_message(const Readiness& r) {
+  std::string shown = level_name(r.level);
   shown[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(shown[0])));
-  std::string list;
-  for (const auto& f : failing) list += (list.empty() ? "" : ", ") + f;
-  std::string message = fmt::format("at {}, {} of {} clients{} would fail", shown, failing.size(),
-                                    clients_.size(), failing.empty() ? "" : " (" + list + ")");
-  return {{"level", level},
-          {"clients", clients_.size()},
-          {"would_fail", failing.size()},
-          {"failing_clients", failing},
-          {"authentications", counts_.authentications},
-          {"message", message}};
+  if (r.clients == 0) return fmt::format("at {}: no authenticating client seen", shown);
+  std::string message =
+      fmt::format("at {}, {} of {} clients{} would fail", shown, r.failing.size(), r.clients,
+                  r.failing.empty() ? "" : " (" + joined(r.failing) + ")");
+  if (!r.undecided.empty()) {
+    message += fmt::format(", {} undecided ({})", r.undecided.size(), joined(r.undecided));
+  }
+  return message;
+}
+
+seckit::out::Conclusion judge_pcap(const PcapCounts& c, const Readiness& r, const PcapInputs& in) {
+  seckit::out::Conclusion out;
+  if (!r.failing.empty()) out.fail("clients-would-fail", readiness_message(r));
+  if (c.authentications == 0) {
+    out.inconclusive(
+        "no-authentication",
+        fmt::format("0 NTLM or Kerberos authentications in {} ({}, {}): nothing to judge",
+                    plural(c.frames, "frame", "frames"),
+                    plural(c.tcp_connections, "TCP connection", "TCP connections"),
+                    plural(c.tls_sessions, "TLS session", "TLS sessions")));
+  }
+  if (c.tls_opaque) out.inconclusive("tls-not-decrypted", tls_reason(c, in));
+  if (c.opaque_bindings) out.inconclusive("binding-opaque", opaque_reason(c, in));
+  if (c.no_expected_binding) {
+    out.inconclusive(
+        "no-expected-binding",
+        fmt::format(
+            "{} a channel binding but no expected value is known (no server certificate "
+            "in the TLS session{}): pass --cert SERVER.pem",
+            plural(c.no_expected_binding, "authentication carries", "authentications carry"),
+            in.cert ? " and --cert does not apply" : ""));
+  }
+  if (!c.truncated.empty()) {
+    out.inconclusive("capture-truncated",
+                     fmt::format("the capture is cut short ({}): authentications after frame {} "
+                                 "are not seen",
+                                 c.truncated, c.frames));
+  }
+  return out;
+}
+
+ReadinessResult readiness_result(const seckit::out::Conclusion& conclusion) {
+  switch (conclusion.verdict) {
+    case seckit::out::Verdict::kPass:
+      return ReadinessResult::kReady;
+    case seckit::out::Verdict::kFail:
+      return ReadinessResult::kClientsWouldFail;
+    case seckit::out::Verdict::kInconclusive:
+      return ReadinessResult::kUndecided;
+  }
+  return ReadinessResult::kUndecided;
+}
+
+seckit::out::Json readiness_json(const Readiness& r, const seckit::out::Conclusion& conclusion) {
+  return {{"level", level_name(r.level)},
+          {"result", readiness_result_name(readiness_result(conclusion))},
+          {"clients", r.clients},
+          {"would_fail", r.failing.size()},
+          {"failing_clients", r.failing},
+          {"undecided", r.undecided.size()},
+          {"undecided_clients", r.undecided},
+          {"authentications", r.authentications},
+          {"message", readiness_message(r)}};
 }
 
 }  // namespace cbaudit

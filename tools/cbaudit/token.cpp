@@ -1,5 +1,8 @@
 #include "token.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cctype>
 
 #include "seckit/enc.hpp"
@@ -44,6 +47,21 @@ seckit::Result<DecodedToken> decode_token_text(std::string_view text) {
     }
   }
   if (s.empty()) return seckit::parse_error("no token after the authentication scheme");
+  if (t.scheme.empty()) {
+    // Another HTTP scheme (Basic, Bearer, Digest...): a credential without channel binding.
+    std::size_t word = s.find_first_of(" \t");
+    std::string_view first = s.substr(0, word);
+    bool scheme_like = word != std::string_view::npos && !first.empty() &&
+                       std::all_of(first.begin(), first.end(), [](char c) {
+                         return std::isalpha(static_cast<unsigned char>(c)) || c == '-';
+                       });
+    if (scheme_like) {
+      return seckit::parse_error(fmt::format(
+          "the {} scheme carries no NTLM or Kerberos token (cbaudit reads NTLM, Negotiate and "
+          "Kerberos tokens, bare or in an Authorization header)",
+          first));
+    }
+  }
   auto decoded = seckit::enc::base64_decode(s);
   if (!decoded) return seckit::parse_error("token is not base64: " + decoded.error().message);
   t.bytes = std::move(*decoded);

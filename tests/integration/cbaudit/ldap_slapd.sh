@@ -100,7 +100,7 @@ for level in none tls-endpoint tls-unique; do
 
     # --- cbaudit probe -------------------------------------------------------------------
     want_rc=0
-    case "$truth" in none | allowed) want_rc=1 ;; unknown) want_rc=3 ;; esac
+    case "$truth" in none | allowed) want_rc=1 ;; unknown) want_rc=4 ;; esac
     expect_exit "$want_rc" cbaudit probe "$url" --user alice --domain EXAMPLE \
       --password-file alice.pw --ca-file ca.pem --json
     last_stdout > probe.jsonl
@@ -120,8 +120,9 @@ for level in none tls-endpoint tls-unique; do
 
   if [ "$level" = tls-endpoint ]; then
     # Without a password cbaudit tries the AD trick (80090346 before 52e); OpenLDAP answers
-    # every failed GSS-SPNEGO bind with a plain 49, so the level stays unknown, and says why.
-    expect_exit 3 cbaudit probe "$CB_LDAPS_URL" --ca-file ca.pem --json
+    # every failed GSS-SPNEGO bind with a plain 49, so the level stays unknown (inconclusive,
+    # exit 4), and says why.
+    expect_exit 4 cbaudit probe "$CB_LDAPS_URL" --ca-file ca.pem --json
     last_stdout > trick.jsonl
     assert_eq "$(jq -r 'select(.type=="probe_result").data.level' trick.jsonl)" unknown \
       "credential-less probe of slapd"

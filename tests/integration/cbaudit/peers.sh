@@ -112,10 +112,19 @@ for mode in ntlm spnego; do
     pass "probe ($mode) classifies tokenChecking=$1 as $2"
   done
 done
-# A wrong password makes the control attempt fail: unknown, exit 3.
+# A wrong password makes the control attempt fail: unknown, inconclusive (exit 4), and the
+# reason says what to check.
 printf 'wrong' > badpw
 chmod 600 badpw
-expect_exit 3 cbaudit probe "https://127.0.0.1:$port/" --user alice --domain EXAMPLE \
+expect_exit 4 cbaudit probe "https://127.0.0.1:$port/" --user alice --domain EXAMPLE \
   --password-file badpw --ca-file srv.pem --json
 assert_eq "$(last_stdout | jq -r 'select(.type=="probe_result").data.level')" unknown "bad password"
-pass "probe with a wrong password says unknown"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data | "\(.verdict) \(.level) \(.reasons[0].code)"')" \
+  "inconclusive unknown level-unknown" "bad password: inconclusive"
+assert_contains "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].message')" \
+  "check the credentials" "bad password: the reason names the fix"
+expect_exit 4 cbaudit probe "https://127.0.0.1:$port/" --user alice --domain EXAMPLE \
+  --password-file badpw --ca-file srv.pem
+assert_contains "$(last_stdout | tail -1)" "inconclusive: EPA level unknown: the control attempt" \
+  "bad password: text ends with the reason"
+pass "probe with a wrong password says unknown, inconclusive"

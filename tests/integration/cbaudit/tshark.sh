@@ -65,9 +65,12 @@ while read -r header; do
 done < auths
 pass "token and pcap agree"
 
-# Without the key log the TLS sessions stay opaque: no authentication, no crash.
-expect_exit 0 cbaudit pcap "$epa/epa-https.pcap" --json
-assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.counts.tls_opaque')" 3 "opaque sessions"
+# Without the key log the TLS sessions stay opaque: no authentication, no crash, and no
+# "ready" either: inconclusive (exit 4) with the count tshark sees (ClientHellos).
+hellos=$(tshark -r "$epa/epa-https.pcap" -Y 'tls.handshake.type == 1' -T fields -e frame.number 2>/dev/null | wc -l | tr -d ' ')
+expect_exit 4 cbaudit pcap "$epa/epa-https.pcap" --json
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.counts.tls_opaque')" "$hellos" "opaque sessions"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.verdict')" inconclusive "opaque sessions: inconclusive"
 # A broken capture is one error line and exit 2.
 head -c 100 "$epa/epa-http.pcap" > cut.pcap
 printf 'junk' > junk.pcap

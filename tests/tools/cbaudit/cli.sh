@@ -117,7 +117,8 @@ assert_eq "$(last_stdout | jq -r 'select(.type=="token").data.input_form')" raw 
 expect_exit 0 cbaudit token --expect-cert "$cert" --spn HTTP/wrong.example.test --json \
   "Authorization: NTLM $(jq -r .authenticate <<<"$line")"
 assert_eq "$(last_stdout | jq -r 'select(.type=="finding").data.code')" service-binding-mismatch "--spn"
-expect_exit 0 cbaudit token --json "$(jq -r .challenge <<<"$line")"
+# A CHALLENGE alone carries no binding: described, not judged (inconclusive).
+expect_exit 4 cbaudit token --json "$(jq -r .challenge <<<"$line")"
 assert_eq "$(last_stdout | jq -r 'select(.type=="token").data.message_type')" CHALLENGE "CHALLENGE"
 assert_eq "$(last_stdout | jq -c '[.[]?] | length' >/dev/null; last_stdout | jq -s '[.[] | select(.type=="cb_audit")] | length')" 0 "no audit for a CHALLENGE"
 # --proxy: any real binding is VALID_PROXY.
@@ -133,7 +134,7 @@ pass "token forms"
 
 # SPNEGO tokens made by MIT's SPNEGO mechanism around gss-ntlmssp (fuzz seeds, real peer output).
 corpus="$SECKIT_SOURCE_DIR/tests/fuzz/corpus/cbaudit_spnego"
-expect_exit 0 cbaudit token --token-file "$corpus/spnego-init" --json
+expect_exit 4 cbaudit token --token-file "$corpus/spnego-init" --json
 assert_eq "$(last_stdout | jq -r 'select(.type=="token").data | "\(.wrapping) \(.message_type) \(.spnego.mech_types[0])"')" \
   "spnego-init NEGOTIATE ntlm" "SPNEGO NegTokenInit"
 expect_exit 1 cbaudit token --token-file "$corpus/spnego-auth" --json
@@ -163,8 +164,9 @@ pass "MIT Kerberos tokens with --keytab"
 printf 'not a keytab' > bad.keytab
 expect_exit 2 cbaudit token --keytab bad.keytab "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
 assert_one_line_error cbaudit
-expect_exit 0 cbaudit token --json "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
+expect_exit 4 cbaudit token --json "$(jq -r .token "$epa/krb5-tokens.jsonl" | first_line)"
 assert_eq "$(last_stdout | jq -r 'select(.type=="cb_audit").data.client_binding')" opaque "no keytab: opaque"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].code')" binding-opaque "no keytab: inconclusive"
 pass "keytab errors"
 
 # The same over HTTPS in a capture (examples/gen/epa-krb5.sh): SPNEGO Negotiate GETs against an

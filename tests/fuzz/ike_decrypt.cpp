@@ -20,6 +20,7 @@ class NullSink : public ikedecode::RecordSink {
   void certificate(const ikedecode::Json&) override {}
   void anomaly(const ikedecode::Json&) override {}
   void sa(const ikedecode::Json&, const std::vector<seckit::out::Finding>&) override {}
+  void finding(const seckit::out::Finding&) override {}
 };
 }  // namespace
 

@@ -13,6 +13,7 @@ class NullSink : public ikedecode::RecordSink {
                const ikedecode::MessageRelation&) override {
     (void)d.dump(-1, ' ', false, ikedecode::Json::error_handler_t::replace);
   }
+  void finding(const seckit::out::Finding&) override {}
   void certificate(const ikedecode::Json&) override {}
   void anomaly(const ikedecode::Json&) override {}
   void sa(const ikedecode::Json& d, const std::vector<seckit::out::Finding>&) override {

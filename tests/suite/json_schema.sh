@@ -41,12 +41,16 @@ if has ikedecode; then
     name="ikedecode-$(basename "$base")"
     keys=()
     [ -f "$base.ikev2_decryption_table" ] && keys=(--keys "$base.ikev2_decryption_table")
-    run_json "$name" 0 1 -- ikedecode --json "${keys[@]}" "$cap"
-    run_json "$name-sessions" 0 1 -- ikedecode --json --sessions "${keys[@]}" "$cap"
-    run_json "$name-messages" 0 1 -- ikedecode --json --messages "${keys[@]}" "$cap"
+    run_json "$name" 0 1 4 -- ikedecode --json "${keys[@]}" "$cap"
+    run_json "$name-sessions" 0 1 4 -- ikedecode --json --sessions "${keys[@]}" "$cap"
+    run_json "$name-messages" 0 1 4 -- ikedecode --json --messages "${keys[@]}" "$cap"
   done
+  # Keys of another capture (keys-unused) and a capture without IKE (inconclusive).
+  run_json ikedecode-keys-unused 4 -- ikedecode --json --keys \
+    "$src/examples/captures/ikev2-psk.ikev2_decryption_table" "$src/examples/captures/ikev2-cert.pcap"
+  run_json ikedecode-no-ike 4 -- ikedecode --json "$src/examples/captures/tls/tls12-aes128sha-etm.pcap"
   # A charon log as the key source, and a capture that is not a capture.
-  run_json ikedecode-charon-log 0 1 -- ikedecode --json --keys "$src/examples/captures/ikev2-psk.charon.log" \
+  run_json ikedecode-charon-log 0 1 4 -- ikedecode --json --keys "$src/examples/captures/ikev2-psk.charon.log" \
     "$src/examples/captures/ikev2-psk.pcap"
   run_json ikedecode-not-a-capture 2 -- ikedecode --json "$src/examples/captures/example-ca.pem"
 fi

@@ -80,6 +80,7 @@ void CaptureAnalyzer::read_file(const std::string& path) {
   double next_progress = 0;
   while (source.next(packet)) {
     last_frame = packet.info.frame;
+    capture_end_ = std::max(capture_end_, packet.info.time());
     decoder.feed(packet);
     if (options_.progress && source.file_size() > 0 && (packet.info.frame & 0xfff) == 0) {
       double done =
@@ -95,6 +96,8 @@ void CaptureAnalyzer::read_file(const std::string& path) {
   if (!source.error().empty()) {
     anomaly(last_frame, "capture-truncated",
             fmt::format("capture ends early after frame {}: {}", last_frame, source.error()));
+    truncated_.push_back(
+        fmt::format("{} ends early after frame {} ({})", path, last_frame, source.error()));
   }
   decoder.flush();
   tcp_->flush();
@@ -118,7 +121,75 @@ void CaptureAnalyzer::read_file(const std::string& path) {
 void CaptureAnalyzer::finish() {
   for (const auto& [key, frags] : cisco_) report_cisco(key, frags, "end of capture");
   cisco_.clear();
-  tracker_.finish_all();
+  tracker_.finish_all(capture_end_);
+  report_unused_keys();
+}
+
+RunEvidence CaptureAnalyzer::evidence() const {
+  RunEvidence e;
+  e.frames = counts_.frames;
+  e.ike_messages = counts_.ike_messages;
+  e.sas = counts_.sas;
+  e.established = counts_.established;
+  e.failed = counts_.failed;
+  e.timed_out = counts_.timed_out;
+  e.incomplete = counts_.incomplete;
+  e.truncated = truncated_;
+  e.filtered = !options_.filter.empty();
+  if (options_.keys != nullptr) {
+    e.keys.given = true;
+    e.keys.entries = options_.keys->size();
+    e.keys.matched = keys_matched_.size();
+    e.keys.decrypt_failures = decrypt_failures_;
+  }
+  return e;
+}
+
+// The keys of this message's SA (IKEv2), noting which key-file SAs matched and which encrypted
+// SAs the capture holds. IKEv1 messages are only noted: their decryptor looks the key up itself.
+const IkeV2Keys* CaptureAnalyzer::find_keys(const IkeMessage& m) {
+  if (options_.keys == nullptr || !m.encrypted) return nullptr;
+  std::string name = m.major == 2 ? hex(m.spi_i) + "/" + hex(m.spi_r) : hex(m.spi_i) + " (IKEv1)";
+  const IkeV2Keys* keys = nullptr;
+  bool matched = false;
+  if (m.major == 2) {
+    keys = options_.keys->find(m.spi_i, m.spi_r);
+    matched = keys != nullptr;
+  } else {
+    matched = options_.keys->find_v1(m.spi_i) != nullptr;
+  }
+  if (matched) keys_matched_.insert(name);
+  constexpr std::size_t kNamed = 16;
+  if (encrypted_sas_seen_.size() < kNamed &&
+      std::find(encrypted_sas_seen_.begin(), encrypted_sas_seen_.end(), name) ==
+          encrypted_sas_seen_.end()) {
+    encrypted_sas_seen_.push_back(name);
+  }
+  return keys;
+}
+
+// Keys the user gave that match no SA in the capture are named, next to the SAs the capture
+// holds, so a key file for another capture (or another run of the same peers) is spotted.
+void CaptureAnalyzer::report_unused_keys() {
+  if (options_.keys == nullptr) return;
+  std::vector<std::string> unused;
+  for (const auto& name : options_.keys->sa_names()) {
+    if (keys_matched_.count(name) == 0) unused.push_back(name);
+  }
+  if (unused.empty()) return;
+  bool none = keys_matched_.empty();
+  seckit::out::Finding f;
+  f.code = "keys-unused";
+  f.severity = none ? seckit::out::Severity::kWarning : seckit::out::Severity::kInfo;
+  std::string seen =
+      encrypted_sas_seen_.empty()
+          ? "the capture holds no encrypted IKE message"
+          : fmt::format("encrypted SAs in the capture: {}", fmt::join(encrypted_sas_seen_, ", "));
+  f.message = fmt::format(
+      "{} of the {} SA(s) in the key files match nothing in the capture{}: {}; {}", unused.size(),
+      options_.keys->size(), none ? ", nothing was decrypted" : "", fmt::join(unused, ", "), seen);
+  f.details = {{"unused_keys", unused}, {"encrypted_sas_seen", encrypted_sas_seen_}};
+  sink_.finding(f);
 }
 
 void CaptureAnalyzer::report_cisco(const std::pair<std::string, std::uint16_t>& key,
@@ -307,9 +378,7 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   ++counts_.ike_messages;
   Json skf = nullptr;
   std::string decrypt_error;
-  const IkeV2Keys* keys = options_.keys != nullptr && m.major == 2 && m.encrypted
-                              ? options_.keys->find(m.spi_i, m.spi_r)
-                              : nullptr;
+  const IkeV2Keys* keys = find_keys(m);
   std::optional<DecryptResult> plain;
   if (v1_ != nullptr && m.major == 1) {
     plain = v1_->process(m, fmt::format("{}:{}", ctx.src.to_string(), ctx.src_port));
@@ -349,6 +418,7 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
     ++counts_.decrypted;
   }
   if (!decrypt_error.empty()) {
+    ++decrypt_failures_;
     anomaly(ctx.info.frame, "decrypt-failed",
             fmt::format("SPI {}/{} message ID {}: {}", hex(m.spi_i), hex(m.spi_r), m.message_id,
                         decrypt_error));

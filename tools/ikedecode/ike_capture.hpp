@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "ike_decrypt_v1.hpp"
 #include "ike_message.hpp"
 #include "ike_session.hpp"
+#include "ike_verdict.hpp"
 #include "seckit/net.hpp"
 #include "seckit/out.hpp"
 
@@ -37,6 +39,8 @@ class RecordSink {
   virtual void certificate(const Json& data) = 0;
   virtual void anomaly(const Json& data) = 0;
   virtual void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) = 0;
+  // A finding about the run rather than one SA (keys that matched nothing).
+  virtual void finding(const seckit::out::Finding& finding) = 0;
 };
 
 struct CaptureCounts {
@@ -54,9 +58,11 @@ class CaptureAnalyzer {
   ~CaptureAnalyzer();
   // Reads one capture file completely (throws ToolError when it cannot be opened).
   void read_file(const std::string& path);
-  // Ends every open session (emits the ike_sa records).
+  // Ends every open session (emits the ike_sa records) and reports keys that matched nothing.
   void finish();
   const CaptureCounts& counts() const { return counts_; }
+  // What the run saw, for the verdict (error_findings is the caller's to fill).
+  RunEvidence evidence() const;
 
   // One UDP/TCP payload as the decoder delivers it; public for the fuzz target and tests.
   void on_transport(const seckit::net::Transport& t);
@@ -65,6 +71,8 @@ class CaptureAnalyzer {
   void on_ike(const IkeContext& ctx, Bytes wire);
   void on_tcp_chunk(const seckit::net::StreamChunk& chunk);
   void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);
+  const IkeV2Keys* find_keys(const IkeMessage& m);
+  void report_unused_keys();
   CaptureOptions options_;
   RecordSink& sink_;
   SessionTracker tracker_;
@@ -90,6 +98,13 @@ class CaptureAnalyzer {
   void report_cisco(const std::pair<std::string, std::uint16_t>& key, const CiscoFragments& f,
                     const std::string& why);
   const seckit::net::Transport* current_ = nullptr;
+  double capture_end_ = 0;              // time of the last packet read, any protocol
+  std::vector<std::string> truncated_;  // captures that ended early
+  // Key usage: key-file SAs that matched a message, and (a bounded sample of) the encrypted SAs
+  // seen, to name both when the keys match nothing.
+  std::set<std::string> keys_matched_;
+  std::vector<std::string> encrypted_sas_seen_;
+  std::uint64_t decrypt_failures_ = 0;
 };
 
 }  // namespace ikedecode

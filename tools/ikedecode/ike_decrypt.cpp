@@ -383,6 +383,13 @@ const std::vector<std::uint8_t>* KeyStore::find_v1(
   return it == v1_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> KeyStore::sa_names() const {
+  std::vector<std::string> names;
+  for (const auto& [spis, keys] : v2_) names.push_back(spis.first + "/" + spis.second);
+  for (const auto& [cookie, key] : v1_) names.push_back(cookie + " (IKEv1)");
+  return names;
+}
+
 const IkeV2Keys* KeyStore::find(const std::array<std::uint8_t, 8>& spi_i,
                                 const std::array<std::uint8_t, 8>& spi_r) const {
   auto it = v2_.find({hex(Bytes(spi_i)), hex(Bytes(spi_r))});

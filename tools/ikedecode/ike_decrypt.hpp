@@ -53,6 +53,8 @@ class KeyStore {
   // IKEv1: the phase-1 encryption key of the SA with this initiator cookie.
   const std::vector<std::uint8_t>* find_v1(const std::array<std::uint8_t, 8>& cookie_i) const;
   std::size_t size() const { return v2_.size() + v1_.size(); }
+  // The SAs the key files hold: "SPIi/SPIr" (IKEv2) and "cookie (IKEv1)", in hex.
+  std::vector<std::string> sa_names() const;
 
  private:
   bool add_tcpdump_line(const std::string& line, std::string* error);

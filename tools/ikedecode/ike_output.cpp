@@ -106,14 +106,17 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
       e.line(kv.render(2));
     }
   }
-  for (const auto& f : findings) {
-    e.finding(f);
-    if (!e.json()) {
-      e.line(fmt::format(
-          "  {}: {}",
-          tool_.style().severity(f.severity, std::string(seckit::out::severity_name(f.severity))),
-          f.message));
-    }
+  for (const auto& f : findings) finding(f);
+}
+
+void EmitterSink::finding(const seckit::out::Finding& f) {
+  auto& e = tool_.emitter();
+  e.finding(f);
+  if (!e.json()) {
+    e.line(fmt::format(
+        "  {}: {}",
+        tool_.style().severity(f.severity, std::string(seckit::out::severity_name(f.severity))),
+        f.message));
   }
 }
 

@@ -20,6 +20,7 @@ class EmitterSink : public RecordSink {
   void certificate(const Json& data) override;
   void anomaly(const Json& data) override;
   void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) override;
+  void finding(const seckit::out::Finding& finding) override;
 
  private:
   seckit::cli::Tool& tool_;

@@ -7,6 +7,7 @@
 
 #include "ike_analysis.hpp"
 #include "ike_tables.hpp"
+#include "ike_verdict.hpp"
 #include "seckit/winerr.hpp"
 
 namespace ikedecode {
@@ -76,7 +77,7 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
       auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](auto& a, auto& b) {
         return a.second->order < b.second->order;
       });
-      finish(oldest);
+      finish(oldest, ctx.info.time());
     }
     auto session = std::make_unique<Session>();
     session->version = m.major;
@@ -174,17 +175,24 @@ void SessionTracker::note_l2tp(const IkeContext& ctx) {
   }
 }
 
-void SessionTracker::finish_all() {
-  while (!sessions_.empty()) finish(sessions_.begin());
+void SessionTracker::finish_all(double capture_end) {
+  while (!sessions_.empty()) finish(sessions_.begin(), capture_end);
 }
 
 namespace {
+
+using Session = SessionTracker::Session;
 
 struct Verdict {
   std::string verdict;  // established, failed, timed_out, incomplete
   std::string reason;
   std::optional<std::uint16_t> notify;
   std::uint32_t windows_error = 0;
+  std::optional<std::uint16_t> child_failure;  // IKE SA up, its first CHILD_SA refused
+  std::vector<MessageSummary> last_request_sends;
+  bool unanswered = false;       // the last request has no response after it
+  bool from_unanswered = false;  // the verdict rests on that unanswered request
+  double silence = 0;            // how long the capture goes on after its last send
 };
 
 std::uint32_t windows_error_for_notify(std::uint8_t version, std::uint16_t type) {
@@ -226,189 +234,192 @@ Json schedule_json(const std::vector<MessageSummary>& sent) {
   return intervals;
 }
 
-}  // namespace
+bool is_request(const Session& s, const MessageSummary& m) {
+  return s.version == 2 ? !m.response : m.from_initiator;
+}
 
-void SessionTracker::finish(SessionMap::iterator it) {
-  Session& s = *it->second;
-  std::vector<Finding> findings;
-  const auto& msgs = s.messages;
-  auto exchange_of = [&](std::uint8_t e) { return exchange_name(s.version, e); };
+std::string exchange_of(const Session& s, std::uint8_t exchange) {
+  return exchange_name(s.version, exchange);
+}
 
-  Verdict v;
-  // First error notify in a message from the responder side of an exchange, or any
-  // INFORMATIONAL error: what killed the SA.
+// The first error notify that ended the SA: in a response (IKEv2) or any message (IKEv1). An
+// INVALID_KE_PAYLOAD followed by a new IKE_SA_INIT is recoverable and does not count.
+const MessageSummary* fatal_message(const Session& s, std::uint16_t& notify) {
   const MessageSummary* fatal = nullptr;
-  std::uint16_t fatal_notify = 0;
-  for (const auto& msg : msgs) {
+  for (const auto& msg : s.messages) {
     for (std::uint16_t n : msg.notifies) {
-      if (!notify_is_error(s.version, n)) continue;
+      if (fatal != nullptr || !notify_is_error(s.version, n)) continue;
       if (s.version == 2 && !msg.response) continue;
-      if (fatal == nullptr) {
-        fatal = &msg;
-        fatal_notify = n;
-      }
+      fatal = &msg;
+      notify = n;
     }
   }
-  bool retried_after_fatal = false;
-  if (fatal != nullptr && s.version == 2 && (fatal_notify == 17)) {
-    // INVALID_KE_PAYLOAD is recoverable: the initiator retries IKE_SA_INIT with the group asked.
-    for (const auto& msg : msgs) {
-      if (msg.time > fatal->time && msg.exchange == 34 && !msg.response) retried_after_fatal = true;
-    }
-  }
-
-  std::vector<MessageSummary> last_request_sends;
-  bool any_response = std::any_of(msgs.begin(), msgs.end(), [&](const MessageSummary& m) {
-    return s.version == 2 ? m.response : !m.from_initiator;
+  if (fatal == nullptr || s.version != 2 || notify != 17) return fatal;
+  bool retried = std::any_of(s.messages.begin(), s.messages.end(), [&](const MessageSummary& m) {
+    return m.time > fatal->time && m.exchange == 34 && !m.response;
   });
-  if (!msgs.empty()) {
-    // The last request and every retransmission of it.
-    const MessageSummary* last_request = nullptr;
-    for (const auto& m : msgs) {
-      if (s.version == 2 ? !m.response : m.from_initiator) last_request = &m;
-    }
-    if (last_request != nullptr) {
-      for (const auto& m : msgs) {
-        if (m.from_initiator == last_request->from_initiator &&
-            m.message_id == last_request->message_id && m.exchange == last_request->exchange &&
-            (s.version == 2 ? !m.response : true) && m.length == last_request->length) {
-          last_request_sends.push_back(m);
-        }
-      }
-    }
-  }
-  bool last_unanswered = false;
-  if (!last_request_sends.empty()) {
-    const auto& last = last_request_sends.front();
-    last_unanswered = std::none_of(msgs.begin(), msgs.end(), [&](const MessageSummary& m) {
-      if (m.time < last.time) return false;
-      if (s.version == 2) return m.response && m.message_id == last.message_id;
-      return m.from_initiator != last.from_initiator;
-    });
-  }
+  return retried ? nullptr : fatal;
+}
 
-  auto has_exchange_response = [&](std::uint8_t exchange) {
-    return std::any_of(msgs.begin(), msgs.end(), [&](const MessageSummary& m) {
-      return m.exchange == exchange && (s.version == 2 ? m.response : !m.from_initiator);
-    });
-  };
-
-  // An error notify next to an AUTH payload in IKE_AUTH: the IKE SA is up, its first CHILD_SA
-  // was refused (RFC 7296 1.2: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE... about the child only).
-  std::optional<std::uint16_t> child_failure;
-  if (fatal != nullptr && s.version == 2 && fatal->exchange == 35 && fatal->has_auth) {
-    child_failure = fatal_notify;
-    fatal = nullptr;
+// The last request, its retransmissions, whether anything answered it, and how long the capture
+// goes on after its last send.
+void find_last_request(const Session& s, double capture_end, Verdict& v) {
+  const MessageSummary* last = nullptr;
+  for (const auto& m : s.messages) {
+    if (is_request(s, m)) last = &m;
   }
-  if (fatal != nullptr && !retried_after_fatal) {
-    v.verdict = "failed";
-    v.notify = fatal_notify;
-    v.windows_error = windows_error_for_notify(s.version, fatal_notify);
-    v.reason = fmt::format("{} answered with {} (frame {})", exchange_of(fatal->exchange),
-                           notify_name(s.version, fatal_notify), fatal->frame);
-  } else if (!any_response && !msgs.empty()) {
+  if (last == nullptr) return;
+  for (const auto& m : s.messages) {
+    if (is_request(s, m) && m.from_initiator == last->from_initiator &&
+        m.message_id == last->message_id && m.exchange == last->exchange &&
+        m.length == last->length) {
+      v.last_request_sends.push_back(m);
+    }
+  }
+  const auto& first = v.last_request_sends.front();
+  v.unanswered = std::none_of(s.messages.begin(), s.messages.end(), [&](const MessageSummary& m) {
+    if (m.time < first.time) return false;
+    if (s.version == 2) return m.response && m.message_id == first.message_id;
+    return m.from_initiator != first.from_initiator;
+  });
+  v.silence = std::max(0.0, capture_end - v.last_request_sends.back().time);
+}
+
+std::string sends_text(const std::vector<MessageSummary>& sends) {
+  if (sends.size() == 1) return "sent once";
+  return fmt::format("sent {} times over {:.1f} s", sends.size(),
+                     sends.back().time - sends.front().time);
+}
+
+// An unanswered request is a timeout only when the capture shows the initiator gave up: it goes
+// on for longer than any initiator keeps retransmitting (kGiveUpHorizon) without a further send.
+// Otherwise the capture simply ended too soon to tell.
+void judge_unanswered(const Session& s, Verdict& v) {
+  v.from_unanswered = true;
+  const auto& req = v.last_request_sends.front();
+  std::string what =
+      fmt::format("{} request (message ID {}) {}, never answered", exchange_of(s, req.exchange),
+                  req.message_id, sends_text(v.last_request_sends));
+  if (v.silence >= kGiveUpHorizon) {
     v.verdict = "timed_out";
     v.windows_error = 13805;
-    v.reason = fmt::format("{} sent {} time(s) over {:.1f} s, never answered",
-                           exchange_of(msgs.front().exchange), last_request_sends.size(),
-                           last_request_sends.empty()
-                               ? 0.0
-                               : last_request_sends.back().time - last_request_sends.front().time);
-  } else if (last_unanswered && last_request_sends.size() >= 2) {
-    v.verdict = "timed_out";
-    v.windows_error = 13805;
-    const auto& req = last_request_sends.front();
-    v.reason = fmt::format("{} request (message ID {}) sent {} times, never answered",
-                           exchange_of(req.exchange), req.message_id, last_request_sends.size());
+    v.reason = fmt::format(
+        "{}; the capture goes on {:.1f} s after the last send without another: the initiator "
+        "gave up (initiators stop within {:.0f} s: RFC 7296 2.1, strongSwan's default schedule, "
+        "Windows' retransmitDurationSecs)",
+        what, v.silence, kGiveUpHorizon);
     if (req.ip_fragmented) {
       v.reason +=
           "; it was IP-fragmented: fragments are likely dropped on the path "
           "(enable IKEv2 fragmentation, RFC 7383)";
     }
-  } else if (s.version == 2) {
-    const MessageSummary* auth_response = nullptr;
-    for (const auto& m : msgs) {
-      if (m.exchange == 35 && m.response && !m.retransmission) auth_response = &m;
-    }
-    bool later_exchanges = std::any_of(msgs.begin(), msgs.end(), [](const MessageSummary& m) {
-      return (m.exchange == 36 || m.exchange == 37) && m.response;
-    });
-    if (child_failure) {
-      v.verdict = "established";
-      v.reason = fmt::format("IKE SA established, but its first CHILD_SA was refused with {}",
-                             notify_name(2, *child_failure));
-    } else if (auth_response != nullptr && auth_response->decrypted) {
-      v.verdict = "established";
-      v.reason = fmt::format("IKE_AUTH completed (frame {}, decrypted)", auth_response->frame);
-    } else if (auth_response != nullptr && later_exchanges) {
-      v.verdict = "established";
-      v.reason = "IKE_AUTH answered and later exchanges were protected with the SA's keys";
-    } else if (auth_response != nullptr && auth_response->encrypted_length <= 96) {
-      v.verdict = "failed";
-      v.windows_error = 13801;
-      v.reason = fmt::format(
-          "IKE_AUTH answered with only {} encrypted bytes and the SA was never used: likely an "
-          "error notify such as AUTHENTICATION_FAILED (decrypt with --keys to confirm)",
-          auth_response->encrypted_length);
-    } else if (auth_response != nullptr) {
-      v.verdict = "established";
-      v.reason = fmt::format("IKE_AUTH answered with {} encrypted bytes (frame {})",
-                             auth_response->encrypted_length, auth_response->frame);
-    } else if (has_exchange_response(34)) {
-      v.verdict = "incomplete";
-      v.reason = "IKE_SA_INIT completed; IKE_AUTH not in the capture";
-    } else {
-      v.verdict = "incomplete";
-      v.reason = "no complete exchange in the capture";
-    }
-  } else {
-    std::size_t responder_msgs = std::count_if(
-        msgs.begin(), msgs.end(), [](auto& m) { return !m.from_initiator && !m.retransmission; });
-    std::size_t initiator_msgs = std::count_if(
-        msgs.begin(), msgs.end(), [](auto& m) { return m.from_initiator && !m.retransmission; });
-    bool quick = std::any_of(msgs.begin(), msgs.end(), [](auto& m) { return m.exchange == 32; });
-    bool main_done = s.first_exchange == 2 && responder_msgs >= 3;
-    bool aggressive_done = s.first_exchange == 4 && initiator_msgs >= 2 && responder_msgs >= 1;
-    if (quick || main_done || aggressive_done) {
-      v.verdict = "established";
-      v.reason = quick ? "phase 1 completed and quick mode followed" : "phase 1 completed";
-    } else {
-      v.verdict = "incomplete";
-      v.reason = fmt::format("{}: the responder answered {} message(s), the initiator sent {}",
-                             exchange_of(s.first_exchange), responder_msgs, initiator_msgs);
-      if (responder_msgs >= 1 && initiator_msgs == 1) {
-        v.reason += " (a probe such as ike-scan, or the initiator gave up)";
-      }
-    }
+    return;
   }
+  v.verdict = "incomplete";
+  v.reason = fmt::format(
+      "{}: the capture ends {:.1f} s after {}, before the initiator would give up (up to {:.0f} "
+      "s: RFC 7296 2.1, strongSwan's default schedule), so a timeout is not shown; capture for "
+      "longer",
+      what, v.silence, v.last_request_sends.size() == 1 ? "the request" : "its last send",
+      kGiveUpHorizon);
+}
 
-  Json sa;
-  sa["version"] = fmt::format("{}.0", s.version);
-  sa["spi_i"] = hex(s.spi_i);
-  sa["spi_r"] = hex(s.spi_r);
-  sa["initiator"] = fmt::format("{}:{}", s.initiator.to_string(), s.initiator_port);
-  sa["responder"] = fmt::format("{}:{}", s.responder.to_string(), s.responder_port);
-  sa["first_exchange"] = exchange_of(s.first_exchange);
-  sa["start"] = seckit::out::rfc3339(s.first_sec, s.first_usec);
-  sa["duration"] = std::round((s.last_time - s.first_time) * 1e6) / 1e6;
-  sa["messages"] = msgs.size() + s.dropped_messages;
-  std::size_t retransmissions =
-      std::count_if(msgs.begin(), msgs.end(), [](auto& m) { return m.retransmission; });
-  sa["retransmissions"] = retransmissions;
-  sa["verdict"] = v.verdict;
-  sa["reason"] = v.reason;
-  if (v.notify) sa["notify"] = notify_name(s.version, *v.notify);
-  Json win = v.windows_error ? windows_ike_error(v.windows_error) : Json(nullptr);
-  if (!win.is_null()) sa["windows_error"] = win;
-  if (v.verdict == "timed_out") sa["retransmission_schedule"] = schedule_json(last_request_sends);
-  sa["nat_t"] = s.natt;
-  sa["certificates"] = s.certificates;
-  Json ladder = Json::array();
+void judge_v2_progress(const Session& s, Verdict& v) {
+  const auto& msgs = s.messages;
+  const MessageSummary* auth_response = nullptr;
   for (const auto& m : msgs) {
+    if (m.exchange == 35 && m.response && !m.retransmission) auth_response = &m;
+  }
+  bool later_exchanges = std::any_of(msgs.begin(), msgs.end(), [](const MessageSummary& m) {
+    return (m.exchange == 36 || m.exchange == 37) && m.response;
+  });
+  bool init_done = std::any_of(msgs.begin(), msgs.end(), [](const MessageSummary& m) {
+    return m.exchange == 34 && m.response;
+  });
+  v.verdict = "established";
+  if (v.child_failure) {
+    v.reason = fmt::format("IKE SA established, but its first CHILD_SA was refused with {}",
+                           notify_name(2, *v.child_failure));
+  } else if (auth_response != nullptr && auth_response->decrypted) {
+    v.reason = fmt::format("IKE_AUTH completed (frame {}, decrypted)", auth_response->frame);
+  } else if (auth_response != nullptr && later_exchanges) {
+    v.reason = "IKE_AUTH answered and later exchanges were protected with the SA's keys";
+  } else if (auth_response != nullptr && auth_response->encrypted_length <= 96) {
+    v.verdict = "failed";
+    v.windows_error = 13801;
+    v.reason = fmt::format(
+        "IKE_AUTH answered with only {} encrypted bytes and the SA was never used: likely an "
+        "error notify such as AUTHENTICATION_FAILED (decrypt with --keys to confirm)",
+        auth_response->encrypted_length);
+  } else if (auth_response != nullptr) {
+    v.reason = fmt::format("IKE_AUTH answered with {} encrypted bytes (frame {})",
+                           auth_response->encrypted_length, auth_response->frame);
+  } else {
+    v.verdict = "incomplete";
+    v.reason = init_done ? "IKE_SA_INIT completed; IKE_AUTH not in the capture"
+                         : "no complete exchange in the capture";
+  }
+}
+
+void judge_v1_progress(const Session& s, Verdict& v) {
+  const auto& msgs = s.messages;
+  std::size_t responder_msgs = std::count_if(
+      msgs.begin(), msgs.end(), [](auto& m) { return !m.from_initiator && !m.retransmission; });
+  std::size_t initiator_msgs = std::count_if(
+      msgs.begin(), msgs.end(), [](auto& m) { return m.from_initiator && !m.retransmission; });
+  bool quick = std::any_of(msgs.begin(), msgs.end(), [](auto& m) { return m.exchange == 32; });
+  bool main_done = s.first_exchange == 2 && responder_msgs >= 3;
+  bool aggressive_done = s.first_exchange == 4 && initiator_msgs >= 2 && responder_msgs >= 1;
+  if (quick || main_done || aggressive_done) {
+    v.verdict = "established";
+    v.reason = quick ? "phase 1 completed and quick mode followed" : "phase 1 completed";
+    return;
+  }
+  v.verdict = "incomplete";
+  v.reason = fmt::format("{}: the responder answered {} message(s), the initiator sent {}",
+                         exchange_of(s, s.first_exchange), responder_msgs, initiator_msgs);
+  if (responder_msgs >= 1 && initiator_msgs == 1) {
+    v.reason += " (a probe such as ike-scan, or the initiator gave up)";
+  }
+}
+
+// The SA's verdict from its messages and the time the capture reached (`capture_end`).
+Verdict judge(const Session& s, double capture_end) {
+  Verdict v;
+  std::uint16_t fatal_notify = 0;
+  const MessageSummary* fatal = fatal_message(s, fatal_notify);
+  // An error notify next to an AUTH payload in IKE_AUTH: the IKE SA is up, its first CHILD_SA
+  // was refused (RFC 7296 1.2: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE... about the child only).
+  if (fatal != nullptr && s.version == 2 && fatal->exchange == 35 && fatal->has_auth) {
+    v.child_failure = fatal_notify;
+    fatal = nullptr;
+  }
+  find_last_request(s, capture_end, v);
+  bool any_response = std::any_of(s.messages.begin(), s.messages.end(),
+                                  [&](const MessageSummary& m) { return !is_request(s, m); });
+  if (fatal != nullptr) {
+    v.verdict = "failed";
+    v.notify = fatal_notify;
+    v.windows_error = windows_error_for_notify(s.version, fatal_notify);
+    v.reason = fmt::format("{} answered with {} (frame {})", exchange_of(s, fatal->exchange),
+                           notify_name(s.version, fatal_notify), fatal->frame);
+  } else if (v.unanswered && (!any_response || v.last_request_sends.size() >= 2)) {
+    judge_unanswered(s, v);
+  } else if (s.version == 2) {
+    judge_v2_progress(s, v);
+  } else {
+    judge_v1_progress(s, v);
+  }
+  return v;
+}
+
+Json ladder_json(const Session& s) {
+  Json ladder = Json::array();
+  for (const auto& m : s.messages) {
     Json step{{"frame", m.frame},
               {"time", std::round((m.time - s.first_time) * 1e6) / 1e6},
               {"direction", m.from_initiator ? "i->r" : "r->i"},
-              {"exchange", exchange_of(m.exchange)},
+              {"exchange", exchange_of(s, m.exchange)},
               {"message_id", m.message_id},
               {"length", m.length},
               {"payloads", m.payloads}};
@@ -417,28 +428,63 @@ void SessionTracker::finish(SessionMap::iterator it) {
     if (m.ip_fragmented) step["ip_fragmented"] = true;
     ladder.push_back(step);
   }
-  sa["ladder"] = ladder;
-  s.security.finish(sa, findings, s.version);
-  if (!s.l2tp_client_ports.empty()) {
-    sa["l2tp_client_ports"] = s.l2tp_client_ports;
-    if (std::any_of(s.l2tp_client_ports.begin(), s.l2tp_client_ports.end(),
-                    [](std::uint16_t p) { return p != 1701; })) {
-      findings.push_back({"l2tp-source-port",
-                          Severity::kWarning,
-                          "L2TP client does not use UDP source port 1701 (macOS/iOS behaviour); "
-                          "TMG/RRAS L2TP policies that expect 1701 drop it",
-                          {{"ports", s.l2tp_client_ports}},
-                          nullptr});
-    }
+  return ladder;
+}
+
+Json sa_json(const Session& s, const Verdict& v) {
+  Json sa;
+  sa["version"] = fmt::format("{}.0", s.version);
+  sa["spi_i"] = hex(s.spi_i);
+  sa["spi_r"] = hex(s.spi_r);
+  sa["initiator"] = fmt::format("{}:{}", s.initiator.to_string(), s.initiator_port);
+  sa["responder"] = fmt::format("{}:{}", s.responder.to_string(), s.responder_port);
+  sa["first_exchange"] = exchange_of(s, s.first_exchange);
+  sa["start"] = seckit::out::rfc3339(s.first_sec, s.first_usec);
+  sa["duration"] = std::round((s.last_time - s.first_time) * 1e6) / 1e6;
+  sa["messages"] = s.messages.size() + s.dropped_messages;
+  sa["retransmissions"] =
+      std::count_if(s.messages.begin(), s.messages.end(), [](auto& m) { return m.retransmission; });
+  sa["verdict"] = v.verdict;
+  sa["reason"] = v.reason;
+  if (v.notify) sa["notify"] = notify_name(s.version, *v.notify);
+  if (v.windows_error != 0) {
+    Json win = windows_ike_error(v.windows_error);
+    if (!win.is_null()) sa["windows_error"] = win;
   }
-  if (child_failure) {
-    sa["child_sa"] = {{"verdict", "failed"}, {"notify", notify_name(2, *child_failure)}};
+  if (v.from_unanswered) {
+    sa["retransmission_schedule"] = schedule_json(v.last_request_sends);
+    sa["capture_after_last_request"] = std::round(v.silence * 1e6) / 1e6;
+  }
+  sa["nat_t"] = s.natt;
+  sa["certificates"] = s.certificates;
+  sa["ladder"] = ladder_json(s);
+  return sa;
+}
+
+void l2tp_findings(const Session& s, Json& sa, std::vector<Finding>& findings) {
+  if (s.l2tp_client_ports.empty()) return;
+  sa["l2tp_client_ports"] = s.l2tp_client_ports;
+  if (std::any_of(s.l2tp_client_ports.begin(), s.l2tp_client_ports.end(),
+                  [](std::uint16_t p) { return p != 1701; })) {
+    findings.push_back({"l2tp-source-port",
+                        Severity::kWarning,
+                        "L2TP client does not use UDP source port 1701 (macOS/iOS behaviour); "
+                        "TMG/RRAS L2TP policies that expect 1701 drop it",
+                        {{"ports", s.l2tp_client_ports}},
+                        nullptr});
+  }
+}
+
+void verdict_findings(const Session& s, const Verdict& v, Json& sa,
+                      std::vector<Finding>& findings) {
+  if (v.child_failure) {
+    std::string notify = notify_name(2, *v.child_failure);
+    sa["child_sa"] = {{"verdict", "failed"}, {"notify", notify}};
     findings.push_back({"child-sa-failed",
                         Severity::kError,
-                        fmt::format("IKE SA {}: CHILD_SA refused with {}", hex(s.spi_i),
-                                    notify_name(2, *child_failure)),
-                        {{"spi_i", hex(s.spi_i)}, {"notify", notify_name(2, *child_failure)}},
-                        windows_ike_error(windows_error_for_notify(2, *child_failure))});
+                        fmt::format("IKE SA {}: CHILD_SA refused with {}", hex(s.spi_i), notify),
+                        {{"spi_i", hex(s.spi_i)}, {"notify", notify}},
+                        windows_ike_error(windows_error_for_notify(2, *v.child_failure))});
   }
   if (v.verdict == "failed" || v.verdict == "timed_out") {
     Finding f;
@@ -447,9 +493,21 @@ void SessionTracker::finish(SessionMap::iterator it) {
     f.message = fmt::format("IKE SA {} {}: {}", hex(s.spi_i),
                             v.verdict == "failed" ? "failed" : "timed out", v.reason);
     f.details = {{"spi_i", hex(s.spi_i)}, {"spi_r", hex(s.spi_r)}};
-    f.windows_error = win;
+    f.windows_error = v.windows_error ? windows_ike_error(v.windows_error) : Json(nullptr);
     findings.insert(findings.begin(), f);
   }
+}
+
+}  // namespace
+
+void SessionTracker::finish(SessionMap::iterator it, double capture_end) {
+  Session& s = *it->second;
+  Verdict v = judge(s, capture_end);
+  Json sa = sa_json(s, v);
+  std::vector<Finding> findings;
+  s.security.finish(sa, findings, s.version);
+  l2tp_findings(s, sa, findings);
+  verdict_findings(s, v, sa, findings);
   if (on_sa_) on_sa_(sa, findings);
   sessions_.erase(it);
 }

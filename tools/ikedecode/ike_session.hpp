@@ -71,14 +71,16 @@ class SessionTracker {
   MessageRelation add(const IkeContext& ctx, const IkeMessage& message);
   // UDP 1701 (L2TP) seen between two addresses: tied to the IKEv1 SA of the same pair.
   void note_l2tp(const IkeContext& ctx);
-  void finish_all();
+  // Judges and emits every open session; `capture_end` is the time of the capture's last packet
+  // (how long the capture went on after an unanswered request decides timed_out/incomplete).
+  void finish_all(double capture_end);
   std::size_t sessions() const { return sessions_.size(); }
 
   struct Session;  // defined in ike_session.cpp
 
  private:
   using SessionMap = std::map<std::string, std::unique_ptr<Session>>;
-  void finish(SessionMap::iterator it);
+  void finish(SessionMap::iterator it, double capture_end);
   SaHandler on_sa_;
   SessionLimits limits_;
   SessionMap sessions_;

@@ -73,11 +73,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     for (const auto& file : files) analyzer.read_file(file);
     analyzer.finish();
     const auto& counts = analyzer.counts();
-    int rc = emitter.findings_at_least(seckit::out::Severity::kError) > 0 ? seckit::kExitFindings
-                                                                          : seckit::kExitOk;
-    std::string verdict = counts.failed + counts.timed_out > 0 ? "problems"
-                          : counts.sas == 0                    ? "no-ike"
-                                                               : "ok";
+    auto evidence = analyzer.evidence();
+    evidence.error_findings = emitter.findings_at_least(seckit::out::Severity::kError);
     if (!emitter.json() && !tool.common().quiet) {
       emitter.line("");
       emitter.line(fmt::format(
@@ -86,6 +83,6 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
           counts.frames, counts.ike_messages, counts.sas, counts.established, counts.failed,
           counts.timed_out, counts.incomplete, counts.certificates, counts.anomalies));
     }
-    return emitter.summary(rc, counts.to_json(), verdict);
+    return emitter.conclude(ikedecode::conclude_run(evidence), counts.to_json());
   });
 }

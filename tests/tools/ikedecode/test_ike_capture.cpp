@@ -25,6 +25,7 @@ struct Collect : ikedecode::RecordSink {
     sas.push_back(d);
     findings.insert(findings.end(), f.begin(), f.end());
   }
+  void finding(const seckit::out::Finding& f) override { findings.push_back(f); }
 };
 
 struct Feeder {

@@ -42,15 +42,18 @@ V spi_r() { return {9, 9, 9, 9, 9, 9, 9, 9}; }
 
 }  // namespace
 
-TEST_CASE("requests never answered time out with their retransmission schedule (13805)",
-          "[ike][session]") {
+TEST_CASE(
+    "a request never answered while the capture goes on past the give-up horizon timed out "
+    "(13805)",
+    "[ike][session]") {
   Run run;
   double t = 100;
   for (double gap : {0.0, 1.0, 1.4, 1.96}) {
     t += gap;
     run.send(init_request(), true, t, 1);
   }
-  run.tracker.finish_all();
+  // strongSwan's defaults give up 165 s after the first send (RFC 7296 2.1 leaves it open).
+  run.tracker.finish_all(t + 170);
   REQUIRE(run.sas.size() == 1);
   const Json& sa = run.sas[0];
   CHECK(sa["verdict"] == "timed_out");
@@ -58,8 +61,36 @@ TEST_CASE("requests never answered time out with their retransmission schedule (
   CHECK(sa["windows_error"]["name"] == "ERROR_IPSEC_IKE_TIMED_OUT");
   CHECK(sa["retransmissions"] == 3);
   CHECK(sa["retransmission_schedule"] == Json::array({1.0, 1.4, 1.96}));
+  CHECK(sa["capture_after_last_request"].get<double>() == Approx(170.0));
+  CHECK_THAT(sa["reason"].get<std::string>(), Catch::Contains("the initiator gave up"));
   REQUIRE_FALSE(run.findings[0].empty());
   CHECK(run.findings[0][0].code == "ike-sa-timed-out");
+}
+
+TEST_CASE("a request never answered at the end of the capture is incomplete, not a timeout",
+          "[ike][session]") {
+  Run run;
+  run.send(init_request(), true, 100, 1);
+  run.tracker.finish_all(100);
+  REQUIRE(run.sas.size() == 1);
+  const Json& sa = run.sas[0];
+  CHECK(sa["verdict"] == "incomplete");
+  CHECK_FALSE(sa.contains("windows_error"));
+  CHECK_THAT(
+      sa["reason"].get<std::string>(),
+      Catch::Contains("sent once, never answered: the capture ends 0.0 s after the request"));
+  CHECK(run.findings[0].empty());
+}
+
+TEST_CASE("retransmissions that stop within the horizon are not yet a timeout", "[ike][session]") {
+  Run run;
+  run.send(init_request(), true, 100, 1);
+  run.send(init_request(), true, 104, 2);
+  run.send(init_request(), true, 111.2, 3);
+  run.tracker.finish_all(111.2 + 60);
+  CHECK(run.sas[0]["verdict"] == "incomplete");
+  CHECK_THAT(run.sas[0]["reason"].get<std::string>(),
+             Catch::Contains("sent 3 times over 11.2 s, never answered: the capture ends 60.0 s"));
 }
 
 TEST_CASE("NO_PROPOSAL_CHOSEN in the IKE_SA_INIT response fails the SA (13802)", "[ike][session]") {
@@ -67,7 +98,7 @@ TEST_CASE("NO_PROPOSAL_CHOSEN in the IKE_SA_INIT response fails the SA (13802)",
   run.send(init_request(), true, 1, 1);
   auto rel = run.send(message(2, 34, 0x20, 0, {{41, notify_v2(14)}}), false, 1.01, 2);
   CHECK(rel.request_frame == 1u);
-  run.tracker.finish_all();
+  run.tracker.finish_all(10);
   CHECK(run.sas[0]["verdict"] == "failed");
   CHECK(run.sas[0]["notify"] == "NO_PROPOSAL_CHOSEN");
   CHECK(run.sas[0]["windows_error"]["win32"] == 13802);
@@ -80,7 +111,7 @@ TEST_CASE("INVALID_KE_PAYLOAD followed by a retry is not the end of the SA", "[i
   run.send(message(2, 34, 0x08, 0, {{40, V(16, 2)}}), true, 1.02, 3);
   run.send(message(2, 34, 0x20, 0, {{40, V(16, 3)}}, {1, 2, 3, 4, 5, 6, 7, 8}, spi_r()), false,
            1.03, 4);
-  run.tracker.finish_all();
+  run.tracker.finish_all(10);
   CHECK(run.sas[0]["verdict"] == "incomplete");
 }
 
@@ -95,7 +126,7 @@ TEST_CASE("an IKE_AUTH response followed by INFORMATIONAL exchanges is establish
   run.send(message(2, 37, 0x08, 2, {{46, V(40, 0)}}, id, spi_r()), true, 2.3, 5);
   auto rel = run.send(message(2, 37, 0x20, 2, {{46, V(40, 0)}}, id, spi_r()), false, 2.4, 6);
   CHECK(rel.request_frame == 5u);
-  run.tracker.finish_all();
+  run.tracker.finish_all(10);
   CHECK(run.sas[0]["verdict"] == "established");
   CHECK(run.sas[0]["spi_r"] == "0909090909090909");
   CHECK(run.findings[0].empty());
@@ -109,7 +140,7 @@ TEST_CASE("a short IKE_AUTH answer and nothing after is a likely authentication 
   run.send(message(2, 34, 0x20, 0, {{40, V(16, 3)}}, id, spi_r()), false, 1.1, 2);
   run.send(message(2, 35, 0x08, 1, {{46, V(272, 0)}}, id, spi_r()), true, 1.2, 3);
   run.send(message(2, 35, 0x20, 1, {{46, V(64, 0)}}, id, spi_r()), false, 1.3, 4);
-  run.tracker.finish_all();
+  run.tracker.finish_all(10);
   CHECK(run.sas[0]["verdict"] == "failed");
   CHECK(run.sas[0]["windows_error"]["win32"] == 13801);
 }
@@ -125,7 +156,7 @@ TEST_CASE("an unanswered, retransmitted IKE_AUTH that was IP-fragmented says so"
   auto rel = run.send(auth, true, 3.2, 4);
   CHECK(rel.retransmission);
   CHECK(*rel.retransmit_interval == Approx(2.0));
-  run.tracker.finish_all();
+  run.tracker.finish_all(3.2 + 200);
   CHECK(run.sas[0]["verdict"] == "timed_out");
   CHECK(run.sas[0]["windows_error"]["win32"] == 13805);
 }
@@ -143,6 +174,6 @@ TEST_CASE("sessions beyond the limit are finished oldest first", "[ike][session]
     CHECK(tracker.sessions() <= 4);
   }
   CHECK(finished == 16);
-  tracker.finish_all();
+  tracker.finish_all(0);
   CHECK(finished == 20);
 }

@@ -60,10 +60,14 @@ if has sslvpn-trace; then
   for cap in "$src"/examples/captures/sslvpn/*.pcap; do
     base="${cap%.pcap}"
     name="sslvpn-$(basename "$base")"
-    run_json "$name" 0 1 -- sslvpn-trace --json "$cap" --keylog "$base.keylog"
-    run_json "$name-nokey" 0 1 -- sslvpn-trace --json "$cap"
-    run_json "$name-secrets" 0 1 -- sslvpn-trace --json --show-secrets "$cap" --keylog "$base.keylog"
+    run_json "$name" 0 1 4 -- sslvpn-trace --json "$cap" --keylog "$base.keylog"
+    run_json "$name-nokey" 0 1 4 -- sslvpn-trace --json "$cap"
+    run_json "$name-secrets" 0 1 4 -- sslvpn-trace --json --show-secrets "$cap" --keylog "$base.keylog"
   done
+  # Plain HTTPS (sessions that are not an SSL VPN's) and a capture with no TLS at all.
+  run_json sslvpn-x-plain-https 4 -- sslvpn-trace --json --tls-port 42033 \
+    "$src/examples/epa/epa-https.pcap" --keylog "$src/examples/epa/epa-https.keys"
+  run_json sslvpn-x-ike 4 -- sslvpn-trace --json "$src/examples/captures/ikev2-cert.pcap"
   # (named to sort after the real streams: the drift controls below edit the first one)
   run_json sslvpn-unreadable 2 -- sslvpn-trace --json "$src/examples/captures/sslvpn/sslvpn-ca.pem"
 fi

@@ -50,6 +50,7 @@ class ToolSink : public sslvpn::Sink {
       pending_.push_back({last_time_, "", f});
     }
   }
+  void remark(const std::string& text) override { remarks_.push_back(text); }
   void flush() {
     std::stable_sort(pending_.begin(), pending_.end(),
                      [](const Entry& a, const Entry& b) { return a.time < b.time; });
@@ -70,6 +71,8 @@ class ToolSink : public sslvpn::Sink {
       }
     }
     pending_.clear();
+    if (tool_.emitter().json() || tool_.common().quiet) return;
+    for (const auto& text : remarks_) tool_.emitter().line(tool_.style().dim(text));
   }
 
  private:
@@ -80,6 +83,7 @@ class ToolSink : public sslvpn::Sink {
   };
   seckit::cli::Tool& tool_;
   std::vector<Entry> pending_;
+  std::vector<std::string> remarks_;
   double last_time_ = 0;
 };
 
@@ -130,17 +134,17 @@ int main(int argc, char** argv) {
     trace.finish();
     sink.flush();
     const auto& counts = trace.counts();
-    std::string verdict = trace.verdict();
-    int rc = emitter.findings_at_least(seckit::out::Severity::kError) > 0 ? seckit::kExitFindings
-                                                                          : seckit::kExitOk;
+    sslvpn::Judgement judgement = trace.judge();
     if (!emitter.json() && !tool.common().quiet) {
       emitter.line("");
       emitter.line(fmt::format(
-          "verdict: {}; {} frames, {} TLS sessions ({} decrypted), {} HTTP exchanges, {} CSTP "
-          "tunnels, {} DTLS sessions, {} certificates",
-          verdict, counts.frames, counts.tls_sessions, counts.decrypted_sessions,
+          "verdict: {} ({}); {} frames, {} TLS sessions ({} decrypted, {} of the VPN), {} HTTP "
+          "exchanges, {} CSTP tunnels, {} DTLS sessions, {} certificates",
+          seckit::out::verdict_name(judgement.conclusion.verdict), judgement.outcome, counts.frames,
+          counts.tls_sessions, counts.decrypted_sessions, counts.vpn_sessions,
           counts.http_exchanges, counts.tunnels, counts.dtls_sessions, counts.certificates));
     }
-    return emitter.summary(rc, counts.to_json(), verdict);
+    return emitter.conclude(judgement.conclusion, counts.to_json(),
+                            {{"outcome", judgement.outcome}});
   });
 }

@@ -18,6 +18,8 @@ namespace sslvpn {
 Json TraceCounts::to_json() const {
   return {{"frames", frames},
           {"tls_sessions", tls_sessions},
+          {"vpn_sessions", vpn_sessions},
+          {"other_sessions", other_sessions},
           {"decrypted_sessions", decrypted_sessions},
           {"http_exchanges", http_exchanges},
           {"tunnels", tunnels},
@@ -75,9 +77,12 @@ TcpSession* Trace::Impl::session_for(const net::FlowKey& flow, bool& c2s, std::u
   raw->cstp_s2c =
       std::make_unique<CstpStream>([this, raw](const CstpPacket& p) { on_cstp(*raw, false, p); });
   ++counts.tls_sessions;
-  event(fmt::format("tls#{}", raw->id), time,
-        fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), 3);
+  raw->gate.run([this, raw, time, frame] {
+    event(fmt::format("tls#{}", raw->id), time,
+          fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), 3);
+  });
   tcp[key] = std::move(s);
+  if (vpn_servers.count(raw->server) > 0) classify(*raw, SessionClass::kVpn);
   return raw;
 }
 
@@ -91,6 +96,10 @@ void Trace::Impl::on_stream(const net::StreamChunk& chunk) {
   scanner.feed(chunk.data, chunk.gap, [&](const RecordHeader& h) {
     ++s->records[d];
     if (h.type == tls::kApplicationData) {
+      if (c2s && s->handshake_reported && s->data_time < 0) {
+        s->data_time = chunk.time;
+        s->data_frame = chunk.frame;
+      }
       ++s->app_records[d];
       s->app_bytes[d] += h.length;
       if (h.length <= 48) ++s->small_records[d];
@@ -123,13 +132,15 @@ void Trace::Impl::on_stream_event(const net::FlowKey& flow, net::StreamEvent ev,
   if ((s.closed_c2s && s.closed_s2c) || ev == net::StreamEvent::kReset) finish_session(s);
 }
 
+// `sender` says whose chain it is ("server" or "client"), so that certcheck applies a server
+// profile only to the gateway's certificates.
 void Trace::Impl::emit_certificates(TcpSession& s, const tls::Certificate& c, std::uint64_t frame,
-                                    bool encrypted) {
+                                    bool encrypted, const std::string& sender) {
   int index = 0;
   for (const auto& der : c.certificates) {
     ++counts.certificates;
-    ++s.certificates;
-    Json source = {{"pcap", pcap},     {"frame", frame},        {"sender", "server"},
+    if (sender == "server") ++s.certificates;
+    Json source = {{"pcap", pcap},     {"frame", frame},        {"sender", sender},
                    {"session", s.id},  {"server", s.server},    {"client", s.client},
                    {"index", index++}, {"encrypted", encrypted}};
     if (s.tls->summary().sni) source["sni"] = *s.tls->summary().sni;
@@ -144,9 +155,11 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
   switch (e.kind) {
     case tls::EventKind::kHandshake: {
       const tls::HandshakeMessage& m = *e.handshake;
-      if (m.type == tls::kCertificate && !c2s) {
-        if (auto* c = std::get_if<tls::Certificate>(&m.parsed)) {
-          emit_certificates(s, *c, e.frame, m.encrypted);
+      if (m.type == tls::kCertificate) {
+        if (auto* c = std::get_if<tls::Certificate>(&m.parsed); c && !c->certificates.empty()) {
+          s.gate.run([this, &s, cert = *c, frame = e.frame, encrypted = m.encrypted, c2s] {
+            emit_certificates(s, cert, frame, encrypted, c2s ? "client" : "server");
+          });
         }
       } else if (m.type == tls::kFinished && !c2s) {
         report_handshake(s, e.frame, e.time);
@@ -160,25 +173,10 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
                 {"description", e.alert.description_name()},
                 {"encrypted", e.alert.encrypted}};
       s.alerts.push_back(a);
-      bool close_notify = e.alert.description == 0;
-      if (!close_notify) {
-        std::string sender = c2s ? "client" : "server";
-        event(who(), e.time,
-              fmt::format("TLS alert from the {}: {} {}", sender, e.alert.level_name(),
-                          e.alert.description_name()),
-              2);
-        if (is_certificate_alert(e.alert.description) && c2s) {
-          cert_rejected = true;
-          finding("certificate-rejected", 2,
-                  fmt::format("the client rejected the server certificate of {} ({} alert)",
-                              s.server, e.alert.description_name()),
-                  {{"session", s.id}, {"frame", e.frame}, {"alert", a}});
-        } else if (e.alert.level == 2) {
-          finding("tls-alert", 2,
-                  fmt::format("fatal TLS alert {} from the {} on {}", e.alert.description_name(),
-                              sender, s.server),
-                  {{"session", s.id}, {"frame", e.frame}, {"alert", a}});
-        }
+      if (e.alert.description != 0) {  // close_notify is the normal end
+        s.gate.run([this, &s, alert = e.alert, a, c2s, frame = e.frame, time = e.time] {
+          report_alert(s, alert, a, c2s, frame, time);
+        });
       }
       break;
     }
@@ -197,12 +195,16 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
       if (e.note.code == "decrypted") break;
       s.notes.push_back(e.note.code + ": " + e.note.message);
       if (e.note.code == "wrong-key") {
-        finding("keylog-mismatch", 1,
-                fmt::format("the key log entry for {} does not decrypt it: {}", s.server,
-                            e.note.message),
-                {{"session", s.id}, {"frame", e.frame}});
+        s.gate.run([this, &s, message = e.note.message, frame = e.frame] {
+          finding(
+              "keylog-mismatch", 1,
+              fmt::format("the key log entry for {} does not decrypt it: {}", s.server, message),
+              {{"session", s.id}, {"frame", frame}});
+        });
       } else if (e.note.code == "mid-session") {
-        event(who(), e.time, "capture starts mid-session: no handshake seen", 1);
+        s.gate.run([this, &s, time = e.time, who] {
+          event(who(), time, "capture starts mid-session: no handshake seen", 1);
+        });
       }
       break;
     default:
@@ -210,13 +212,40 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
   }
 }
 
+void Trace::Impl::report_alert(TcpSession& s, const tls::Alert& alert, const Json& a, bool c2s,
+                               std::uint64_t frame, double time) {
+  std::string sender = c2s ? "client" : "server";
+  event(fmt::format("tls#{}", s.id), time,
+        fmt::format("TLS alert from the {}: {} {}", sender, alert.level_name(),
+                    alert.description_name()),
+        2);
+  if (is_certificate_alert(alert.description) && c2s) {
+    cert_rejected = true;
+    finding("certificate-rejected", 2,
+            fmt::format("the client rejected the server certificate of {} ({} alert)", s.server,
+                        alert.description_name()),
+            {{"session", s.id}, {"frame", frame}, {"alert", a}});
+  } else if (alert.level == 2) {
+    finding("tls-alert", 2,
+            fmt::format("fatal TLS alert {} from the {} on {}", alert.description_name(), sender,
+                        s.server),
+            {{"session", s.id}, {"frame", frame}, {"alert", a}});
+  }
+}
+
 void Trace::Impl::report_handshake(TcpSession& s, std::uint64_t frame, double time) {
   if (s.handshake_reported) return;
   s.handshake_reported = true;
+  s.handshake_time = time;
+  s.gate.run([this, &s, frame, time] { emit_handshake_phase(s, frame, time); });
+}
+
+void Trace::Impl::emit_handshake_phase(TcpSession& s, std::uint64_t frame, double time) {
   const tls::Summary& sum = s.tls->summary();
   std::string who = fmt::format("tls#{}", s.id);
   if (!sum.handshake_seen && !s.saw_client_hello_record) {
-    phase(1, "tls-handshake", who, s.id, time, frame, "failed",
+    // Not a failure: the handshake happened before the capture started.
+    phase(1, "tls-handshake", who, s.id, time, frame, "incomplete",
           "no handshake in the capture (it starts mid-session)");
     return;
   }
@@ -242,436 +271,6 @@ void Trace::Impl::report_handshake(TcpSession& s, std::uint64_t frame, double ti
   if (!sum.client_ca_names.empty()) details["client_ca_names"] = sum.client_ca_names;
   phase(1, "tls-handshake", who, s.id, time, frame, sum.handshake_seen ? "ok" : "inferred", text,
         details);
-}
-
-void Trace::Impl::on_http_message(TcpSession& s, const http::Message& m) {
-  if (m.is_request) {
-    if (s.requests.size() < 64) s.requests.push_back(m);
-    return;
-  }
-  if (m.status / 100 == 1 && m.status != 101) return;
-  http::Message req;
-  if (!s.requests.empty()) {
-    req = std::move(s.requests.front());
-    s.requests.pop_front();
-  }
-  on_exchange(s, req, m);
-}
-
-namespace {
-std::optional<Json> config_auth_of(const http::Message& m, bool show, std::string* error) {
-  if (m.body.find("<config-auth") == std::string::npos) return std::nullopt;
-  ConfigAuthOptions o;
-  o.show_secrets = show;
-  auto r = parse_config_auth(m.body, o);
-  if (!r) {
-    if (error) *error = r.error().message;
-    return std::nullopt;
-  }
-  return *r;
-}
-
-std::string decoded_path(const std::string& target) {
-  std::string path = target.substr(0, target.find('?'));
-  auto decoded = seckit::enc::percent_decode(path);
-  return decoded ? *decoded : path;
-}
-
-std::string file_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
-
-// The manifest entry a downloader GET fetches: the same path once percent-decoded, else the same
-// file name (ocserv announces /profiles/NAME but openconnect asks for /profiles%2FNAME).
-const Json* manifest_entry_for(const std::vector<Json>& files, const std::string& target) {
-  std::string path = decoded_path(target);
-  for (const auto& f : files)
-    if (decoded_path(f.value("uri", "")) == path) return &f;
-  for (const auto& f : files)
-    if (!file_name(path).empty() && file_name(decoded_path(f.value("uri", ""))) == file_name(path))
-      return &f;
-  return nullptr;
-}
-
-// Phase 4: the downloaded file against the hash its manifest announced.
-Json check_download(const std::vector<Json>& files, const http::Message& req,
-                    const http::Message& resp) {
-  Json out = {{"bytes", resp.body_length}};
-  const Json* entry = manifest_entry_for(files, req.target);
-  if (!entry) {
-    out["verified"] = nullptr;
-    out["note"] = "not in any manifest seen in this capture";
-    return out;
-  }
-  std::string type = entry->value("hash_type", "sha1");
-  std::string expected = seckit::enc::ascii_lower(entry->value("hash", ""));
-  out["manifest"] = entry->value("manifest", "");
-  out["uri"] = entry->value("uri", "");
-  out["hash_type"] = type;
-  out["expected_hash"] = expected;
-  auto digest = seckit::crypto::parse_digest(type);
-  if (resp.status != 200 || !resp.complete || resp.body_truncated || !digest) {
-    out["verified"] = nullptr;
-    out["note"] = !digest               ? "unknown hash type " + type
-                  : resp.status != 200  ? "no file: HTTP " + std::to_string(resp.status)
-                  : resp.body_truncated ? "body larger than the part kept in memory"
-                                        : "body incomplete in the capture";
-    return out;
-  }
-  std::string got =
-      seckit::enc::hex_encode(seckit::crypto::digest(*digest, seckit::enc::as_bytes(resp.body)));
-  out["hash"] = got;
-  out["verified"] = got == expected;
-  return out;
-}
-}  // namespace
-
-void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp) {
-  ++counts.http_exchanges;
-  ++s.exchanges;
-  bool show = options.show_secrets;
-  std::string who = fmt::format("tls#{}", s.id);
-  // Findings follow the phase line they explain.
-  std::vector<std::function<void()>> findings;
-  std::string req_error, resp_error;
-  auto req_xml = config_auth_of(req, show, &req_error);
-  auto resp_xml = config_auth_of(resp, show, &resp_error);
-  std::string method = req.method;
-  bool connect = http::name_equals(method, "CONNECT");
-  int number = 0;
-  std::string name;
-  if (connect) {
-    number = 5;
-    name = "cstp-connect";
-  } else if (http::name_equals(method, "POST")) {
-    std::string type = req_xml ? req_xml->value("type", "") : "";
-    bool init = type == "init" || (!req_xml && s.exchanges == 1);
-    number = init ? 2 : 3;
-    name = init ? "group-selection" : "user-authentication";
-  } else {
-    number = 4;
-    name = "download";
-  }
-  if (s.role.empty()) s.role = number == 4 ? "download" : number == 5 ? "tunnel" : "auth";
-  if (number == 5) s.role = "tunnel";
-
-  Json data = {{"session", s.id},
-               {"phase", number},
-               {"time", time_string(req.first_time ? req.first_time : resp.first_time)},
-               {"relative_time", round6(rel(req.first_time ? req.first_time : resp.first_time))},
-               {"request",
-                {{"method", req.method},
-                 {"target", req.target},
-                 {"version", req.version},
-                 {"frame", req.first_frame},
-                 {"headers", headers_json(req, show)},
-                 {"body_length", req.body_length}}},
-               {"response",
-                {{"status", resp.status},
-                 {"reason", resp.reason},
-                 {"version", resp.version},
-                 {"frame", resp.first_frame},
-                 {"headers", headers_json(resp, show)},
-                 {"body_length", resp.body_length},
-                 {"complete", resp.complete}}}};
-  if (req_xml) data["request"]["config_auth"] = *req_xml;
-  if (resp_xml) data["response"]["config_auth"] = *resp_xml;
-  if (!req_error.empty()) data["request"]["config_auth_error"] = req_error;
-  if (!resp_error.empty()) data["response"]["config_auth_error"] = resp_error;
-
-  std::string text =
-      fmt::format("{} {} -> {} {}", req.method, req.target, resp.status, resp.reason);
-  std::string status = resp.status >= 200 && resp.status < 400 ? "ok" : "failed";
-  if (number == 2 || number == 3) {
-    if (req_xml) {
-      std::string t = req_xml->value("type", "");
-      text += fmt::format(" [client {}", t);
-      if (req_xml->contains("group_select")) {
-        text += ", group-select " + (*req_xml)["group_select"].get<std::string>();
-      }
-      if (req_xml->contains("username")) {
-        text += ", username " + (*req_xml)["username"].get<std::string>();
-      }
-      if (req_xml->contains("password"))
-        text += ", password " + (*req_xml)["password"].get<std::string>();
-      text += "]";
-    }
-    if (resp_xml) {
-      std::string t = resp_xml->value("type", "");
-      const Json& auth = resp_xml->contains("auth") ? (*resp_xml)["auth"] : Json::object();
-      std::string auth_id = auth.value("id", "");
-      text += fmt::format(" [server {}", t);
-      if (!auth_id.empty()) text += ", auth id " + auth_id;
-      if (auth.contains("error")) text += ", error \"" + auth["error"].get<std::string>() + "\"";
-      if (auth.contains("message")) text += ", \"" + auth["message"].get<std::string>() + "\"";
-      if (resp_xml->contains("session_token"))
-        text += ", session-token " + (*resp_xml)["session_token"].get<std::string>();
-      for (const char* key : {"profile_manifest", "core_manifest"}) {
-        if (!resp_xml->contains(key)) continue;
-        for (const auto& f : (*resp_xml)[key]) {
-          Json entry = f;
-          entry["manifest"] = std::string(key) == "profile_manifest" ? "profile" : "core";
-          manifest_files.push_back(std::move(entry));
-        }
-      }
-      if (resp_xml->contains("profile_manifest")) {
-        for (const auto& f : (*resp_xml)["profile_manifest"]) {
-          text += ", profile " + f.value("uri", "?");
-          if (f.contains("hash"))
-            text += " " + f.value("hash_type", "") + " " + f.value("hash", "");
-        }
-      }
-      text += "]";
-      bool success = auth_id == "success" || t == "complete";
-      // ocserv answers a wrong password with the same auth-request again (no <error>); Cisco
-      // gateways add <error id="..."> or answer with auth id "failure".
-      bool password_sent = req_xml && req_xml->contains("password");
-      bool failure = !success && (auth.contains("error") || auth_id == "failure" ||
-                                  (password_sent && t == "auth-request"));
-      if (success) {
-        s.auth_success = auth_success = true;
-      } else if (failure) {
-        s.auth_failed = auth_failed = true;
-        status = "failed";
-        findings.push_back([=, this, &s] {
-          finding("auth-failed", 2,
-                  fmt::format("authentication failed at {}: {}", s.server,
-                              auth.value("error", auth.value("message", "auth id " + auth_id))),
-                  {{"session", s.id}, {"frame", resp.first_frame}});
-        });
-      }
-    }
-  } else if (number == 4) {
-    Json dl = check_download(manifest_files, req, resp);
-    if (resp.status >= 400) {
-      status = "failed";
-      findings.push_back([=, this, &s] {
-        finding(
-            "download-failed", 2,
-            fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
-            {{"session", s.id}, {"frame", resp.first_frame}});
-      });
-    } else if (dl["verified"].is_boolean()) {
-      std::string type = seckit::enc::ascii_lower(dl.value("hash_type", ""));
-      if (dl["verified"].get<bool>()) {
-        text += fmt::format(", {} bytes, {} matches the {} manifest", resp.body_length, type,
-                            dl.value("manifest", ""));
-      } else {
-        status = "failed";
-        text += fmt::format(", {} bytes, {} differs from the {} manifest", resp.body_length, type,
-                            dl.value("manifest", ""));
-        findings.push_back([=, this, &s] {
-          finding("download-hash-mismatch", 2,
-                  fmt::format("{} downloaded from {} has {} {}, the manifest says {}", req.target,
-                              s.server, type, dl.value("hash", ""), dl.value("expected_hash", "")),
-                  {{"session", s.id}, {"frame", resp.first_frame}, {"download", dl}});
-        });
-      }
-    } else {
-      text += fmt::format(", {} bytes, not verified: {}", resp.body_length, dl.value("note", ""));
-    }
-    data["download"] = dl;
-  }
-  if (connect) {
-    if (resp.starts_tunnel()) {
-      s.tunnel = true;
-      s.tunnel_time = req.first_time ? req.first_time : resp.first_time;
-      tunnel_up = true;
-      ++counts.tunnels;
-      s.tunnel_params = tunnel_parameters(req, resp);
-      s.tunnel_request_headers = tunnel_headers_json(req, show);
-      s.tunnel_response_headers = tunnel_headers_json(resp, show);
-      const Json& p = s.tunnel_params;
-      text += fmt::format(": address {}", p.value("address", "?"));
-      if (p.contains("netmask")) text += "/" + p["netmask"].get<std::string>();
-      if (p.contains("cstp_mtu")) text += fmt::format(", X-CSTP-MTU {}", p["cstp_mtu"].get<long>());
-      if (p.contains("dtls_mtu")) text += fmt::format(", X-DTLS-MTU {}", p["dtls_mtu"].get<long>());
-      if (p.contains("dtls_port"))
-        text += fmt::format(", DTLS port {}", p["dtls_port"].get<long>());
-      if (p.contains("dtls_cipher_suite"))
-        text += ", DTLS cipher " + p["dtls_cipher_suite"].get<std::string>();
-      if (p.contains("dpd")) text += fmt::format(", DPD {} s", p["dpd"].get<long>());
-      if (p.contains("keepalive"))
-        text += fmt::format(", keepalive {} s", p["keepalive"].get<long>());
-      // Harvest what the DTLS channel needs: the legacy resumption pair and the PSK.
-      const auto* sid = resp.header("X-DTLS-Session-ID");
-      const auto* ms = req.header("X-DTLS-Master-Secret");
-      if (sid) s.dtls_session_id = sid->value;
-      if (const auto* app = resp.header("X-DTLS-App-ID")) s.dtls_app_id = app->value;
-      if (sid && ms) {
-        auto sid_bytes = seckit::enc::hex_decode(sid->value);
-        auto ms_bytes = seckit::enc::hex_decode(ms->value);
-        if (sid_bytes && ms_bytes) keylog.add_session_master(*sid_bytes, *ms_bytes);
-      }
-      const auto* cs = resp.header("X-DTLS-CipherSuite");
-      if (cs && cs->value == "PSK-NEGOTIATE") {
-        s.psk = s.tls->export_keying_material("EXPORTER-openconnect-psk", std::nullopt, 32);
-      }
-      data["tunnel"] = p;
-    } else {
-      connect_refused = true;
-      status = "failed";
-      findings.push_back([=, this, &s] {
-        finding("connect-refused", 2,
-                fmt::format("CONNECT /CSCOSSLC/tunnel refused by {}: HTTP {} {}", s.server,
-                            resp.status, resp.reason),
-                {{"session", s.id}, {"frame", resp.first_frame}});
-      });
-    }
-  }
-  sink.record("http_exchange", data);
-  phase(number, name, who, s.id, req.first_time ? req.first_time : resp.first_time, req.first_frame,
-        status, text);
-  for (auto& f : findings) f();
-}
-
-void Trace::Impl::on_cstp(TcpSession& s, bool c2s, const CstpPacket& p) {
-  if (p.type == kCstpDisconnect || p.type == kCstpTerminate) {
-    s.disconnect_reason = disconnect_reason(p.payload);
-    s.disconnect_from = c2s ? "client" : "server";
-    event(fmt::format("tls#{}", s.id), p.time,
-          fmt::format("CSTP {} from the {}{}", cstp_type_name(p.type), s.disconnect_from,
-                      s.disconnect_reason.empty() ? "" : ": \"" + s.disconnect_reason + "\""),
-          1);
-  }
-}
-
-namespace {
-Json cstp_counts_json(const CstpCounts& c) {
-  Json j = Json::object();
-  for (int t = 0; t < 256; ++t) {
-    if (c.packets[t] == 0) continue;
-    j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", c.packets[t]},
-                                                       {"bytes", c.bytes[t]}};
-  }
-  return j;
-}
-std::uint64_t packets_of(const CstpCounts& c, std::uint8_t type) { return c.packets[type]; }
-}  // namespace
-
-void Trace::Impl::finish_session(TcpSession& s) {
-  if (s.finished) return;
-  s.finished = true;
-  s.tls->finish();
-  s.http->close(http::Direction::kClientToServer, 0, s.last_time);
-  s.http->close(http::Direction::kServerToClient, 0, s.last_time);
-  if (!s.handshake_reported && (s.saw_client_hello_record || s.handshake_records > 0)) {
-    report_handshake(s, s.first_frame, s.first_time);
-  }
-  const tls::Summary& sum = s.tls->summary();
-  std::string who = fmt::format("tls#{}", s.id);
-  bool decrypted = sum.decrypted || s.decrypted_any;
-  // Without plaintext, say what the record sizes and timing suggest.
-  if (!decrypted && s.app_records[0] + s.app_records[1] > 0) {
-    bool dtls_from_client = false;
-    for (const auto& [k, f] : dtls) {
-      if (f->key.src == s.key.src && f->key.dst == s.key.dst && f->first_time >= s.first_time) {
-        dtls_from_client = true;
-      }
-    }
-    double duration = s.last_time - s.first_time;
-    std::string guess =
-        dtls_from_client || duration > 10 || s.small_records[0] > 2 ? "tunnel" : "auth";
-    if (s.role.empty()) s.role = guess + " (inferred)";
-    std::string text = fmt::format(
-        "{} application records ({} client, {} server), {} small (DPD/keepalive-sized), {:.1f} s: "
-        "looks like {}",
-        s.app_records[0] + s.app_records[1], s.app_records[0], s.app_records[1],
-        s.small_records[0] + s.small_records[1], duration,
-        guess == "tunnel" ? "the CSTP tunnel (phase 5)" : "the HTTP exchanges (phases 2-4)");
-    phase(guess == "tunnel" ? 5 : 2, guess == "tunnel" ? "cstp-connect" : "group-selection", who,
-          s.id, s.first_time, s.first_frame, "inferred", text,
-          {{"reason", sum.opaque_reason.empty() ? "no key log" : sum.opaque_reason}});
-  }
-  Json data = {{"session", s.id},
-               {"client", s.client},
-               {"server", s.server},
-               {"role", s.role.empty() ? "unknown" : s.role},
-               {"first_frame", s.first_frame},
-               {"time", time_string(s.first_time)},
-               {"relative_time", round6(rel(s.first_time))},
-               {"duration", round6(s.last_time - s.first_time)},
-               {"handshake_seen", sum.handshake_seen || s.saw_client_hello_record}};
-  if (sum.sni) data["sni"] = *sum.sni;
-  if (sum.version) {
-    data["version"] = tls::version_name(*sum.version);
-    data["version_id"] = fmt::format("0x{:04x}", *sum.version);
-  }
-  if (sum.cipher_suite) {
-    data["cipher_suite"] = tls::cipher_suite_name(*sum.cipher_suite);
-    data["cipher_suite_id"] = fmt::format("0x{:04x}", *sum.cipher_suite);
-  }
-  if (sum.key_exchange_group) data["group"] = tls::named_group_name(*sum.key_exchange_group);
-  data["resumption"] = std::string(tls::resumption_name(sum.resumption));
-  data["extended_master_secret"] = sum.extended_master_secret;
-  data["client_certificate_requested"] = sum.client_certificate_requested;
-  data["client_ca_names"] = sum.client_ca_names;
-  data["client_certificate_sent"] = sum.client_certificate_sent;
-  data["server_certificates"] = sum.server_certificates.size();
-  data["decrypted"] = decrypted;
-  if (!decrypted) {
-    data["opaque_reason"] =
-        sum.opaque_reason.empty() ? (have_keylog ? "no-key" : "no-keylog") : sum.opaque_reason;
-  }
-  data["records"] = {{"client",
-                      {{"total", s.records[0]},
-                       {"application", s.app_records[0]},
-                       {"application_bytes", s.app_bytes[0]}}},
-                     {"server",
-                      {{"total", s.records[1]},
-                       {"application", s.app_records[1]},
-                       {"application_bytes", s.app_bytes[1]}}},
-                     {"handshake", s.handshake_records}};
-  data["decrypted_records"] = {{"client", sum.c2s.decrypted_records},
-                               {"server", sum.s2c.decrypted_records}};
-  data["http_exchanges"] = s.exchanges;
-  data["alerts"] = s.alerts;
-  if (!s.notes.empty()) data["notes"] = s.notes;
-  sink.record("tls_session", data);
-
-  if (s.tunnel) {
-    const CstpCounts& c = s.cstp_c2s->counts();
-    const CstpCounts& v = s.cstp_s2c->counts();
-    Json t = {{"session", s.id},
-              {"client", s.client},
-              {"server", s.server},
-              {"time", time_string(s.tunnel_time)},
-              {"relative_time", round6(rel(s.tunnel_time))},
-              {"duration", round6(s.last_time - s.tunnel_time)},
-              {"parameters", s.tunnel_params},
-              {"request_headers", s.tunnel_request_headers},
-              {"response_headers", s.tunnel_response_headers},
-              {"packets", {{"client", cstp_counts_json(c)}, {"server", cstp_counts_json(v)}}}};
-    if (!s.disconnect_reason.empty() || !s.disconnect_from.empty()) {
-      t["disconnect"] = {{"from", s.disconnect_from}, {"reason", s.disconnect_reason}};
-    }
-    if (s.cstp_c2s->failed() || s.cstp_s2c->failed()) {
-      t["framing_error"] = s.cstp_c2s->failed() ? s.cstp_c2s->error() : s.cstp_s2c->error();
-    }
-    // DPD requests left unanswered, either way.
-    std::uint64_t unanswered =
-        (packets_of(c, kCstpDpdRequest) > packets_of(v, kCstpDpdResponse)
-             ? packets_of(c, kCstpDpdRequest) - packets_of(v, kCstpDpdResponse)
-             : 0) +
-        (packets_of(v, kCstpDpdRequest) > packets_of(c, kCstpDpdResponse)
-             ? packets_of(v, kCstpDpdRequest) - packets_of(c, kCstpDpdResponse)
-             : 0);
-    t["dpd_unanswered"] = unanswered;
-    sink.record("cstp_tunnel", t);
-    if (unanswered >= 3) {
-      ++dpd_timeouts;
-      finding("dpd-timeout", 1,
-              fmt::format("{} CSTP DPD requests went unanswered on {}", unanswered, s.server),
-              {{"session", s.id}});
-    }
-    event(who, s.last_time,
-          fmt::format("CSTP tunnel closed after {:.1f} s: client {} data / {} DPD / {} keepalive, "
-                      "server {} data / {} DPD / {} keepalive packets",
-                      s.last_time - s.tunnel_time, packets_of(c, kCstpData),
-                      packets_of(c, kCstpDpdRequest) + packets_of(c, kCstpDpdResponse),
-                      packets_of(c, kCstpKeepalive), packets_of(v, kCstpData),
-                      packets_of(v, kCstpDpdRequest) + packets_of(v, kCstpDpdResponse),
-                      packets_of(v, kCstpKeepalive)),
-          3);
-  }
 }
 
 TcpSession* Trace::Impl::tunnel_for(const net::Address& client, const net::Address& server) {
@@ -707,6 +306,7 @@ void Trace::read_file(const std::string& path) {
       source.link_type(),
       [&](const net::Transport& t) {
         if (im.t0 < 0) im.t0 = t.info.time();
+        im.last_time = std::max(im.last_time, t.info.time());
         if (t.kind == net::TransportKind::kTcp) {
           reassembler.add(t);
         } else if (t.kind == net::TransportKind::kUdp) {
@@ -727,6 +327,7 @@ void Trace::read_file(const std::string& path) {
   decoder.flush();
   reassembler.flush();
   if (!source.error().empty()) {
+    im.capture_truncated = true;
     ++im.counts.anomalies;
     im.sink.record(
         "anomaly",
@@ -738,7 +339,9 @@ void Trace::finish() {
   Impl& im = *impl_;
   for (auto& [k, s] : im.tcp) im.finish_session(*s);
   for (auto& [k, f] : im.dtls) im.finish_dtls(*f);
+  im.classify_remaining();
   im.report_reconnects();
+  im.report_keylog_mismatch();
 }
 
 // Cisco clients whose DTLS never comes up (or whose tunnel keeps dropping) reconnect the CSTP
@@ -772,18 +375,6 @@ void Trace::Impl::report_reconnects() {
   }
 }
 
-std::string Trace::verdict() const {
-  const Impl& im = *impl_;
-  if (im.counts.tls_sessions == 0 && im.dtls.empty()) return "no-vpn-traffic";
-  if (im.cert_rejected) return "certificate-rejected";
-  if (im.auth_failed && !im.tunnel_up) return "auth-failed";
-  if (im.connect_refused && !im.tunnel_up) return "connect-refused";
-  if (im.tunnel_up && im.dtls_established) return "connected-dtls";
-  if (im.tunnel_up && im.dtls_blocked) return "connected-dtls-blocked";
-  if (im.tunnel_up) return "connected-tls-only";
-  if (im.dtls_established) return "dtls-seen";
-  if (im.dtls_blocked) return "dtls-blocked";
-  return im.counts.decrypted_sessions > 0 ? "incomplete" : "opaque";
-}
+Judgement Trace::judge() const { return sslvpn::judge(impl_->verdict_facts()); }
 
 }  // namespace sslvpn

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "seckit/out.hpp"
+#include "verdict.hpp"
 
 namespace sslvpn {
 
@@ -36,11 +37,15 @@ class Sink {
                         int severity) = 0;
   virtual void finding(const std::string& code, int severity, const std::string& message,
                        const Json& details) = 0;
+  // A line for people after the timeline (context: the sessions that are not the VPN's).
+  virtual void remark(const std::string& text) = 0;
 };
 
 struct TraceCounts {
   std::uint64_t frames = 0;
   std::uint64_t tls_sessions = 0;
+  std::uint64_t vpn_sessions = 0;    // TLS sessions of the SSL VPN
+  std::uint64_t other_sessions = 0;  // TLS sessions that are not (context only)
   std::uint64_t decrypted_sessions = 0;
   std::uint64_t http_exchanges = 0;
   std::uint64_t tunnels = 0;
@@ -55,13 +60,15 @@ class Trace {
  public:
   Trace(TraceOptions options, Sink& sink);
   ~Trace();
+  // Throws seckit::ToolError (exit 2) for an unreadable key log or one without a single valid
+  // line (random bytes, another format): a key log that cannot be one is a usage error.
   // Reads one capture (pcap or pcapng); throws seckit::ToolError for unreadable files.
   void read_file(const std::string& path);
   // Ends every open session and DTLS flow (records, findings, verdicts).
   void finish();
   const TraceCounts& counts() const;
-  // "connected", "connected-dtls-blocked", "auth-failed", "connect-refused", "no-vpn", ...
-  std::string verdict() const;
+  // The outcome (connected-dtls, auth-failed, ...) and the verdict with its reasons.
+  Judgement judge() const;
 
  private:
   struct Impl;

@@ -59,6 +59,8 @@ void Trace::Impl::on_udp(const net::Transport& t) {
         o, [this, raw](const tls::Event& e) { on_dtls_event(*raw, e); });
     ++counts.dtls_sessions;
     it = dtls.emplace(key, std::move(f)).first;
+    bool gateway = vpn_addresses.count(key.dst.to_string()) > 0;
+    if (tunnel || gateway) classify(*raw, SessionClass::kVpn);
   }
   DtlsFlow& f = *it->second;
   f.last_time = t.info.time();
@@ -73,11 +75,12 @@ void Trace::Impl::on_udp(const net::Transport& t) {
         f.reported_start = true;
         std::string mode = h.version == tls::kDtlsCisco ? "legacy Cisco DTLS 0x0100"
                                                         : tls::version_name(h.version);
-        phase(6, "dtls-handshake", fmt::format("dtls#{}", f.id), f.id, t.info.time(), t.info.frame,
-              "ok",
-              fmt::format(
-                  "DTLS ClientHello {} -> {} ({}){}", f.client, f.server, mode,
-                  f.tunnel_session ? fmt::format(", tunnel of tls#{}", f.tunnel_session) : ""));
+        f.gate.run([this, &f, mode, time = t.info.time(), frame = t.info.frame] {
+          phase(6, "dtls-handshake", fmt::format("dtls#{}", f.id), f.id, time, frame, "ok",
+                fmt::format(
+                    "DTLS ClientHello {} -> {} ({}){}", f.client, f.server, mode,
+                    f.tunnel_session ? fmt::format(", tunnel of tls#{}", f.tunnel_session) : ""));
+        });
       }
     }
   }
@@ -135,25 +138,25 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
           }
         }
       } else if (m.type == tls::kHelloVerifyRequest && !c2s) {
-        event(who, e.time, "DTLS HelloVerifyRequest (cookie exchange)", 3);
-      } else if (m.type == tls::kFinished && !f.established) {
-        if (!c2s) {
-          f.established = true;
-          dtls_established = true;
-          phase(6, "dtls-handshake", who, f.id, e.time, e.frame, "ok",
-                fmt::format("DTLS established ({}{})", f.mode.empty() ? "?" : f.mode,
-                            f.dtls->summary().cipher_suite
-                                ? ", " + tls::cipher_suite_name(*f.dtls->summary().cipher_suite)
-                                : ""));
-        }
+        f.hello_verify = true;
+        f.gate.run([this, who, time = e.time] {
+          event(who, time, "DTLS HelloVerifyRequest (cookie exchange)", 3);
+        });
+      } else if (m.type == tls::kFinished && !f.established && !c2s) {
+        f.established = true;
+        std::string text =
+            fmt::format("DTLS established ({}{})", f.mode.empty() ? "?" : f.mode,
+                        f.dtls->summary().cipher_suite
+                            ? ", " + tls::cipher_suite_name(*f.dtls->summary().cipher_suite)
+                            : "");
+        f.gate.run([this, &f, who, text, time = e.time, frame = e.frame] {
+          phase(6, "dtls-handshake", who, f.id, time, frame, "ok", text);
+        });
       }
       break;
     }
     case tls::EventKind::kApplicationData: {
-      if (!f.established && !c2s) {
-        f.established = true;  // the server protected data: the handshake finished
-        dtls_established = true;
-      }
+      if (!f.established && !c2s) f.established = true;  // the server protected data
       if (e.decrypted) {
         f.decrypted = true;
         CstpPacket p;
@@ -161,11 +164,10 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
           f.cstp[c2s ? 0 : 1].add(p.type, p.payload.size());
           if (p.type == kCstpDisconnect || p.type == kCstpTerminate) {
             f.disconnect_reason = disconnect_reason(p.payload);
-            event(who, e.time,
-                  fmt::format(
-                      "DTLS {} from the {}{}", cstp_type_name(p.type), c2s ? "client" : "server",
-                      f.disconnect_reason.empty() ? "" : ": \"" + f.disconnect_reason + "\""),
-                  1);
+            std::string text = fmt::format(
+                "DTLS {} from the {}{}", cstp_type_name(p.type), c2s ? "client" : "server",
+                f.disconnect_reason.empty() ? "" : ": \"" + f.disconnect_reason + "\"");
+            f.gate.run([this, who, text, time = e.time] { event(who, time, text, 1); });
           }
         }
       }
@@ -173,10 +175,9 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
     }
     case tls::EventKind::kAlert:
       if (e.alert.description != 0) {
-        event(who, e.time,
-              fmt::format("DTLS alert from the {}: {} {}", c2s ? "client" : "server",
-                          e.alert.level_name(), e.alert.description_name()),
-              2);
+        std::string text = fmt::format("DTLS alert from the {}: {} {}", c2s ? "client" : "server",
+                                       e.alert.level_name(), e.alert.description_name());
+        f.gate.run([this, who, text, time = e.time] { event(who, time, text, 2); });
       }
       break;
     case tls::EventKind::kNote:
@@ -187,10 +188,14 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
   }
 }
 
+// A DTLS server answers within a round trip and clients retry after about a second
+// (openconnect, AnyConnect): unanswered ClientHellos are "blocked" only when the capture goes on
+// that long after the first one (or an ICMP port unreachable came back). A capture that ends
+// sooner is too short to tell.
+constexpr double kDtlsBlockedAfter = 2.0;
+
 void Trace::Impl::finish_dtls(DtlsFlow& f) {
   f.dtls->finish();
-  std::string who = fmt::format("dtls#{}", f.id);
-  const tls::Summary& sum = f.dtls->summary();
   if (f.mode.empty()) {
     // No parsed ClientHello (no common/tls events): the record version still tells the family.
     f.mode = f.client_version == tls::kDtlsCisco ? "legacy-0x0100"
@@ -202,9 +207,18 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
     // Server datagrams beyond a HelloVerifyRequest mean the handshake went through even when
     // the messages stayed opaque.
     f.established = f.datagrams[1] >= 2;
-    if (f.established) dtls_established = true;
   }
-  bool blocked = f.datagrams[1] == 0 && !f.client_hello_times.empty();
+  if (f.datagrams[1] == 0 && !f.client_hello_times.empty()) {
+    f.blocked = f.icmp_unreachable > 0 || last_time - f.client_hello_times[0] >= kDtlsBlockedAfter;
+    f.pending = !f.blocked;
+  }
+  f.gate.run([this, &f] { report_dtls(f); });
+}
+
+void Trace::Impl::report_dtls(DtlsFlow& f) {
+  std::string who = fmt::format("dtls#{}", f.id);
+  const tls::Summary& sum = f.dtls->summary();
+  bool blocked = f.blocked;
   Json schedule = Json::array();
   Json intervals = Json::array();
   for (std::size_t i = 0; i < f.client_hello_times.size(); ++i) {
@@ -235,6 +249,7 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
                {"client_hello_intervals", intervals},
                {"established", f.established},
                {"blocked", blocked},
+               {"pending", f.pending},
                {"icmp_port_unreachable", f.icmp_unreachable},
                {"decrypted", f.decrypted || sum.decrypted}};
   if (sum.cipher_suite) data["cipher_suite"] = tls::cipher_suite_name(*sum.cipher_suite);
@@ -254,7 +269,6 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
   if (!f.disconnect_reason.empty()) data["disconnect_reason"] = f.disconnect_reason;
   if (!f.notes.empty()) data["notes"] = f.notes;
   if (blocked) {
-    dtls_blocked = true;
     // The MTU that applies: CSTP's once the data falls back to the TLS tunnel.
     Json mtu = nullptr;
     if (tunnel && tunnel->tunnel_params.contains("cstp_mtu"))
@@ -285,6 +299,12 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
           "blocked", text, {{"schedule", schedule}, {"intervals", intervals}});
     finding("dtls-blocked", 1, text,
             {{"session", f.id}, {"schedule", schedule}, {"effective_mtu", mtu}});
+  } else if (f.pending) {
+    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(), f.client_hello_frames.back(),
+          "incomplete",
+          fmt::format("DTLS ClientHello unanswered, but the capture ends {:.1f} s after the first "
+                      "one: too soon to tell whether DTLS is blocked",
+                      last_time - f.client_hello_times[0]));
   } else if (!f.established && f.datagrams[1] > 0) {
     finding("dtls-failed", 2, fmt::format("the DTLS handshake with {} did not complete", f.server),
             {{"session", f.id}});

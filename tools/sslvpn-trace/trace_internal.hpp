@@ -1,4 +1,5 @@
-// Internal state of the trace (shared by trace.cpp and trace_sessions.cpp; not an interface).
+// Internal state of the trace (shared by trace.cpp, trace_sessions.cpp and trace_dtls.cpp; not
+// an interface).
 #pragma once
 
 #include <fmt/format.h>
@@ -6,9 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,10 +20,12 @@
 #include "headers.hpp"
 #include "records.hpp"
 #include "seckit/enc.hpp"
+#include "seckit/error.hpp"
 #include "seckit/http.hpp"
 #include "seckit/net.hpp"
 #include "seckit/tls.hpp"
 #include "trace.hpp"
+#include "verdict.hpp"
 
 namespace sslvpn {
 
@@ -28,8 +33,46 @@ namespace net = seckit::net;
 namespace tls = seckit::tls;
 namespace http = seckit::http;
 
+// Whether a session is part of the SSL VPN. Its phase lines, findings and records are held back
+// while undecided: a decrypted session becomes VPN with its first AnyConnect/OpenConnect marker
+// (or when another session proved its server to be the gateway); an opaque one when the end of
+// the capture shows its server is the gateway. Everything else is context, never a phase.
+enum class SessionClass { kUndecided, kVpn, kOther };
+
+class OutputGate {
+ public:
+  // Runs now for VPN sessions, later (on classify) for undecided ones, never for others.
+  void run(std::function<void()> output) {
+    if (class_ == SessionClass::kVpn) {
+      output();
+    } else if (class_ == SessionClass::kUndecided && deferred_.size() < kMaxDeferred) {
+      deferred_.push_back(std::move(output));
+    }
+  }
+  // Decides once; returns the output held back (to run when VPN, to drop otherwise).
+  std::vector<std::function<void()>> decide(SessionClass c) {
+    class_ = c;
+    return std::move(deferred_);
+  }
+  SessionClass session_class() const { return class_; }
+  bool undecided() const { return class_ == SessionClass::kUndecided; }
+
+ private:
+  static constexpr std::size_t kMaxDeferred = 512;
+  SessionClass class_ = SessionClass::kUndecided;
+  std::vector<std::function<void()>> deferred_;
+};
+
 struct TcpSession {
   int id = 0;
+  OutputGate gate;
+  std::string marker;                   // the first AnyConnect/OpenConnect marker seen
+  std::uint64_t pending_exchanges = 0;  // exchanges held back while undecided
+  std::uint64_t http_messages = 0;      // exchanges read, VPN or not
+  std::uint64_t unanswered_requests = 0;
+  double handshake_time = -1;  // when phase 1 was reported
+  double data_time = -1;       // first client application record after the handshake
+  std::uint64_t data_frame = 0;
   net::FlowKey key;  // client -> server
   std::string client, server;
   std::uint64_t first_frame = 0;
@@ -68,6 +111,10 @@ struct TcpSession {
 
 struct DtlsFlow {
   int id = 0;
+  OutputGate gate;
+  bool blocked = false;  // unanswered ClientHellos, with the evidence for it
+  bool pending = false;  // unanswered, but the capture ends too soon to say blocked
+  bool hello_verify = false;
   net::FlowKey key;  // client -> server
   std::string client, server;
   std::unique_ptr<tls::DtlsConnection> dtls;
@@ -142,9 +189,16 @@ struct Trace::Impl {
   std::map<net::FlowKey, std::unique_ptr<DtlsFlow>> dtls;
   std::vector<std::unique_ptr<TcpSession>> done_tcp;  // tunnel facts outlive the connection
   // Facts for the verdict.
+  // Facts for the verdict, set only by the output of VPN sessions.
   bool auth_success = false, auth_failed = false, connect_refused = false, tunnel_up = false;
-  bool dtls_established = false, dtls_blocked = false, cert_rejected = false;
+  bool cert_rejected = false;
   std::uint64_t dpd_timeouts = 0;
+  std::uint64_t error_findings = 0;
+  // Servers ("addr:port") a decrypted session proved to be an SSL VPN gateway (markers).
+  std::set<std::string> vpn_servers;
+  std::set<std::string> vpn_addresses;  // their addresses, for the DTLS flows
+  double last_time = 0;                 // of the last packet read
+  bool capture_truncated = false;
   // Files announced in vpn-profile-manifest / vpn-core-manifest ({"manifest","uri","hash_type",
   // "hash"}): what the downloader's GETs (phase 4) are checked against.
   std::vector<Json> manifest_files;
@@ -153,13 +207,26 @@ struct Trace::Impl {
     if (!options.keylog_path.empty()) {
       keylog.load_file(options.keylog_path);
       have_keylog = true;
+      const tls::KeyLogStats& st = keylog.stats();
+      if (st.entries == 0) {
+        throw seckit::input_error(options.keylog_path,
+                                  st.lines == 0
+                                      ? "no key-log line in the file"
+                                      : fmt::format("none of its {} lines is a key-log line ({})",
+                                                    st.lines, st.first_bad_reason),
+                                  "pass the SSLKEYLOGFILE (NSS key log) the VPN client wrote");
+      }
     }
   }
+  bool keylog_knows(const tls::Buffer& client_random) const;
+  std::pair<std::uint64_t, std::uint64_t> keylog_match() const;
+  void report_keylog_mismatch();
 
   double rel(double t) const { return t0 < 0 ? 0 : t - t0; }
 
   void finding(const std::string& code, int severity, const std::string& message, Json details) {
     ++counts.findings;
+    if (severity >= 2) ++error_findings;
     sink.finding(code, severity, one_line(message), details);
   }
 
@@ -194,15 +261,49 @@ struct Trace::Impl {
   void report_handshake(TcpSession& s, std::uint64_t frame, double time);
   void on_http_message(TcpSession& s, const http::Message& m);
   void on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp);
+  void describe_auth(TcpSession& s, const Json& req_xml, const Json& resp_xml,
+                     std::uint64_t resp_frame, std::string& text, std::string& status,
+                     std::vector<std::function<void()>>& findings);
+  void describe_download(TcpSession& s, const http::Message& req, const http::Message& resp,
+                         Json& data, std::string& text, std::string& status,
+                         std::vector<std::function<void()>>& findings);
+  void describe_connect(TcpSession& s, const http::Message& req, const http::Message& resp,
+                        Json& data, std::string& text, std::string& status,
+                        std::vector<std::function<void()>>& findings);
+  void emit_handshake_phase(TcpSession& s, std::uint64_t frame, double time);
+  void infer_phase(TcpSession& s);
+  void report_session(TcpSession& s);
+  void report_tunnel(TcpSession& s);
+  void report_other(TcpSession& s);
+  Json session_json(TcpSession& s, const std::string& role);
+  void classify(TcpSession& s, SessionClass c);
+  void classify(DtlsFlow& f, SessionClass c);
+  void prove_vpn_server(TcpSession& s, const std::string& marker);
+  void classify_remaining();
+  VerdictFacts verdict_facts() const;
+  std::vector<std::string> announced_paths() const;
+  template <class F>
+  void for_each_session(F&& f) {
+    for (auto& [k, s] : tcp) f(*s);
+    for (auto& s : done_tcp) f(*s);
+  }
+  template <class F>
+  void for_each_session(F&& f) const {
+    for (const auto& [k, s] : tcp) f(*s);
+    for (const auto& s : done_tcp) f(*s);
+  }
   void on_cstp(TcpSession& s, bool c2s, const CstpPacket& p);
   void finish_session(TcpSession& s);
   void emit_certificates(TcpSession& s, const tls::Certificate& c, std::uint64_t frame,
-                         bool encrypted);
+                         bool encrypted, const std::string& sender);
+  void report_alert(TcpSession& s, const tls::Alert& alert, const Json& a, bool c2s,
+                    std::uint64_t frame, double time);
   // --- UDP ---------------------------------------------------------------------------------
   void on_udp(const net::Transport& t);
   void on_icmp(const net::Transport& t);
   void on_dtls_event(DtlsFlow& f, const tls::Event& e);
   void finish_dtls(DtlsFlow& f);
+  void report_dtls(DtlsFlow& f);
   TcpSession* tunnel_for(const net::Address& client, const net::Address& server);
   void report_reconnects();
 };

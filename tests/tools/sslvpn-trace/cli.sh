@@ -22,13 +22,15 @@ run() {  # name [args...]: JSON of one capture with its key log
   assert_envelope "$T/$name.jsonl"
 }
 verdict() { jq -r 'select(.type=="summary").data.verdict' "$1"; }
+outcome() { jq -r 'select(.type=="summary").data.outcome' "$1"; }
 
 for name in sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk sslvpn-tls12-dtls-legacy sslvpn-dtls12 \
             sslvpn-client-cert-request; do
   expect_exit 0 sslvpn-trace --json "$C/$name.pcap" --keylog "$C/$name.keylog"
   last_stdout >"$T/$name.jsonl"
   assert_envelope "$T/$name.jsonl"
-  assert_eq "$(verdict "$T/$name.jsonl")" connected-dtls "$name verdict"
+  assert_eq "$(verdict "$T/$name.jsonl")" pass "$name verdict"
+  assert_eq "$(outcome "$T/$name.jsonl")" connected-dtls "$name outcome"
   for t in tls_session http_exchange cstp_tunnel dtls_session sslvpn_phase certificate; do
     jq -e -s --arg t "$t" 'any(.[]; .type==$t)' "$T/$name.jsonl" >/dev/null || fail "$name: no $t record"
   done
@@ -47,7 +49,8 @@ name=sslvpn-profile-download
 grep -q "Downloaded new XML profile" "$C/$name.openconnect.log" || fail "$name: openconnect did not download"
 expect_exit 0 sslvpn-trace --json "$C/$name.pcap" --keylog "$C/$name.keylog"
 last_stdout >"$T/$name.jsonl"
-assert_eq "$(verdict "$T/$name.jsonl")" connected-dtls "$name verdict"
+assert_eq "$(verdict "$T/$name.jsonl")" pass "$name verdict"
+assert_eq "$(outcome "$T/$name.jsonl")" connected-dtls "$name outcome"
 saved=$(sha1sum "$C/$name.profile.xml" | cut -d' ' -f1)
 announced=$(sed -n 's/.*&fh:\([0-9A-Fa-f]*\);.*/\1/p' "$C/$name.openconnect.log" | first_line | tr A-F a-f)
 assert_eq "$saved" "$announced" "$name: openconnect's saved profile vs ocserv's announced SHA-1"
@@ -77,14 +80,16 @@ pass "client certificate request"
 # Wrong password: exit 1, auth-failed finding and verdict, no tunnel.
 expect_exit 1 sslvpn-trace --json "$C/sslvpn-bad-password.pcap" --keylog "$C/sslvpn-bad-password.keylog"
 last_stdout >"$T/bad.jsonl"
-assert_eq "$(verdict "$T/bad.jsonl")" auth-failed "bad password verdict"
+assert_eq "$(verdict "$T/bad.jsonl")" fail "bad password verdict"
+assert_eq "$(outcome "$T/bad.jsonl")" auth-failed "bad password outcome"
 jq -e -s 'any(.[]; .type=="finding" and .data.code=="auth-failed")' "$T/bad.jsonl" >/dev/null || fail "no auth-failed finding"
 jq -e -s 'all(.[]; .type!="cstp_tunnel")' "$T/bad.jsonl" >/dev/null || fail "tunnel after a failed login"
 pass "bad password"
 
 # DTLS blocked: verdict, finding, four unanswered ClientHellos, CSTP MTU applies, data on CSTP.
 run sslvpn-dtls-blocked
-assert_eq "$(verdict "$T/sslvpn-dtls-blocked.jsonl")" connected-dtls-blocked "blocked verdict"
+assert_eq "$(verdict "$T/sslvpn-dtls-blocked.jsonl")" pass "blocked verdict: the tunnel is up"
+assert_eq "$(outcome "$T/sslvpn-dtls-blocked.jsonl")" connected-dtls-blocked "blocked outcome"
 jq -e -s 'any(.[]; .type=="finding" and .data.code=="dtls-blocked")' "$T/sslvpn-dtls-blocked.jsonl" >/dev/null || fail "no dtls-blocked finding"
 assert_eq "$(jq -r 'select(.type=="dtls_session").data.blocked' "$T/sslvpn-dtls-blocked.jsonl")" true "blocked flag"
 cstp_mtu=$(grep '^X-CSTP-MTU:' "$C/sslvpn-dtls-blocked.openconnect.log" | awk '{print $2}')
@@ -102,15 +107,36 @@ jq -e -s 'any(.[]; .type=="certificate")' "$T/nokey.jsonl" >/dev/null || fail "n
 assert_eq "$(jq -r 'select(.type=="dtls_session").data.mode' "$T/nokey.jsonl")" legacy-0x0100 "legacy mode from record version"
 expect_exit 0 sslvpn-trace --json "$C/sslvpn-dtls-blocked.pcap"
 last_stdout >"$T/nokey-blocked.jsonl"
-assert_eq "$(verdict "$T/nokey-blocked.jsonl")" dtls-blocked "blocked verdict without key log"
+assert_eq "$(outcome "$T/nokey-blocked.jsonl")" dtls-blocked "blocked outcome without key log"
+assert_eq "$(verdict "$T/nokey-blocked.jsonl")" pass "blocked verdict without key log"
 pass "no key log"
 
-# Wrong key log (another run's): opaque with a reason, never a crash.
-expect_exit 0 sslvpn-trace --json "$C/sslvpn-tls12-dtls-psk.pcap" --keylog "$C/sslvpn-dtls12.keylog"
+# Wrong key log (another run's): no line matches the capture's client random (tshark's
+# tls.handshake.random of the ClientHello vs the key log's second field) -> the keylog-mismatch
+# finding in JSON and text, inconclusive, exit 4.
+random=$(tshark -r "$C/sslvpn-tls12-dtls-psk.pcap" -Y 'tls.handshake.type == 1' -T fields -e tls.handshake.random 2>/dev/null | first_line | tr -d :)
+! grep -qi "$random" "$C/sslvpn-dtls12.keylog" || fail "the other run's key log has this capture's client random"
+expect_exit 4 sslvpn-trace --json "$C/sslvpn-tls12-dtls-psk.pcap" --keylog "$C/sslvpn-dtls12.keylog"
 last_stdout >"$T/wrongkey.jsonl"
 assert_envelope "$T/wrongkey.jsonl"
 assert_eq "$(jq -r 'select(.type=="tls_session").data.decrypted' "$T/wrongkey.jsonl")" false "wrong key log"
-pass "wrong key log"
+assert_eq "$(verdict "$T/wrongkey.jsonl")" inconclusive "wrong key log verdict"
+assert_contains "$(jq -r 'select(.type=="finding" and .data.code=="keylog-mismatch").data.message' "$T/wrongkey.jsonl")" \
+  "has no line for the client random of any of the 1 TLS session in the capture" "keylog-mismatch finding"
+assert_eq "$(jq -r 'select(.type=="summary").data.reasons[] | select(.code=="keylog-mismatch") | .code' "$T/wrongkey.jsonl")" \
+  keylog-mismatch "keylog-mismatch reason"
+expect_exit 4 sslvpn-trace --color never "$C/sslvpn-tls12-dtls-psk.pcap" --keylog "$C/sslvpn-dtls12.keylog"
+assert_contains "$(last_stdout)" "finding  warning keylog-mismatch: the key log" "keylog-mismatch in text"
+assert_contains "$(last_stdout)" "inconclusive: the key log" "reason in text"
+# A file with no key-log line at all is not a key log: usage error.
+head -c 4096 /dev/urandom >"$T/noise.keylog"
+expect_exit 2 sslvpn-trace "$C/sslvpn-tls12-dtls-psk.pcap" --keylog "$T/noise.keylog"
+assert_one_line_error sslvpn-trace
+assert_contains "$(last_stderr)" "is a key-log line" "random bytes as key log"
+: >"$T/empty.keylog"
+expect_exit 2 sslvpn-trace "$C/sslvpn-tls12-dtls-psk.pcap" --keylog "$T/empty.keylog"
+assert_contains "$(last_stderr)" "no key-log line in the file" "empty key log"
+pass "wrong key log: keylog-mismatch finding, inconclusive; garbage key log: exit 2"
 
 # Secrets: the password, the webvpn cookie and the DTLS master secret only with --show-secrets.
 expect_exit 0 sslvpn-trace --json "$C/sslvpn-tls12-dtls-legacy.pcap" --keylog "$C/sslvpn-tls12-dtls-legacy.keylog"
@@ -126,14 +152,14 @@ ms=$(jq -r 'select(.type=="cstp_tunnel").data.request_headers["X-DTLS-Master-Sec
 pass "secrets redaction"
 
 # Ports are configurable: nothing on 8443.
-expect_exit 0 sslvpn-trace --json --tls-port 8443 --dtls-port 8443 "$C/sslvpn-tls12-dtls-psk.pcap"
-assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.verdict')" no-vpn-traffic "other ports"
+expect_exit 4 sslvpn-trace --json --tls-port 8443 --dtls-port 8443 "$C/sslvpn-tls12-dtls-psk.pcap"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.outcome')" no-vpn-traffic "other ports"
 pass "ports"
 
 # Text timeline: one line per event, phases in it.
 expect_exit 0 sslvpn-trace --color never "$C/sslvpn-tls12-dtls-psk.pcap" -k "$C/sslvpn-tls12-dtls-psk.keylog"
 for p in "phase 1 tls-handshake" "phase 2 group-selection" "phase 3 user-authentication" \
-         "phase 5 cstp-connect" "phase 6 dtls-handshake" "verdict: connected-dtls"; do
+         "phase 5 cstp-connect" "phase 6 dtls-handshake" "verdict: pass (connected-dtls)"; do
   assert_contains "$(last_stdout)" "$p" "text timeline"
 done
 pass "text timeline"

@@ -1,4 +1,5 @@
-// sslvpn-trace parts: CSTP framing, the config-auth XML reader and the header model. Expected
+// sslvpn-trace parts: CSTP framing, the config-auth XML reader, the header model, the VPN
+// markers and the verdict. Expected
 // values are written from the protocol descriptions (openconnect's and Cisco's documented
 // config-auth documents, the CSTP header layout), not produced by this code.
 #include <catch2/catch.hpp>
@@ -7,7 +8,9 @@
 #include "config_auth.hpp"
 #include "cstp.hpp"
 #include "headers.hpp"
+#include "markers.hpp"
 #include "records.hpp"
+#include "verdict.hpp"
 
 using namespace sslvpn;
 using seckit::bytes::as_bytes;
@@ -240,4 +243,144 @@ TEST_CASE("tls record scanner reports headers split across chunks", "[records]")
   CHECK(got[1].length == 1);
   scan.feed(as_bytes("GET / HTTP/1.1"), 0, [&](const RecordHeader& h) { got.push_back(h); });
   CHECK(scan.stopped());
+}
+
+// --- What makes an exchange AnyConnect/OpenConnect traffic (markers.hpp) ----------------------
+
+namespace {
+seckit::http::Message request(std::string method, std::string target,
+                              std::vector<seckit::http::Header> headers = {},
+                              std::string body = {}) {
+  seckit::http::Message m;
+  m.method = std::move(method);
+  m.target = std::move(target);
+  m.headers = std::move(headers);
+  m.body = std::move(body);
+  return m;
+}
+seckit::http::Message response(int status, std::vector<seckit::http::Header> headers = {},
+                               std::string body = {}) {
+  seckit::http::Message m;
+  m.is_request = false;
+  m.status = status;
+  m.headers = std::move(headers);
+  m.body = std::move(body);
+  return m;
+}
+}  // namespace
+
+TEST_CASE("plain https with ntlm shows no anyconnect marker", "[markers]") {
+  // Exchange Web Services behind NTLM: the 401 challenge and the authenticated GET.
+  auto get = request("GET", "/ews/", {{"Authorization", "NTLM TlRMTVNTUAABAAAAB4IIog=="}});
+  auto challenge = response(401, {{"WWW-Authenticate", "NTLM"}, {"Set-Cookie", "session=1"}});
+  CHECK(vpn_marker(get, challenge, {}).empty());
+  CHECK(vpn_marker(request("GET", "/"), response(200), {"/profiles/a.xml"}).empty());
+  // A cookie merely containing "webvpn" further in its name is not AnyConnect's.
+  CHECK(vpn_marker(request("GET", "/", {{"Cookie", "mywebvpn=1"}}), response(200), {}).empty());
+}
+
+TEST_CASE("anyconnect exchanges are recognised by each documented marker", "[markers]") {
+  CHECK(vpn_marker(request("CONNECT", "/CSCOSSLC/tunnel"), response(200), {}) == "tunnel-connect");
+  CHECK(vpn_marker(request("POST", "/", {},
+                           "<?xml version=\"1.0\"?>\n<config-auth client=\"vpn\" type=\"init\">"),
+                   response(200), {}) == "config-auth");
+  CHECK(vpn_marker(request("POST", "/", {{"X-Aggregate-Auth", "1"}}), response(200), {}) ==
+        "tunnel-headers");
+  CHECK(vpn_marker(request("GET", "/"), response(200, {{"x-cstp-mtu", "1399"}}), {}) ==
+        "tunnel-headers");
+  CHECK(vpn_marker(request("GET", "/x", {{"Cookie", "a=1; webvpn=ABC"}}), response(200), {}) ==
+        "webvpn-cookie");
+  CHECK(vpn_marker(request("GET", "/"), response(200, {{"Set-Cookie", "webvpnc=; path=/"}}), {}) ==
+        "webvpn-cookie");
+  CHECK(vpn_marker(request("GET", "/CACHE/stc/profiles/profile.xml"), response(200), {}) ==
+        "download-path");
+  CHECK(vpn_marker(request("GET", "/+CSCOE+/sdesktop/token.xml"), response(404), {}) ==
+        "download-path");
+  // ocserv announces /profiles/NAME; openconnect requests /profiles%2FNAME.
+  CHECK(vpn_marker(request("GET", "/profiles%2Fuser.xml"), response(200), {"/profiles/user.xml"}) ==
+        "download-path");
+}
+
+// --- The verdict (verdict.hpp) ----------------------------------------------------------------
+
+namespace {
+VerdictFacts vpn_facts() {
+  VerdictFacts f;
+  f.frames = 40;
+  f.tls_sessions = 1;
+  f.vpn_sessions = 1;
+  return f;
+}
+}  // namespace
+
+TEST_CASE("an empty or irrelevant capture is inconclusive, never a pass", "[verdict]") {
+  VerdictFacts empty;
+  auto j = judge(empty);
+  CHECK(j.outcome == "no-vpn-traffic");
+  CHECK(j.conclusion.verdict == seckit::out::Verdict::kInconclusive);
+  CHECK(j.conclusion.exit_code() == 4);
+  REQUIRE(j.conclusion.reasons.size() == 1);
+  CHECK(j.conclusion.reasons[0].message == "the capture holds no packets: nothing to judge");
+
+  VerdictFacts https;
+  https.frames = 68;
+  https.tls_sessions = 3;
+  https.decrypted_sessions = 3;
+  https.other_decrypted_sessions = 3;
+  j = judge(https);
+  CHECK(j.outcome == "not-vpn");
+  CHECK(j.conclusion.verdict == seckit::out::Verdict::kInconclusive);
+  CHECK(j.conclusion.reasons[0].message.find("not an SSL VPN session") != std::string::npos);
+}
+
+TEST_CASE("a tunnel passes, a refused login fails, a cut capture is incomplete", "[verdict]") {
+  auto f = vpn_facts();
+  f.decrypted_vpn_sessions = 1;
+  f.tunnel_up = true;
+  f.dtls_established = true;
+  CHECK(judge(f).outcome == "connected-dtls");
+  CHECK(judge(f).conclusion.verdict == seckit::out::Verdict::kPass);
+
+  f = vpn_facts();
+  f.decrypted_vpn_sessions = 1;
+  f.auth_failed = true;
+  f.error_findings = 1;
+  CHECK(judge(f).outcome == "auth-failed");
+  CHECK(judge(f).conclusion.exit_code() == 1);
+
+  f = vpn_facts();
+  f.decrypted_vpn_sessions = 1;
+  f.unanswered_requests = 1;
+  auto j = judge(f);
+  CHECK(j.outcome == "incomplete");
+  CHECK(j.conclusion.exit_code() == 4);
+  CHECK(j.conclusion.reasons[0].message.find("1 request unanswered") != std::string::npos);
+}
+
+TEST_CASE("without plaintext only dtls proves the tunnel", "[verdict]") {
+  auto f = vpn_facts();
+  CHECK(judge(f).outcome == "opaque");
+  CHECK(judge(f).conclusion.verdict == seckit::out::Verdict::kInconclusive);
+  CHECK(judge(f).conclusion.reasons[0].message.find("--keylog FILE") != std::string::npos);
+  f.dtls_flows = 1;
+  f.dtls_blocked = true;
+  CHECK(judge(f).outcome == "dtls-blocked");
+  CHECK(judge(f).conclusion.verdict == seckit::out::Verdict::kPass);
+}
+
+TEST_CASE("a key log that matches nothing keeps the run from passing", "[verdict]") {
+  auto f = vpn_facts();
+  f.dtls_flows = 1;
+  f.dtls_established = true;
+  f.keylog_given = true;
+  f.keylog_matched_nothing = true;
+  f.keylog_path = "other.keylog";
+  auto j = judge(f);
+  CHECK(j.outcome == "dtls-seen");
+  CHECK(j.conclusion.verdict == seckit::out::Verdict::kInconclusive);
+  REQUIRE(j.conclusion.reasons.size() == 1);
+  CHECK(j.conclusion.reasons[0].code == "keylog-mismatch");
+  // A failure found on the evidence stands.
+  f.error_findings = 1;
+  CHECK(judge(f).conclusion.verdict == seckit::out::Verdict::kFail);
 }

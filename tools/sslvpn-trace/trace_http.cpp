@@ -1,0 +1,342 @@
+// HTTP inside the SSL VPN's TLS sessions: exchanges become phases 2-5 once the session is known to
+// be AnyConnect/OpenConnect traffic (markers.hpp); CSTP disconnects. See trace.hpp.
+#include <fmt/format.h>
+
+#include "markers.hpp"
+#include "seckit/crypto.hpp"
+#include "seckit/enc.hpp"
+#include "trace_internal.hpp"
+
+namespace sslvpn {
+
+// Plain HTTPS on the gateway port (a web server, Exchange's NTLM 401s) shows no marker: its
+// exchanges are held back while the session is undecided and never become phases. A marker
+// proves the session's server to be the gateway, so the held-back exchanges are read after all.
+void Trace::Impl::on_http_message(TcpSession& s, const http::Message& m) {
+  if (m.is_request) {
+    if (s.requests.size() < 64) s.requests.push_back(m);
+    return;
+  }
+  if (m.status / 100 == 1 && m.status != 101) return;
+  http::Message req;
+  if (!s.requests.empty()) {
+    req = std::move(s.requests.front());
+    s.requests.pop_front();
+  }
+  ++counts.http_exchanges;
+  ++s.http_messages;
+  std::string marker = vpn_marker(req, m, announced_paths());
+  if (!marker.empty()) prove_vpn_server(s, marker);
+  if (s.gate.undecided()) {
+    constexpr std::uint64_t kMaxHeldBack = 16;  // plain HTTPS keeps going without a marker
+    if (++s.pending_exchanges > kMaxHeldBack) {
+      classify(s, SessionClass::kOther);
+      return;
+    }
+  }
+  s.gate.run([this, &s, req = std::move(req), resp = m] { on_exchange(s, req, resp); });
+}
+
+std::vector<std::string> Trace::Impl::announced_paths() const {
+  std::vector<std::string> paths;
+  paths.reserve(manifest_files.size());
+  for (const auto& f : manifest_files) paths.push_back(f.value("uri", ""));
+  return paths;
+}
+
+namespace {
+std::optional<Json> config_auth_of(const http::Message& m, bool show, std::string* error) {
+  if (m.body.find("<config-auth") == std::string::npos) return std::nullopt;
+  ConfigAuthOptions o;
+  o.show_secrets = show;
+  auto r = parse_config_auth(m.body, o);
+  if (!r) {
+    if (error) *error = r.error().message;
+    return std::nullopt;
+  }
+  return *r;
+}
+
+std::string decoded_path(const std::string& target) {
+  std::string path = target.substr(0, target.find('?'));
+  auto decoded = seckit::enc::percent_decode(path);
+  return decoded ? *decoded : path;
+}
+
+std::string file_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// The manifest entry a downloader GET fetches: the same path once percent-decoded, else the same
+// file name (ocserv announces /profiles/NAME but openconnect asks for /profiles%2FNAME).
+const Json* manifest_entry_for(const std::vector<Json>& files, const std::string& target) {
+  std::string path = decoded_path(target);
+  for (const auto& f : files)
+    if (decoded_path(f.value("uri", "")) == path) return &f;
+  for (const auto& f : files)
+    if (!file_name(path).empty() && file_name(decoded_path(f.value("uri", ""))) == file_name(path))
+      return &f;
+  return nullptr;
+}
+
+// Phase 4: the downloaded file against the hash its manifest announced.
+Json check_download(const std::vector<Json>& files, const http::Message& req,
+                    const http::Message& resp) {
+  Json out = {{"bytes", resp.body_length}};
+  const Json* entry = manifest_entry_for(files, req.target);
+  if (!entry) {
+    out["verified"] = nullptr;
+    out["note"] = "not in any manifest seen in this capture";
+    return out;
+  }
+  std::string type = entry->value("hash_type", "sha1");
+  std::string expected = seckit::enc::ascii_lower(entry->value("hash", ""));
+  out["manifest"] = entry->value("manifest", "");
+  out["uri"] = entry->value("uri", "");
+  out["hash_type"] = type;
+  out["expected_hash"] = expected;
+  auto digest = seckit::crypto::parse_digest(type);
+  if (resp.status != 200 || !resp.complete || resp.body_truncated || !digest) {
+    out["verified"] = nullptr;
+    out["note"] = !digest               ? "unknown hash type " + type
+                  : resp.status != 200  ? "no file: HTTP " + std::to_string(resp.status)
+                  : resp.body_truncated ? "body larger than the part kept in memory"
+                                        : "body incomplete in the capture";
+    return out;
+  }
+  std::string got =
+      seckit::enc::hex_encode(seckit::crypto::digest(*digest, seckit::enc::as_bytes(resp.body)));
+  out["hash"] = got;
+  out["verified"] = got == expected;
+  return out;
+}
+}  // namespace
+
+namespace {
+// The phase an exchange belongs to, from its method and config-auth type.
+std::pair<int, std::string> phase_of(const http::Message& req, const Json& req_xml,
+                                     std::uint64_t exchange_number) {
+  if (http::name_equals(req.method, "CONNECT")) return {5, "cstp-connect"};
+  if (http::name_equals(req.method, "POST")) {
+    std::string type = req_xml.is_null() ? "" : req_xml.value("type", "");
+    bool init = type == "init" || (req_xml.is_null() && exchange_number == 1);
+    return init ? std::pair<int, std::string>{2, "group-selection"}
+                : std::pair<int, std::string>{3, "user-authentication"};
+  }
+  return {4, "download"};
+}
+
+Json exchange_json(const http::Message& req, const http::Message& resp, bool show) {
+  return {{"request",
+           {{"method", req.method},
+            {"target", req.target},
+            {"version", req.version},
+            {"frame", req.first_frame},
+            {"headers", headers_json(req, show)},
+            {"body_length", req.body_length}}},
+          {"response",
+           {{"status", resp.status},
+            {"reason", resp.reason},
+            {"version", resp.version},
+            {"frame", resp.first_frame},
+            {"headers", headers_json(resp, show)},
+            {"body_length", resp.body_length},
+            {"complete", resp.complete}}}};
+}
+}  // namespace
+
+void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp) {
+  ++s.exchanges;
+  bool show = options.show_secrets;
+  // Findings follow the phase line they explain.
+  std::vector<std::function<void()>> findings;
+  std::string req_error, resp_error;
+  Json req_xml = config_auth_of(req, show, &req_error).value_or(Json(nullptr));
+  Json resp_xml = config_auth_of(resp, show, &resp_error).value_or(Json(nullptr));
+  auto [number, name] = phase_of(req, req_xml, s.exchanges);
+  if (s.role.empty()) s.role = number == 4 ? "download" : number == 5 ? "tunnel" : "auth";
+  if (number == 5) s.role = "tunnel";
+  double time = req.first_time ? req.first_time : resp.first_time;
+  Json data = {{"session", s.id},
+               {"phase", number},
+               {"time", time_string(time)},
+               {"relative_time", round6(rel(time))}};
+  data.update(exchange_json(req, resp, show));
+  if (!req_xml.is_null()) data["request"]["config_auth"] = req_xml;
+  if (!resp_xml.is_null()) data["response"]["config_auth"] = resp_xml;
+  if (!req_error.empty()) data["request"]["config_auth_error"] = req_error;
+  if (!resp_error.empty()) data["response"]["config_auth_error"] = resp_error;
+
+  std::string text =
+      fmt::format("{} {} -> {} {}", req.method, req.target, resp.status, resp.reason);
+  std::string status = resp.status >= 200 && resp.status < 400 ? "ok" : "failed";
+  if (number == 2 || number == 3) {
+    describe_auth(s, req_xml, resp_xml, resp.first_frame, text, status, findings);
+  } else if (number == 4) {
+    describe_download(s, req, resp, data, text, status, findings);
+  } else {
+    describe_connect(s, req, resp, data, text, status, findings);
+  }
+  sink.record("http_exchange", data);
+  phase(number, name, fmt::format("tls#{}", s.id), s.id, time, req.first_frame, status, text);
+  for (auto& f : findings) f();
+}
+
+void Trace::Impl::describe_auth(TcpSession& s, const Json& req_xml, const Json& resp_xml,
+                                std::uint64_t resp_frame, std::string& text, std::string& status,
+                                std::vector<std::function<void()>>& findings) {
+  if (!req_xml.is_null()) {
+    std::string t = req_xml.value("type", "");
+    text += fmt::format(" [client {}", t);
+    if (req_xml.contains("group_select")) {
+      text += ", group-select " + req_xml["group_select"].get<std::string>();
+    }
+    if (req_xml.contains("username")) {
+      text += ", username " + req_xml["username"].get<std::string>();
+    }
+    if (req_xml.contains("password"))
+      text += ", password " + req_xml["password"].get<std::string>();
+    text += "]";
+  }
+  if (!resp_xml.is_null()) {
+    std::string t = resp_xml.value("type", "");
+    const Json& auth = resp_xml.contains("auth") ? resp_xml["auth"] : Json::object();
+    std::string auth_id = auth.value("id", "");
+    text += fmt::format(" [server {}", t);
+    if (!auth_id.empty()) text += ", auth id " + auth_id;
+    if (auth.contains("error")) text += ", error \"" + auth["error"].get<std::string>() + "\"";
+    if (auth.contains("message")) text += ", \"" + auth["message"].get<std::string>() + "\"";
+    if (resp_xml.contains("session_token"))
+      text += ", session-token " + resp_xml["session_token"].get<std::string>();
+    for (const char* key : {"profile_manifest", "core_manifest"}) {
+      if (!resp_xml.contains(key)) continue;
+      for (const auto& f : resp_xml[key]) {
+        Json entry = f;
+        entry["manifest"] = std::string(key) == "profile_manifest" ? "profile" : "core";
+        manifest_files.push_back(std::move(entry));
+      }
+    }
+    if (resp_xml.contains("profile_manifest")) {
+      for (const auto& f : resp_xml["profile_manifest"]) {
+        text += ", profile " + f.value("uri", "?");
+        if (f.contains("hash")) text += " " + f.value("hash_type", "") + " " + f.value("hash", "");
+      }
+    }
+    text += "]";
+    bool success = auth_id == "success" || t == "complete";
+    // ocserv answers a wrong password with the same auth-request again (no <error>); Cisco
+    // gateways add <error id="..."> or answer with auth id "failure".
+    bool password_sent = !req_xml.is_null() && req_xml.contains("password");
+    bool failure = !success && (auth.contains("error") || auth_id == "failure" ||
+                                (password_sent && t == "auth-request"));
+    if (success) {
+      s.auth_success = auth_success = true;
+    } else if (failure) {
+      s.auth_failed = auth_failed = true;
+      status = "failed";
+      findings.push_back([=, this, &s] {
+        finding("auth-failed", 2,
+                fmt::format("authentication failed at {}: {}", s.server,
+                            auth.value("error", auth.value("message", "auth id " + auth_id))),
+                {{"session", s.id}, {"frame", resp_frame}});
+      });
+    }
+  }
+}
+
+void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
+                                    const http::Message& resp, Json& data, std::string& text,
+                                    std::string& status,
+                                    std::vector<std::function<void()>>& findings) {
+  Json dl = check_download(manifest_files, req, resp);
+  if (resp.status >= 400) {
+    status = "failed";
+    findings.push_back([=, this, &s] {
+      finding(
+          "download-failed", 2,
+          fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
+          {{"session", s.id}, {"frame", resp.first_frame}});
+    });
+  } else if (dl["verified"].is_boolean()) {
+    std::string type = seckit::enc::ascii_lower(dl.value("hash_type", ""));
+    if (dl["verified"].get<bool>()) {
+      text += fmt::format(", {} bytes, {} matches the {} manifest", resp.body_length, type,
+                          dl.value("manifest", ""));
+    } else {
+      status = "failed";
+      text += fmt::format(", {} bytes, {} differs from the {} manifest", resp.body_length, type,
+                          dl.value("manifest", ""));
+      findings.push_back([=, this, &s] {
+        finding("download-hash-mismatch", 2,
+                fmt::format("{} downloaded from {} has {} {}, the manifest says {}", req.target,
+                            s.server, type, dl.value("hash", ""), dl.value("expected_hash", "")),
+                {{"session", s.id}, {"frame", resp.first_frame}, {"download", dl}});
+      });
+    }
+  } else {
+    text += fmt::format(", {} bytes, not verified: {}", resp.body_length, dl.value("note", ""));
+  }
+  data["download"] = dl;
+}
+
+void Trace::Impl::describe_connect(TcpSession& s, const http::Message& req,
+                                   const http::Message& resp, Json& data, std::string& text,
+                                   std::string& status,
+                                   std::vector<std::function<void()>>& findings) {
+  bool show = options.show_secrets;
+  if (resp.starts_tunnel()) {
+    s.tunnel = true;
+    s.tunnel_time = req.first_time ? req.first_time : resp.first_time;
+    tunnel_up = true;
+    ++counts.tunnels;
+    s.tunnel_params = tunnel_parameters(req, resp);
+    s.tunnel_request_headers = tunnel_headers_json(req, show);
+    s.tunnel_response_headers = tunnel_headers_json(resp, show);
+    const Json& p = s.tunnel_params;
+    text += fmt::format(": address {}", p.value("address", "?"));
+    if (p.contains("netmask")) text += "/" + p["netmask"].get<std::string>();
+    if (p.contains("cstp_mtu")) text += fmt::format(", X-CSTP-MTU {}", p["cstp_mtu"].get<long>());
+    if (p.contains("dtls_mtu")) text += fmt::format(", X-DTLS-MTU {}", p["dtls_mtu"].get<long>());
+    if (p.contains("dtls_port")) text += fmt::format(", DTLS port {}", p["dtls_port"].get<long>());
+    if (p.contains("dtls_cipher_suite"))
+      text += ", DTLS cipher " + p["dtls_cipher_suite"].get<std::string>();
+    if (p.contains("dpd")) text += fmt::format(", DPD {} s", p["dpd"].get<long>());
+    if (p.contains("keepalive"))
+      text += fmt::format(", keepalive {} s", p["keepalive"].get<long>());
+    // Harvest what the DTLS channel needs: the legacy resumption pair and the PSK.
+    const auto* sid = resp.header("X-DTLS-Session-ID");
+    const auto* ms = req.header("X-DTLS-Master-Secret");
+    if (sid) s.dtls_session_id = sid->value;
+    if (const auto* app = resp.header("X-DTLS-App-ID")) s.dtls_app_id = app->value;
+    if (sid && ms) {
+      auto sid_bytes = seckit::enc::hex_decode(sid->value);
+      auto ms_bytes = seckit::enc::hex_decode(ms->value);
+      if (sid_bytes && ms_bytes) keylog.add_session_master(*sid_bytes, *ms_bytes);
+    }
+    const auto* cs = resp.header("X-DTLS-CipherSuite");
+    if (cs && cs->value == "PSK-NEGOTIATE") {
+      s.psk = s.tls->export_keying_material("EXPORTER-openconnect-psk", std::nullopt, 32);
+    }
+    data["tunnel"] = p;
+  } else {
+    connect_refused = true;
+    status = "failed";
+    findings.push_back([=, this, &s] {
+      finding("connect-refused", 2,
+              fmt::format("CONNECT /CSCOSSLC/tunnel refused by {}: HTTP {} {}", s.server,
+                          resp.status, resp.reason),
+              {{"session", s.id}, {"frame", resp.first_frame}});
+    });
+  }
+}
+
+void Trace::Impl::on_cstp(TcpSession& s, bool c2s, const CstpPacket& p) {
+  if (p.type == kCstpDisconnect || p.type == kCstpTerminate) {
+    s.disconnect_reason = disconnect_reason(p.payload);
+    s.disconnect_from = c2s ? "client" : "server";
+    event(fmt::format("tls#{}", s.id), p.time,
+          fmt::format("CSTP {} from the {}{}", cstp_type_name(p.type), s.disconnect_from,
+                      s.disconnect_reason.empty() ? "" : ": \"" + s.disconnect_reason + "\""),
+          1);
+  }
+}
+
+}  // namespace sslvpn

@@ -185,20 +185,25 @@ int run_audit(Context& ctx) {
   }
 
   std::size_t problems = em.findings_at_least(Severity::kWarning);
-  int code = problems ? seckit::kExitFindings : seckit::kExitOk;
+  std::size_t errors = em.findings_at_least(Severity::kError);
   if (!em.json()) {
     em.line(fmt::format("audited {} entries, {} keys: {} error(s), {} warning(s)", stats.entries,
-                        keys, em.findings_at_least(Severity::kError),
-                        problems - em.findings_at_least(Severity::kError)));
+                        keys, errors, problems - errors));
   }
-  return em.summary(code,
-                    {{"entries", stats.entries},
-                     {"keys", keys},
-                     {"pages", stats.pages},
-                     {"duplicates", duplicates},
-                     {"errors", em.findings_at_least(Severity::kError)},
-                     {"warnings", problems - em.findings_at_least(Severity::kError)}},
-                    problems ? "findings" : "clean");
+  seckit::out::Conclusion c;
+  if (problems > 0) c.fail();
+  if (stats.entries == 0) {
+    c.inconclusive("no-entries",
+                   fmt::format("0 entries match {} under {}: nothing was audited (check base, "
+                               "key_attribute and what bind_dn may read)",
+                               filter, config.base));
+  }
+  return em.conclude(c, {{"entries", stats.entries},
+                         {"keys", keys},
+                         {"pages", stats.pages},
+                         {"duplicates", duplicates},
+                         {"errors", errors},
+                         {"warnings", problems - errors}});
 }
 
 }  // namespace sshkey_ldap

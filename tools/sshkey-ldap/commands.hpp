@@ -30,6 +30,8 @@ int run_import(Context& ctx, const std::string& source, bool dry_run);
 int run_audit(Context& ctx);
 // Offline: parses and validates a key file, printing what ssh-keygen -l prints.
 int run_check(Context& ctx, const std::string& key_file, const std::string& hash);
+// Removes cached authorized-keys answers (every one when `users` is empty).
+int run_cache_flush(Context& ctx, const std::vector<std::string>& users);
 int run_schema(Context& ctx, const std::string& format);
 
 }  // namespace sshkey_ldap

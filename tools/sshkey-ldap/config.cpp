@@ -27,7 +27,7 @@ const std::vector<std::string>& config_keys() {
       "starttls",    "ldaps",        "ca_file",       "tls_verify",
       "timeout",     "user_filter",  "enroll_filter", "key_attribute",
       "host_filter", "hosts_filter", "cache_dir",     "cache_ttl",
-      "stale_ok",    "page_size"};
+      "stale_ok",    "stale_max",    "page_size"};
   return keys;
 }
 
@@ -105,6 +105,11 @@ void Config::set(std::string_view key, std::string_view raw, const std::string& 
     cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(value, origin));
   } else if (key == "stale_ok") {
     stale_ok = parse_bool(value, origin);
+  } else if (key == "stale_max") {
+    stale_max = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(value, origin));
+    if (stale_max.count() <= 0) {
+      throw seckit::input_error(origin, "stale_max must be above 0", "e.g. 24h (the default)");
+    }
   } else if (key == "page_size") {
     int n = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

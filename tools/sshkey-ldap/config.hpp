@@ -33,6 +33,8 @@ struct Config {
   std::string cache_dir = "/var/cache/seckit/sshkey-ldap";
   std::chrono::seconds cache_ttl{60};
   bool stale_ok = false;
+  // The oldest cached answer stale_ok may serve while LDAP is unreachable.
+  std::chrono::seconds stale_max{86400};
   int page_size = 500;
 
   // Sets one key from a file line or a flag; throws input_error naming `origin` on bad values.

@@ -1,28 +1,23 @@
-// Enrollment: add, remove, list and import. Every key is parsed and checked before anything
-// is written; duplicates are recognised by the decoded blob, not by the text.
+// Enrollment: add, remove and list, and the pieces import shares. Every key is parsed and
+// checked before anything is written; duplicates are recognised by the decoded blob, not by
+// the text. A change forgets the changed users' cached answers on this host at once.
+#include "enroll.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <iostream>
-#include <iterator>
-#include <map>
 #include <set>
 #include <sstream>
 
-#include "commands.hpp"
+#include "cache.hpp"
 #include "helpers.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
 
 namespace sshkey_ldap {
-namespace {
 
 using seckit::out::Json;
-namespace fsys = std::filesystem;
-
-constexpr std::size_t kMaxKeyFile = 1 << 20;
 
 std::string read_input(const std::string& path) {
   if (path != "-") return seckit::fs::read_file(path, kMaxKeyFile);
@@ -38,7 +33,6 @@ std::string read_input(const std::string& path) {
   return text;
 }
 
-// Why the policy refuses to enroll a key, or nothing.
 std::optional<std::string> enroll_refusal(const Policy& policy, const sshkey::AuthorizedKey& key) {
   using sshkey::Algorithm;
   if (key.key.algorithm == Algorithm::kDsa && !policy.allow_dsa) {
@@ -56,19 +50,12 @@ std::optional<std::string> enroll_refusal(const Policy& policy, const sshkey::Au
   return std::nullopt;
 }
 
-struct Candidate {
-  std::string origin;  // "file:line"
-  sshkey::AuthorizedKey key;
-};
+bool ends_without_newline(const std::string& text) { return !text.empty() && text.back() != '\n'; }
 
-// Parses key text (a .pub file, an authorized_keys file, one JSON "key" value). Errors are
-// reported through `on_error` with their origin; nothing is thrown for a bad line.
 void parse_key_text(const std::string& text, const std::string& origin, const Policy& policy,
-                    std::vector<Candidate>& out,
-                    const std::function<void(const std::string&, const std::string&)>& on_error,
-                    bool numbered = true) {
+                    std::vector<Candidate>& out, const LineErrorHandler& on_error, bool numbered) {
   if (text.find("PRIVATE KEY-----") != std::string::npos) {
-    on_error(origin, "this is a private key; only public keys are ever stored");
+    on_error(origin, "this is a private key; only public keys are ever stored", false);
     return;
   }
   std::istringstream in(text);
@@ -76,21 +63,24 @@ void parse_key_text(const std::string& text, const std::string& origin, const Po
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
+    bool last = in.peek() == std::char_traits<char>::eof();
     std::string where = numbered ? fmt::format("{}:{}", origin, number) : origin;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (sshkey::is_blank_or_comment(line)) continue;
     auto key = sshkey::parse_authorized_key_line(line);
     if (!key) {
-      on_error(where, key.error().message);
+      on_error(where, key.error().message, numbered && last && ends_without_newline(text));
       continue;
     }
     if (auto refusal = enroll_refusal(policy, *key)) {
-      on_error(where, *refusal);
+      on_error(where, *refusal, false);
       continue;
     }
     out.push_back({where, std::move(*key)});
   }
 }
+
+namespace {
 
 struct UserEntry {
   std::string dn;
@@ -125,10 +115,7 @@ UserEntry find_user(seckit::ldap::Connection& connection, const Config& config,
   return found.front();
 }
 
-struct EnrollResult {
-  std::string dn;
-  std::vector<const Candidate*> added, present;
-};
+}  // namespace
 
 EnrollResult enroll(seckit::ldap::Connection& connection, const Config& config,
                     const std::string& user, const std::vector<Candidate>& keys, bool dry_run) {
@@ -159,7 +146,8 @@ EnrollResult enroll(seckit::ldap::Connection& connection, const Config& config,
   return result;
 }
 
-void report(Context& ctx, const std::string& user, const EnrollResult& result, bool dry_run) {
+void report_enrollment(Context& ctx, const std::string& user, const EnrollResult& result,
+                       bool dry_run) {
   auto& em = ctx.tool.emitter();
   auto one = [&](const Candidate* c, const char* action) {
     if (em.json()) {
@@ -179,46 +167,109 @@ void report(Context& ctx, const std::string& user, const EnrollResult& result, b
   for (const auto* c : result.present) one(c, "present");
 }
 
-}  // namespace
+void invalidate_after_change(Context& ctx, const std::string& user) {
+  auto result = invalidate_cached_answer(ctx.config, user);
+  if (result.outcome != Invalidation::kFailed) return;
+  ctx.tool.warn(user, fmt::format("{}; this host may serve the old answer for up to cache_ttl "
+                                  "({} s): run `sshkey-ldap cache flush {}` as the cache owner",
+                                  result.error, ctx.config.cache_ttl.count(), user));
+}
+
+void emit_finding(Context& ctx, const seckit::out::Finding& finding) {
+  auto& em = ctx.tool.emitter();
+  em.finding(finding);
+  if (!em.json()) {
+    em.line(fmt::format(
+        "{} {}: {}",
+        ctx.tool.style().severity(finding.severity, seckit::out::severity_name(finding.severity)),
+        finding.code, finding.message));
+  }
+}
 
 int run_add(Context& ctx, const std::string& user, const std::string& key_file, bool dry_run) {
   check_user_name(user);
   ctx.config.require_directory();
   std::vector<Candidate> keys;
   std::string first_error;
-  parse_key_text(read_input(key_file), key_file == "-" ? "stdin" : key_file, ctx.policy, keys,
-                 [&](const std::string& where, const std::string& message) {
-                   if (first_error.empty()) first_error = where + ": " + message;
+  std::string origin = key_file == "-" ? "stdin" : key_file;
+  parse_key_text(read_input(key_file), origin, ctx.policy, keys,
+                 [&](const std::string& where, const std::string& message, bool cut_short) {
+                   if (!first_error.empty()) return;
+                   first_error = where + ": " + message;
+                   if (cut_short) first_error += " (the last line has no line break: cut short?)";
                  });
   // All or nothing: one bad line means nothing is written.
   if (!first_error.empty()) throw seckit::input_error("add", first_error, "nothing was written");
-  if (keys.empty()) throw seckit::input_error(key_file, "no public key found");
   auto& em = ctx.tool.emitter();
   em.begin({{"user", user}, {"key_file", key_file}, {"dry_run", dry_run}});
+  if (keys.empty()) {
+    seckit::out::Conclusion nothing;
+    nothing.inconclusive("no-keys",
+                         fmt::format("0 public keys read from {}: nothing was added (the input "
+                                     "is empty or holds only comments)",
+                                     origin));
+    return em.conclude(nothing, {{"added", 0}, {"present", 0}});
+  }
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   auto result = enroll(connection, ctx.config, user, keys, dry_run);
-  report(ctx, user, result, dry_run);
-  return em.summary(seckit::kExitOk,
-                    {{"added", result.added.size()}, {"present", result.present.size()}});
+  if (!dry_run && !result.added.empty()) invalidate_after_change(ctx, user);
+  report_enrollment(ctx, user, result, dry_run);
+  return em.conclude(seckit::out::Conclusion{},
+                     {{"added", result.added.size()}, {"present", result.present.size()}});
 }
+
+namespace {
+
+// The blob a remove argument names, when it is a key (line or base64) rather than a
+// fingerprint; throws input_error when it is neither.
+std::optional<sshkey::Buffer> wanted_blob(const std::string& fingerprint) {
+  if (fingerprint.rfind("SHA256:", 0) == 0 || fingerprint.rfind("MD5:", 0) == 0) return {};
+  if (auto line = sshkey::parse_authorized_key_line(fingerprint)) return line->key.blob;
+  if (auto blob = seckit::enc::base64_decode(fingerprint); blob && !blob->empty()) return *blob;
+  throw seckit::input_error(
+      "fingerprint", fmt::format("'{}' is not SHA256:..., MD5:... or a public key", fingerprint));
+}
+
+bool key_matches(const std::string& value, const std::string& fingerprint,
+                 const std::optional<sshkey::Buffer>& blob,
+                 const seckit::Result<sshkey::AuthorizedKey>& key) {
+  if (value == fingerprint) return true;
+  if (!key) return false;
+  return (blob && key->key.blob == *blob) || sshkey::fingerprint_sha256(key->key) == fingerprint ||
+         seckit::enc::ascii_lower(sshkey::fingerprint_md5(key->key)) ==
+             seckit::enc::ascii_lower(fingerprint);
+}
+
+// remove with a fingerprint that matches none of USER's keys: named, with what USER does hold.
+int conclude_no_match(Context& ctx, const std::string& user, const std::string& fingerprint,
+                      const std::vector<std::string>& values) {
+  std::vector<std::string> held;
+  for (const auto& value : values) {
+    auto key = sshkey::parse_authorized_key_line(value);
+    held.push_back(key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)"));
+  }
+  std::string listing;
+  for (const auto& h : held) listing += (listing.empty() ? "" : ", ") + h;
+  emit_finding(ctx, {"key-not-found",
+                     seckit::out::Severity::kWarning,
+                     fmt::format("{}: {} matches none of the {} key(s) of {}{}", user, fingerprint,
+                                 held.size(), user, held.empty() ? "" : " (" + listing + ")"),
+                     {{"user", user}, {"fingerprint", fingerprint}, {"held", held}}});
+  seckit::out::Conclusion c;
+  c.inconclusive("key-not-found",
+                 fmt::format("nothing removed: {} matches no key of {}; see sshkey-ldap list {}",
+                             fingerprint, user, user));
+  return ctx.tool.emitter().conclude(c, {{"removed", 0}});
+}
+
+}  // namespace
 
 int run_remove(Context& ctx, const std::string& user, const std::string& fingerprint) {
   check_user_name(user);
   ctx.config.require_directory();
   auto& em = ctx.tool.emitter();
+  auto blob = wanted_blob(fingerprint);
   em.begin({{"user", user}, {"fingerprint", fingerprint}});
-  std::optional<sshkey::Buffer> wanted_blob;
-  if (fingerprint.rfind("SHA256:", 0) != 0 && fingerprint.rfind("MD5:", 0) != 0) {
-    if (auto line = sshkey::parse_authorized_key_line(fingerprint)) {
-      wanted_blob = line->key.blob;
-    } else if (auto blob = seckit::enc::base64_decode(fingerprint); blob && !blob->empty()) {
-      wanted_blob = *blob;
-    } else {
-      throw seckit::input_error("fingerprint", fmt::format("'{}' is not SHA256:..., MD5:... or a "
-                                                           "public key",
-                                                           fingerprint));
-    }
-  }
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   UserEntry entry = find_user(connection, ctx.config, user);
   std::vector<std::string> doomed;
@@ -226,14 +277,7 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
   std::vector<std::string> lines;
   for (const auto& value : entry.values) {
     auto key = sshkey::parse_authorized_key_line(value);
-    bool match = value == fingerprint;
-    if (key) {
-      match = match || (wanted_blob && key->key.blob == *wanted_blob) ||
-              sshkey::fingerprint_sha256(key->key) == fingerprint ||
-              seckit::enc::ascii_lower(sshkey::fingerprint_md5(key->key)) ==
-                  seckit::enc::ascii_lower(fingerprint);
-    }
-    if (!match) continue;
+    if (!key_matches(value, fingerprint, blob, key)) continue;
     doomed.push_back(value);
     Json j = key ? key_json(*key) : Json{{"value", seckit::out::wire_text(value)}};
     j["user"] = user;
@@ -244,241 +288,85 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
         fmt::format("removed {} {}", user,
                     key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)")));
   }
-  if (doomed.empty()) {
-    throw seckit::input_error("remove", fmt::format("{} has no key {}", user, fingerprint),
-                              fmt::format("see sshkey-ldap list {}", user));
-  }
+  if (doomed.empty()) return conclude_no_match(ctx, user, fingerprint, entry.values);
   connection.modify(entry.dn,
                     {{seckit::ldap::Modification::Op::kDelete, ctx.config.key_attribute, doomed}});
+  invalidate_after_change(ctx, user);
   for (const auto& j : records) em.record("enrollment", j);
   for (const auto& l : lines) em.line(l);
-  return em.summary(seckit::kExitOk, {{"removed", doomed.size()}});
+  return em.conclude(seckit::out::Conclusion{}, {{"removed", doomed.size()}});
 }
+
+namespace {
+
+std::string list_filter(const Config& config, const std::string& user) {
+  if (!user.empty()) return seckit::ldap::expand_filter(config.user_filter, user);
+  // Every user: the configured filter with a deliberate, unescaped wildcard.
+  std::string filter = config.user_filter;
+  for (auto pos = filter.find("%s"); pos != std::string::npos; pos = filter.find("%s", pos)) {
+    filter.replace(pos, 2, "*");
+  }
+  return filter;
+}
+
+}  // namespace
 
 int run_list(Context& ctx, const std::string& user) {
   ctx.config.require_directory();
   if (!user.empty()) check_user_name(user);
   auto& em = ctx.tool.emitter();
   em.begin({{"user", user}});
-  std::string filter;
-  if (user.empty()) {
-    // Every user: the configured filter with a deliberate, unescaped wildcard.
-    filter = ctx.config.user_filter;
-    for (auto pos = filter.find("%s"); pos != std::string::npos; pos = filter.find("%s", pos)) {
-      filter.replace(pos, 2, "*");
-    }
-  } else {
-    filter = seckit::ldap::expand_filter(ctx.config.user_filter, user);
-  }
+  std::string filter = list_filter(ctx.config, user);
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   std::size_t keys = 0, malformed = 0;
+  auto on_value = [&](const seckit::ldap::Entry& entry, const std::string& name,
+                      const std::string& value) {
+    auto problem = check_key_value(value);
+    auto key = problem ? seckit::Result<sshkey::AuthorizedKey>(seckit::parse_error(*problem))
+                       : sshkey::parse_authorized_key_line(value);
+    if (!key) {
+      ++malformed;
+      ctx.tool.warn(entry.dn, key.error().message);
+      if (em.json()) {
+        em.record("key", {{"user", name}, {"dn", entry.dn}, {"error", key.error().message}});
+      }
+      return;
+    }
+    ++keys;
+    if (em.json()) {
+      Json j = key_json(*key);
+      j["user"] = name;
+      j["dn"] = entry.dn;
+      em.record("key", j);
+    } else {
+      em.line(fmt::format(
+          "{} {} {} {} ({})", name, key->key.bits, sshkey::fingerprint_sha256(key->key),
+          key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
+    }
+  };
   auto stats = connection.search(
       ctx.config.base, seckit::ldap::Scope::kSubtree, filter,
       {"uid", "cn", ctx.config.key_attribute},
       [&](const seckit::ldap::Entry& entry) {
         std::string name = entry_name(entry);
-        for (const auto& value : entry.values(ctx.config.key_attribute)) {
-          auto problem = check_key_value(value);
-          auto key = problem ? seckit::Result<sshkey::AuthorizedKey>(seckit::parse_error(*problem))
-                             : sshkey::parse_authorized_key_line(value);
-          if (!key) {
-            ++malformed;
-            ctx.tool.warn(entry.dn, key.error().message);
-            if (em.json()) {
-              em.record("key", {{"user", name}, {"dn", entry.dn}, {"error", key.error().message}});
-            }
-            continue;
-          }
-          ++keys;
-          if (em.json()) {
-            Json j = key_json(*key);
-            j["user"] = name;
-            j["dn"] = entry.dn;
-            em.record("key", j);
-          } else {
-            em.line(fmt::format(
-                "{} {} {} {} ({})", name, key->key.bits, sshkey::fingerprint_sha256(key->key),
-                key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
-          }
-        }
+        for (const auto& value : entry.values(ctx.config.key_attribute))
+          on_value(entry, name, value);
       },
       ctx.config.page_size);
-  return em.summary(seckit::kExitOk,
-                    {{"entries", stats.entries}, {"keys", keys}, {"malformed", malformed}});
-}
-
-int run_import(Context& ctx, const std::string& source, bool dry_run) {
-  ctx.config.require_directory();
-  auto& em = ctx.tool.emitter();
-  em.begin({{"source", source}, {"dry_run", dry_run}});
-  std::map<std::string, std::vector<Candidate>> per_user;
-  std::vector<std::string> order;
-  std::size_t errors = 0, skipped = 0;
-  auto on_error = [&](const std::string& where, const std::string& message) {
-    ++errors;
-    if (em.json()) {
-      em.record("error", {{"origin", where}, {"message", message}});
-    } else {
-      ctx.tool.warn(where, message);
+  seckit::out::Conclusion c;
+  if (stats.entries == 0) {
+    std::string what = fmt::format("no entry matches {} under {}", filter, ctx.config.base);
+    if (!user.empty()) {
+      emit_finding(ctx, {"user-not-found",
+                         seckit::out::Severity::kWarning,
+                         fmt::format("{}: {}", user, what),
+                         {{"user", user}, {"filter", filter}}});
     }
-  };
-  auto add_user_keys = [&](const std::string& user, const std::string& text,
-                           const std::string& origin, bool numbered) {
-    try {
-      check_user_name(user);
-    } catch (const seckit::ToolError& e) {
-      on_error(origin, e.what());
-      return;
-    }
-    if (!per_user.count(user)) order.push_back(user);
-    parse_key_text(text, origin, ctx.policy, per_user[user], on_error, numbered);
-  };
-
-  std::error_code ec;
-  if (fsys::is_directory(source, ec)) {
-    std::vector<fsys::path> files;
-    for (const auto& entry : fsys::directory_iterator(source, ec)) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& path : files) {
-      std::string name = path.filename().string();
-      std::string user;
-      fsys::path key_file = path;
-      if (fsys::is_regular_file(path) &&
-          (path.extension() == ".pub" || path.extension() == ".authorized_keys")) {
-        user = path.stem().string();
-      } else if (fsys::is_directory(path)) {
-        user = name;
-        key_file = path / "authorized_keys";
-        if (!fsys::exists(key_file)) key_file = path / ".ssh" / "authorized_keys";
-        if (!fsys::exists(key_file)) continue;
-      } else {
-        ++skipped;
-        continue;
-      }
-      std::string text;
-      try {
-        text = seckit::fs::read_file(key_file.string(), kMaxKeyFile);
-      } catch (const seckit::ToolError& e) {
-        on_error(key_file.string(), e.what());
-        continue;
-      }
-      add_user_keys(user, text, key_file.string(), true);
-    }
-  } else {
-    std::string text = read_input(source);
-    std::istringstream in(text);
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      std::string where = fmt::format("{}:{}", source == "-" ? "stdin" : source, number);
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      Json record;
-      try {
-        record = Json::parse(line);
-      } catch (const std::exception&) {
-        on_error(where, "not a JSON object");
-        continue;
-      }
-      if (!record.is_object()) {
-        on_error(where, "not a JSON object");
-        continue;
-      }
-      // The users file is shared with otpgen: lines without a key are someone else's.
-      if (!record.contains("key")) {
-        ++skipped;
-        continue;
-      }
-      if (!record["key"].is_string() || !record.contains("user") || !record["user"].is_string()) {
-        on_error(where, "\"user\" and \"key\" must be strings");
-        continue;
-      }
-      std::string key_text = record["key"].get<std::string>();
-      if (key_text.find('\n') != std::string::npos || key_text.find('\r') != std::string::npos) {
-        on_error(where, "key contains a line break");
-        continue;
-      }
-      add_user_keys(record["user"].get<std::string>(), key_text, where, false);
-    }
+    c.inconclusive("no-entries", fmt::format("{}: nothing to list (check base, user_filter and "
+                                             "what bind_dn may read)",
+                                             what));
   }
-
-  seckit::ldap::Connection connection(ctx.config.ldap_options());
-  std::size_t added = 0, present = 0;
-  for (const auto& user : order) {
-    const auto& keys = per_user[user];
-    if (keys.empty()) continue;
-    try {
-      auto result = enroll(connection, ctx.config, user, keys, dry_run);
-      report(ctx, user, result, dry_run);
-      added += result.added.size();
-      present += result.present.size();
-    } catch (const seckit::ToolError& e) {
-      if (e.code() == seckit::kExitEnvironment) throw;
-      on_error(keys.front().origin, fmt::format("{}: {}", user, e.what()));
-    }
-  }
-  int code = errors ? seckit::kExitUsage : seckit::kExitOk;
-  if (!em.json() && errors) {
-    ctx.tool.error("import", fmt::format("{} line(s) rejected; {} key(s) added", errors, added));
-  }
-  return em.summary(code, {{"users", order.size()},
-                           {"added", added},
-                           {"present", present},
-                           {"rejected", errors},
-                           {"skipped", skipped}});
-}
-
-}  // namespace sshkey_ldap
-
-namespace sshkey_ldap {
-
-int run_check(Context& ctx, const std::string& key_file, const std::string& hash) {
-  auto& em = ctx.tool.emitter();
-  std::string text = read_input(key_file);
-  std::string origin = key_file == "-" ? "stdin" : key_file;
-  if (text.find("PRIVATE KEY-----") != std::string::npos) {
-    throw seckit::input_error(origin, "this is a private key; only public keys are accepted");
-  }
-  em.begin({{"key_file", key_file}, {"policy", ctx.policy.to_json()}});
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
-  std::size_t keys = 0;
-  std::vector<std::pair<std::string, seckit::out::Finding>> refusals;
-  std::vector<std::string> out;
-  std::vector<Json> records;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (sshkey::is_blank_or_comment(line)) continue;
-    auto key = sshkey::parse_authorized_key_line(line);
-    // Parse everything before printing anything: a bad file gives one error line, no output.
-    if (!key) throw seckit::input_error(fmt::format("{}:{}", origin, number), key.error().message);
-    ++keys;
-    Json j = key_json(*key);
-    j["origin"] = fmt::format("{}:{}", origin, number);
-    records.push_back(j);
-    out.push_back(fmt::format(
-        "{} {} {} ({})", key->key.bits,
-        hash == "md5" ? sshkey::fingerprint_md5(key->key) : sshkey::fingerprint_sha256(key->key),
-        key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
-    if (auto refusal = enroll_refusal(ctx.policy, *key)) {
-      refusals.push_back({fmt::format("{}:{}", origin, number),
-                          {"policy-refused",
-                           seckit::out::Severity::kError,
-                           fmt::format("{}:{}: {}", origin, number, *refusal),
-                           {{"sha256", sshkey::fingerprint_sha256(key->key)}}}});
-    }
-  }
-  if (keys == 0) throw seckit::input_error(origin, "no public key found");
-  for (const auto& j : records) em.record("key", j);
-  for (const auto& l : out) em.line(l);
-  for (const auto& [where, finding] : refusals) {
-    em.finding(finding);
-    if (!em.json()) ctx.tool.warn(where, finding.message.substr(where.size() + 2));
-  }
-  int code = refusals.empty() ? seckit::kExitOk : seckit::kExitFindings;
-  return em.summary(code, {{"keys", keys}, {"refused", refusals.size()}});
+  return em.conclude(c, {{"entries", stats.entries}, {"keys", keys}, {"malformed", malformed}});
 }
 
 }  // namespace sshkey_ldap

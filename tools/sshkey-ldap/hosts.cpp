@@ -147,7 +147,10 @@ int run_known_hosts(Context& ctx, const std::string& host, bool hashed, bool ssh
         }
       },
       query ? 0 : config.page_size);
-  return em.summary(seckit::kExitOk, {{"hosts", hosts}, {"keys", keys}, {"rejected", rejected}});
+  // ssh terminates the connection when KnownHostsCommand exits non-zero, so a host the
+  // directory does not know is an answer (no lines, exit 0) and ssh goes on with its files.
+  return em.conclude(seckit::out::Conclusion{},
+                     {{"hosts", hosts}, {"keys", keys}, {"rejected", rejected}});
 }
 
 int run_schema(Context& ctx, const std::string& format) {
@@ -163,7 +166,7 @@ int run_schema(Context& ctx, const std::string& format) {
   if (em.json()) {
     em.begin({{"format", format}});
     em.record("schema", {{"attribute_types", {kAttribute}}, {"object_classes", {kObjectClass}}});
-    return em.summary(seckit::kExitOk);
+    return em.conclude(seckit::out::Conclusion{});
   }
   bool both = format == "both";
   if (format == "slapd" || both) {

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "cache.hpp"
 #include "commands.hpp"
 #include "helpers.hpp"
 #include "seckit/crypto.hpp"
@@ -27,93 +28,6 @@ namespace {
 using seckit::out::Json;
 
 void log(int priority, const std::string& message) { ::syslog(priority, "%s", message.c_str()); }
-
-// The per-user cache: one JSON file per user, named by the SHA-256 of the name so a hostile
-// name never becomes a path. Written atomically; a damaged file is simply a miss.
-struct CachedAnswer {
-  std::int64_t fetched = 0;
-  std::vector<std::string> lines;
-};
-
-std::string cache_path(const Config& config, const std::string& user) {
-  auto digest =
-      seckit::crypto::digest(seckit::crypto::Digest::kSha256, seckit::enc::as_bytes(user));
-  return config.cache_dir + "/" + seckit::enc::hex_encode(digest) + ".json";
-}
-
-// The answer's age is the file's mtime: an unchanged answer is refreshed with utimensat()
-// instead of a rewrite (atomic_write fsyncs file and directory, which would dominate the
-// latency of every lookup).
-std::optional<CachedAnswer> read_cache(const Config& config, const std::string& user) {
-  if (config.cache_dir.empty()) return std::nullopt;
-  try {
-    std::string path = cache_path(config, user);
-    auto json = Json::parse(seckit::fs::read_file(path, 1 << 20));
-    if (json.at("user").get<std::string>() != user) return std::nullopt;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    CachedAnswer answer;
-    answer.fetched = static_cast<std::int64_t>(st.st_mtime);
-    for (const auto& line : json.at("lines")) answer.lines.push_back(line.get<std::string>());
-    return answer;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-void write_cache(const Config& config, const std::string& user,
-                 const std::vector<std::string>& lines,
-                 const std::optional<CachedAnswer>& previous) {
-  if (config.cache_dir.empty()) return;
-  std::string path = cache_path(config, user);
-  if (previous && previous->lines == lines) {
-    if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) == 0) return;
-  }
-  try {
-    ::mkdir(config.cache_dir.c_str(), 0700);
-    Json json = {{"user", user}, {"lines", lines}};
-    seckit::fs::WriteOptions options;
-    options.mode = 0600;
-    options.durable = false;  // a lost cache entry costs one LDAP lookup, an fsync every login
-    seckit::fs::atomic_write(path, json.dump() + "\n", options);
-  } catch (const std::exception& e) {
-    log(LOG_WARNING, fmt::format("cannot write cache for {}: {}", user, e.what()));
-  }
-}
-
-// After an outage, further lookups within kOutageBackoff go straight to the stale answer (when
-// stale_ok) instead of waiting for the deadline again: sshd runs the command several times per
-// login, and each wait would add up.
-constexpr std::int64_t kOutageBackoff = 30;
-
-std::string outage_path(const Config& config) { return config.cache_dir + "/outage"; }
-
-std::optional<std::int64_t> recent_outage(const Config& config, std::int64_t now) {
-  if (config.cache_dir.empty()) return std::nullopt;
-  try {
-    auto text = seckit::fs::read_file(outage_path(config), 64);
-    std::int64_t when = std::stoll(text);
-    if (when <= now && now - when < kOutageBackoff) return when;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
-void record_outage(const Config& config, bool down) {
-  if (config.cache_dir.empty()) return;
-  try {
-    if (!down) {
-      ::unlink(outage_path(config).c_str());
-      return;
-    }
-    ::mkdir(config.cache_dir.c_str(), 0700);
-    seckit::fs::WriteOptions options;
-    options.mode = 0600;
-    seckit::fs::atomic_write(outage_path(config), std::to_string(std::time(nullptr)) + "\n",
-                             options);
-  } catch (const std::exception&) {
-  }
-}
 
 struct Fetched {
   std::vector<std::string> lines;
@@ -211,6 +125,92 @@ void check_user_name(const std::string& user) {
   }
 }
 
+namespace {
+
+// What authorized-keys hands sshd and where it came from.
+struct Answer {
+  const std::vector<std::string>& lines;
+  std::string source;    // "ldap", "cache" or "stale-cache"
+  std::int64_t age = 0;  // seconds since LDAP gave this answer
+};
+
+// sshd reads the output only when the command exits 0 (with any other status it logs the status
+// and ignores every line), so every answer the directory gave -- no keys, no such user -- is a
+// pass with exit 0; only a lookup that got no answer is an error.
+int serve(Context& ctx, const std::string& user, const std::optional<sshkey::Buffer>& offered,
+          const Answer& answer) {
+  auto& em = ctx.tool.emitter();
+  std::size_t printed = 0;
+  for (const auto& line : answer.lines) {
+    auto key = sshkey::parse_authorized_key_line(line);
+    if (!key) continue;  // never hand sshd a line we could not parse ourselves
+    if (offered && key->key.blob != *offered) continue;
+    if (em.json()) {
+      Json j = key_json(*key);
+      j["user"] = user;
+      j["line"] = key->line();
+      j["source"] = answer.source;
+      em.record("key", j);
+    } else {
+      em.line(key->line());
+    }
+    ++printed;
+  }
+  log(LOG_INFO, fmt::format("authorized-keys {}: {} key(s) from {}", user, printed, answer.source));
+  Json counts = {{"keys", printed}, {"source", answer.source}};
+  if (answer.source != "ldap") counts["age_seconds"] = answer.age;
+  return em.conclude(seckit::out::Conclusion{}, counts);
+}
+
+// The worker thread may still be blocked inside libldap: leave without unwinding it.
+[[noreturn]] void leave_now(Context& ctx, int code) {
+  ctx.tool.out().flush();
+  std::cout.flush();
+  std::_Exit(code);
+}
+
+int answer_after_failure(Context& ctx, const std::string& user,
+                         const std::optional<sshkey::Buffer>& offered,
+                         const std::optional<Outcome>& outcome,
+                         const std::optional<CachedAnswer>& cached, std::int64_t now) {
+  const Config& config = ctx.config;
+  bool timed_out = !outcome.has_value();
+  std::string reason =
+      timed_out ? fmt::format("no answer within the deadline of {} ms", config.timeout.count())
+                : outcome->error;
+  int code = timed_out ? seckit::kExitEnvironment : outcome->code;
+  // Only an unreachable directory may be answered from the stale cache; an answer the
+  // directory gave (ambiguous user) stands.
+  bool outage = timed_out || (code == seckit::kExitEnvironment &&
+                              reason.find("refusing to choose") == std::string::npos);
+  if (outage) record_outage(config, true);
+  std::string hint;
+  if (outage && config.stale_ok && cached) {
+    std::int64_t age = std::max<std::int64_t>(0, now - cached->fetched);
+    std::string when = seckit::out::rfc3339(cached->fetched);
+    if (age <= config.stale_max.count()) {
+      std::string message = fmt::format(
+          "LDAP unavailable ({}); serving the cached answer from {} ({} old, stale_max {})", reason,
+          when, describe_age(age), describe_age(config.stale_max.count()));
+      log(LOG_WARNING, fmt::format("authorized-keys {}: {}", user, message));
+      ctx.tool.warn(user, message);
+      int rc = serve(ctx, user, offered, {cached->lines, "stale-cache", age});
+      if (timed_out) leave_now(ctx, rc);
+      return rc;
+    }
+    reason += fmt::format("; the cached answer from {} is {} old, over stale_max ({})", when,
+                          describe_age(age), describe_age(config.stale_max.count()));
+    hint = "restore LDAP, or raise stale_max if older answers are acceptable";
+  }
+  log(LOG_ERR, fmt::format("authorized-keys {}: {}", user, reason));
+  ctx.tool.error("ldap", reason, hint);
+  ctx.tool.emitter().close_after_error(code, "ldap", reason);
+  if (timed_out) leave_now(ctx, code);
+  return code;
+}
+
+}  // namespace
+
 int run_authorized_keys(Context& ctx, const std::string& user,
                         const std::vector<std::string>& extra) {
   ::openlog("sshkey-ldap", LOG_PID, LOG_AUTHPRIV);
@@ -223,56 +223,29 @@ int run_authorized_keys(Context& ctx, const std::string& user,
     throw;
   }
   auto offered = offered_key_blob(extra);
-  auto& em = ctx.tool.emitter();
-  em.begin({{"user", user}});
-  std::size_t printed_total = 0;
-  std::string served_from = "none";
-  auto finish = [&](int code) {
-    return em.summary(code, {{"keys", printed_total}, {"source", served_from}});
-  };
-  auto print = [&](const std::vector<std::string>& lines, const std::string& source) {
-    std::size_t printed = 0;
-    for (const auto& line : lines) {
-      auto key = sshkey::parse_authorized_key_line(line);
-      if (!key) continue;  // never hand sshd a line we could not parse ourselves
-      if (offered && key->key.blob != *offered) continue;
-      if (ctx.tool.common().json) {
-        Json j = key_json(*key);
-        j["user"] = user;
-        j["line"] = key->line();
-        j["source"] = source;
-        ctx.tool.emitter().record("key", j);
-      } else {
-        ctx.tool.emitter().line(key->line());
-      }
-      ++printed;
-    }
-    printed_total = printed;
-    served_from = source;
-    log(LOG_INFO, fmt::format("authorized-keys {}: {} key(s) from {}", user, printed, source));
-  };
+  ctx.tool.emitter().begin({{"user", user}});
 
   auto cached = read_cache(config, user);
   auto now = static_cast<std::int64_t>(std::time(nullptr));
+  std::int64_t age = cached ? std::max<std::int64_t>(0, now - cached->fetched) : 0;
   if (cached && config.cache_ttl.count() > 0 && now >= cached->fetched &&
-      now - cached->fetched < config.cache_ttl.count()) {
-    print(cached->lines, "cache");
-    return finish(seckit::kExitOk);
+      age < config.cache_ttl.count()) {
+    return serve(ctx, user, offered, {cached->lines, "cache", age});
   }
-
-  if (config.stale_ok && cached) {
+  if (config.stale_ok && cached && age <= config.stale_max.count()) {
     if (auto when = recent_outage(config, now)) {
-      log(LOG_WARNING, fmt::format("authorized-keys {}: LDAP was unavailable at {}; serving the "
-                                   "cached answer without asking again for {} s",
-                                   user, seckit::out::rfc3339(*when), kOutageBackoff));
-      ctx.tool.warn(user, "LDAP was unavailable moments ago, serving the cached answer");
-      print(cached->lines, "stale-cache");
-      return finish(seckit::kExitOk);
+      std::string message = fmt::format(
+          "LDAP was unavailable at {}; serving the cached answer from {} ({} old) without asking "
+          "again for {} s",
+          seckit::out::rfc3339(*when), seckit::out::rfc3339(cached->fetched), describe_age(age),
+          kOutageBackoff);
+      log(LOG_WARNING, fmt::format("authorized-keys {}: {}", user, message));
+      ctx.tool.warn(user, message);
+      return serve(ctx, user, offered, {cached->lines, "stale-cache", age});
     }
   }
 
   auto outcome = fetch_with_deadline(config, user);
-  bool timed_out = !outcome.has_value();
   if (outcome && outcome->ok) {
     for (const auto& r : outcome->fetched.rejected) {
       log(LOG_WARNING, fmt::format("authorized-keys {}: ignored value: {}", user, r));
@@ -280,37 +253,33 @@ int run_authorized_keys(Context& ctx, const std::string& user,
     }
     write_cache(config, user, outcome->fetched.lines, cached);
     record_outage(config, false);
-    print(outcome->fetched.lines, "ldap");
-    return finish(seckit::kExitOk);
+    return serve(ctx, user, offered, {outcome->fetched.lines, "ldap", 0});
   }
-  std::string reason =
-      timed_out ? fmt::format("no answer within the deadline of {} ms", config.timeout.count())
-                : outcome->error;
-  int code = timed_out ? seckit::kExitEnvironment : outcome->code;
-  // Only an unreachable directory may be answered from the stale cache; an answer the
-  // directory gave (ambiguous user) stands.
-  bool outage = timed_out || (code == seckit::kExitEnvironment &&
-                              reason.find("refusing to choose") == std::string::npos);
-  if (outage) record_outage(config, true);
-  if (outage && config.stale_ok && cached) {
-    log(LOG_WARNING, fmt::format("authorized-keys {}: LDAP unavailable ({}); serving the cached "
-                                 "answer from {}",
-                                 user, reason, seckit::out::rfc3339(cached->fetched)));
-    ctx.tool.warn(user, "LDAP unavailable, serving the cached answer: " + reason);
-    print(cached->lines, "stale-cache");
-    code = seckit::kExitOk;
-  } else {
-    log(LOG_ERR, fmt::format("authorized-keys {}: {}", user, reason));
-    ctx.tool.error("ldap", reason);
+  return answer_after_failure(ctx, user, offered, outcome, cached, now);
+}
+
+int run_cache_flush(Context& ctx, const std::vector<std::string>& users) {
+  const Config& config = ctx.config;
+  auto& em = ctx.tool.emitter();
+  em.begin({{"users", users}, {"cache_dir", config.cache_dir}});
+  if (users.empty()) {
+    std::size_t removed = flush_cache(config);
+    em.line(fmt::format("flushed {} cached answer(s) from {}", removed, config.cache_dir));
+    return em.conclude(seckit::out::Conclusion{}, {{"flushed", removed}});
   }
-  if (timed_out) {
-    // The worker thread may still be blocked inside libldap; leave without unwinding it.
-    finish(code);
-    ctx.tool.out().flush();
-    std::cout.flush();
-    std::_Exit(code);
+  std::size_t removed = 0, not_cached = 0;
+  for (const auto& user : users) {
+    check_user_name(user);
+    auto result = invalidate_cached_answer(config, user);
+    if (result.outcome == Invalidation::kFailed) {
+      throw seckit::environment_error(user, result.error,
+                                      "run as the cache owner (AuthorizedKeysCommandUser) or root");
+    }
+    bool gone = result.outcome == Invalidation::kRemoved;
+    ++(gone ? removed : not_cached);
+    em.line(gone ? fmt::format("flushed {}", user) : fmt::format("{}: no cached answer", user));
   }
-  return finish(code);
+  return em.conclude(seckit::out::Conclusion{}, {{"flushed", removed}, {"not_cached", not_cached}});
 }
 
 }  // namespace sshkey_ldap

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   value_flag("cache_dir", "Directory of the per-user answer cache", "DIR", 'd');
   value_flag("cache_ttl", "How long a cached answer is served without asking LDAP (default 60s)",
              "DURATION");
+  value_flag("stale_max", "Oldest cached answer --stale-ok serves while LDAP is down (default 24h)",
+             "DURATION");
   value_flag("page_size", "Paged-results page size (0 disables paging; default 500)", "N");
   std::vector<std::pair<std::string, int>> bool_flags;
   auto bool_flag = [&](const std::string& key, const std::string& flag, const std::string& help) {
@@ -103,6 +105,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   tool.file_arg(
       import->add_option("source", source, "users.jsonl, - for stdin, or a directory")->required());
   import->add_flag("--dry-run", dry_run, "Validate and show what would change, write nothing");
+  std::vector<std::string> flush_users;
+  auto* cache = app.add_subcommand("cache", "Manage this host's authorized-keys answer cache");
+  cache->require_subcommand(1);
+  auto* flush = cache->add_subcommand(
+      "flush", "Forget cached answers of USERs (all when none given), like sss_cache -u");
+  flush->add_option("users", flush_users, "User names; every cached answer when omitted");
+  flush->callback([&] { command = "cache flush"; });
   std::string hash = "sha256";
   auto* check = app.add_subcommand(
       "check", "Validate a public key file offline and print it as ssh-keygen -l does");
@@ -119,7 +128,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                {"slapd", "ldif", "both"});
 
   return tool.run(argc, argv, [&] {
-    for (const auto* sub : app.get_subcommands()) command = sub->get_name();
+    if (command.empty()) {
+      for (const auto* sub : app.get_subcommands()) command = sub->get_name();
+    }
     if (command.empty())
       throw seckit::usage_error("a command is required", "see sshkey-ldap --help");
     Context ctx{tool, Config{}, Policy{}};
@@ -146,6 +157,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (command == "import") return run_import(ctx, source, dry_run);
     if (command == "check") return run_check(ctx, key_file, hash);
     if (command == "audit") return run_audit(ctx);
+    if (command == "cache flush") return run_cache_flush(ctx, flush_users);
     return run_schema(ctx, schema_format);
   });
 }

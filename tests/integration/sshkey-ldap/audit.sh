@@ -66,6 +66,7 @@ last_stdout >"$T/audit.jsonl"
 assert_envelope "$T/audit.jsonl"
 assert_eq "$(jq -r 'select(.type=="summary").data.counts.entries' "$T/audit.jsonl")" "$keyed" "every keyed entry audited"
 assert_eq "$(jq -r 'select(.type=="summary").data.exit_code' "$T/audit.jsonl")" "1" "exit code in summary"
+assert_eq "$(jq -r 'select(.type=="summary").data.verdict' "$T/audit.jsonl")" "fail" "verdict"
 assert_eq "$(jq -s '[.[] | select(.type=="key")] | length' "$T/audit.jsonl")" "$((keyed - 2))" "key records (minus 2 unparsable)"
 pass "paged audit reads all $keyed entries past the 500-entry limit"
 
@@ -104,9 +105,13 @@ codes=$(jq -r 'select(.type=="finding") | "\(.data.code)/\(.data.severity)"' "$T
 assert_eq "$codes" "disabled-account-key/warning duplicate-key/info expired-certificate/error malformed-key/error rsa-below-recommended/warning ssh-rsa-sha1/warning unknown-key-type/warning " "policy applied"
 pass "--policy changes thresholds and severities"
 
-# A clean directory: exit 0.
-expect_exit 0 "$tool" "${cfg[@]}" --base "ou=hosts,$BASE" audit
-pass "clean subtree exits 0"
+# A subtree without keys is not "0 problems, pass": nothing was audited (exit 4).
+expect_exit 4 "$tool" "${cfg[@]}" --base "ou=hosts,$BASE" audit
+assert_contains "$(last_stdout)" "inconclusive: 0 entries match (sshPublicKey=*) under ou=hosts,$BASE: nothing was audited" "reason"
+# A clean subtree with keys: exit 0.
+expect_exit 0 "$tool" --json "${cfg[@]}" --base "uid=bulk7,ou=people,$BASE" audit
+assert_eq "$(last_stdout | jq -c 'select(.type=="summary").data | [.verdict, .counts.entries, .exit_code]')" '["pass",1,0]' "clean entry passes"
+pass "an empty subtree is inconclusive, a clean one passes"
 
 # ---- known-hosts ----
 ssh-keygen -q -t ed25519 -N '' -f "$k/host_ed"

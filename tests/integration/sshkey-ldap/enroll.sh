@@ -69,8 +69,9 @@ done
 assert_eq "$(ldap_keys alice)" "$(cat "$T/alice2.pub")" "removed by SHA256"
 "$tool" "${cfg[@]}" remove alice "$(ssh-keygen -l -E md5 -f "$T/alice2.pub" | cut -d' ' -f2)" >/dev/null
 assert_eq "$(ldap_keys alice)" "" "removed by MD5"
-expect_exit 2 "$tool" "${cfg[@]}" remove alice "$(ssh-keygen -l -f "$T/alice1.pub" | cut -d' ' -f2)"
-assert_one_line_error "$tool"
+# A fingerprint that matches nothing: named, inconclusive (exit 4), nothing changed.
+expect_exit 4 "$tool" "${cfg[@]}" remove alice "$(ssh-keygen -l -f "$T/alice1.pub" | cut -d' ' -f2)"
+assert_contains "$(last_stdout)" "key-not-found: alice: $(ssh-keygen -l -f "$T/alice1.pub" | cut -d' ' -f2) matches none of the 0 key(s) of alice" "named"
 pass "list and remove"
 
 # import: JSON Lines shared with otpgen (account/issuer lines, unknown fields) + bad lines.
@@ -85,12 +86,18 @@ cat >"$T/users.jsonl" <<JSONL
 not json
 {"user":"dave","key":"$(cat "$T/weak.pub")"}
 JSONL
-expect_exit 2 "$tool" --json "${cfg[@]}" import "$T/users.jsonl"
+# Rejected lines make the run fail (exit 1, like otpgen enroll --batch); the rest is imported.
+expect_exit 1 "$tool" --json "${cfg[@]}" import "$T/users.jsonl"
 last_stdout >"$T/import.jsonl"
 assert_envelope "$T/import.jsonl"
 assert_eq "$(jq -c 'select(.type=="summary").data.counts | [.added,.present,.rejected,.skipped]' "$T/import.jsonl")" "[2,1,5,1]" "import counts"
 assert_eq "$(jq -r 'select(.type=="error").data.origin' "$T/import.jsonl" | sort | tr '\n' ' ')" \
-  "$T/users.jsonl:5 $T/users.jsonl:6 $T/users.jsonl:7 $T/users.jsonl:8 $T/users.jsonl:9 " "error origins"
+  "$T/users.jsonl:5 $T/users.jsonl:8 $T/users.jsonl:9 " "error origins"
+# Users the directory does not know (the hostile name matches nothing either) are findings naming them.
+assert_eq "$(jq -r 'select(.type=="finding").data | "\(.code) \(.details.user) \(.details.origin)"' "$T/import.jsonl")" \
+  "user-not-found ghost $T/users.jsonl:6
+user-not-found *)(uid=* $T/users.jsonl:7" "unknown users named"
+assert_eq "$(jq -r 'select(.type=="summary").data.verdict' "$T/import.jsonl")" "fail" "verdict"
 assert_eq "$(ldap_keys alice)" "$(cat "$T/alice1.pub")" "alice imported"
 assert_eq "$(ldap_keys bob)" "$(cat "$T/bob1.pub")" "bob imported once"
 assert_eq "$(ldap_keys dave)" "" "weak key not imported"

@@ -84,6 +84,32 @@ login "$T/id_ldap" || { tail -20 "$T/sshd.log" >&2; fail "the LDAP key must log 
 if login "$T/id_other"; then fail "a key not in LDAP logged in"; fi
 pass "a key that exists only in LDAP logs in; another key does not"
 
+# Why authorized-keys exits 0 for every answer the directory gave (no keys, unknown user) and
+# non-zero only when it got none: sshd ignores the output of an AuthorizedKeysCommand that exits
+# non-zero. Shown with a second sshd whose command prints the right key and exits 0, then 4.
+cat >"$D/fixed-akc" <<SH
+#!/bin/sh
+cat "$D/fixed.pub"
+exit \$(cat "$D/fixed.status")
+SH
+chmod 755 "$D/fixed-akc"
+cp "$T/id_ldap.pub" "$D/fixed.pub" && chmod 644 "$D/fixed.pub"
+port2=$(free_port)
+sed -e "s|^Port .*|Port $port2|" -e "s|^PidFile .*|PidFile $T/sshd2.pid|" \
+  -e "s|^AuthorizedKeysCommand .*|AuthorizedKeysCommand $D/fixed-akc|" "$T/sshd_config" >"$T/sshd2_config"
+"$SSHD" -D -e -f "$T/sshd2_config" -o "AllowUsers=$user" >"$T/sshd2.log" 2>&1 &
+sshd2=$!
+stop_on_exit "$sshd2"
+wait_port "$port2" 20
+port_main=$port; port=$port2
+echo 0 >"$D/fixed.status"; chmod 644 "$D/fixed.status"
+login "$T/id_ldap" || { tail -20 "$T/sshd2.log" >&2; fail "the fixed command with exit 0 must log in"; }
+echo 4 >"$D/fixed.status"
+if login "$T/id_ldap"; then fail "sshd used the output of a command that exited 4"; fi
+port=$port_main
+kill "$sshd2" 2>/dev/null || true
+pass "sshd ignores AuthorizedKeysCommand output on a non-zero exit (so 'no keys' must exit 0)"
+
 printf 'dn: uid=%s,ou=people,%s\nchangetype: modify\ndelete: sshPublicKey\n' "$user" "$BASE" >"$T/del.ldif"
 ldap_root_modify "$T/del.ldif"
 if login "$T/id_ldap"; then fail "a removed key still logs in"; fi

@@ -99,12 +99,20 @@ printf 'ssh-ed25519 AAAA!!!!\n' >"$T/notbase64.pub"
 cp "$k/ed25519_0" "$T/private.pub"
 head -c 3000 /dev/urandom >"$T/random.pub"
 : >"$T/empty.pub"
-for bad in truncated wrongtype newline truncated_rsa notbase64 private random empty; do
+for bad in truncated wrongtype newline truncated_rsa notbase64 private random; do
   expect_exit 2 "$tool" check "$T/$bad.pub"
   assert_one_line_error "$tool"
   assert_eq "$(last_stdout)" "" "$bad: nothing printed"
 done
-assert_contains "$(cat "$T/.stderr")" "no public key" "empty file message"
+# Nothing to check is not a pass: inconclusive (exit 4), the reason on stdout and in JSON.
+printf '# only a comment\n\n' >"$T/comments.pub"
+for empty in empty comments; do
+  expect_exit 4 "$tool" check "$T/$empty.pub"
+  assert_eq "$(last_stdout)" "inconclusive: 0 public keys read from $T/$empty.pub: nothing was checked (the input is empty or holds only comments)" "$empty: reason"
+done
+expect_exit 4 "$tool" --json check - </dev/null
+assert_eq "$(last_stdout | jq -c 'select(.type=="summary").data | [.verdict, .exit_code, .counts.keys, .reasons[0].code]')" \
+  '["inconclusive",4,0,"no-keys"]' "empty stdin: JSON verdict"
 expect_exit 2 "$tool" check "$T/wrongtype.pub"
 assert_contains "$(last_stderr)" "does not match the blob" "wrong type message"
 expect_exit 2 "$tool" check "$T/private.pub"

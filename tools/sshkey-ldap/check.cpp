@@ -1,0 +1,68 @@
+// check: a public key file validated offline and printed as ssh-keygen -l prints it.
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "enroll.hpp"
+#include "helpers.hpp"
+#include "seckit/error.hpp"
+
+namespace sshkey_ldap {
+
+using seckit::out::Json;
+
+int run_check(Context& ctx, const std::string& key_file, const std::string& hash) {
+  auto& em = ctx.tool.emitter();
+  std::string text = read_input(key_file);
+  std::string origin = key_file == "-" ? "stdin" : key_file;
+  if (text.find("PRIVATE KEY-----") != std::string::npos) {
+    throw seckit::input_error(origin, "this is a private key; only public keys are accepted");
+  }
+  em.begin({{"key_file", key_file}, {"policy", ctx.policy.to_json()}});
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  std::size_t keys = 0;
+  std::vector<seckit::out::Finding> refusals;
+  std::vector<std::string> out;
+  std::vector<Json> records;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (sshkey::is_blank_or_comment(line)) continue;
+    std::string where = fmt::format("{}:{}", origin, number);
+    auto key = sshkey::parse_authorized_key_line(line);
+    // Parse everything before printing anything: a bad file gives one error line, no output.
+    if (!key) throw seckit::input_error(where, key.error().message);
+    ++keys;
+    Json j = key_json(*key);
+    j["origin"] = where;
+    records.push_back(j);
+    out.push_back(fmt::format(
+        "{} {} {} ({})", key->key.bits,
+        hash == "md5" ? sshkey::fingerprint_md5(key->key) : sshkey::fingerprint_sha256(key->key),
+        key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
+    if (auto refusal = enroll_refusal(ctx.policy, *key)) {
+      refusals.push_back({"policy-refused",
+                          seckit::out::Severity::kError,
+                          fmt::format("{}: {}", where, *refusal),
+                          {{"sha256", sshkey::fingerprint_sha256(key->key)}}});
+    }
+  }
+  seckit::out::Conclusion c;
+  if (keys == 0) {
+    c.inconclusive("no-keys", fmt::format("0 public keys read from {}: nothing was checked (the "
+                                          "input is empty or holds only comments)",
+                                          origin));
+  }
+  for (const auto& j : records) em.record("key", j);
+  for (const auto& l : out) em.line(l);
+  for (const auto& finding : refusals) {
+    em.finding(finding);
+    if (!em.json()) ctx.tool.warn("policy-refused", finding.message);
+    c.fail();
+  }
+  return em.conclude(c, {{"keys", keys}, {"refused", refusals.size()}});
+}
+
+}  // namespace sshkey_ldap

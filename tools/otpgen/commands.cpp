@@ -93,9 +93,9 @@ Json time_json(std::int64_t unix_time) {
   return seckit::out::rfc3339(unix_time);
 }
 
-int finish(seckit::cli::Tool& tool, int rc, Json counts = Json::object(),
-           std::string_view verdict = {}) {
-  return tool.emitter().summary(rc, std::move(counts), verdict);
+// Commands whose job is to produce something (a secret, codes, URIs) pass once they produced it.
+int finish_pass(seckit::cli::Tool& tool, Json counts = Json::object()) {
+  return tool.emitter().conclude(seckit::out::Conclusion{}, std::move(counts));
 }
 
 }  // namespace
@@ -221,7 +221,7 @@ int run_secret(seckit::cli::Tool& tool, const Options& options) {
   } else {
     emitter.line(text);
   }
-  return finish(tool, 0);
+  return finish_pass(tool);
 }
 
 int run_code(seckit::cli::Tool& tool, const Options& options) {
@@ -258,10 +258,36 @@ int run_code(seckit::cli::Tool& tool, const Options& options) {
       emitter.line(code);
     }
   }
-  return finish(tool, 0, {{"codes", options.count}});
+  return finish_pass(tool, {{"codes", options.count}});
 }
 
 namespace {
+
+// A verification passes on a valid code and fails otherwise; the reason carries the verify
+// verdict's name (wrong-code, reused, rate-limited, ...) and `result` repeats it for scripts.
+int conclude_verification(seckit::cli::Tool& tool, bool valid, VerifyVerdict verdict,
+                          const std::string& explanation) {
+  seckit::out::Conclusion conclusion;
+  if (!valid) conclusion.fail(std::string(verdict_name(verdict)), explanation);
+  return tool.emitter().conclude(conclusion, {{"valid", valid ? 1 : 0}},
+                                 {{"result", verdict_name(verdict)}});
+}
+
+// A code that cannot be a code of this account is bad input (exit 2), not a wrong code: a
+// script that passes a user name or an empty string should learn it at once.
+void check_code_format(const std::string& code, int digits, bool steam) {
+  static constexpr std::string_view kSteamAlphabet = "23456789BCDFGHJKMNPQRTVWXY";
+  const std::size_t want = steam ? 5 : static_cast<std::size_t>(digits);
+  bool ok = code.size() == want;
+  for (char c : code) {
+    ok = ok && (steam ? kSteamAlphabet.find(c) != std::string_view::npos : c >= '0' && c <= '9');
+  }
+  if (!ok) {
+    throw seckit::input_error(
+        "code", fmt::format("malformed-code: {} characters where {} {} are expected", code.size(),
+                            want, steam ? "Steam Guard letters/digits" : "digits"));
+  }
+}
 
 int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::string& code) {
   const std::int64_t now = resolve_now(options);
@@ -301,7 +327,7 @@ int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::s
                        : "dry run: nothing to update");
     }
   }
-  return finish(tool, valid ? 0 : 1, {{"valid", valid ? 1 : 0}}, verdict_name(outcome.verdict));
+  return conclude_verification(tool, valid, outcome.verdict, outcome.explanation);
 }
 
 }  // namespace
@@ -321,6 +347,9 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
     return verify_ga_file(tool, options, code);
   }
   OtpAccount account = resolve_account(tool, options, true);
+  auto& emitter = tool.emitter();
+  emitter.begin({{"command", "verify"}, {"type", otp_type_name(account.type)}});
+  check_code_format(code, account.digits, options.steam);
   const std::int64_t now = resolve_now(options);
   const std::uint32_t window = options.window.value_or(1);
   const OtpKey key(account.algorithm, account.secret);
@@ -376,8 +405,6 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
       explanation =
           fmt::format("wrong code for counters {}..{}", account.counter, account.counter + window);
   }
-  auto& emitter = tool.emitter();
-  emitter.begin({{"command", "verify"}, {"type", otp_type_name(account.type)}});
   Json out = {{"valid", valid}, {"verdict", valid ? "valid" : "wrong-code"}};
   out.update(record);
   out["explanation"] = explanation;
@@ -387,7 +414,8 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
     emitter.line(valid ? fmt::format("{}: {}", tool.style().green("valid"), explanation)
                        : fmt::format("{}: {}", tool.style().red("invalid"), explanation));
   }
-  return finish(tool, valid ? 0 : 1, {{"valid", valid ? 1 : 0}}, valid ? "valid" : "wrong-code");
+  return conclude_verification(
+      tool, valid, valid ? VerifyVerdict::kValid : VerifyVerdict::kWrongCode, explanation);
 }
 
 int run_qr(seckit::cli::Tool& tool, const Options& options) {
@@ -409,7 +437,7 @@ int run_qr(seckit::cli::Tool& tool, const Options& options) {
     emitter.line(options.show_secrets ? uri : redacted_otpauth_uri(account));
     emit_qr_text(tool, options.qr, uri);
   }
-  return finish(tool, 0);
+  return finish_pass(tool);
 }
 
 namespace {
@@ -482,7 +510,13 @@ int run_uri_parse(seckit::cli::Tool& tool, const Options& options) {
       tool.out() << kv.render();
     }
   }
-  return finish(tool, errors ? 2 : 0, {{"accounts", inputs.size() - errors}, {"errors", errors}});
+  if (errors) {
+    // Some URIs were not URIs: bad input, like a single bad one (exit 2), after the good ones.
+    emitter.close_after_error(
+        2, "uri parse", fmt::format("{} of {} URIs could not be parsed", errors, inputs.size()));
+    return 2;
+  }
+  return finish_pass(tool, {{"accounts", inputs.size()}, {"errors", 0}});
 }
 
 int run_uri_build(seckit::cli::Tool& tool, const Options& options) {
@@ -498,7 +532,7 @@ int run_uri_build(seckit::cli::Tool& tool, const Options& options) {
   } else {
     emitter.line(build_otpauth_uri(account));
   }
-  return finish(tool, 0);
+  return finish_pass(tool);
 }
 
 int run_import(seckit::cli::Tool& tool, const Options& options) {
@@ -534,7 +568,15 @@ int run_import(seckit::cli::Tool& tool, const Options& options) {
   if (!options.show_secrets && !emitter.json() && accounts > 0) {
     tool.warn("import", "secrets are shown as REDACTED; add --show-secrets to get usable URIs");
   }
-  return finish(tool, 0, {{"accounts", accounts}, {"skipped", skipped}});
+  seckit::out::Conclusion conclusion;
+  if (accounts == 0) {
+    conclusion.inconclusive(
+        "no-accounts",
+        fmt::format("0 accounts imported: the export holds {} (skipped: {}); export the accounts "
+                    "again from the app (Transfer accounts)",
+                    skipped == 0 ? "no account" : "only accounts otpgen cannot use", skipped));
+  }
+  return emitter.conclude(conclusion, {{"accounts", accounts}, {"skipped", skipped}});
 }
 
 int run_export_migration(seckit::cli::Tool& tool, const Options& options) {
@@ -570,7 +612,7 @@ int run_export_migration(seckit::cli::Tool& tool, const Options& options) {
     emitter.line(uri);
     emit_qr_text(tool, options.qr, uri);
   }
-  return finish(tool, 0, {{"accounts", payload.accounts.size()}});
+  return finish_pass(tool, {{"accounts", payload.accounts.size()}});
 }
 
 }  // namespace otpgen

@@ -127,6 +127,41 @@ std::string safe_name(const std::string& name) {
   return out;
 }
 
+struct BatchCounts {
+  std::size_t enrolled = 0, errors = 0, skipped = 0;
+  std::size_t truncated_line = 0;  // the cut-short last line, 0 when the file ends cleanly
+};
+
+// Enrolling is the job: nobody enrolled is never a pass, and bad lines are a failure.
+seckit::out::Conclusion conclude_batch(const BatchCounts& counts, const std::string& input) {
+  seckit::out::Conclusion conclusion;
+  if (counts.truncated_line) {
+    conclusion.fail("batch-truncated",
+                    fmt::format("{}:{}: the file ends in the middle of a line: it was cut short; "
+                                "the accounts after it were not enrolled",
+                                input, counts.truncated_line));
+  }
+  if (counts.errors) {
+    conclusion.fail("batch-errors",
+                    fmt::format("{} line(s) of {} could not be enrolled (see the errors above); "
+                                "{} enrolled",
+                                counts.errors, input, counts.enrolled));
+  }
+  if (counts.enrolled == 0 && counts.errors == 0) {
+    conclusion.inconclusive(
+        "no-users",
+        counts.skipped
+            ? fmt::format("0 users enrolled: the {} record(s) of {} have no \"account\", \"user\" "
+                          "or \"issuer\" field; give one JSON object per user: "
+                          "{{\"account\":\"alice@example.com\",\"user\":\"alice\"}}",
+                          counts.skipped, input)
+            : fmt::format("0 users enrolled: {} holds no user line; give one JSON object per "
+                          "user: {{\"account\":\"alice@example.com\",\"user\":\"alice\"}}",
+                          input));
+  }
+  return conclusion;
+}
+
 int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccount& base) {
   if (options.out_dir.empty()) throw seckit::usage_error("--batch needs --out-dir DIR");
   // The directory holds every new secret: created private when missing.
@@ -143,7 +178,7 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
   }
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "enroll"}, {"batch", options.batch}, {"out_dir", options.out_dir}});
-  std::size_t line_number = 0, enrolled = 0, errors = 0;
+  std::size_t line_number = 0, enrolled = 0, errors = 0, skipped = 0, truncated_line = 0;
   std::string line;
   while (std::getline(*in, line)) {
     ++line_number;
@@ -161,7 +196,15 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
     };
     Json user = Json::parse(line, nullptr, false);
     if (user.is_discarded() || !user.is_object()) {
-      fail("not a JSON object");
+      // A last line without its newline that does not parse is a file cut short in transfer.
+      if (in->eof()) truncated_line = line_number;
+      fail(in->eof() ? "not a JSON object (the last line has no newline: is the file cut short?)"
+                     : "not a JSON object");
+      continue;
+    }
+    if (!user.contains("account") && !user.contains("user") && !user.contains("issuer")) {
+      // Another kind of record (a tool's JSON output, a config line): not a user to enroll.
+      ++skipped;
       continue;
     }
     auto text_field = [&](const char* key) -> std::optional<std::string> {
@@ -205,9 +248,12 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
                        e.hint().empty() ? "" : " (" + e.hint() + ")"));
     }
   }
-  int rc = errors ? 1 : 0;
-  return emitter.summary(rc, {{"enrolled", enrolled}, {"errors", errors}},
-                         errors ? "partial" : "enrolled");
+  BatchCounts counts{enrolled, errors, skipped, truncated_line};
+  return emitter.conclude(conclude_batch(counts, options.batch),
+                          {{"enrolled", enrolled}, {"errors", errors}, {"skipped", skipped}},
+                          {{"result", errors     ? "partial"
+                                      : enrolled ? "enrolled"
+                                                 : "none"}});
 }
 
 }  // namespace
@@ -246,6 +292,13 @@ int run_enroll(seckit::cli::Tool& tool, const Options& options) {
   if (account.issuer.empty()) account.issuer = default_host();
   if (!options.batch.empty()) return enroll_batch(tool, options, account);
   if (account.account.empty()) account.account = default_user() + "@" + default_host();
+  if (options.ga_file.empty()) {
+    // google-authenticator writes ~/.google_authenticator by default; otpgen never writes a file
+    // it was not asked for, so it says where the secret and scratch codes are not.
+    tool.warn("enroll",
+              "no GA file written: the secret and scratch codes printed here are stored nowhere "
+              "(add --ga-file ~/.google_authenticator to enroll for pam_google_authenticator)");
+  }
 
   Json record = enroll_one(tool, options, account, options.ga_file, options.qr_png, options.qr_svg,
                            options.force);
@@ -269,7 +322,7 @@ int run_enroll(seckit::cli::Tool& tool, const Options& options) {
     tool.out() << kv.render();
     emit_qr_text(tool, options.qr, record["uri"].get<std::string>());
   }
-  return emitter.summary(0, {{"enrolled", 1}}, "enrolled");
+  return emitter.conclude(seckit::out::Conclusion{}, {{"enrolled", 1}}, {{"result", "enrolled"}});
 }
 
 }  // namespace otpgen

@@ -59,6 +59,37 @@ std::string render_option(const GaFile& file, const std::string& name,
 
 }  // namespace
 
+seckit::Result<std::vector<std::uint8_t>> decode_module_base32(std::string_view text) {
+  std::vector<std::uint8_t> out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '-') continue;
+    // The module reads the digits people type for look-alike letters.
+    if (c == '0') c = 'O';
+    if (c == '1') c = 'L';
+    if (c == '8') c = 'B';
+    std::uint32_t value = 0;
+    if (c >= 'A' && c <= 'Z') {
+      value = static_cast<std::uint32_t>(c - 'A');
+    } else if (c >= 'a' && c <= 'z') {
+      value = static_cast<std::uint32_t>(c - 'a');
+    } else if (c >= '2' && c <= '7') {
+      value = static_cast<std::uint32_t>(c - '2') + 26;
+    } else {
+      return seckit::parse_error("not a base32 character", i);
+    }
+    buffer = (buffer << 5 | value) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push_back(static_cast<std::uint8_t>(buffer >> (bits - 8)));
+      bits -= 8;
+    }
+  }
+  return out;  // a trailing partial byte is dropped, as the module drops it
+}
+
 seckit::Result<GaParseResult> parse_ga_file(std::string_view content) {
   GaParseResult result;
   GaFile& file = result.file;
@@ -84,26 +115,22 @@ seckit::Result<GaParseResult> parse_ga_file(std::string_view content) {
     entry.text = std::string(line);
     if (line_number == 1) {
       entry.kind = GaFile::Line::Kind::kSecret;
-      if (trimmed.empty()) return seckit::parse_error("line 1: the secret is empty", start);
       if (trimmed.find('=') != std::string_view::npos) {
         return seckit::parse_error(
             "line 1: the secret has '=' padding, which pam_google_authenticator rejects "
             "(remove the '=' characters)",
             start);
       }
-      for (char c : trimmed) {
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
-        if (!ok) {
-          return seckit::parse_error(
-              fmt::format("line 1: the secret is not base32 (character 0x{:02x})",
-                          static_cast<unsigned char>(c)),
-              start);
-        }
+      auto secret = decode_module_base32(trimmed);
+      if (!secret) {
+        return seckit::parse_error(
+            fmt::format("line 1: the secret is not base32 (character 0x{:02x})",
+                        static_cast<unsigned char>(secret.error().offset < trimmed.size()
+                                                       ? trimmed[secret.error().offset]
+                                                       : 0)),
+            start);
       }
-      auto secret = seckit::enc::base32_decode(trimmed);
-      if (!secret || secret->empty()) {
-        return seckit::parse_error("line 1: the secret is not valid base32", start);
-      }
+      if (secret->empty()) return seckit::parse_error("line 1: the secret is empty", start);
       file.secret_text = std::string(trimmed);
       file.secret = std::move(*secret);
       if (file.secret.size() < 10) {

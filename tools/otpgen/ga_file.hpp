@@ -59,6 +59,11 @@ struct GaParseResult {
   std::vector<std::string> warnings;
 };
 
+// The module's reading of the secret line: case-insensitive base32 that skips spaces, tabs, CR
+// and hyphens and reads the digits 0, 1, 8 as O, L, B (established on the real module; see
+// tests/integration/otpgen/differential.sh). '=' and every other character fail.
+seckit::Result<std::vector<std::uint8_t>> decode_module_base32(std::string_view text);
+
 // Fails on what the module cannot use (NUL bytes, empty or non-base32 secret, '=' padding,
 // malformed known options).
 seckit::Result<GaParseResult> parse_ga_file(std::string_view content);

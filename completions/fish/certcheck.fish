@@ -15,6 +15,7 @@ complete -c certcheck -l starttls -r -f -a "smtp imap ftp ldap postgres" -d "Upg
 complete -c certcheck -l sni -r -d "Server name to send instead of HOST"
 complete -c certcheck -l timeout -r -d "Network timeout in seconds for --connect"
 complete -c certcheck -l profile -r -f -a "tls-server tls-client rfc4945 win-ikev2-server win-ikev2-device win-l2tp-ipsec tmg-rras anyconnect-server code-signing email" -d "Check against a usage profile (repeatable; see `certcheck profiles`)"
+complete -c certcheck -l role -r -f -a "initiator responder server client any" -d "Check the certificates this peer sent (initiator, client, responder, server) or every one (any); default: each profile's own side"
 complete -c certcheck -l require-eku -r -d "Require an EKU by OID, OpenSSL name or Windows name (repeatable)"
 complete -c certcheck -l eku-match -r -f -a "all any" -d "Whether every --require-eku must be present or any one of them"
 complete -c certcheck -l host -r -d "The certificate must be valid for this DNS name (SAN; CN only without SAN) or IP"

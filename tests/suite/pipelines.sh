@@ -10,22 +10,26 @@ if [[ "$built" == *",ikedecode,"* && "$built" == *",certcheck,"* ]]; then
   keys="$src/examples/captures/ikev2-cert.ikev2_decryption_table"
   ikedecode "$cap" --keys "$keys" --json > "$T/ike.jsonl"
   assert_envelope "$T/ike.jsonl"
-  jq -r 'select(.type=="certificate").data.der' "$T/ike.jsonl" > "$T/ders"
+  jq -r 'select(.type=="certificate").data | [.source.sender, .der] | @tsv' "$T/ike.jsonl" > "$T/ders"
   [ -s "$T/ders" ] || fail "ikedecode emitted no certificate records for $cap"
 
-  # What openssl says about each certificate on the wire.
-  expected_missing=0
+  # What openssl says about each certificate on the wire. The server profile judges what the
+  # responder sent; the initiator's certificate is the client's and is skipped (issue 15 case 2).
+  expected_missing=0 responders=0 initiators=0
   : > "$T/expected_fps"
-  while read -r der; do
+  while IFS=$'\t' read -r sender der; do
     echo "$der" | base64 -d > "$T/cert.der"
     fp=$(openssl x509 -inform DER -in "$T/cert.der" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
     echo "$fp" >> "$T/expected_fps"
+    if [ "$sender" = initiator ]; then initiators=$((initiators + 1)); continue; fi
+    responders=$((responders + 1))
     eku=$(openssl x509 -inform DER -in "$T/cert.der" -noout -ext extendedKeyUsage 2>/dev/null || true)
     # Windows IKEv2 server certificates need Server Authentication and IKE intermediate.
     if [[ "$eku" != *"TLS Web Server Authentication"* || "$eku" != *"1.3.6.1.5.5.8.2.2"* ]]; then
       expected_missing=$((expected_missing + 1))
     fi
   done < "$T/ders"
+  [ "$responders" -gt 0 ] && [ "$initiators" -gt 0 ] || fail "ikev2-cert.pcap should carry both peers' certificates"
 
   rc=0
   certcheck --profile win-ikev2-server - --json < "$T/ike.jsonl" > "$T/cc.jsonl" || rc=$?
@@ -33,17 +37,31 @@ if [[ "$built" == *",ikedecode,"* && "$built" == *",certcheck,"* ]]; then
   jq -r 'select(.type=="certificate").data.fingerprints.sha256' "$T/cc.jsonl" > "$T/got_fps"
   assert_eq "$(sort "$T/got_fps")" "$(sort "$T/expected_fps")" "certcheck saw exactly the certificates on the wire"
   got_missing=$(jq -s '[.[] | select(.type=="finding" and .data.code=="eku-missing")] | length' "$T/cc.jsonl")
-  assert_eq "$got_missing" "$expected_missing" "eku-missing findings vs openssl's view of the EKUs"
+  assert_eq "$got_missing" "$expected_missing" "eku-missing findings vs openssl's view of the responder's EKUs"
+  assert_eq "$(jq -r 'select(.type=="certificate" and .data.checked==false).data.sender' "$T/cc.jsonl" | sort -u)" \
+    "initiator" "the initiator's certificate is skipped"
+  assert_eq "$(jq -r 'select(.type=="summary").data.counts | "\(.checked) \(.skipped)"' "$T/cc.jsonl")" \
+    "$responders $initiators" "responder checked, initiator skipped"
   if [ "$expected_missing" -gt 0 ]; then
     assert_eq "$rc" 1 "certcheck exit status with findings"
     jq -e -s '[.[] | select(.type=="finding" and .data.code=="eku-missing")]
               | all(.data.windows_error.unsigned == 2148204816)' "$T/cc.jsonl" >/dev/null || fail "eku-missing names CERT_E_WRONG_USAGE (2148204816)"
   else
     assert_eq "$rc" 0 "certcheck exit status without findings"
+    assert_eq "$(jq -r 'select(.type=="summary").data.verdict' "$T/cc.jsonl")" "pass" "verdict"
   fi
   # The source of each record survives the pipe, so a finding can be traced to its packet.
   jq -e -s '[.[] | select(.type=="certificate") | .data.source.frame] | all(. != null)' "$T/cc.jsonl" >/dev/null \
     || fail "certificate records lost their pcap source in the pipe"
+  # The shipped example script, same verdict; without --keys IKE_AUTH stays encrypted: exit 4.
+  rc2=0
+  "$src/examples/pipelines/ike-eku-check" "$cap" "$keys" > "$T/ike-eku.txt" || rc2=$?
+  assert_eq "$rc2" "$rc" "examples/pipelines/ike-eku-check exit status"
+  assert_contains "$(cat "$T/ike-eku.txt")" "not-checked" "the script lists the skipped initiator certificate"
+  rc2=0
+  "$src/examples/pipelines/ike-eku-check" "$cap" /nonexistent > "$T/ike-eku-nokeys.txt" || rc2=$?
+  assert_eq "$rc2" 4 "ike-eku-check without keys is inconclusive"
+  assert_contains "$(cat "$T/ike-eku-nokeys.txt")" "no-certificates: 0 certificates read" "the script says why"
   pass "ikedecode | certcheck --profile win-ikev2-server"
 fi
 
@@ -202,6 +220,29 @@ if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
     || fail "openssl does not verify the gateway certificate"
   assert_eq "$rc" 0 "certcheck --profile anyconnect-server agrees with openssl verify -purpose sslserver"
   pass "sslvpn-trace --keylog | certcheck --profile anyconnect-server (TLS 1.3)"
+fi
+
+# --- the same pipeline without the key log: nothing to judge, exit 4 (issue 15 case 1) -------
+# tshark without the key log sees no Certificate handshake message in the TLS 1.3 capture; certcheck
+# must not pass on it.
+if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
+  cap="$src/examples/captures/sslvpn/sslvpn-tls13-dtls-psk.pcap"
+  assert_eq "$(tshark -r "$cap" -Y 'tls.handshake.type == 11' 2>/dev/null | wc -l)" 0 \
+    "tshark sees no Certificate message without the key log"
+  rc=0
+  "$src/examples/pipelines/sslvpn-cert-check-no-keylog" "$cap" vpn.example.com > "$T/nokeys.txt" || rc=$?
+  assert_eq "$rc" 4 "sslvpn-cert-check-no-keylog: inconclusive"
+  assert_contains "$(cat "$T/nokeys.txt")" "inconclusive: 0 certificates read: the JSON stream on stdin (from sslvpn-trace)" "reason"
+  assert_contains "$(cat "$T/nokeys.txt")" "give sslvpn-trace --keylog FILE" "how to supply the chain"
+  rc=0
+  sslvpn-trace "$cap" --json | certcheck --profile anyconnect-server --host vpn.example.com --json - > "$T/nokeys.jsonl" || rc=$?
+  assert_eq "$rc" 4 "exit 4"
+  assert_envelope "$T/nokeys.jsonl"
+  assert_eq "$(jq -r 'select(.type=="summary").data | .verdict + " " + .reasons[0].code' "$T/nokeys.jsonl")" \
+    "inconclusive no-certificates" "summary verdict and reason"
+  assert_eq "$(jq -r 'select(.data.code=="option-unused").data.details.option' "$T/nokeys.jsonl" | tr '\n' ' ')" \
+    "--profile --host " "the profile and --host are named as unused"
+  pass "sslvpn-trace (TLS 1.3, no key log) | certcheck: inconclusive, exit 4"
 fi
 
 # --- certcheck | cbaudit expect, sslvpn-trace | cbaudit expect: the binding EPA expects ---------

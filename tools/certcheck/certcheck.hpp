@@ -22,6 +22,11 @@ using seckit::out::Finding;
 using seckit::out::Json;
 using seckit::out::Severity;
 
+// Which side of a connection a profile's certificate belongs to. A server-side profile checks the
+// certificates the responder (IKE) or server (TLS) sent, a client-side one those of the initiator
+// or client; kAny profiles (RFC 4945 peers, code signing, S/MIME) apply to either.
+enum class Side { kAny, kServer, kClient };
+
 // A named usage policy: which EKUs and key usages a certificate needs for one job.
 struct Profile {
   std::string_view name;
@@ -35,7 +40,7 @@ struct Profile {
   std::uint32_t ku_any_of = 0;        // when KU is present it must contain one of these bits
   std::string_view ku_windows_error;  // error Windows logs when the KU is wrong
   bool needs_name = false;            // subject/SAN must carry a DNS name or IP (seed 000 point 2)
-  bool server = false;                // a server certificate: --connect host implies --host
+  Side side = Side::kAny;             // kServer: --connect host implies --host
 };
 
 const std::vector<Profile>& profiles();
@@ -46,8 +51,14 @@ std::vector<std::string> profile_names();
 // own reference).
 using CrlPtr = std::shared_ptr<X509_CRL>;
 
+// --role: which sender's certificates the checks apply to. kAuto lets each profile choose its
+// side; kAny checks every certificate whatever sent it.
+enum class RoleFilter { kAuto, kAny, kServer, kClient };
+
 struct CheckOptions {
   std::vector<const Profile*> profiles;
+  RoleFilter role = RoleFilter::kAuto;
+  std::string role_name;  // as the user spelled it (initiator, responder, server, client, any)
   std::vector<std::string> require_ekus;  // resolved dotted OIDs
   bool eku_match_all = true;
   std::string host;
@@ -75,6 +86,22 @@ struct CheckOptions {
 
 // Parses "30d", "12h", "2w", "90m", "45s" or a bare number of days into seconds.
 std::optional<std::int64_t> parse_duration(std::string_view text);
+
+// --role NAME: initiator/client are the client side, responder/server the server side.
+std::optional<RoleFilter> parse_role(std::string_view name);
+
+// The side that sent a certificate, from its record's `source.sender` (ikedecode: initiator or
+// responder; sslvpn-trace: server) or the --connect peer (server). kAny when unknown (a file).
+Side sender_side(const Json& source);
+std::string sender_name(const Json& source);  // "initiator", ... or "" when unknown
+
+// Whether a certificate is checked, and with which profiles (pure; see docs/certcheck.md "Roles").
+struct Scope {
+  bool checked = true;
+  std::vector<const Profile*> profiles;  // the profiles that apply to it
+  std::string skip_reason;               // when !checked: why, and how to check it anyway
+};
+Scope certificate_scope(const Json& source, const CheckOptions& options);
 
 // Findings about one certificate on its own (validity, key, signature, profiles, names).
 std::vector<Finding> check_certificate(const seckit::x509::Certificate& cert, bool leaf,

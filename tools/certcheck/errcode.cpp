@@ -88,6 +88,18 @@ const FoundBy* found_by(std::string_view name) {
   return nullptr;
 }
 
+std::string_view side_name(Side side) {
+  switch (side) {
+    case Side::kServer:
+      return "server";
+    case Side::kClient:
+      return "client";
+    case Side::kAny:
+      break;
+  }
+  return "any";
+}
+
 }  // namespace
 
 int run_errcode(seckit::cli::Tool& tool, const std::vector<std::string>& codes) {
@@ -148,9 +160,18 @@ int run_errcode(seckit::cli::Tool& tool, const std::vector<std::string>& codes) 
       em.line(text);
     }
   }
-  int rc = bad ? seckit::kExitUsage : unknown ? seckit::kExitFindings : seckit::kExitOk;
-  return em.summary(rc, Json{{"codes", codes.size()}, {"unknown", unknown}, {"invalid", bad}},
-                    rc == 0 ? "found" : "not-found");
+  Json counts{{"codes", codes.size()}, {"unknown", unknown}, {"invalid", bad}};
+  if (bad) {
+    em.close_after_error(seckit::kExitUsage, "codes",
+                         fmt::format("{} argument(s) not an error code", bad));
+    return seckit::kExitUsage;
+  }
+  seckit::out::Conclusion conclusion;
+  if (unknown) {
+    conclusion.fail("unknown-code",
+                    fmt::format("{} of {} code(s) not in the tables", unknown, codes.size()));
+  }
+  return em.conclude(conclusion, counts);
 }
 
 int run_profiles(seckit::cli::Tool& tool) {
@@ -170,7 +191,8 @@ int run_profiles(seckit::cli::Tool& tool) {
                               {"any_of_eku", any},
                               {"absent_eku_ok", p.absent_eku_ok},
                               {"key_usage_any_of", ku.names()},
-                              {"needs_name", p.needs_name}});
+                              {"needs_name", p.needs_name},
+                              {"side", side_name(p.side)}});
     if (!em.json()) {
       std::vector<std::string> labels;
       for (auto oid : p.required_ekus) {
@@ -181,10 +203,14 @@ int run_profiles(seckit::cli::Tool& tool) {
       em.line(fmt::format("{:<18} {}", p.name, p.summary));
       em.line(fmt::format("{:<18}   EKU: {}", "",
                           labels.empty() ? "-" : fmt::format("{}", fmt::join(labels, " + "))));
+      em.line(fmt::format("{:<18}   checks: {} certificates", "",
+                          p.side == Side::kServer   ? "responder/server"
+                          : p.side == Side::kClient ? "initiator/client"
+                                                    : "any sender's"));
       em.line(fmt::format("{:<18}   basis: {}", "", p.basis));
     }
   }
-  return em.summary(seckit::kExitOk, Json{{"profiles", profiles().size()}});
+  return em.conclude(seckit::out::Conclusion{}, Json{{"profiles", profiles().size()}});
 }
 
 }  // namespace certcheck

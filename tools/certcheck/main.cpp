@@ -17,6 +17,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   certcheck::CheckOptions check;
   std::vector<std::string> profile_names;
   std::vector<std::string> require_ekus;
+  std::string role;
   std::string eku_match = "all";
   std::string expires_within;
   std::string password_file;
@@ -59,6 +60,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
           ->allow_extra_args(false)
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll),
       certcheck::profile_names());
+  tool.choices(app.add_option("--role", role,
+                              "Check the certificates this peer sent (initiator, client, "
+                              "responder, server) or every one (any); default: each profile's "
+                              "own side")
+                   ->type_name("ROLE"),
+               {"initiator", "responder", "server", "client", "any"});
   app.add_option("--require-eku", require_ekus,
                  "Require an EKU by OID, OpenSSL name or Windows name (repeatable)")
       ->type_name("NAME|OID")
@@ -134,6 +141,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
 
     run.format = tool.common().json ? "json" : format;
     for (const auto& name : profile_names) check.profiles.push_back(certcheck::find_profile(name));
+    if (!role.empty()) {
+      check.role = *certcheck::parse_role(role);  // CLI11 checked the spelling
+      check.role_name = role;
+    }
     for (const auto& name : require_ekus) {
       auto oid = seckit::x509::resolve_eku(name);
       if (!oid) {
@@ -173,8 +184,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       c.sni = sni;
       c.timeout_seconds = timeout;
       // A server profile checks the name the client dials, unless told otherwise.
-      bool server = std::any_of(check.profiles.begin(), check.profiles.end(),
-                                [](const certcheck::Profile* p) { return p->server; });
+      bool server = std::any_of(
+          check.profiles.begin(), check.profiles.end(),
+          [](const certcheck::Profile* p) { return p->side == certcheck::Side::kServer; });
       if (server && check.host.empty()) check.host = c.sni.empty() ? c.host : c.sni;
       run.connect = c;
     } else if (!starttls.empty()) {

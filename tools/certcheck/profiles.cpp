@@ -26,7 +26,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKe | kKa,
                "CERT_E_WRONG_USAGE",
                false,
-               true});
+               Side::kServer});
   p.push_back({"tls-client",
                "TLS client certificate",
                "RFC 5280 4.2.1.12 id-kp-clientAuth; KU as OpenSSL `verify -purpose sslclient` "
@@ -38,7 +38,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKa,
                "CERT_E_WRONG_USAGE",
                false,
-               false});
+               Side::kClient});
   p.push_back({"rfc4945",
                "IKE/IPsec peer certificate, standards view",
                "RFC 4945 5.1.3.12 (EKU absent, or containing ipsecIKE or anyExtendedKeyUsage) and "
@@ -50,7 +50,7 @@ std::vector<Profile> make_profiles() {
                kDs | kNr,
                "ERROR_IPSEC_IKE_INVALID_KEY_USAGE",
                false,
-               false});
+               Side::kAny});
   p.push_back({"win-ikev2-server",
                "Windows RRAS IKEv2 VPN server certificate",
                "Microsoft RRAS IKEv2 server requirements: Server Authentication and IP security "
@@ -62,7 +62,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKe,
                "ERROR_IPSEC_IKE_INVALID_KEY_USAGE",
                true,
-               true});
+               Side::kServer});
   p.push_back({"win-ikev2-device",
                "Windows IKEv2 machine (device tunnel) certificate",
                "Microsoft Always On VPN device tunnel: Client Authentication in the computer store",
@@ -73,7 +73,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKe,
                "ERROR_IPSEC_IKE_INVALID_KEY_USAGE",
                false,
-               false});
+               Side::kClient});
   p.push_back({"win-l2tp-ipsec",
                "Windows L2TP/IPsec machine certificate",
                "Seed 000 / Microsoft 'Using IPsec to secure access to Exchange': IP security IKE "
@@ -86,7 +86,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKe,
                "ERROR_IPSEC_IKE_INVALID_KEY_USAGE",
                true,
-               false});
+               Side::kClient});
   p.push_back({"tmg-rras",
                "TMG/RRAS L2TP/IPsec server certificate",
                "Seed 000 point 4: Server Authentication + Client Authentication + IP security IKE "
@@ -98,7 +98,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKe,
                "ERROR_IPSEC_IKE_INVALID_KEY_USAGE",
                true,
-               true});
+               Side::kServer});
   p.push_back({"anyconnect-server",
                "Cisco AnyConnect (SSL VPN) headend certificate",
                "Cisco ASA/FTD AnyConnect: Server Authentication, name = the headend FQDN, strict "
@@ -110,7 +110,7 @@ std::vector<Profile> make_profiles() {
                kDs | kKe | kKa,
                "CERT_E_WRONG_USAGE",
                true,
-               true});
+               Side::kServer});
   p.push_back({"code-signing",
                "code signing certificate",
                "RFC 5280 4.2.1.12 id-kp-codeSigning; KU digitalSignature",
@@ -121,7 +121,7 @@ std::vector<Profile> make_profiles() {
                kDs,
                "CERT_E_WRONG_USAGE",
                false,
-               false});
+               Side::kAny});
   p.push_back({"email",
                "S/MIME certificate",
                "RFC 8550/8551 id-kp-emailProtection; KU digitalSignature, nonRepudiation or "
@@ -133,7 +133,7 @@ std::vector<Profile> make_profiles() {
                kDs | kNr | kKe | kKa,
                "CERT_E_WRONG_USAGE",
                false,
-               false});
+               Side::kAny});
   return p;
 }
 

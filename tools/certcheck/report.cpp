@@ -41,6 +41,17 @@ std::string eku_text(const Json& record) {
 
 }  // namespace
 
+Json error_summary(int exit_code, const Json& counts, const std::string& message) {
+  // Emitter::close_after_error's shape, with the counts of what was read before the error.
+  std::size_t errors = counts.value("errors", std::size_t{0});
+  std::size_t warnings = counts.value("warnings", std::size_t{0});
+  return Json{{"counts", counts},
+              {"findings", {{"error", errors}, {"warning", warnings}, {"info", 0}}},
+              {"verdict", "error"},
+              {"error", {{"context", "inputs"}, {"message", message}}},
+              {"exit_code", exit_code}};
+}
+
 std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -83,12 +94,53 @@ void Reporter::begin(const Json& input) {
   if (format_ == "json") em().begin(input);
 }
 
+std::string Reporter::source_label(const std::string& origin, const Json& record) const {
+  std::string src = origin;
+  const Json& source = record["source"];
+  if (source.contains("index")) {
+    src += fmt::format(" [{}]", source["index"].dump());
+  } else if (source.contains("frame")) {
+    src += fmt::format(" (frame {})", source["frame"].dump());
+  } else if (source.contains("line")) {
+    src += fmt::format(" (line {})", source["line"].dump());
+  }
+  if (record.contains("sender"))
+    src += fmt::format(" from the {}", record["sender"].get<std::string>());
+  return src;
+}
+
+void Reporter::unchecked_certificate(const std::string& origin, const x::Certificate& cert,
+                                     std::string_view role, const std::string& reason) {
+  ++tally_.read;
+  ++tally_.skipped;
+  if (std::find(tally_.skip_reasons.begin(), tally_.skip_reasons.end(), reason) ==
+      tally_.skip_reasons.end()) {
+    tally_.skip_reasons.push_back(reason);
+  }
+  Json record = x::describe(cert, now_);
+  record["role"] = role;
+  if (std::string sender = sender_name(cert.source); !sender.empty()) record["sender"] = sender;
+  record["checked"] = false;
+  record["skip_reason"] = reason;
+  if (format_ == "json") {
+    em().record("certificate", record);
+  } else if (format_ == "text") {
+    em().line(
+        tool_.style().dim(fmt::format("{}  ({}): {}: not checked: {}", source_label(origin, record),
+                                      role, record["subject"].get<std::string>(), reason)));
+    em().line("");
+  }
+}
+
 void Reporter::certificate(const std::string& origin, const x::Certificate& cert,
                            std::string_view role, const Json& chain,
                            const std::vector<Finding>& findings) {
-  ++certificates_;
+  ++tally_.read;
+  ++tally_.checked;
+  if (role == "leaf") ++tally_.leaves_checked;
   Json record = x::describe(cert, now_);
   record["role"] = role;
+  if (std::string sender = sender_name(cert.source); !sender.empty()) record["sender"] = sender;
   if (!chain.is_null()) record["chain"] = chain;
   Case c;
   c.classname = origin;
@@ -96,7 +148,7 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
   if (c.name.empty()) c.name = record["fingerprints"]["sha256"].get<std::string>();
   c.findings = findings;
   for (const auto& f : findings) {
-    if (f.severity == Severity::kError) ++errors_;
+    if (f.severity == Severity::kError) ++tally_.errors;
     if (f.severity == Severity::kWarning) ++warnings_;
   }
   if (format_ == "json") {
@@ -110,16 +162,7 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
     }
   } else if (format_ == "text") {
     const auto& st = tool_.style();
-    std::string src = origin;
-    const Json& source = record["source"];
-    if (source.contains("index")) {
-      src += fmt::format(" [{}]", source["index"].dump());
-    } else if (source.contains("frame")) {
-      src += fmt::format(" (frame {})", source["frame"].dump());
-    } else if (source.contains("line")) {
-      src += fmt::format(" (line {})", source["line"].dump());
-    }
-    std::string lines = st.bold(fmt::format("{}  ({})", src, role)) + "\n";
+    std::string lines = st.bold(fmt::format("{}  ({})", source_label(origin, record), role)) + "\n";
     seckit::out::KeyValue kv;
     kv.add("subject", record["subject"]);
     kv.add("issuer", record["issuer"]);
@@ -187,7 +230,7 @@ void Reporter::tls_session(const Json& session) {
 }
 
 void Reporter::skipped(const std::string& path, const std::string& reason) {
-  ++skipped_;
+  ++tally_.files_skipped;
   if (format_ == "json") {
     em().record("skipped", Json{{"file", path}, {"reason", reason}});
   } else if (format_ == "text") {
@@ -216,72 +259,105 @@ void Reporter::input_error(const std::string& path, const std::string& message, 
   cases_.push_back(std::move(c));
 }
 
-int Reporter::finish() {
-  int rc = seckit::kExitOk;
-  if (errors_ > 0) rc = seckit::kExitFindings;
-  if (environment_errors_ > 0) rc = seckit::kExitEnvironment;
-  if (input_errors_ > 0) rc = seckit::kExitUsage;
-  const char* verdict = rc == 0 ? "pass" : rc == 1 ? "fail" : "error";
-  Json counts{{"certificates", certificates_},
-              {"errors", errors_},
+int Reporter::finish(const CheckOptions& options) {
+  for (const auto& unused : unused_options(tally_, options)) {
+    Finding f = unused_option_finding(unused, tally_);
+    ++warnings_;
+    if (format_ == "json") {
+      em().finding(f);
+    } else if (format_ == "text") {
+      em().line(fmt::format("{} {}: {}", tool_.style().severity(f.severity, "warning"), f.code,
+                            f.message));
+    }
+  }
+  seckit::out::Conclusion conclusion = decide(tally_, options);
+  Json counts{{"certificates", tally_.read},
+              {"checked", tally_.checked},
+              {"skipped", tally_.skipped},
+              {"files_skipped", tally_.files_skipped},
+              {"errors", tally_.errors},
               {"warnings", warnings_},
-              {"skipped", skipped_},
               {"unreadable", input_errors_ + environment_errors_}};
-  if (format_ == "json") {
-    return em().summary(rc, counts, verdict);
-  }
+  int error_rc = input_errors_ > 0         ? seckit::kExitUsage
+                 : environment_errors_ > 0 ? seckit::kExitEnvironment
+                                           : 0;
   if (format_ == "junit") {
-    std::size_t failures = 0;
-    std::size_t errs = 0;
-    for (const auto& c : cases_) {
-      if (!c.error.empty()) {
-        ++errs;
-      } else if (std::any_of(c.findings.begin(), c.findings.end(),
-                             [](const Finding& f) { return f.severity == Severity::kError; })) {
-        ++failures;
+    em().stream() << junit(conclusion) << '\n';
+    return error_rc ? error_rc : conclusion.exit_code();
+  }
+  if (format_ == "text") {
+    std::string line = fmt::format("{} certificate(s): {} error(s), {} warning(s)", tally_.read,
+                                   tally_.errors, warnings_);
+    if (tally_.skipped) line += fmt::format(", {} not checked (role)", tally_.skipped);
+    if (tally_.files_skipped) line += fmt::format(", {} file(s) skipped", tally_.files_skipped);
+    if (input_errors_ + environment_errors_) {
+      line += fmt::format(", {} unreadable", input_errors_ + environment_errors_);
+    }
+    em().line(line);
+  }
+  if (error_rc) {
+    // The unreadable inputs were named on stderr as they came; the summary says the run erred.
+    if (format_ == "json") {
+      em().record("summary", error_summary(error_rc, counts,
+                                           fmt::format("{} input(s) unreadable",
+                                                       input_errors_ + environment_errors_)));
+    }
+    return error_rc;
+  }
+  return em().conclude(conclusion, counts);
+}
+
+std::string Reporter::junit(const seckit::out::Conclusion& conclusion) const {
+  std::size_t failures = 0;
+  std::size_t errs = 0;
+  for (const auto& c : cases_) {
+    if (!c.error.empty()) {
+      ++errs;
+    } else if (std::any_of(c.findings.begin(), c.findings.end(),
+                           [](const Finding& f) { return f.severity == Severity::kError; })) {
+      ++failures;
+    }
+  }
+  bool inconclusive = conclusion.verdict == seckit::out::Verdict::kInconclusive;
+  std::size_t tests = cases_.size() + (inconclusive ? 1 : 0);
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format("<testsuites name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                     tests, failures, errs);
+  xml += fmt::format(
+      "  <testsuite name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+      "skipped=\"{}\">\n",
+      tests, failures, errs, inconclusive ? 1 : 0);
+  for (const auto& c : cases_) {
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_escape(c.classname),
+                       xml_escape(c.name));
+    if (!c.error.empty())
+      xml += fmt::format("      <error message=\"{}\"/>\n", xml_escape(c.error));
+    std::string warnings;
+    for (const auto& f : c.findings) {
+      std::string line = fmt::format("{}: {}{}", f.code, f.message, windows_suffix(f));
+      if (f.severity == Severity::kError) {
+        xml += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                           xml_escape(f.code), xml_escape(line), xml_escape(line));
+      } else {
+        warnings += fmt::format("{}: {}\n", seckit::out::severity_name(f.severity), line);
       }
     }
-    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    xml +=
-        fmt::format("<testsuites name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
-                    cases_.size(), failures, errs);
+    if (!warnings.empty()) {
+      xml += fmt::format("      <system-out>{}</system-out>\n", xml_escape(warnings));
+    }
+    xml += "    </testcase>\n";
+  }
+  if (inconclusive) {
+    // The run itself is a case: a CI report must not look green when nothing was checked.
+    std::vector<std::string> messages;
+    for (const auto& r : conclusion.reasons) messages.push_back(r.message);
     xml += fmt::format(
-        "  <testsuite name=\"certcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
-        "skipped=\"0\">\n",
-        cases_.size(), failures, errs);
-    for (const auto& c : cases_) {
-      xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_escape(c.classname),
-                         xml_escape(c.name));
-      if (!c.error.empty()) {
-        xml += fmt::format("      <error message=\"{}\"/>\n", xml_escape(c.error));
-      }
-      std::string warnings;
-      for (const auto& f : c.findings) {
-        std::string line = fmt::format("{}: {}{}", f.code, f.message, windows_suffix(f));
-        if (f.severity == Severity::kError) {
-          xml += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                             xml_escape(f.code), xml_escape(line), xml_escape(line));
-        } else {
-          warnings += fmt::format("{}: {}\n", seckit::out::severity_name(f.severity), line);
-        }
-      }
-      if (!warnings.empty()) {
-        xml += fmt::format("      <system-out>{}</system-out>\n", xml_escape(warnings));
-      }
-      xml += "    </testcase>\n";
-    }
-    xml += "  </testsuite>\n</testsuites>";
-    em().stream() << xml << '\n';
-    return rc;
+        "    <testcase classname=\"certcheck\" name=\"verdict\">\n      <skipped "
+        "message=\"inconclusive: {}\"/>\n    </testcase>\n",
+        xml_escape(fmt::format("{}", fmt::join(messages, "; "))));
   }
-  std::string line = fmt::format("{} certificate(s): {} error(s), {} warning(s)", certificates_,
-                                 errors_, warnings_);
-  if (skipped_) line += fmt::format(", {} skipped", skipped_);
-  if (input_errors_ + environment_errors_) {
-    line += fmt::format(", {} unreadable", input_errors_ + environment_errors_);
-  }
-  em().line(line);
-  return rc;
+  xml += "  </testsuite>\n</testsuites>";
+  return xml;
 }
 
 }  // namespace certcheck

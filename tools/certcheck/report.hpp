@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "certcheck.hpp"
+#include "verdict.hpp"
 
 namespace certcheck {
 
@@ -17,12 +18,18 @@ class Reporter {
   void begin(const Json& input);
   void certificate(const std::string& origin, const seckit::x509::Certificate& cert,
                    std::string_view role, const Json& chain, const std::vector<Finding>& findings);
+  // A certificate outside the role (--role, or the profiles' sides): described, not checked.
+  void unchecked_certificate(const std::string& origin, const seckit::x509::Certificate& cert,
+                             std::string_view role, const std::string& reason);
   void tls_session(const Json& session);
   void skipped(const std::string& path, const std::string& reason);
   void note(const std::string& path, const std::string& text);
   void input_error(const std::string& path, const std::string& message, int code = 2);
-  // Writes the summary (or the JUnit document) and returns the exit status.
-  int finish();
+  // What the run saw; run_check adds the input facts and profile uses.
+  RunTally& tally() { return tally_; }
+  // Names unused options in findings, decides the verdict, writes the summary (or the JUnit
+  // document) and returns the exit status.
+  int finish(const CheckOptions& options);
 
  private:
   struct Case {
@@ -36,15 +43,17 @@ class Reporter {
   std::unique_ptr<seckit::out::Emitter> json_;  // --format json without --json
   std::string format_;
   std::int64_t now_;
-  std::size_t certificates_ = 0;
-  std::size_t skipped_ = 0;
+  std::string source_label(const std::string& origin, const Json& record) const;
+  std::string junit(const seckit::out::Conclusion& conclusion) const;
+  RunTally tally_;
   std::size_t input_errors_ = 0;
   std::size_t environment_errors_ = 0;
-  std::size_t errors_ = 0;
   std::size_t warnings_ = 0;
   std::vector<Case> cases_;
 };
 
 std::string xml_escape(std::string_view text);
+// The summary of a run that read its inputs but some were unreadable (verdict "error").
+Json error_summary(int exit_code, const Json& counts, const std::string& message);
 
 }  // namespace certcheck

@@ -11,6 +11,7 @@
 #include "report.hpp"
 #include "seckit/bytes.hpp"
 #include "seckit/fs.hpp"
+#include "verdict.hpp"
 
 namespace certcheck {
 namespace {
@@ -44,10 +45,186 @@ struct Input {
   bool from_directory = false;
 };
 
-}  // namespace
+// Expands the inputs: directories need -r (like grep), and each file is read at most once.
+std::vector<Input> expand_inputs(const RunOptions& run, Reporter& reporter) {
+  std::vector<Input> inputs;
+  for (const auto& name : run.inputs) {
+    std::error_code ec;
+    if (name == "-" || !fsys::is_directory(name, ec)) {
+      inputs.push_back({name, false});
+      continue;
+    }
+    if (!run.recursive) {
+      reporter.input_error(name, "is a directory (use -r to scan it)");
+      continue;
+    }
+    std::vector<std::string> files;
+    for (auto it = fsys::recursive_directory_iterator(
+             name, fsys::directory_options::skip_permission_denied, ec);
+         !ec && it != fsys::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) files.push_back(it->path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (auto& f : files) inputs.push_back({f, true});
+  }
+  return inputs;
+}
 
-int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
-  Reporter reporter(tool, run.format);
+bool blank(std::string_view data) {
+  return data.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// Reads and loads one input. Empty when the input was reported instead (unreadable, skipped,
+// empty); the facts the verdict needs go into the reporter's tally either way.
+std::vector<x::Certificate> read_input(const Input& in, const RunOptions& run, Reporter& reporter) {
+  InputFacts facts;
+  facts.name = in.name;
+  std::string data;
+  try {
+    data = in.name == "-" ? read_stdin() : seckit::fs::read_file(in.name, 64u << 20);
+  } catch (const seckit::ToolError& e) {
+    reporter.input_error(in.name, e.what());
+    return {};
+  }
+  if (blank(data)) {
+    // Nothing to judge is not malformed input: the verdict says what was missing.
+    if (!in.from_directory) {
+      facts.empty = true;
+      reporter.tally().inputs.push_back(facts);
+    }
+    reporter.skipped(in.name, "empty");
+    return {};
+  }
+  auto bytes = seckit::bytes::as_bytes(data);
+  x::Format format = x::detect_format(bytes);
+  if (in.from_directory && format == x::Format::kUnknown) {
+    reporter.skipped(in.name, "not a certificate (no PEM, DER, PKCS#7, PKCS#12 or JSON)");
+    return {};
+  }
+  if (format == x::Format::kJsonRecords) {
+    facts.json = true;
+    facts.stream = inspect_json_stream(data);
+    if (facts.stream.cut_line) {
+      reporter.note(in.name, fmt::format("line {} is cut off (ignored)", *facts.stream.cut_line));
+      bytes = bytes.first(facts.stream.complete_bytes);
+    }
+  }
+  auto loaded = x::load(bytes, x::LoadOptions{in.name, run.password});
+  if (!loaded) {
+    reporter.input_error(in.name, loaded.error().message);
+    return {};
+  }
+  for (const auto& note : loaded->notes) reporter.note(in.name, note);
+  facts.certificates = loaded->certificates.size();
+  if (!in.from_directory || facts.certificates > 0) reporter.tally().inputs.push_back(facts);
+  if (loaded->certificates.empty()) {
+    if (in.from_directory || loaded->format == x::Format::kJsonRecords) {
+      reporter.skipped(in.name, "no certificate in it");
+    } else {
+      reporter.input_error(in.name, "no certificate in it");
+    }
+  }
+  return std::move(loaded->certificates);
+}
+
+std::vector<const x::Certificate*> pointers(const std::vector<x::Certificate>& certs) {
+  std::vector<const x::Certificate*> out;
+  out.reserve(certs.size());
+  for (const auto& c : certs) out.push_back(&c);
+  return out;
+}
+
+// Checks certificates group by group (a file, a stream, a server's chain) and reports them.
+class Checker {
+ public:
+  Checker(const CheckOptions& options, Reporter& reporter) : o_(options), reporter_(reporter) {
+    if (!o_.key_file.empty()) private_key_ = load_private_key(o_.key_file);
+  }
+
+  // End entities: every certificate without CA:TRUE, the first one a server sends, the first of
+  // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the
+  // profile checks and the CA-flag warning). The others are issuers: validity and crypto checks
+  // only. In chain mode every certificate of every input is a candidate intermediate, so
+  // `leaf.pem int.pem` works like a bundle.
+  void check_group(const std::string& origin, const std::vector<x::Certificate>& certs,
+                   const std::vector<const x::Certificate*>& pool, bool first_is_leaf, bool lone) {
+    for (std::size_t i = 0; i < certs.size(); ++i) {
+      const x::Certificate& cert = certs[i];
+      bool bundle_head = i == 0 && certs.size() > 1 && !x::is_self_issued(cert.x509.get());
+      bool leaf = (first_is_leaf && i == 0) || lone || bundle_head || !x::is_ca(cert.x509.get());
+      Scope scope = certificate_scope(cert.source, o_);
+      if (!scope.checked) {
+        reporter_.unchecked_certificate(origin, cert, leaf ? "leaf" : "issuer", scope.skip_reason);
+        continue;
+      }
+      check_one(origin, cert, pool, leaf, scope);
+    }
+  }
+
+ private:
+  void check_one(const std::string& origin, const x::Certificate& cert,
+                 const std::vector<const x::Certificate*>& pool, bool leaf, const Scope& scope) {
+    // The profiles that apply to this sender; a copy only when they differ from the run's.
+    std::optional<CheckOptions> scoped;
+    if (scope.profiles != o_.profiles) {
+      scoped = o_;
+      scoped->profiles = scope.profiles;
+    }
+    const CheckOptions& o = scoped ? *scoped : o_;
+    std::vector<Finding> findings = check_certificate(cert, leaf, o);
+    Json chain_info;
+    if (leaf && o.chain_mode()) {
+      std::vector<const x::Certificate*> others;
+      for (const auto* c : pool) {
+        if (c != &cert) others.push_back(c);
+      }
+      auto chain_findings = check_chain(cert, others, o, &chain_info);
+      findings.insert(findings.end(), chain_findings.begin(), chain_findings.end());
+    }
+    if (leaf) {
+      for (const Profile* p : o.profiles) ++reporter_.tally().profile_uses[std::string(p->name)];
+      check_key(cert, findings);
+    }
+    reporter_.certificate(origin, cert, leaf ? "leaf" : "issuer", chain_info, findings);
+  }
+
+  void check_key(const x::Certificate& cert, std::vector<Finding>& findings) {
+    if (!private_key_ || reporter_.tally().key_checked) return;
+    reporter_.tally().key_checked = true;
+    if (x::key_matches(cert.x509.get(), private_key_.get())) return;
+    Finding f;
+    f.code = "key-mismatch";
+    f.severity = Severity::kError;
+    f.message =
+        fmt::format("the private key in {} does not belong to this certificate", o_.key_file);
+    if (std::find(o_.ignore.begin(), o_.ignore.end(), f.code) == o_.ignore.end()) {
+      findings.push_back(f);
+    }
+  }
+
+  const CheckOptions& o_;
+  Reporter& reporter_;
+  seckit::crypto::EvpPkeyPtr private_key_;
+};
+
+void check_connect(const ConnectOptions& connect, Checker& checker, Reporter& reporter) {
+  Json session;
+  std::string origin = fmt::format("{}:{}", connect.host, connect.port);
+  try {
+    auto certs = fetch_chain(connect, &session);
+    reporter.tls_session(session);
+    if (certs.empty()) {
+      reporter.input_error(origin, "the server sent no certificate");
+      return;
+    }
+    for (auto& c : certs) c.source["sender"] = "server";  // what the profiles' sides match
+    checker.check_group(origin, certs, pointers(certs), true, false);
+  } catch (const seckit::ToolError& e) {
+    reporter.input_error(origin, e.what(), e.code());
+  }
+}
+
+Json begin_input(const RunOptions& run, const CheckOptions& o) {
   Json input{{"files", run.inputs}};
   if (run.connect) input["connect"] = fmt::format("{}:{}", run.connect->host, run.connect->port);
   if (!o.profiles.empty()) {
@@ -55,17 +232,20 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
     for (const auto* p : o.profiles) names.push_back(p->name);
     input["profiles"] = names;
   }
+  if (!o.role_name.empty()) input["role"] = o.role_name;
   if (!o.crl_files.empty()) input["crls"] = o.crl_files;
   if (!o.crl_check.empty()) input["crl_check"] = o.crl_check;
-  reporter.begin(input);
+  return input;
+}
 
-  seckit::crypto::EvpPkeyPtr private_key;
-  bool key_checked = false;
-  if (!o.key_file.empty()) private_key = load_private_key(o.key_file);
+}  // namespace
+
+int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
+  Reporter reporter(tool, run.format);
+  reporter.begin(begin_input(run, o));
   if (!o.ca_file.empty() && !fsys::is_regular_file(o.ca_file)) {
     throw seckit::input_error(o.ca_file, "CA file not found");
   }
-
   // CRLs are loaded once, before any certificate is reported: a bad --crl file is a usage
   // error of the whole run, not a finding about some certificate.
   o.crls.clear();
@@ -73,113 +253,20 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
     auto crls = load_crl_file(path);
     o.crls.insert(o.crls.end(), crls.begin(), crls.end());
   }
-
-  // Expand the inputs: directories need -r (like grep), and each file is read at most once.
-  std::vector<Input> inputs;
-  for (const auto& name : run.inputs) {
-    if (name == "-") {
-      inputs.push_back({name, false});
-      continue;
-    }
-    std::error_code ec;
-    if (fsys::is_directory(name, ec)) {
-      if (!run.recursive) {
-        reporter.input_error(name, "is a directory (use -r to scan it)");
-        continue;
-      }
-      std::vector<std::string> files;
-      for (auto it = fsys::recursive_directory_iterator(
-               name, fsys::directory_options::skip_permission_denied, ec);
-           !ec && it != fsys::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec)) files.push_back(it->path().string());
-      }
-      std::sort(files.begin(), files.end());
-      for (auto& f : files) inputs.push_back({f, true});
-    } else {
-      inputs.push_back({name, false});
-    }
-  }
-
-  // End entities: every certificate without CA:TRUE, the first one a server sends, the first of
-  // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the
-  // profile checks and the CA-flag warning). The others are issuers: validity and crypto checks
-  // only. In chain mode every certificate of every input is a candidate intermediate, so `leaf.pem
-  // int.pem` works like a bundle.
-  auto check_group = [&](const std::string& origin, std::vector<x::Certificate>& certs,
-                         const std::vector<const x::Certificate*>& pool, bool first_is_leaf,
-                         bool lone) {
-    for (std::size_t i = 0; i < certs.size(); ++i) {
-      const x::Certificate& cert = certs[i];
-      // A bundle puts its leaf first, unless it is a CA bundle starting with a root.
-      bool bundle_head = i == 0 && certs.size() > 1 && !x::is_self_issued(cert.x509.get());
-      bool leaf = (first_is_leaf && i == 0) || lone || bundle_head || !x::is_ca(cert.x509.get());
-      std::vector<Finding> findings = check_certificate(cert, leaf, o);
-      Json chain_info;
-      if (leaf && o.chain_mode()) {
-        std::vector<const x::Certificate*> others;
-        for (const auto* c : pool) {
-          if (c != &cert) others.push_back(c);
-        }
-        auto chain_findings = check_chain(cert, others, o, &chain_info);
-        findings.insert(findings.end(), chain_findings.begin(), chain_findings.end());
-      }
-      if (leaf && private_key && !key_checked) {
-        key_checked = true;
-        if (!x::key_matches(cert.x509.get(), private_key.get())) {
-          Finding f;
-          f.code = "key-mismatch";
-          f.severity = Severity::kError;
-          f.message =
-              fmt::format("the private key in {} does not belong to this certificate", o.key_file);
-          if (std::find(o.ignore.begin(), o.ignore.end(), f.code) == o.ignore.end()) {
-            findings.push_back(f);
-          }
-        }
-      }
-      reporter.certificate(origin, cert, leaf ? "leaf" : "issuer", chain_info, findings);
-    }
-  };
-  auto pointers = [](const std::vector<x::Certificate>& certs) {
-    std::vector<const x::Certificate*> out;
-    for (const auto& c : certs) out.push_back(&c);
-    return out;
-  };
+  Checker checker(o, reporter);
+  std::vector<Input> inputs = expand_inputs(run, reporter);
 
   // Without a chain to build, each input is checked as soon as it is read (streaming); with
   // one, everything is read first so any input can supply an intermediate.
   std::vector<std::pair<std::string, std::vector<x::Certificate>>> deferred;
   for (const auto& in : inputs) {
-    std::string data;
-    try {
-      data = in.name == "-" ? read_stdin() : seckit::fs::read_file(in.name, 64u << 20);
-    } catch (const seckit::ToolError& e) {
-      reporter.input_error(in.name, e.what());
-      continue;
-    }
-    auto bytes = seckit::bytes::as_bytes(data);
-    if (in.from_directory && x::detect_format(bytes) == x::Format::kUnknown) {
-      reporter.skipped(in.name, "not a certificate (no PEM, DER, PKCS#7, PKCS#12 or JSON)");
-      continue;
-    }
-    auto loaded = x::load(bytes, x::LoadOptions{in.name, run.password});
-    if (!loaded) {
-      reporter.input_error(in.name, loaded.error().message);
-      continue;
-    }
-    for (const auto& note : loaded->notes) reporter.note(in.name, note);
-    if (loaded->certificates.empty()) {
-      if (in.from_directory || loaded->format == x::Format::kJsonRecords) {
-        reporter.skipped(in.name, "no certificate in it");
-      } else {
-        reporter.input_error(in.name, "no certificate in it");
-      }
-      continue;
-    }
+    std::vector<x::Certificate> certs = read_input(in, run, reporter);
+    if (certs.empty()) continue;
     if (o.chain_mode()) {
-      deferred.emplace_back(in.name, std::move(loaded->certificates));
+      deferred.emplace_back(in.name, std::move(certs));
     } else {
-      bool lone = inputs.size() == 1 && loaded->certificates.size() == 1;
-      check_group(in.name, loaded->certificates, pointers(loaded->certificates), false, lone);
+      bool lone = inputs.size() == 1 && certs.size() == 1;
+      checker.check_group(in.name, certs, pointers(certs), false, lone);
     }
   }
   if (!deferred.empty()) {
@@ -189,25 +276,10 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
       for (const auto& c : certs) pool.push_back(&c);
       total += certs.size();
     }
-    for (auto& [name, certs] : deferred) check_group(name, certs, pool, false, total == 1);
+    for (auto& [name, certs] : deferred) checker.check_group(name, certs, pool, false, total == 1);
   }
-
-  if (run.connect) {
-    Json session;
-    std::string origin = fmt::format("{}:{}", run.connect->host, run.connect->port);
-    try {
-      auto certs = fetch_chain(*run.connect, &session);
-      reporter.tls_session(session);
-      if (certs.empty()) {
-        reporter.input_error(origin, "the server sent no certificate");
-      } else {
-        check_group(origin, certs, pointers(certs), true, false);
-      }
-    } catch (const seckit::ToolError& e) {
-      reporter.input_error(origin, e.what(), e.code());
-    }
-  }
-  return reporter.finish();
+  if (run.connect) check_connect(*run.connect, checker, reporter);
+  return reporter.finish(o);
 }
 
 }  // namespace certcheck

@@ -299,3 +299,96 @@ assert_one_line_error certcheck
 expect_exit 2 certcheck --connect nocolon
 assert_one_line_error certcheck
 pass "usage errors are exit 2 with one line"
+
+# --- issue 15: no pass without evidence -------------------------------------------------------
+# verdict VERDICT: the summary's verdict; reason CODE: the first reason's code.
+verdict() { last_stdout | jq -r 'select(.type=="summary").data.verdict'; }
+reason_codes() { last_stdout | jq -r 'select(.type=="summary").data.reasons[].code' | tr '\n' ' '; }
+der64() { openssl x509 -in "$1" -outform DER | base64 -w0; }
+# record FILE SENDER FRAME: a certificate record as ikedecode writes it.
+record() { printf '{"type":"certificate","data":{"der":"%s","source":{"pcap":"x.pcap","frame":%s,"sender":"%s"}}}\n' "$(der64 "$1")" "$3" "$2"; }
+
+# Case 1: a stream with no certificate record, asked to check.
+echo '{"type":"begin","data":{}}' > begin-only.jsonl
+expect_exit 4 certcheck --profile tls-server - < begin-only.jsonl
+assert_contains "$(last_stdout)" "inconclusive: 0 certificates read:" "text names the missing evidence"
+assert_contains "$(last_stdout)" "give certificate files" "text says how to supply it"
+expect_exit 4 certcheck --json --profile tls-server - < begin-only.jsonl
+assert_envelope <(last_stdout)
+assert_eq "$(verdict)" "inconclusive" "begin only: verdict"
+assert_eq "$(reason_codes)" "no-certificates input-cut-short " "begin only: reasons"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.exit_code')" "4" "summary exit_code 4"
+assert_eq "$(last_stdout | jq -r 'select(.type=="finding" and .data.code=="option-unused").data.details | .option + " " + .value')" \
+  "--profile tls-server" "the unused profile is named in a finding"
+# Irrelevant input: a whole stream (begin, other records, summary) without certificates.
+{ echo '{"type":"begin","data":{"tool":"ikedecode"}}'; echo '{"type":"ike_message","data":{"exchange":"IKE_AUTH","encrypted":{"first_payload":"IDi","decrypted":false}}}'
+  echo '{"type":"summary","data":{"exit_code":0}}'; } > no-certs.jsonl
+expect_exit 4 certcheck --json --profile win-ikev2-server --host vpn.example.test - < no-certs.jsonl
+assert_eq "$(reason_codes)" "no-certificates " "whole stream, no certificate: one reason"
+assert_contains "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].message')" \
+  "0 certificates read: the JSON stream on stdin (from ikedecode) held 3 record(s), none a certificate (1 IKE message(s) not decrypted); IKEv2 sends certificates inside the encrypted IKE_AUTH exchange: give ikedecode --keys FILE" "reason names the producer and the fix"
+assert_eq "$(last_stdout | jq -r 'select(.data.code=="option-unused").data.details.option' | tr '\n' ' ')" \
+  "--profile --host " "--profile and --host named"
+# Empty input: stdin, a named file, a directory without certificates.
+expect_exit 4 certcheck - < /dev/null
+assert_contains "$(last_stdout)" "inconclusive: 0 certificates read: stdin was empty" "empty stdin"
+: > empty.pem
+expect_exit 4 certcheck --json empty.pem
+assert_contains "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].message')" "empty.pem was empty" "empty file"
+mkdir -p nocerts && cp garbage.txt nocerts/ && echo "not a cert" > nocerts/README
+expect_exit 4 certcheck --json -r nocerts
+assert_eq "$(verdict)" "inconclusive" "directory without certificates"
+assert_contains "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].message')" "2 file(s) in directories skipped" "skipped files counted"
+# Cut short: the producer died mid-line. What came before is checked; the verdict says so.
+{ echo '{"type":"begin","data":{"tool":"ikedecode"}}'; record leaf-eku-si.pem responder 6
+  printf '{"type":"certificate","data":{"der":"MIIB'; } > cut.jsonl
+expect_exit 4 certcheck --json --profile win-ikev2-server - < cut.jsonl
+assert_eq "$(last_stdout | jq -s '[.[] | select(.type=="certificate")] | length')" "1" "records before the cut are checked"
+assert_eq "$(reason_codes)" "input-cut-short " "cut short"
+assert_contains "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].message')" "line 3 is cut off" "names the line"
+{ echo '{"type":"begin","data":{"tool":"ikedecode"}}'; record leaf-eku-s.pem responder 6
+  printf '{"type":"summa'; } > cut-fail.jsonl
+expect_exit 1 certcheck --json --profile win-ikev2-server - < cut-fail.jsonl
+assert_eq "$(verdict)" "fail" "a defect found before the cut fails (fail wins)"
+# Garbled in the middle is malformed input, exit 2, one line.
+{ record leaf-eku-si.pem responder 6; echo '{"type":'; record leaf-eku-si.pem responder 7; } > garbled.jsonl
+expect_exit 2 certcheck - < garbled.jsonl
+assert_one_line_error certcheck
+pass "issue 15 case 1: empty, irrelevant, cut-short input are inconclusive (exit 4), garbled exit 2"
+
+# Case 2: roles. The initiator's certificate has Client Authentication only, the responder's
+# Server Authentication + IKE intermediate (openssl x509 -ext extendedKeyUsage says so).
+assert_contains "$(openssl x509 -in leaf-eku-c.pem -noout -ext extendedKeyUsage)" "TLS Web Client Authentication" "initiator EKU"
+[[ "$(openssl x509 -in leaf-eku-c.pem -noout -ext extendedKeyUsage)" != *"Server Authentication"* ]] || fail "initiator cert has serverAuth"
+assert_contains "$(openssl x509 -in leaf-eku-si.pem -noout -ext extendedKeyUsage)" "1.3.6.1.5.5.8.2.2" "responder EKU"
+{ echo '{"type":"begin","data":{"tool":"ikedecode"}}'; record leaf-eku-c.pem initiator 4; record leaf-eku-si.pem responder 6
+  echo '{"type":"summary","data":{"exit_code":0}}'; } > roles.jsonl
+expect_exit 0 certcheck --json --profile win-ikev2-server - < roles.jsonl
+assert_eq "$(verdict)" "pass" "server profile on the responder's certificate"
+assert_eq "$(last_stdout | jq -r 'select(.type=="certificate") | .data.sender + ":" + (if .data.checked == false then "false" else "true" end)' | tr '\n' ' ')" \
+  "initiator:false responder:true " "initiator skipped, responder checked"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.counts | "\(.certificates) \(.checked) \(.skipped)"')" "2 1 1" "counts"
+assert_contains "$(last_stdout | jq -r 'select(.data.sender=="initiator").data.skip_reason')" \
+  "win-ikev2-server checks responder/server" "skip reason names the profile's side"
+expect_exit 0 certcheck --profile win-ikev2-server - < roles.jsonl
+assert_contains "$(last_stdout)" "not checked: sent by the initiator" "text says why"
+expect_exit 1 certcheck --json --profile win-ikev2-server --role any - < roles.jsonl
+assert_eq "$(codes)" "eku-missing " "--role any checks the initiator too"
+expect_exit 1 certcheck --json --profile win-ikev2-server --role initiator - < roles.jsonl
+assert_eq "$(last_stdout | jq -r 'select(.type=="finding" and .data.code=="eku-missing").data.details.subject')" \
+  "$(openssl x509 -in leaf-eku-c.pem -noout -subject -nameopt RFC2253 | sed 's/^subject=//')" "--role initiator checks the initiator"
+expect_exit 0 certcheck --json --profile tls-client - < roles.jsonl
+assert_eq "$(last_stdout | jq -r 'select(.data.checked == null and .type=="certificate").data.sender')" "initiator" "client profile: initiator"
+# The profile's side has nothing in the input: inconclusive, the profile named.
+{ record leaf-eku-c.pem initiator 4; } > initiator-only.jsonl
+expect_exit 4 certcheck --json --profile win-ikev2-server - < initiator-only.jsonl
+assert_eq "$(reason_codes)" "no-certificate-in-role " "none left to check"
+assert_contains "$(last_stdout | jq -r 'select(.type=="summary").data.reasons[0].message')" "0 of 1 certificate(s) checked: sent by the initiator" "reason"
+expect_exit 4 certcheck --json --profile tls-server --profile tls-client - < <(record leaf-eku-si.pem server 3)
+assert_eq "$(reason_codes)" "profile-unused " "one of two profiles had nothing to check"
+assert_eq "$(last_stdout | jq -r 'select(.data.code=="option-unused").data.details.value')" "tls-client" "tls-client named"
+# Files carry no sender: every profile applies (the user named the file).
+expect_exit 1 certcheck --profile win-ikev2-server leaf-eku-c.pem
+expect_exit 2 certcheck --role nobody leaf-eku-c.pem
+assert_one_line_error certcheck
+pass "issue 15 case 2: profiles check their side's certificates, --role overrides, skipped counted"

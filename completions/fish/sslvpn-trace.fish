@@ -9,4 +9,5 @@ complete -c sslvpn-trace -s k -l keylog -r -d "SSLKEYLOGFILE (NSS key log) of th
 complete -c sslvpn-trace -s f -l filter -r -d "BPF filter applied by libpcap before decoding (tcpdump syntax)"
 complete -c sslvpn-trace -l tls-port -r -d "TCP ports of the VPN gateway's HTTPS/CSTP service (default 443)"
 complete -c sslvpn-trace -l dtls-port -r -d "UDP ports of the gateway's DTLS service (default 443)"
+complete -c sslvpn-trace -l gateway -r -d "The VPN gateway (repeatable): a host name matched against the SNI and the server certificate names, or an address. Only its sessions are read as VPN phases; without it the gateway is identified from the capture's evidence"
 complete -c sslvpn-trace -l show-secrets -d "Show session tokens, webvpn cookies, X-DTLS-Master-Secret and passwords instead of redacting them"

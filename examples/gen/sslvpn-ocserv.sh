@@ -9,13 +9,20 @@
 #
 # Scenarios (default: all): sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk sslvpn-tls12-dtls-legacy
 # sslvpn-dtls12 sslvpn-dtls-blocked sslvpn-dtls-rejected sslvpn-bad-password
-# sslvpn-client-cert-request sslvpn-profile-download
+# sslvpn-client-cert-request sslvpn-profile-download sslvpn-mixed
+#
+# sslvpn-mixed is a client-side capture as analysts make them: besides the VPN connection, HTTPS
+# sessions to an unrelated web server (curl to an openssl s_server with its own CA and
+# certificate, web.example.org) and a flow to a chat server (chat.example.org, s_server -rev)
+# that began before the capture did (mid-session: no handshake in it). Only openconnect writes
+# the key log.
 #
 # BENCH_MB=N with the scenario sslvpn-bench: a long session carrying N MB through the tunnel
 # (DTLS blocked, so everything moves over CSTP/TLS) for bench/sslvpn-trace/run; never committed.
 #
 # Install ocserv with a /usr/sbin/policy-rc.d that exits 101 so its service is not started.
-# Run as root. Packages: ocserv openconnect tcpdump nftables openssl iproute2 ocserv (ocpasswd).
+# Run as root. Packages: ocserv openconnect tcpdump nftables openssl iproute2 ocserv (ocpasswd),
+# curl (sslvpn-mixed).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -24,7 +31,7 @@ shift || true
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -eq 0 ] && SCENARIOS=(sslvpn-tls12-dtls-psk sslvpn-tls13-dtls-psk
   sslvpn-tls12-dtls-legacy sslvpn-dtls12 sslvpn-dtls-blocked sslvpn-dtls-rejected
-  sslvpn-bad-password sslvpn-client-cert-request sslvpn-profile-download)
+  sslvpn-bad-password sslvpn-client-cert-request sslvpn-profile-download sslvpn-mixed)
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 
@@ -41,6 +48,8 @@ VETH_C="svc$$a"
 VETH_S="svc$$b"
 ADDR_C=10.252.0.1
 ADDR_S=10.252.0.2
+ADDR_WEB=10.252.0.3   # sslvpn-mixed: the unrelated web server
+ADDR_CHAT=10.252.0.4  # sslvpn-mixed: the chat server of the mid-session flow
 HOST=vpn.example.com
 USER_NAME=alice
 USER_PASS='correct horse'
@@ -75,6 +84,53 @@ make_pki() {
   # The profile the server advertises in vpn-profile-manifest.
   printf '<?xml version="1.0" encoding="UTF-8"?>\n<AnyConnectProfile xmlns="http://schemas.xmlsoap.org/encoding/"><ServerList><HostEntry><HostName>seckit</HostName><HostAddress>%s</HostAddress></HostEntry></ServerList></AnyConnectProfile>\n' "$HOST" >"$W/profile.xml"
   chmod 644 "$W/profile.xml" "$W/ocpasswd"
+}
+
+# The unrelated servers of sslvpn-mixed: their own CA, not the VPN's.
+make_web_pki() {
+  local d="$W/webpki" name
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 3650 \
+    -subj "/O=seckit example web/CN=seckit example web CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+  for name in web chat; do
+    openssl req -new -newkey rsa:2048 -nodes -keyout "$d/$name.key" -out "$d/$name.csr" \
+      -subj "/O=seckit example web/CN=$name.example.org" 2>/dev/null
+    openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+      -days 825 -out "$d/$name.pem" -extfile <(printf '%s\n' \
+        "subjectAltName=DNS:$name.example.org" "extendedKeyUsage=serverAuth") 2>/dev/null
+  done
+}
+
+# sslvpn-mixed, before the capture starts: the two servers, and the chat flow (a line every
+# 0.5 s, answered reversed by s_server -rev) that the capture will join in the middle.
+start_other_servers() {
+  local d="$W/webpki"
+  ip -n "$NS_S" addr add "$ADDR_WEB/24" dev "$VETH_S"
+  ip -n "$NS_S" addr add "$ADDR_CHAT/24" dev "$VETH_S"
+  ip netns exec "$NS_S" openssl s_server -quiet -accept "$ADDR_WEB:443" -cert "$d/web.pem" \
+    -key "$d/web.key" -www >"$W/web.log" 2>&1 &
+  PIDS+=($!)
+  ip netns exec "$NS_S" openssl s_server -quiet -accept "$ADDR_CHAT:443" -cert "$d/chat.pem" \
+    -key "$d/chat.key" -rev >"$W/chat.log" 2>&1 &
+  PIDS+=($!)
+  wait_listen "$NS_S" 443
+  sleep 0.5
+  ip netns exec "$NS_C" timeout 40 bash -c 'for i in $(seq 1 80); do echo "message $i"; sleep 0.5; done |
+    openssl s_client -quiet -connect '"$ADDR_CHAT"':443 -servername chat.example.org \
+      -CAfile '"$d"'/ca.pem >/dev/null 2>&1' &
+  PIDS+=($!)
+  sleep 2
+}
+
+# sslvpn-mixed, with the tunnel up: three page loads from the web server.
+browse_other_server() {
+  local i
+  for i in 1 2 3; do
+    ip netns exec "$NS_C" curl -s -o /dev/null --cacert "$W/webpki/ca.pem" \
+      --resolve "web.example.org:443:$ADDR_WEB" https://web.example.org/ || true
+    sleep 0.3
+  done
 }
 
 # $1 scenario; writes $W/$1/ocserv.conf
@@ -196,6 +252,7 @@ NFT
   ip netns exec "$NS_S" ocserv -f -d 1 -c "$dir/ocserv.conf" >"$dir/ocserv.log" 2>&1 &
   PIDS+=($!)
   wait_listen "$NS_S" 443
+  [ "$name" != sslvpn-mixed ] || start_other_servers
   # A large kernel buffer (-B, KiB): the bench scenario pushes hundreds of MB and tcpdump must
   # not drop segments (a gap ends decryption for every tool).
   ip netns exec "$NS_C" tcpdump -i "$VETH_C" -B 262144 -U -s 0 -w "$dir/capture.pcap" \
@@ -216,6 +273,7 @@ NFT
       ip -n "$NS_C" route show dev tun-seckit 2>/dev/null | grep -q '^192\.168\.99\.0/24' && break
       sleep 0.1
     done
+    [ "$name" != sslvpn-mixed ] || browse_other_server
     sleep "$wait_s"
     ip netns exec "$NS_C" ping -c 3 -i 0.5 -W 2 192.168.99.1 >"$dir/ping.log" 2>&1 || true
     if [ "$name" = sslvpn-bench ]; then
@@ -244,6 +302,11 @@ c.close()
   sleep 1
   stop_pids
   [ -n "$verdict" ] && ip netns exec "$NS_S" nft delete table inet seckit_block
+  if [ "$name" = sslvpn-mixed ]; then
+    ip -n "$NS_S" addr del "$ADDR_WEB/24" dev "$VETH_S"
+    ip -n "$NS_S" addr del "$ADDR_CHAT/24" dev "$VETH_S"
+    cp "$W/webpki/ca.pem" "$OUT/$name.web-ca.pem"
+  fi
   if [ "$name" = sslvpn-bench ]; then  # large: moved, and no log/CA copies needed
     mv "$dir/capture.pcap" "$OUT/$name.pcap"
     cp "$dir/keylog.txt" "$OUT/$name.keylog"
@@ -261,5 +324,6 @@ c.close()
 
 setup_net
 make_pki
+make_web_pki
 write_client_script
 for s in "${SCENARIOS[@]}"; do run_scenario "$s"; done

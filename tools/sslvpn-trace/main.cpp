@@ -114,6 +114,12 @@ int main(int argc, char** argv) {
       ->type_name("PORT")
       ->allow_extra_args(false)
       ->default_str("443");
+  app.add_option("--gateway", options.gateways,
+                 "The VPN gateway (repeatable): a host name matched against the SNI and the "
+                 "server certificate names, or an address. Only its sessions are read as VPN "
+                 "phases; without it the gateway is identified from the capture's evidence")
+      ->type_name("HOST")
+      ->allow_extra_args(false);
   app.add_flag("--show-secrets", options.show_secrets,
                "Show session tokens, webvpn cookies, X-DTLS-Master-Secret and passwords "
                "instead of redacting them");
@@ -129,6 +135,7 @@ int main(int argc, char** argv) {
                    {"filter", options.filter},
                    {"tls_ports", options.tls_ports},
                    {"dtls_ports", options.dtls_ports},
+                   {"gateways", options.gateways},
                    {"show_secrets", options.show_secrets}});
     for (const auto& file : files) trace.read_file(file);
     trace.finish();

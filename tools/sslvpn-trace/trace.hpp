@@ -20,8 +20,9 @@ using Json = seckit::out::Json;
 struct TraceOptions {
   std::vector<std::uint16_t> tls_ports{443};
   std::vector<std::uint16_t> dtls_ports{443};
-  std::string filter;       // BPF
-  std::string keylog_path;  // --keylog
+  std::string filter;                 // BPF
+  std::string keylog_path;            // --keylog
+  std::vector<std::string> gateways;  // --gateway HOST: SNI, certificate name or address
   bool show_secrets = false;
 };
 

@@ -17,6 +17,7 @@
 
 #include "config_auth.hpp"
 #include "cstp.hpp"
+#include "gateway.hpp"
 #include "headers.hpp"
 #include "records.hpp"
 #include "seckit/enc.hpp"
@@ -199,6 +200,8 @@ struct Trace::Impl {
   std::set<std::string> vpn_addresses;  // their addresses, for the DTLS flows
   double last_time = 0;                 // of the last packet read
   bool capture_truncated = false;
+  std::uint64_t gateways = 0;     // identified at the end of the capture
+  std::string no_gateway_detail;  // why none was, for the verdict
   // Files announced in vpn-profile-manifest / vpn-core-manifest ({"manifest","uri","hash_type",
   // "hash"}): what the downloader's GETs (phase 4) are checked against.
   std::vector<Json> manifest_files;
@@ -280,6 +283,10 @@ struct Trace::Impl {
   void classify(DtlsFlow& f, SessionClass c);
   void prove_vpn_server(TcpSession& s, const std::string& marker);
   void classify_remaining();
+  std::vector<ServerEvidence> server_evidence() const;
+  void report_gateway(const ServerEvidence& e, const GatewayDecision& d);
+  void report_context(const std::vector<ServerEvidence>& evidence,
+                      const std::vector<GatewayDecision>& decisions);
   VerdictFacts verdict_facts() const;
   std::vector<std::string> announced_paths() const;
   template <class F>

@@ -219,17 +219,6 @@ void Trace::Impl::prove_vpn_server(TcpSession& s, const std::string& marker) {
   }
 }
 
-// At the end of the capture: decrypted sessions that never showed a marker are plain HTTPS;
-// opaque ones are read as the VPN's (their phases inferred); DTLS flows on the DTLS port too.
-void Trace::Impl::classify_remaining() {
-  for_each_session([&](TcpSession& s) {
-    if (!s.gate.undecided()) return;
-    bool decrypted = s.tls->summary().decrypted || s.decrypted_any;
-    classify(s, decrypted ? SessionClass::kOther : SessionClass::kVpn);
-  });
-  for (auto& [k, f] : dtls) classify(*f, SessionClass::kVpn);
-}
-
 bool Trace::Impl::keylog_knows(const tls::Buffer& client_random) const {
   if (client_random.empty()) return false;
   for (auto label :
@@ -304,6 +293,8 @@ VerdictFacts Trace::Impl::verdict_facts() const {
   v.tunnel_up = tunnel_up;
   v.error_findings = error_findings;
   v.capture_truncated = capture_truncated;
+  v.gateways = gateways;
+  v.no_gateway_detail = no_gateway_detail;
   return v;
 }
 

@@ -95,7 +95,7 @@ pass "cut short: incomplete, inconclusive, no diagnosis"
 
 # Without a key log, inferred phases are placed at their own time: phase 1 (the handshake)
 # before the inferred phase of the records after it, in JSON times and in the text timeline.
-for name in sslvpn-tls13-dtls-psk sslvpn-bad-password; do
+for name in sslvpn-tls13-dtls-psk sslvpn-profile-download; do
   sslvpn-trace --json "$C/$name.pcap" >"$T/order.jsonl" || true
   jq -e -s '[.[] | select(.type=="sslvpn_phase" and .data.session==1)] as $p
             | ($p | map(select(.data.phase==1)) | .[0].data.relative_time) as $one

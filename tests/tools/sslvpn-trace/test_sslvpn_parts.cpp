@@ -7,6 +7,7 @@
 
 #include "config_auth.hpp"
 #include "cstp.hpp"
+#include "gateway.hpp"
 #include "headers.hpp"
 #include "markers.hpp"
 #include "records.hpp"
@@ -383,4 +384,57 @@ TEST_CASE("a key log that matches nothing keeps the run from passing", "[verdict
   // A failure found on the evidence stands.
   f.error_findings = 1;
   CHECK(judge(f).conclusion.verdict == seckit::out::Verdict::kFail);
+}
+
+// --- Which server is the gateway (gateway.hpp) ------------------------------------------------
+
+namespace {
+ServerEvidence server(std::string address) {
+  ServerEvidence s;
+  s.server = address + ":443";
+  s.address = std::move(address);
+  s.sessions = {1};
+  return s;
+}
+}  // namespace
+
+TEST_CASE("dtls to a server's address makes it the gateway, weak clues alone do not", "[gateway]") {
+  auto vpn = server("10.252.0.2");
+  vpn.names = {"vpn.example.com"};
+  vpn.dtls.push_back({3, "10.252.0.1", "psk-negotiate", true, false});
+  auto chat = server("10.252.0.4");
+  chat.cstp_like_session = 1;
+  chat.cstp_like_duration = 11.5;
+  chat.cstp_like_small_records = 40;
+  auto web = server("10.252.0.3");
+  web.sessions = {4, 5, 6};
+  web.sequential_sessions = 3;
+  auto decisions = identify_gateways({vpn, chat, web}, {});
+  REQUIRE(decisions.size() == 3);
+  CHECK(decisions[0].gateway);
+  CHECK(decisions[0].confidence == "high");
+  CHECK(decisions[0].evidence.at(0).kind == "dtls");
+  CHECK_FALSE(decisions[1].gateway);
+  CHECK(decisions[1].confidence == "low");
+  CHECK_FALSE(decisions[2].gateway);
+}
+
+TEST_CASE("with --gateway only a matching name or plaintext makes a gateway", "[gateway]") {
+  auto vpn = server("10.252.0.2");
+  vpn.names = {"vpn.example.com"};
+  vpn.dtls.push_back({3, "10.252.0.1", "dtls1.0", true, false});
+  CHECK(identify_gateways({vpn}, {"VPN.example.com"})[0].gateway);
+  CHECK(identify_gateways({vpn}, {"10.252.0.2"})[0].gateway);
+  CHECK_FALSE(identify_gateways({vpn}, {"vpn.wrong.example"})[0].gateway);
+  // Plaintext without any marker rules a server out, whatever else it shows.
+  vpn.decrypted_without_marker = 2;
+  CHECK_FALSE(identify_gateways({vpn}, {})[0].gateway);
+}
+
+TEST_CASE("gateway names compare like certificate host names", "[gateway]") {
+  CHECK(gateway_name_matches("vpn.example.com", "VPN.Example.COM"));
+  CHECK(gateway_name_matches("vpn.example.com", "*.example.com"));
+  CHECK_FALSE(gateway_name_matches("a.vpn.example.com", "*.example.com"));
+  CHECK_FALSE(gateway_name_matches("example.com", "*.example.com"));
+  CHECK_FALSE(gateway_name_matches("vpn.example.com", "web.example.org"));
 }

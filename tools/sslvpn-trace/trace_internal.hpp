@@ -1,4 +1,4 @@
-// Internal state of the trace (shared by trace.cpp and trace_sessions.cpp; not an interface).
+// Internal state of the trace (shared by trace.cpp and trace_dtls.cpp; not an interface).
 #pragma once
 
 #include <fmt/format.h>

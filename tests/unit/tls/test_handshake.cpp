@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "rfc8448.hpp"
+#include "seckit/enc.hpp"
 #include "seckit/tls.hpp"
 
 using namespace seckit;

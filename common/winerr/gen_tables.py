@@ -9,7 +9,7 @@ Sources of the facts (as recorded with the TSVs):
   * win_ras_errors.tsv        mingw-w64 raserror.h 600-870, DotRas/raserror.h comments
   * eku_oids.tsv              OpenSSL 3.0 obj_mac.h, mingw-w64 wincrypt.h, the RFCs named per row
 
-usage: gen_tables.py REFERENCE_DIR   (e.g. ../shared/reference)
+usage: gen_tables.py REFERENCE_DIR   (the directory holding the four TSVs above)
 """
 import csv
 import os

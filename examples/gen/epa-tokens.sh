@@ -3,7 +3,7 @@
 # the SHA-256 everyone hard-codes) and examples/epa/tokens.jsonl: NTLM exchanges produced by the
 # real gss-ntlmssp (Debian) as initiator and acceptor through python3-gssapi, with the right
 # tls-server-end-point binding, without bindings, and with a wrong one. Each line records the
-# flags seed 001 defines for the case at level Allowed and what the acceptor decided.
+# flags Microsoft's EPA audit guidance ("Supporting EPA in a service") defines for the case at level Allowed and what the acceptor decided.
 # Needs: gss-ntlmssp python3-gssapi openssl xxd jq
 set -euo pipefail
 src="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -22,7 +22,7 @@ right="$prefix$(openssl x509 -in "$out/server.pem" -outform DER | openssl dgst -
 wrong="$prefix$(printf 'some other certificate' | openssl dgst -sha384 -r | cut -d' ' -f1)"
 peer="$src/tests/integration/cbaudit/ntlm_peer.py"
 : > "$out/tokens.jsonl"
-# case initiator-binding flags-at-Allowed (seed 001: CLIENT_SUPPORT|VALID_MATCHED,
+# case initiator-binding flags-at-Allowed (Microsoft EPA guidance: CLIENT_SUPPORT|VALID_MATCHED,
 # ABSENT|VALID_MISSING, CLIENT_SUPPORT|NOTVALID_MISMATCH)
 for spec in "matched $right 0x11" "absent none 0x42" "wrong $wrong 0x05"; do
   set -- $spec

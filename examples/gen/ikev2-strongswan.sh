@@ -249,7 +249,7 @@ run_ikev2() {  # name auth proposals_i proposals_r [extra_i] [extra_r] [wireshar
 # UDP 500/4500 for its public address (10.250.0.2) to its private one (10.250.0.4), so NAT-D
 # detects it, the peers float to 4500 with ESP in UDP and the responder sends NAT keepalives.
 # The CHILD_SA covers only UDP to port 1701 between the public addresses; L2TP control packets go
-# through it from a port other than 1701 (what macOS does, seed 000). kernel-libipsec has no NULL
+# through it from a port other than 1701 (what macOS does). kernel-libipsec has no NULL
 # encryption ("unsupported encryption algorithm NULL"), so the L2TP packets are unreadable on the
 # wire; they are captured a second time on the initiator's TUN device (ipsec0, before ESP) into
 # NAME.inner.pcap, what the L2TP layer sends.

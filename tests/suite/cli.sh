@@ -1,4 +1,4 @@
-# Suite-level contract that every tool must keep (CONVENTIONS: exit codes, one-line errors,
+# Suite-level contract that every tool must keep (seckit(7), docs/DEVELOPING.md: exit codes, one-line errors,
 # --help/--version, man page and completions that the shells and groff accept).
 source "$SECKIT_TESTS_DIR/lib.sh"
 src="$SECKIT_SOURCE_DIR"

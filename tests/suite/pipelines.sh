@@ -4,7 +4,7 @@ source "$SECKIT_TESTS_DIR/lib.sh"
 src="$SECKIT_SOURCE_DIR"
 built=",${SECKIT_BUILT_TOOLS:-},"
 
-# --- ikedecode | certcheck: the EKU story of seed 000 -----------------------------------------
+# --- ikedecode | certcheck: the L2TP/IPsec EKU case ------------------------------------------
 if [[ "$built" == *",ikedecode,"* && "$built" == *",certcheck,"* ]]; then
   cap="$src/examples/captures/ikev2-cert.pcap"
   keys="$src/examples/captures/ikev2-cert.ikev2_decryption_table"
@@ -65,7 +65,7 @@ if [[ "$built" == *",ikedecode,"* && "$built" == *",certcheck,"* ]]; then
   pass "ikedecode | certcheck --profile win-ikev2-server"
 fi
 
-# --- sslvpn-trace | certcheck: the gateway chain of seed 002 ----------------------------------
+# --- sslvpn-trace | certcheck: the AnyConnect gateway chain ----------------------------------
 if [[ "$built" == *",sslvpn-trace,"* && "$built" == *",certcheck,"* ]]; then
   cap="$src/examples/captures/sslvpn/sslvpn-tls12-dtls-psk.pcap"
   ca="$src/examples/captures/sslvpn/sslvpn-ca.pem"

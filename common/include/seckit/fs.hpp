@@ -45,7 +45,7 @@ struct FileInfo {
 // An exclusive advisory lock on an existing file that is later replaced by atomic_write. After
 // flock() succeeds it checks that the path still names the locked inode; if a concurrent writer
 // replaced the file meanwhile, it re-opens and locks again. While held, content() is the file as
-// it is now and nobody else holding a FileLock on the same path can change it.
+// it is now and nobody else holding a LockedFile on the same path can change it.
 class LockedFile {
  public:
   explicit LockedFile(const std::string& path, std::size_t max_bytes = 1u << 20);

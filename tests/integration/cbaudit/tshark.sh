@@ -21,7 +21,7 @@ check_capture() {  # name [--keylog file]
     "$name.jsonl" > "$name.cbaudit"
   diff "$name.tshark" "$name.cbaudit" || fail "$name: cbaudit pcap and tshark disagree"
   assert_eq "$(wc -l < "$name.cbaudit" | tr -d ' ')" 3 "$name: three authentications"
-  # Same flags as `cbaudit token` and as seed 001 wants for each case (tokens.jsonl order).
+  # Same flags as `cbaudit token` and as Microsoft's EPA audit guidance gives for each case (tokens.jsonl order).
   jq -r 'select(.type=="cb_audit").data.flags' "$name.jsonl" > "$name.flags"
   jq -r .expected_flags "$epa/tokens.jsonl" > expected.flags
   diff expected.flags "$name.flags" || fail "$name: flags differ from the seed's cases"

@@ -133,7 +133,7 @@ assert_eq "$(jq -r 'select(.type=="summary").data.counts.authentications' all.js
 pass "token forms"
 
 # SPNEGO tokens made by MIT's SPNEGO mechanism around gss-ntlmssp (fuzz seeds, real peer output).
-corpus="$SECKIT_SOURCE_DIR/tests/fuzz/corpus/cbaudit_spnego"
+corpus="$SECKIT_SOURCE_DIR/tests/fuzz/corpus/spnego_token"
 expect_exit 4 cbaudit token --token-file "$corpus/spnego-init" --json
 assert_eq "$(last_stdout | jq -r 'select(.type=="token").data | "\(.wrapping) \(.message_type) \(.spnego.mech_types[0])"')" \
   "spnego-init NEGOTIATE ntlm" "SPNEGO NegTokenInit"

@@ -1,5 +1,6 @@
 // Unit tests of cbaudit's core. Expected values: MS-NLMP 4.2.4 (NTLMv2 example with
-// User/Domain/Password), the SEC_CHANNEL_BINDINGS_RESULT_* values and audit flow of seed 001,
+// User/Domain/Password), the SEC_CHANNEL_BINDINGS_RESULT_* values and audit flow of Microsoft's
+// "Supporting EPA in a service",
 // RFC 4178 / RFC 4120 encodings built by hand.
 #include <catch2/catch.hpp>
 
@@ -8,13 +9,14 @@
 #include "ntlm.hpp"
 #include "seckit/enc.hpp"
 #include "spnego.hpp"
+#include "test_support.hpp"
 #include "token.hpp"
 
 using namespace cbaudit;
 
 namespace {
-std::vector<std::uint8_t> hex(const char* text) { return *seckit::enc::hex_decode(text); }
-std::string to_hex(const std::vector<std::uint8_t>& b) { return seckit::enc::hex_encode(b); }
+using seckit::test::hex;
+using seckit::test::to_hex;
 }  // namespace
 
 TEST_CASE("NTOWFv2 and NTProofStr match the MS-NLMP 4.2.4 example", "[ntlm]") {
@@ -74,7 +76,7 @@ TEST_CASE("the flag values are the Windows SEC_CHANNEL_BINDINGS_RESULT_* constan
   CHECK(kValidMissing == 0x40);
 }
 
-TEST_CASE("the audit flow follows seed 001 at every level", "[audit]") {
+TEST_CASE("the audit flow follows Microsoft's EPA guidance at every level", "[audit]") {
   AuditOptions options;
   options.expected = hex("00112233445566778899aabbccddeeff");
   Evidence matched{Binding::kValue, *options.expected};
@@ -181,12 +183,7 @@ std::vector<std::uint8_t> tlv(std::uint8_t tag, std::vector<std::uint8_t> value)
   out.insert(out.end(), value.begin(), value.end());
   return out;
 }
-std::vector<std::uint8_t> cat(std::initializer_list<std::vector<std::uint8_t>> parts) {
-  std::vector<std::uint8_t> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
-std::vector<std::uint8_t> str(const std::string& s) { return {s.begin(), s.end()}; }
+using seckit::test::cat;
 std::vector<std::uint8_t> integer(std::uint8_t v) { return tlv(0x02, {v}); }
 }  // namespace
 
@@ -195,13 +192,16 @@ TEST_CASE("a Kerberos AP-REQ (RFC 4120 5.5.1) shows realm, sname and etypes, bin
   auto enc_part = [](std::uint8_t etype, bool kvno) {
     return tlv(0x30, cat({tlv(0xa0, integer(etype)),
                           kvno ? tlv(0xa1, integer(2)) : std::vector<std::uint8_t>{},
-                          tlv(0xa2, tlv(0x04, str("ciphertext")))}));
+                          tlv(0xa2, tlv(0x04, seckit::test::bytes_of("ciphertext")))}));
   };
-  auto sname = tlv(0x30, cat({tlv(0xa0, integer(2)),
-                              tlv(0xa1, tlv(0x30, cat({tlv(0x1b, str("HTTP")),
-                                                       tlv(0x1b, str("www.example.test"))})))}));
+  auto sname = tlv(
+      0x30,
+      cat({tlv(0xa0, integer(2)),
+           tlv(0xa1, tlv(0x30, cat({tlv(0x1b, seckit::test::bytes_of("HTTP")),
+                                    tlv(0x1b, seckit::test::bytes_of("www.example.test"))})))}));
   auto ticket =
-      tlv(0x61, tlv(0x30, cat({tlv(0xa0, integer(5)), tlv(0xa1, tlv(0x1b, str("EXAMPLE.TEST"))),
+      tlv(0x61, tlv(0x30, cat({tlv(0xa0, integer(5)),
+                               tlv(0xa1, tlv(0x1b, seckit::test::bytes_of("EXAMPLE.TEST"))),
                                tlv(0xa2, sname), tlv(0xa3, enc_part(18, true))})));
   auto ap_req = tlv(0x6e, tlv(0x30, cat({tlv(0xa0, integer(5)), tlv(0xa1, integer(14)),
                                          tlv(0xa2, tlv(0x03, {0x00, 0x20, 0x00, 0x00, 0x00})),

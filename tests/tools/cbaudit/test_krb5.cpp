@@ -13,20 +13,15 @@
 #include "krb5_keytab.hpp"
 #include "krb5_ticket.hpp"
 #include "seckit/enc.hpp"
+#include "test_support.hpp"
 #include "token.hpp"
 
 using namespace cbaudit;
 using namespace cbaudit::krb5;
 
 namespace {
-Buffer hex(const std::string& text) {
-  std::string clean;
-  for (char c : text) {
-    if (c != ' ' && c != '\n') clean += c;
-  }
-  return *seckit::enc::hex_decode(clean);
-}
-std::string to_hex(const Buffer& b) { return seckit::enc::hex_encode(b); }
+using seckit::test::hex;
+using seckit::test::to_hex;
 Bytes text(std::string_view s) { return seckit::bytes::as_bytes(s); }
 Buffer usage_const(std::uint32_t usage, std::uint8_t kind) {
   return {0, 0, 0, static_cast<std::uint8_t>(usage), kind};

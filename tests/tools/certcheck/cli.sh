@@ -7,7 +7,7 @@ cd "$T/pki"
 codes() { last_stdout | jq -r 'select(.type=="finding").data.code' | sort -u | tr '\n' ' '; }
 ossl_sha256() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'; }
 
-# --- errcode: every spelling of the two numbers of seed 000, plus RAS 809 ---------------------
+# --- errcode: every spelling of CERT_E_WRONG_USAGE (the L2TP/IPsec EKU case), plus RAS 809 -
 for spelling in 2148204816 0x800B0110 0x800b0110 -2146762480 CERT_E_WRONG_USAGE; do
   expect_exit 0 certcheck errcode --json "$spelling"
   rec=$(last_stdout | jq -c 'select(.type=="windows_error").data')
@@ -40,7 +40,7 @@ assert_eq "$(last_stdout | jq -r 'select(.type=="profile").data.name' | tr '\n' 
   "profile list"
 pass "profiles"
 
-# --- the seed 000 story: TMG server certificate without IKE intermediate ---------------------
+# --- the L2TP/IPsec EKU case: TMG server certificate without IKE intermediate ---------------
 expect_exit 1 certcheck --json --profile tmg-rras leaf-eku-sc.pem
 last_stdout > out.jsonl
 assert_envelope out.jsonl

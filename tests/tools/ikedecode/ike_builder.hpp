@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace ike_test {
@@ -28,7 +29,7 @@ struct RawPayload {
 inline V message(int major, std::uint8_t exchange, std::uint8_t flags, std::uint32_t mid,
                  std::initializer_list<RawPayload> payloads, V spi_i = {1, 2, 3, 4, 5, 6, 7, 8},
                  V spi_r = V(8, 0)) {
-  V out = spi_i;
+  V out = std::move(spi_i);
   out.insert(out.end(), spi_r.begin(), spi_r.end());
   std::vector<RawPayload> list(payloads);
   out.push_back(list.empty() ? 0 : list[0].type);

@@ -5,12 +5,13 @@
 #include "ike_message.hpp"
 #include "ike_session.hpp"
 #include "ike_tables.hpp"
+#include "test_support.hpp"
 
 using namespace ike_test;
 using ikedecode::parse_ike_message;
 
 namespace {
-seckit::bytes::Bytes span(const V& v) { return {v.data(), v.size()}; }
+using seckit::test::span;
 
 V ike_sa_init_request() {
   // SA (AES-CBC-256, HMAC-SHA2-256-128, PRF-HMAC-SHA2-256, MODP-2048), KE, Ni, NAT-D source.

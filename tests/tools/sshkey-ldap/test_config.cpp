@@ -1,11 +1,8 @@
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <cstdio>
-#include <fstream>
 
 #include "config.hpp"
 #include "seckit/error.hpp"
+#include "test_support.hpp"
 
 using sshkey_ldap::Config;
 
@@ -19,19 +16,14 @@ TEST_CASE("durations accept ms, s, m and h", "[config]") {
 }
 
 TEST_CASE("the config file sets every key and adds repeated uri lines", "[config]") {
-  char path[] = "/tmp/sshkey-ldap-config-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  close(fd);
-  {
-    std::ofstream out(path);
-    out << "# comment\nuri = ldap://a/ ldap://b/\nuri ldaps://c/\nbase=dc=example,dc=org\n"
-           "starttls = yes\ntimeout = 2s\ncache_ttl = 5m\nstale_ok = true\n"
-           "key_attribute = ipaSshPubKey\npage_size = 100\n";
-  }
+  seckit::test::TempDir dir;
+  auto path =
+      dir.write("sshkey-ldap.conf",
+                "# comment\nuri = ldap://a/ ldap://b/\nuri ldaps://c/\nbase=dc=example,dc=org\n"
+                "starttls = yes\ntimeout = 2s\ncache_ttl = 5m\nstale_ok = true\n"
+                "key_attribute = ipaSshPubKey\npage_size = 100\n");
   Config config;
   config.load_file(path);
-  std::remove(path);
   CHECK(config.uris == std::vector<std::string>{"ldap://a/", "ldap://b/", "ldaps://c/"});
   CHECK(config.base == "dc=example,dc=org");
   CHECK(config.starttls);

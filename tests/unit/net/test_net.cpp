@@ -5,23 +5,19 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "seckit/error.hpp"
 #include "seckit/net.hpp"
+#include "test_support.hpp"
 
 using namespace seckit::net;
-using V = std::vector<std::uint8_t>;
+using seckit::test::cat;
+using seckit::test::span;
+using V = seckit::test::Buffer;
 
 namespace {
-
-V cat(std::initializer_list<V> parts) {
-  V out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
 
 V udp(std::uint16_t sport, std::uint16_t dport, const V& payload) {
   std::uint16_t len = static_cast<std::uint16_t>(8 + payload.size());
@@ -67,8 +63,6 @@ V ethernet(std::uint16_t ethertype, const V& payload,
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }
-
-seckit::bytes::Bytes span(const V& v) { return {v.data(), v.size()}; }
 
 }  // namespace
 
@@ -307,12 +301,10 @@ TEST_CASE("tcp reassembly reports a gap it cannot fill", "[net]") {
 }
 
 TEST_CASE("pcap source reads what libpcap wrote, with a BPF filter", "[net]") {
-  char path[] = "/tmp/seckit-net-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  close(fd);
+  seckit::test::TempDir dir;
+  const std::string path = dir.file("three.pcap");
   pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
-  pcap_dumper_t* dumper = pcap_dump_open(dead, path);
+  pcap_dumper_t* dumper = pcap_dump_open(dead, path.c_str());
   REQUIRE(dumper != nullptr);
   V a = ethernet(0x0800, ipv4(17, udp(500, 500, {1})));
   V b = ethernet(0x0800, ipv4(17, udp(53, 53, {2})));
@@ -349,7 +341,7 @@ TEST_CASE("pcap source reads what libpcap wrote, with a BPF filter", "[net]") {
     CHECK_THROWS_AS(source.set_filter("udp port"), seckit::ToolError);
   }
   // Truncated in the middle of the last record: the first two arrive, then an error.
-  REQUIRE(truncate(path, 24 + 2 * (16 + static_cast<long>(a.size())) + 20) == 0);
+  REQUIRE(truncate(path.c_str(), 24 + 2 * (16 + static_cast<long>(a.size())) + 20) == 0);
   {
     PcapSource source(path);
     RawPacket p;
@@ -358,6 +350,5 @@ TEST_CASE("pcap source reads what libpcap wrote, with a BPF filter", "[net]") {
     CHECK(n == 2);
     CHECK_FALSE(source.error().empty());
   }
-  std::remove(path);
   CHECK_THROWS_AS(PcapSource("/nonexistent/capture.pcap"), seckit::ToolError);
 }

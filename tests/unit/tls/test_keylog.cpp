@@ -5,11 +5,12 @@
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "seckit/tls.hpp"
+#include "test_support.hpp"
 
 using namespace seckit;
 
 namespace {
-std::vector<std::uint8_t> h(const std::string& s) { return enc::hex_decode(s).value(); }
+using seckit::test::hex;
 const std::string kRandom(64, 'a');
 const std::string kMaster(96, 'b');
 const std::string kSecret32(64, 'c');
@@ -53,16 +54,16 @@ TEST_CASE("key log lines of every label are accepted and looked up") {
       "\n");
   CHECK(log.stats().entries == 10);
   CHECK(log.stats().bad_lines == 0);
-  auto random = h(kRandom);
+  auto random = hex(kRandom);
   REQUIRE(log.master_secret(random));
-  CHECK(*log.master_secret(random) == h(kMaster));
+  CHECK(*log.master_secret(random) == hex(kMaster));
   REQUIRE(log.secret(tls::SecretLabel::kServerHandshakeTrafficSecret, random));
   CHECK(log.secret(tls::SecretLabel::kServerHandshakeTrafficSecret, random)->size() == 48);
   CHECK(log.secret(tls::SecretLabel::kExporterSecret, random));
-  auto sid = h("0102030405");
+  auto sid = hex("0102030405");
   REQUIRE(log.session_master(sid));
-  CHECK(*log.session_master(sid) == h(kMaster));
-  CHECK_FALSE(log.master_secret(h(std::string(64, 'e'))));
+  CHECK(*log.session_master(sid) == hex(kMaster));
+  CHECK_FALSE(log.master_secret(hex(std::string(64, 'e'))));
   CHECK(tls::secret_label_name(tls::SecretLabel::kClientTrafficSecret0) ==
         "CLIENT_TRAFFIC_SECRET_0");
 }
@@ -93,13 +94,13 @@ TEST_CASE("bad key log lines are counted, not fatal") {
   CHECK(log.stats().entries == 1);
   CHECK(log.stats().first_bad_line == 1);
   CHECK_FALSE(log.stats().first_bad_reason.empty());
-  CHECK(log.master_secret(h(kRandom)));
+  CHECK(log.master_secret(hex(kRandom)));
 }
 
 TEST_CASE("programmatic secrets: the Cisco X-DTLS-Session-ID / Master-Secret pair") {
   tls::KeyLog log;
-  auto sid = h("10fbfd1632fb28400e49740ae72261ddcd8472720c43445783a189d2fe39c9db");
-  log.add_session_master(sid, h(kMaster));
+  auto sid = hex("10fbfd1632fb28400e49740ae72261ddcd8472720c43445783a189d2fe39c9db");
+  log.add_session_master(sid, hex(kMaster));
   CHECK(log.size() == 1);
   CHECK(log.session_master(sid));
   CHECK_FALSE(log.session_master({}));

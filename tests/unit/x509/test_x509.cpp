@@ -2,15 +2,12 @@
 // openssl x509 prints for the same file (or fixed facts such as OIDs from RFC 5280).
 #include <catch2/catch.hpp>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "seckit/bytes.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/x509.hpp"
+#include "test_support.hpp"
 
 namespace x = seckit::x509;
 
@@ -28,27 +25,19 @@ std::string run(const std::string& cmd) {
   return out;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // One temporary self-signed certificate per test run.
 struct TestCert {
-  std::string dir;
-  std::string pem;
+  seckit::test::TempDir dir;
+  std::string pem = dir.file("c.pem");
   TestCert() {
-    char tmpl[] = "/tmp/seckit-x509-XXXXXX";
-    dir = mkdtemp(tmpl);
-    pem = dir + "/c.pem";
-    run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + dir +
-        "/k.pem -subj '/CN=unit.example.test/O=seckit unit' -days 30 -sha384 -addext "
+    run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+        dir.file("k.pem") +
+        " -subj '/CN=unit.example.test/O=seckit unit' -days 30 -sha384 -addext "
         "'subjectAltName=DNS:unit.example.test,IP:198.51.100.7,email:u@example.test' -addext "
         "'extendedKeyUsage=serverAuth,1.3.6.1.5.5.8.2.2,1.2.3.4' -addext "
         "'keyUsage=critical,digitalSignature' -out " +
         pem + " 2>/dev/null");
   }
-  ~TestCert() { std::filesystem::remove_all(dir); }
 };
 
 const TestCert& cert_files() {
@@ -60,7 +49,7 @@ const TestCert& cert_files() {
 
 TEST_CASE("a PEM certificate is described as openssl x509 sees it", "[x509]") {
   const auto& files = cert_files();
-  std::string pem = slurp(files.pem);
+  std::string pem = seckit::test::read_file(files.pem);
   auto loaded = x::load(seckit::enc::as_bytes(pem), {"c.pem", std::nullopt});
   REQUIRE(loaded);
   REQUIRE(loaded->format == x::Format::kPem);
@@ -125,7 +114,7 @@ TEST_CASE("DER, JSON records and PEM agree on the same certificate", "[x509]") {
 
 TEST_CASE("truncated and foreign inputs are errors, never crashes", "[x509]") {
   const auto& files = cert_files();
-  std::string pem = slurp(files.pem);
+  std::string pem = seckit::test::read_file(files.pem);
   auto half =
       x::load(seckit::enc::as_bytes(pem.substr(0, pem.size() / 2)), {"t.pem", std::nullopt});
   CHECK_FALSE(half);

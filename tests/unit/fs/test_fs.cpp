@@ -9,21 +9,12 @@
 
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
+#include "test_support.hpp"
 
 namespace sfs = seckit::fs;
 namespace stdfs = std::filesystem;
 
-namespace {
-struct TempDir {
-  stdfs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/seckit-fs-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { stdfs::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
-}  // namespace
+using seckit::test::TempDir;
 
 TEST_CASE("atomic write creates the file with the requested mode and no temp left", "[fs]") {
   TempDir dir;
@@ -32,7 +23,7 @@ TEST_CASE("atomic write creates the file with the requested mode and no temp lef
   sfs::atomic_write(dir.file("secret"), "hello\n", opts);
   CHECK(sfs::read_file(dir.file("secret")) == "hello\n");
   CHECK(sfs::stat_file(dir.file("secret")).mode == 0400);
-  CHECK(std::distance(stdfs::directory_iterator(dir.path), stdfs::directory_iterator()) == 1);
+  CHECK(std::distance(stdfs::directory_iterator(dir.path()), stdfs::directory_iterator()) == 1);
 }
 
 TEST_CASE("a non-durable atomic write still replaces the whole file", "[fs]") {
@@ -43,7 +34,7 @@ TEST_CASE("a non-durable atomic write still replaces the whole file", "[fs]") {
   sfs::atomic_write(dir.file("cache.json"), "second, longer\n", opts);
   CHECK(sfs::read_file(dir.file("cache.json")) == "second, longer\n");
   CHECK(sfs::stat_file(dir.file("cache.json")).mode == 0600);
-  CHECK(std::distance(stdfs::directory_iterator(dir.path), stdfs::directory_iterator()) == 1);
+  CHECK(std::distance(stdfs::directory_iterator(dir.path()), stdfs::directory_iterator()) == 1);
 }
 
 TEST_CASE("atomic write without overwrite refuses an existing file and leaves it intact", "[fs]") {
@@ -53,7 +44,7 @@ TEST_CASE("atomic write without overwrite refuses an existing file and leaves it
   opts.overwrite = false;
   CHECK_THROWS_AS(sfs::atomic_write(dir.file("f"), "second", opts), seckit::ToolError);
   CHECK(sfs::read_file(dir.file("f")) == "first");
-  CHECK(std::distance(stdfs::directory_iterator(dir.path), stdfs::directory_iterator()) == 1);
+  CHECK(std::distance(stdfs::directory_iterator(dir.path()), stdfs::directory_iterator()) == 1);
 }
 
 TEST_CASE("atomic write into a missing directory is an input error", "[fs]") {

@@ -9,16 +9,11 @@
 #include "seckit/tls.hpp"
 
 using namespace seckit;
-using rfc8448::h;
+using seckit::test::cat;
+using seckit::test::hex;
+using seckit::test::to_hex;
 
 namespace {
-std::string hex(tls::Bytes b) { return enc::hex_encode(b); }
-
-std::vector<std::uint8_t> concat(std::initializer_list<std::vector<std::uint8_t>> parts) {
-  std::vector<std::uint8_t> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
 
 tls::KeyLog rfc8448_keylog() {
   tls::KeyLog log;
@@ -32,15 +27,15 @@ tls::KeyLog rfc8448_keylog() {
 }
 
 std::vector<std::uint8_t> client_hello_record() {
-  auto ch = h(rfc8448::kClientHello);
-  return concat({h("16 03 01 00 c4"), ch});
+  auto ch = hex(rfc8448::kClientHello);
+  return cat({hex("16 03 01 00 c4"), ch});
 }
 }  // namespace
 
 TEST_CASE("TLS 1.2 PRF P_SHA256 test vector") {
-  auto out = tls::kdf::prf12(crypto::Digest::kSha256, h("9bbe436ba940f017b17652849a71db35"),
-                             "test label", h("a0ba9f936cda311827a6f796ffd5198c"), 100);
-  CHECK(hex(out) ==
+  auto out = tls::kdf::prf12(crypto::Digest::kSha256, hex("9bbe436ba940f017b17652849a71db35"),
+                             "test label", hex("a0ba9f936cda311827a6f796ffd5198c"), 100);
+  CHECK(to_hex(out) ==
         "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a6b301791e90d35c9c9a46b4e"
         "14baf9af0fa022f7077def17abfd3797c0564bab4fbc91666e9def9b97fce34f796789baa48082d122ee42c5"
         "a72e5a5110fff70187347b66");
@@ -48,18 +43,18 @@ TEST_CASE("TLS 1.2 PRF P_SHA256 test vector") {
 
 TEST_CASE("RFC 8448 key schedule: HKDF-Extract of the early and master secrets") {
   // early secret = HKDF-Extract(0, 0)
-  CHECK(hex(tls::kdf::hkdf_extract(crypto::Digest::kSha256, {}, {})) ==
+  CHECK(to_hex(tls::kdf::hkdf_extract(crypto::Digest::kSha256, {}, {})) ==
         "33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a");
   // derived = Derive-Secret(early, "derived", "") = HKDF-Expand-Label(early, "derived", H(""))
-  auto empty_hash = h("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(hex(tls::kdf::hkdf_expand_label(
+  auto empty_hash = hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(to_hex(tls::kdf::hkdf_expand_label(
             crypto::Digest::kSha256,
-            h("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a"), "derived",
+            hex("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a"), "derived",
             empty_hash, 32)) == "6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba");
   // master secret = HKDF-Extract(derived from handshake secret, 0)
-  CHECK(hex(tls::kdf::hkdf_extract(
+  CHECK(to_hex(tls::kdf::hkdf_extract(
             crypto::Digest::kSha256,
-            h("43de77e0c77713859a944db9db2590b53190a65b3ee2e4f12dd7a0bb7ce254b4"), {})) ==
+            hex("43de77e0c77713859a944db9db2590b53190a65b3ee2e4f12dd7a0bb7ce254b4"), {})) ==
         "18df06843d13a08bf2a449844c5f8a478001bc4d4c627984d5a41da8d0402919");
 }
 
@@ -75,35 +70,35 @@ TEST_CASE("RFC 8448 traffic keys and IVs from the traffic secrets") {
       {rfc8448::kClientApSecret, "17422dda596ed5d9acd890e3c63f5051", "5b78923dee08579033e523d9"},
   };
   for (const auto& row : rows) {
-    auto secret = h(row.secret);
-    CHECK(hex(tls::kdf::hkdf_expand_label(crypto::Digest::kSha256, secret, "key", {}, 16)) ==
+    auto secret = hex(row.secret);
+    CHECK(to_hex(tls::kdf::hkdf_expand_label(crypto::Digest::kSha256, secret, "key", {}, 16)) ==
           row.key);
-    CHECK(hex(tls::kdf::hkdf_expand_label(crypto::Digest::kSha256, secret, "iv", {}, 12)) ==
+    CHECK(to_hex(tls::kdf::hkdf_expand_label(crypto::Digest::kSha256, secret, "iv", {}, 12)) ==
           row.iv);
   }
 }
 
 TEST_CASE("RFC 8448 server flight record decrypts to EE, Certificate, CV, Finished") {
-  auto prot = tls::RecordProtection::tls13(0x1301, h(rfc8448::kServerHsSecret));
+  auto prot = tls::RecordProtection::tls13(0x1301, hex(rfc8448::kServerHsSecret));
   REQUIRE(prot);
-  auto rec = h(rfc8448::kServerFlightRecord);
+  auto rec = hex(rfc8448::kServerFlightRecord);
   std::uint8_t inner = 0;
   auto plain = prot->open(23, 0x0303, 0, tls::Bytes(rec).subspan(5), &inner);
   REQUIRE(plain);
   CHECK(inner == tls::kHandshake);
   CHECK(plain->size() == 657);  // 674 - 16 tag - 1 inner type
   // Starts with EncryptedExtensions (08 00 00 24) and ends with the server Finished.
-  CHECK(hex(tls::Bytes(*plain).first(4)) == "08000024");
-  CHECK(hex(tls::Bytes(*plain).last(32)) == rfc8448::kServerFinishedVerifyData);
+  CHECK(to_hex(tls::Bytes(*plain).first(4)) == "08000024");
+  CHECK(to_hex(tls::Bytes(*plain).last(32)) == rfc8448::kServerFinishedVerifyData);
 
   SECTION("a flipped bit fails the tag") {
     rec[100] ^= 1;
-    auto bad = tls::RecordProtection::tls13(0x1301, h(rfc8448::kServerHsSecret));
+    auto bad = tls::RecordProtection::tls13(0x1301, hex(rfc8448::kServerHsSecret));
     auto r = bad->open(23, 0x0303, 0, tls::Bytes(rec).subspan(5), &inner);
     CHECK_FALSE(r);
   }
   SECTION("the wrong sequence number fails the tag") {
-    auto other = tls::RecordProtection::tls13(0x1301, h(rfc8448::kServerHsSecret));
+    auto other = tls::RecordProtection::tls13(0x1301, hex(rfc8448::kServerHsSecret));
     CHECK_FALSE(other->open(23, 0x0303, 1, tls::Bytes(rec).subspan(5), &inner));
   }
 }
@@ -150,13 +145,13 @@ TEST_CASE("RFC 8448 whole trace through TlsConnection with a key log") {
   };
   feed(Direction::kClientToServer, client_hello_record(), 1);
   feed(Direction::kServerToClient,
-       concat({h(rfc8448::kServerHelloRecord), h(rfc8448::kServerFlightRecord)}), 2);
-  feed(Direction::kClientToServer, h(rfc8448::kClientFinishedRecord), 3);
-  feed(Direction::kServerToClient, h(rfc8448::kNewSessionTicketRecord), 4);
-  feed(Direction::kClientToServer, h(rfc8448::kClientAppRecord), 5);
-  feed(Direction::kServerToClient, h(rfc8448::kServerAppRecord), 6);
-  feed(Direction::kClientToServer, h(rfc8448::kClientAlertRecord), 7);
-  feed(Direction::kServerToClient, h(rfc8448::kServerAlertRecord), 8);
+       cat({hex(rfc8448::kServerHelloRecord), hex(rfc8448::kServerFlightRecord)}), 2);
+  feed(Direction::kClientToServer, hex(rfc8448::kClientFinishedRecord), 3);
+  feed(Direction::kServerToClient, hex(rfc8448::kNewSessionTicketRecord), 4);
+  feed(Direction::kClientToServer, hex(rfc8448::kClientAppRecord), 5);
+  feed(Direction::kServerToClient, hex(rfc8448::kServerAppRecord), 6);
+  feed(Direction::kClientToServer, hex(rfc8448::kClientAlertRecord), 7);
+  feed(Direction::kServerToClient, hex(rfc8448::kServerAlertRecord), 8);
   conn.finish();
 
   CHECK(handshakes == std::vector<std::string>{"c2s:client_hello", "s2c:server_hello",
@@ -179,12 +174,12 @@ TEST_CASE("RFC 8448 whole trace through TlsConnection with a key log") {
   CHECK(s.opaque_reason.empty());
   CHECK(s.key_exchange_group == 29);
   REQUIRE(s.server_finished);
-  CHECK(hex(*s.server_finished) == rfc8448::kServerFinishedVerifyData);
+  CHECK(to_hex(*s.server_finished) == rfc8448::kServerFinishedVerifyData);
   REQUIRE(s.client_finished);
-  CHECK(hex(*s.client_finished) == rfc8448::kClientFinishedVerifyData);
+  CHECK(to_hex(*s.client_finished) == rfc8448::kClientFinishedVerifyData);
   // RFC 5929 tls-unique: the first Finished of the handshake (the server's, in TLS 1.3).
   REQUIRE(s.tls_unique);
-  CHECK(hex(*s.tls_unique) == rfc8448::kServerFinishedVerifyData);
+  CHECK(to_hex(*s.tls_unique) == rfc8448::kServerFinishedVerifyData);
   CHECK(s.server_certificates.size() == 1);
   CHECK(s.c2s.decrypted_records == 3);
   CHECK(s.s2c.decrypted_records == 4);
@@ -209,8 +204,8 @@ TEST_CASE("RFC 8448 trace with a wrong secret stays opaque with a wrong-key note
   });
   conn.feed(tls::Direction::kClientToServer, client_hello_record(), 1, 1);
   conn.feed(tls::Direction::kServerToClient,
-            concat({h(rfc8448::kServerHelloRecord), h(rfc8448::kServerFlightRecord)}), 2, 2);
-  conn.feed(tls::Direction::kClientToServer, h(rfc8448::kClientFinishedRecord), 3, 3);
+            cat({hex(rfc8448::kServerHelloRecord), hex(rfc8448::kServerFlightRecord)}), 2, 2);
+  conn.feed(tls::Direction::kClientToServer, hex(rfc8448::kClientFinishedRecord), 3, 3);
   conn.finish();
   CHECK(std::find(notes.begin(), notes.end(), "wrong-key") != notes.end());
   CHECK_FALSE(conn.summary().decrypted);
@@ -222,7 +217,7 @@ TEST_CASE("RFC 8448 trace without a key log: handshake in the clear, the rest op
   tls::TlsConnection conn({}, [](const tls::Event&) {});
   conn.feed(tls::Direction::kClientToServer, client_hello_record(), 1, 1);
   conn.feed(tls::Direction::kServerToClient,
-            concat({h(rfc8448::kServerHelloRecord), h(rfc8448::kServerFlightRecord)}), 2, 2);
+            cat({hex(rfc8448::kServerHelloRecord), hex(rfc8448::kServerFlightRecord)}), 2, 2);
   conn.finish();
   CHECK(conn.summary().version == tls::kTls13);
   CHECK_FALSE(conn.summary().decrypted);
@@ -234,8 +229,8 @@ TEST_CASE("RFC 8448 trace survives every truncation and one-byte feeding") {
   auto log = rfc8448_keylog();
   tls::Options options;
   options.keylog = &log;
-  auto server = concat({h(rfc8448::kServerHelloRecord), h(rfc8448::kServerFlightRecord),
-                        h(rfc8448::kNewSessionTicketRecord), h(rfc8448::kServerAppRecord)});
+  auto server = cat({hex(rfc8448::kServerHelloRecord), hex(rfc8448::kServerFlightRecord),
+                     hex(rfc8448::kNewSessionTicketRecord), hex(rfc8448::kServerAppRecord)});
   auto ch = client_hello_record();
   bytes::for_each_truncation(server, [&](tls::Bytes prefix) {
     tls::TlsConnection conn(options, [](const tls::Event&) {});
@@ -272,11 +267,11 @@ TEST_CASE("A gap in protected traffic stops decryption of that direction with a 
     if (e.kind == tls::EventKind::kNote) notes.push_back(e.note.code);
   });
   conn.feed(tls::Direction::kClientToServer, client_hello_record(), 1, 1);
-  conn.feed(tls::Direction::kServerToClient, h(rfc8448::kServerHelloRecord), 2, 2);
-  auto flight = h(rfc8448::kServerFlightRecord);
+  conn.feed(tls::Direction::kServerToClient, hex(rfc8448::kServerHelloRecord), 2, 2);
+  auto flight = hex(rfc8448::kServerFlightRecord);
   // The first 100 bytes of the flight were lost: the stream resumes mid-record.
   conn.feed(tls::Direction::kServerToClient, tls::Bytes(flight).subspan(100), 3, 3, 100);
-  conn.feed(tls::Direction::kServerToClient, h(rfc8448::kNewSessionTicketRecord), 4, 4);
+  conn.feed(tls::Direction::kServerToClient, hex(rfc8448::kNewSessionTicketRecord), 4, 4);
   conn.finish();
   CHECK(std::find(notes.begin(), notes.end(), "gap") != notes.end());
   CHECK(conn.summary().s2c.gaps == 1);

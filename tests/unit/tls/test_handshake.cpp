@@ -4,13 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include "rfc8448.hpp"
+#include "seckit/enc.hpp"
 #include "seckit/tls.hpp"
 
 using namespace seckit;
-using rfc8448::h;
+using seckit::test::hex;
 
 TEST_CASE("RFC 8448 ClientHello: every field") {
-  auto msg = h(rfc8448::kClientHello);
+  auto msg = hex(rfc8448::kClientHello);
   auto m = tls::parse_handshake(msg[0], tls::Bytes(msg).subspan(4), {});
   REQUIRE_FALSE(m.error);
   auto* ch = std::get_if<tls::ClientHello>(&m.parsed);
@@ -45,7 +46,7 @@ TEST_CASE("RFC 8448 ClientHello: every field") {
 }
 
 TEST_CASE("RFC 8448 ServerHello: selected version, suite, key share") {
-  auto rec = h(rfc8448::kServerHelloRecord);
+  auto rec = hex(rfc8448::kServerHelloRecord);
   auto m = tls::parse_handshake(rec[5], tls::Bytes(rec).subspan(9), {});
   auto* sh = std::get_if<tls::ServerHello>(&m.parsed);
   REQUIRE(sh);
@@ -60,8 +61,8 @@ TEST_CASE("RFC 8448 ServerHello: selected version, suite, key share") {
 TEST_CASE("HelloRetryRequest is recognised by its special random") {
   // ServerHello with random = SHA-256("HelloRetryRequest") and key_share selected_group 23.
   auto body =
-      h("0303 cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00"
-        "000c 002b00020304 003300020017");
+      hex("0303 cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00"
+          "000c 002b00020304 003300020017");
   auto m = tls::parse_handshake(tls::kServerHello, body, {});
   auto* sh = std::get_if<tls::ServerHello>(&m.parsed);
   REQUIRE(sh);
@@ -72,7 +73,7 @@ TEST_CASE("HelloRetryRequest is recognised by its special random") {
 TEST_CASE("TLS 1.2 CertificateRequest names its CA distinguished names") {
   // certificate_types {rsa_sign}, signature_algorithms {rsa_pkcs1_sha256},
   // certificate_authorities { DER of "CN=rsa" (RFC 8448's certificate issuer) }.
-  auto body = h("01 01  0002 0401  0012 0010 300e310c300a06035504031303727361");
+  auto body = hex("01 01  0002 0401  0012 0010 300e310c300a06035504031303727361");
   tls::ParseContext ctx;
   ctx.version = tls::kTls12;
   auto m = tls::parse_handshake(tls::kCertificateRequest, body, ctx);
@@ -86,12 +87,12 @@ TEST_CASE("TLS 1.2 CertificateRequest names its CA distinguished names") {
 }
 
 TEST_CASE("truncated and garbage handshake bodies fail softly") {
-  auto msg = h(rfc8448::kClientHello);
+  auto msg = hex(rfc8448::kClientHello);
   for (std::size_t n = 0; n < msg.size() - 4; ++n) {
     auto m = tls::parse_handshake(tls::kClientHello, tls::Bytes(msg).subspan(4, n), {});
     CHECK((m.error.has_value() || std::holds_alternative<tls::ClientHello>(m.parsed)));
   }
-  auto garbage = h("ffffffffffffffffffff");
+  auto garbage = hex("ffffffffffffffffffff");
   for (std::uint8_t type : {1, 2, 3, 4, 8, 11, 12, 13, 15, 16, 20, 24}) {
     auto m = tls::parse_handshake(type, garbage, {});
     (void)m;
@@ -123,7 +124,7 @@ std::vector<std::uint8_t> dtls_record(std::uint64_t seq, std::uint8_t type, std:
 TEST_CASE("DTLS handshake fragments are reassembled; retransmissions reported once") {
   // A DTLS ClientHello body: version fefd, random, empty session id, empty cookie, one suite
   // (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), null compression, extension 48018 (AnyConnect).
-  auto body = h("fefd" + std::string(64, '1') + "00 00 0002 c02f 0100 0008 bb92 0004 deadbeef");
+  auto body = hex("fefd" + std::string(64, '1') + "00 00 0002 c02f 0100 0008 bb92 0004 deadbeef");
   auto first = tls::Bytes(body).first(20);
   auto second = tls::Bytes(body).subspan(20);
   std::vector<tls::Event> events;

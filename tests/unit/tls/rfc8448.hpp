@@ -5,17 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "seckit/enc.hpp"
+#include "test_support.hpp"
 
 namespace rfc8448 {
 
-inline std::vector<std::uint8_t> h(std::string text) {
-  std::string clean;
-  for (char c : text) {
-    if (c != ' ' && c != '\n') clean += c;
-  }
-  return seckit::enc::hex_decode(clean).value();
-}
+using seckit::test::hex;
 
 inline const char* kClientRandom =
     "cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7";

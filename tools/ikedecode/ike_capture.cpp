@@ -270,11 +270,8 @@ void CaptureAnalyzer::on_transport(const Transport& t) {
     ctx.src_port = t.udp.src_port;
     ctx.dst_port = t.udp.dst_port;
     Bytes payload = t.payload;
-    if (ctx.src_port == 1701 || ctx.dst_port == 1701) {
-      ++counts_.l2tp;
-      tracker_.note_l2tp(ctx);
-      return;
-    }
+    // A datagram to or from an IKE port is IKE whatever the other port (a client whose source
+    // port is 1701 still speaks IKE to 500); only then is 1701 L2TP.
     if (contains(options_.natt_ports, ctx.src_port) ||
         contains(options_.natt_ports, ctx.dst_port)) {
       if (payload.size() == 1 && payload[0] == 0xff) {
@@ -292,6 +289,11 @@ void CaptureAnalyzer::on_transport(const Transport& t) {
     }
     if (contains(options_.ike_ports, ctx.src_port) || contains(options_.ike_ports, ctx.dst_port)) {
       on_ike(ctx, payload);
+      return;
+    }
+    if (ctx.src_port == 1701 || ctx.dst_port == 1701) {
+      ++counts_.l2tp;
+      tracker_.note_l2tp(ctx);
       return;
     }
     if (options_.heuristics && looks_like_ike(payload)) on_ike(ctx, payload);

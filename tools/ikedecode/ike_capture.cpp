@@ -81,6 +81,7 @@ void CaptureAnalyzer::read_file(const std::string& path) {
   while (source.next(packet)) {
     last_frame = packet.info.frame;
     capture_end_ = std::max(capture_end_, packet.info.time());
+    tracker_.expire(capture_end_);
     decoder.feed(packet);
     if (options_.progress && source.file_size() > 0 && (packet.info.frame & 0xfff) == 0) {
       double done =

@@ -367,18 +367,9 @@ void CaptureAnalyzer::on_tcp_chunk(const seckit::net::StreamChunk& chunk) {
   f.buffer.erase(f.buffer.begin(), f.buffer.begin() + static_cast<std::ptrdiff_t>(pos));
 }
 
-void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
-  auto parsed = parse_ike_message(wire);
-  if (!parsed.ok()) {
-    ++counts_.ike_malformed;
-    anomaly(ctx.info.frame, "ike-malformed",
-            fmt::format("{}:{} -> {}:{}: {} (byte {})", ctx.src.to_string(), ctx.src_port,
-                        ctx.dst.to_string(), ctx.dst_port, parsed.error().message,
-                        parsed.error().offset));
-    return;
-  }
-  IkeMessage& m = *parsed;
-  ++counts_.ike_messages;
+// Decrypts the message when keys are known (IKEv1 through its decryptor, IKEv2 SK/SKF) and
+// parses the plaintext payloads into it; returns the SKF reassembly record (null when none).
+Json CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMessage& m) {
   Json skf = nullptr;
   std::string decrypt_error;
   const IkeV2Keys* keys = find_keys(m);
@@ -427,7 +418,12 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
                         decrypt_error));
   }
 
-  MessageRelation rel = tracker_.add(ctx, m);
+  return skf;
+}
+
+// The ike_message record: where the message was found, its decoding and its place in the SA.
+Json CaptureAnalyzer::message_record(const IkeContext& ctx, const IkeMessage& m,
+                                     const MessageRelation& rel, const Json& skf) const {
   Json source{{"pcap", pcap_},
               {"frame", ctx.info.frame},
               {"time", seckit::out::rfc3339(ctx.info.ts_sec, ctx.info.ts_usec)},
@@ -456,13 +452,18 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   }
   if (!rel.nat_detection.is_null()) data["nat_detection"] = rel.nat_detection;
   if (!skf.is_null()) data["skf_reassembled"] = skf;
+  bool is_skf = std::any_of(m.payloads.begin(), m.payloads.end(),
+                            [](const Payload& p) { return p.type == 53; });
   if (m.encrypted && !m.decrypted && m.major == 2 && m.exchange == 35 && m.is_response() &&
       m.encrypted_length <= 96 && !is_skf) {
     data["inference"] = fmt::format(
         "IKE_AUTH answered with {} encrypted bytes: likely an error notify", m.encrypted_length);
   }
-  sink_.message(data, m, ctx, rel);
+  return data;
+}
 
+void CaptureAnalyzer::emit_certificates(const IkeContext& ctx, const IkeMessage& m,
+                                        const MessageRelation& rel) {
   for (const Payload& p : m.payloads) {
     bool cert = (m.major == 2 && p.type == 37) || (m.major == 1 && p.type == 6);
     if (!cert || p.body.size() < 2 || p.body[0] != 4) continue;
@@ -481,6 +482,24 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
            {"message_id", m.message_id},
            {"encrypted", p.inner}}}});
   }
+}
+
+void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
+  auto parsed = parse_ike_message(wire);
+  if (!parsed.ok()) {
+    ++counts_.ike_malformed;
+    anomaly(ctx.info.frame, "ike-malformed",
+            fmt::format("{}:{} -> {}:{}: {} (byte {})", ctx.src.to_string(), ctx.src_port,
+                        ctx.dst.to_string(), ctx.dst_port, parsed.error().message,
+                        parsed.error().offset));
+    return;
+  }
+  IkeMessage& m = *parsed;
+  ++counts_.ike_messages;
+  Json skf = decrypt(ctx, m);
+  MessageRelation rel = tracker_.add(ctx, m);
+  sink_.message(message_record(ctx, m, rel, skf), m, ctx, rel);
+  emit_certificates(ctx, m, rel);
   for (const std::string& text : m.anomalies) {
     anomaly(ctx.info.frame, "ike-payload-malformed",
             fmt::format("SPI {} message ID {}: {}", hex(m.spi_i), m.message_id, text));

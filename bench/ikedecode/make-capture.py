@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes a large pcap for the ikedecode benchmark: mostly non-IKE traffic (TCP and UDP frames
 of mixed sizes between many hosts) with the IKE exchanges of examples/captures replayed inside it
-every N frames, each replay with fresh SPIs and addresses so every one is its own SA.
+every N frames, each replay with fresh SPIs and addresses so every one is its own SA. With
+IKE_PERCENT (default 0.3), N is chosen so that about that share of the frames is IKE (issue 16's
+dense case: 5).
 
-    make-capture.py OUT.pcap SIZE_MB [CAPTURES_DIR]"""
+    make-capture.py OUT.pcap SIZE_MB [CAPTURES_DIR] [IKE_PERCENT]"""
 import glob
 import os
 import random
@@ -11,8 +13,9 @@ import struct
 import sys
 
 out_path, size_mb = sys.argv[1], int(sys.argv[2])
-captures = sys.argv[3] if len(sys.argv) > 3 else os.path.join(
+captures = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "captures")
+ike_percent = float(sys.argv[4]) if len(sys.argv) > 4 else 0.3
 
 
 def read_pcap(path):
@@ -29,6 +32,8 @@ def read_pcap(path):
 
 exchanges = [x for x in (read_pcap(p) for p in sorted(glob.glob(os.path.join(captures, "*.pcap"))))
              if x]
+mean_exchange = sum(len(x) for x in exchanges) / len(exchanges)
+every = max(1, round(mean_exchange * (100 - ike_percent) / ike_percent))
 rng = random.Random(7)
 payloads = [bytes(rng.getrandbits(8) for _ in range(n)) for n in (64, 200, 512, 1000, 1400)]
 
@@ -77,7 +82,7 @@ with open(out_path, "wb") as out:
     out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
     ts = 1700000000.0
     while written < target:
-        if i % 2000 == 0:
+        if i % every == 0:
             k += 1
             frames = replay(exchanges[k % len(exchanges)], k)
         else:

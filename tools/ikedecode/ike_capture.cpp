@@ -81,6 +81,7 @@ void CaptureAnalyzer::read_file(const std::string& path) {
   while (source.next(packet)) {
     last_frame = packet.info.frame;
     capture_end_ = std::max(capture_end_, packet.info.time());
+    tracker_.expire(capture_end_);
     decoder.feed(packet);
     if (options_.progress && source.file_size() > 0 && (packet.info.frame & 0xfff) == 0) {
       double done =
@@ -270,11 +271,8 @@ void CaptureAnalyzer::on_transport(const Transport& t) {
     ctx.src_port = t.udp.src_port;
     ctx.dst_port = t.udp.dst_port;
     Bytes payload = t.payload;
-    if (ctx.src_port == 1701 || ctx.dst_port == 1701) {
-      ++counts_.l2tp;
-      tracker_.note_l2tp(ctx);
-      return;
-    }
+    // A datagram to or from an IKE port is IKE whatever the other port (a client whose source
+    // port is 1701 still speaks IKE to 500); only then is 1701 L2TP.
     if (contains(options_.natt_ports, ctx.src_port) ||
         contains(options_.natt_ports, ctx.dst_port)) {
       if (payload.size() == 1 && payload[0] == 0xff) {
@@ -292,6 +290,11 @@ void CaptureAnalyzer::on_transport(const Transport& t) {
     }
     if (contains(options_.ike_ports, ctx.src_port) || contains(options_.ike_ports, ctx.dst_port)) {
       on_ike(ctx, payload);
+      return;
+    }
+    if (ctx.src_port == 1701 || ctx.dst_port == 1701) {
+      ++counts_.l2tp;
+      tracker_.note_l2tp(ctx);
       return;
     }
     if (options_.heuristics && looks_like_ike(payload)) on_ike(ctx, payload);
@@ -364,18 +367,9 @@ void CaptureAnalyzer::on_tcp_chunk(const seckit::net::StreamChunk& chunk) {
   f.buffer.erase(f.buffer.begin(), f.buffer.begin() + static_cast<std::ptrdiff_t>(pos));
 }
 
-void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
-  auto parsed = parse_ike_message(wire);
-  if (!parsed.ok()) {
-    ++counts_.ike_malformed;
-    anomaly(ctx.info.frame, "ike-malformed",
-            fmt::format("{}:{} -> {}:{}: {} (byte {})", ctx.src.to_string(), ctx.src_port,
-                        ctx.dst.to_string(), ctx.dst_port, parsed.error().message,
-                        parsed.error().offset));
-    return;
-  }
-  IkeMessage& m = *parsed;
-  ++counts_.ike_messages;
+// Decrypts the message when keys are known (IKEv1 through its decryptor, IKEv2 SK/SKF) and
+// parses the plaintext payloads into it; returns the SKF reassembly record (null when none).
+Json CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMessage& m) {
   Json skf = nullptr;
   std::string decrypt_error;
   const IkeV2Keys* keys = find_keys(m);
@@ -424,7 +418,12 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
                         decrypt_error));
   }
 
-  MessageRelation rel = tracker_.add(ctx, m);
+  return skf;
+}
+
+// The ike_message record: where the message was found, its decoding and its place in the SA.
+Json CaptureAnalyzer::message_record(const IkeContext& ctx, const IkeMessage& m,
+                                     const MessageRelation& rel, const Json& skf) const {
   Json source{{"pcap", pcap_},
               {"frame", ctx.info.frame},
               {"time", seckit::out::rfc3339(ctx.info.ts_sec, ctx.info.ts_usec)},
@@ -453,13 +452,18 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   }
   if (!rel.nat_detection.is_null()) data["nat_detection"] = rel.nat_detection;
   if (!skf.is_null()) data["skf_reassembled"] = skf;
+  bool is_skf = std::any_of(m.payloads.begin(), m.payloads.end(),
+                            [](const Payload& p) { return p.type == 53; });
   if (m.encrypted && !m.decrypted && m.major == 2 && m.exchange == 35 && m.is_response() &&
       m.encrypted_length <= 96 && !is_skf) {
     data["inference"] = fmt::format(
         "IKE_AUTH answered with {} encrypted bytes: likely an error notify", m.encrypted_length);
   }
-  sink_.message(data, m, ctx, rel);
+  return data;
+}
 
+void CaptureAnalyzer::emit_certificates(const IkeContext& ctx, const IkeMessage& m,
+                                        const MessageRelation& rel) {
   for (const Payload& p : m.payloads) {
     bool cert = (m.major == 2 && p.type == 37) || (m.major == 1 && p.type == 6);
     if (!cert || p.body.size() < 2 || p.body[0] != 4) continue;
@@ -478,6 +482,24 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
            {"message_id", m.message_id},
            {"encrypted", p.inner}}}});
   }
+}
+
+void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
+  auto parsed = parse_ike_message(wire);
+  if (!parsed.ok()) {
+    ++counts_.ike_malformed;
+    anomaly(ctx.info.frame, "ike-malformed",
+            fmt::format("{}:{} -> {}:{}: {} (byte {})", ctx.src.to_string(), ctx.src_port,
+                        ctx.dst.to_string(), ctx.dst_port, parsed.error().message,
+                        parsed.error().offset));
+    return;
+  }
+  IkeMessage& m = *parsed;
+  ++counts_.ike_messages;
+  Json skf = decrypt(ctx, m);
+  MessageRelation rel = tracker_.add(ctx, m);
+  sink_.message(message_record(ctx, m, rel, skf), m, ctx, rel);
+  emit_certificates(ctx, m, rel);
   for (const std::string& text : m.anomalies) {
     anomaly(ctx.info.frame, "ike-payload-malformed",
             fmt::format("SPI {} message ID {}: {}", hex(m.spi_i), m.message_id, text));

@@ -69,6 +69,10 @@ class CaptureAnalyzer {
 
  private:
   void on_ike(const IkeContext& ctx, Bytes wire);
+  Json decrypt(const IkeContext& ctx, IkeMessage& m);
+  Json message_record(const IkeContext& ctx, const IkeMessage& m, const MessageRelation& rel,
+                      const Json& skf) const;
+  void emit_certificates(const IkeContext& ctx, const IkeMessage& m, const MessageRelation& rel);
   void on_tcp_chunk(const seckit::net::StreamChunk& chunk);
   void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);
   const IkeV2Keys* find_keys(const IkeMessage& m);

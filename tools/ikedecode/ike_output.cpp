@@ -5,6 +5,40 @@
 #include "ike_tables.hpp"
 
 namespace ikedecode {
+namespace {
+
+// "sent again after 1.0, 1.4, 2.0 and 2.7 s; nothing for 0.0 s after the last send"
+std::string retransmits_sentence(const Json& sa) {
+  std::vector<std::string> gaps;
+  for (const auto& gap : sa["retransmission_schedule"]) {
+    gaps.push_back(fmt::format("{:.1f}", gap.get<double>()));
+  }
+  std::string list;
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == gaps.size() ? " and " : ", ") + gaps[i];
+  }
+  std::string out = gaps.empty() ? "sent once" : fmt::format("sent again after {} s", list);
+  if (sa.contains("capture_after_last_request")) {
+    out += fmt::format("; the capture goes on {:.1f} s after the last send",
+                       sa["capture_after_last_request"].get<double>());
+  }
+  return out;
+}
+
+std::string side_nat(const Json& nat, const char* key, const char* who) {
+  if (!nat.contains(key)) return fmt::format("NAT-D tells nothing about the {}", who);
+  return fmt::format("the {} is {}behind a NAT", who, nat[key].get<bool>() ? "" : "not ");
+}
+
+// "the initiator is behind a NAT, the responder is not behind a NAT (NAT-D hashes ...)"
+std::string nat_sentence(const Json& nat) {
+  std::string out = side_nat(nat, "initiator_behind_nat", "initiator") + ", " +
+                    side_nat(nat, "responder_behind_nat", "responder");
+  if (nat.contains("note")) out += " (" + nat["note"].get<std::string>() + ")";
+  return out;
+}
+
+}  // namespace
 
 void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContext& ctx,
                           const MessageRelation& rel) {
@@ -91,7 +125,7 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
                fmt::format("{} ({}) {}", number, w.value("name", ""), w.value("message", "")));
       }
       if (data.contains("retransmission_schedule")) {
-        kv.add("retransmits", data["retransmission_schedule"].dump() + " s apart");
+        kv.add("retransmits", retransmits_sentence(data));
       }
       if (data.contains("offered_proposals")) {
         kv.add("offered", data.value("offered_proposals", ""));
@@ -99,7 +133,7 @@ void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& 
       }
       if (data.contains("accepted_proposal"))
         kv.add("accepted", data.value("accepted_proposal", ""));
-      if (data.contains("nat")) kv.add("nat", data["nat"].dump());
+      if (data.contains("nat")) kv.add("nat", nat_sentence(data["nat"]));
       if (data.contains("psk_crack")) kv.add("psk-crack", data.value("psk_crack", ""));
       kv.add("messages", fmt::format("{} ({} retransmissions)", data.value("messages", 0),
                                      data.value("retransmissions", 0)));

@@ -43,7 +43,24 @@ struct SessionTracker::Session {
   bool natt = false;
   std::size_t certificates = 0;
   std::vector<std::uint16_t> l2tp_client_ports;
+  std::list<SaKey>::iterator activity;  // this SA's place in by_activity_
 };
+
+std::size_t SaKeyHash::operator()(const SaKey& key) const {
+  std::uint64_t h = key.version;
+  for (std::uint8_t b : key.spi_i) h = (h << 8 | h >> 56) ^ b;
+  return std::hash<std::uint64_t>{}(h);
+}
+
+namespace {
+std::string address_pair(const seckit::net::Address& a, const seckit::net::Address& b) {
+  Bytes x = a.view(), y = b.view();
+  std::string key(x.begin(), x.end());
+  key += '|';
+  key.append(y.begin(), y.end());
+  return key;
+}
+}  // namespace
 
 SessionTracker::SessionTracker(SaHandler on_sa, SessionLimits limits)
     : on_sa_(std::move(on_sa)), limits_(limits) {}
@@ -66,37 +83,40 @@ bool spi_zero(const std::array<std::uint8_t, 8>& spi) {
 
 }  // namespace
 
+SessionTracker::SessionMap::iterator SessionTracker::create(const SaKey& key, const IkeContext& ctx,
+                                                            const IkeMessage& m) {
+  if (sessions_.size() >= limits_.max_sessions) {
+    finish(sessions_.find(by_activity_.front()), ctx.info.time(), Why::kEvicted);
+  }
+  auto session = std::make_unique<Session>();
+  session->version = m.major;
+  session->spi_i = m.spi_i;
+  // The sender of the first message we see is the initiator, unless an IKEv2 flag says
+  // otherwise (a capture that starts mid-SA).
+  bool sender_is_initiator = m.major == 1 || m.from_initiator();
+  session->initiator = sender_is_initiator ? ctx.src : ctx.dst;
+  session->responder = sender_is_initiator ? ctx.dst : ctx.src;
+  session->initiator_port = sender_is_initiator ? ctx.src_port : ctx.dst_port;
+  session->responder_port = sender_is_initiator ? ctx.dst_port : ctx.src_port;
+  session->first_exchange = m.exchange;
+  session->first_time = ctx.info.time();
+  session->first_sec = ctx.info.ts_sec;
+  session->first_usec = ctx.info.ts_usec;
+  session->order = ++counter_;
+  session->activity = by_activity_.insert(by_activity_.end(), key);
+  if (m.major == 1) {
+    v1_by_addresses_[address_pair(session->initiator, session->responder)].push_back(key);
+  }
+  return sessions_.emplace(key, std::move(session)).first;
+}
+
 MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) {
   MessageRelation rel;
-  // IKEv2 SAs are identified by the initiator's SPI (the responder's is zero in the first
-  // message); IKEv1 by the initiator cookie. The version keeps the two apart.
-  std::string key = fmt::format("{}:{}", m.major, hex(m.spi_i));
+  SaKey key{m.major, m.spi_i};
   auto it = sessions_.find(key);
-  if (it == sessions_.end()) {
-    if (sessions_.size() >= limits_.max_sessions) {
-      auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](auto& a, auto& b) {
-        return a.second->order < b.second->order;
-      });
-      finish(oldest, ctx.info.time());
-    }
-    auto session = std::make_unique<Session>();
-    session->version = m.major;
-    session->spi_i = m.spi_i;
-    // The sender of the first message we see is the initiator, unless an IKEv2 flag says
-    // otherwise (a capture that starts mid-SA).
-    bool sender_is_initiator = m.major == 1 || m.from_initiator();
-    session->initiator = sender_is_initiator ? ctx.src : ctx.dst;
-    session->responder = sender_is_initiator ? ctx.dst : ctx.src;
-    session->initiator_port = sender_is_initiator ? ctx.src_port : ctx.dst_port;
-    session->responder_port = sender_is_initiator ? ctx.dst_port : ctx.src_port;
-    session->first_exchange = m.exchange;
-    session->first_time = ctx.info.time();
-    session->first_sec = ctx.info.ts_sec;
-    session->first_usec = ctx.info.ts_usec;
-    it = sessions_.emplace(key, std::move(session)).first;
-  }
+  if (it == sessions_.end()) it = create(key, ctx, m);
   Session& s = *it->second;
-  s.order = ++counter_;
+  by_activity_.splice(by_activity_.end(), by_activity_, s.activity);
   s.last_time = ctx.info.time();
   if (spi_zero(s.spi_r) && !spi_zero(m.spi_r)) s.spi_r = m.spi_r;
   if (ctx.non_esp_marker) s.natt = true;
@@ -160,23 +180,37 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
 }
 
 void SessionTracker::note_l2tp(const IkeContext& ctx) {
-  for (auto& [key, session] : sessions_) {
-    Session& s = *session;
-    if (s.version != 1) continue;
-    bool from_client = ctx.src == s.initiator && ctx.dst == s.responder;
-    bool to_client = ctx.dst == s.initiator && ctx.src == s.responder;
-    if (!from_client && !to_client) continue;
+  for (bool from_client : {true, false}) {
+    const auto& client = from_client ? ctx.src : ctx.dst;
+    const auto& server = from_client ? ctx.dst : ctx.src;
+    auto found = v1_by_addresses_.find(address_pair(client, server));
+    if (found == v1_by_addresses_.end()) continue;
     std::uint16_t client_port = from_client ? ctx.src_port : ctx.dst_port;
-    if (std::find(s.l2tp_client_ports.begin(), s.l2tp_client_ports.end(), client_port) ==
-            s.l2tp_client_ports.end() &&
-        s.l2tp_client_ports.size() < 16) {
-      s.l2tp_client_ports.push_back(client_port);
+    for (const SaKey& key : found->second) {
+      Session& s = *sessions_.at(key);
+      auto& ports = s.l2tp_client_ports;
+      if (std::find(ports.begin(), ports.end(), client_port) == ports.end() && ports.size() < 16) {
+        ports.push_back(client_port);
+      }
     }
   }
 }
 
+void SessionTracker::expire(double now) {
+  while (!by_activity_.empty()) {
+    auto it = sessions_.find(by_activity_.front());
+    if (now - it->second->last_time < kGiveUpHorizon) return;
+    finish(it, now, Why::kIdle);
+  }
+}
+
 void SessionTracker::finish_all(double capture_end) {
-  while (!sessions_.empty()) finish(sessions_.begin(), capture_end);
+  std::vector<std::pair<std::uint64_t, SaKey>> open;
+  open.reserve(sessions_.size());
+  for (const auto& [key, session] : sessions_) open.emplace_back(session->order, key);
+  std::sort(open.begin(), open.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, key] : open) finish(sessions_.find(key), capture_end, Why::kEnd);
 }
 
 namespace {
@@ -193,6 +227,7 @@ struct Verdict {
   bool unanswered = false;       // the last request has no response after it
   bool from_unanswered = false;  // the verdict rests on that unanswered request
   double silence = 0;            // how long the capture goes on after its last send
+  bool evicted = false;          // judged early: more SAs were open than the tracker keeps
 };
 
 std::uint32_t windows_error_for_notify(std::uint8_t version, std::uint16_t type) {
@@ -316,6 +351,13 @@ void judge_unanswered(const Session& s, Verdict& v) {
     return;
   }
   v.verdict = "incomplete";
+  if (v.evicted) {
+    v.reason = fmt::format(
+        "{}: still unanswered {:.1f} s after {} when more SAs were open than ikedecode keeps "
+        "(the least recently active is judged early), so a timeout is not shown",
+        what, v.silence, v.last_request_sends.size() == 1 ? "the request" : "its last send");
+    return;
+  }
   v.reason = fmt::format(
       "{}: the capture ends {:.1f} s after {}, before the initiator would give up (up to {:.0f} "
       "s: RFC 7296 2.1, strongSwan's default schedule), so a timeout is not shown; capture for "
@@ -384,8 +426,9 @@ void judge_v1_progress(const Session& s, Verdict& v) {
 }
 
 // The SA's verdict from its messages and the time the capture reached (`capture_end`).
-Verdict judge(const Session& s, double capture_end) {
+Verdict judge(const Session& s, double capture_end, bool evicted) {
   Verdict v;
+  v.evicted = evicted;
   std::uint16_t fatal_notify = 0;
   const MessageSummary* fatal = fatal_message(s, fatal_notify);
   // An error notify next to an AUTH payload in IKE_AUTH: the IKE SA is up, its first CHILD_SA
@@ -500,15 +543,22 @@ void verdict_findings(const Session& s, const Verdict& v, Json& sa,
 
 }  // namespace
 
-void SessionTracker::finish(SessionMap::iterator it, double capture_end) {
+void SessionTracker::finish(SessionMap::iterator it, double now, Why why) {
   Session& s = *it->second;
-  Verdict v = judge(s, capture_end);
+  Verdict v = judge(s, now, why == Why::kEvicted);
   Json sa = sa_json(s, v);
   std::vector<Finding> findings;
   s.security.finish(sa, findings, s.version);
   l2tp_findings(s, sa, findings);
   verdict_findings(s, v, sa, findings);
   if (on_sa_) on_sa_(sa, findings);
+  by_activity_.erase(s.activity);
+  if (s.version == 1) {
+    auto pair = v1_by_addresses_.find(address_pair(s.initiator, s.responder));
+    auto& keys = pair->second;
+    keys.erase(std::find(keys.begin(), keys.end(), it->first));
+    if (keys.empty()) v1_by_addresses_.erase(pair);
+  }
   sessions_.erase(it);
 }
 

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ike_message.hpp"
@@ -57,14 +59,28 @@ struct MessageSummary {
 };
 
 struct SessionLimits {
-  std::size_t max_sessions = 10000;  // oldest finished first beyond this
+  std::size_t max_sessions = 10000;  // least recently active finished first beyond this
   std::size_t max_messages_per_session = 256;
 };
 
+// An SA's identity: IKEv2 SAs by the initiator's SPI (the responder's is zero in the first
+// message), IKEv1 by the initiator cookie; the version keeps the two apart.
+struct SaKey {
+  std::uint8_t version = 0;
+  std::array<std::uint8_t, 8> spi_i{};
+  bool operator==(const SaKey&) const = default;
+};
+struct SaKeyHash {
+  std::size_t operator()(const SaKey& key) const;
+};
+
+// Sessions live in a hash table and in a list ordered by last activity, so that adding a
+// message, expiring idle SAs and evicting the least recently active one never scan all SAs:
+// the work per packet is constant and memory is bounded by the SAs active within the horizon.
 class SessionTracker {
  public:
-  // on_sa receives the ike_sa record and its findings as each session is finished (evicted or
-  // at the end of the capture).
+  // on_sa receives the ike_sa record and its findings as each session is finished (idle past
+  // the retransmission horizon, evicted, or at the end of the capture).
   using SaHandler = std::function<void(const Json& sa, const std::vector<seckit::out::Finding>&)>;
   SessionTracker(SaHandler on_sa, SessionLimits limits = {});
   ~SessionTracker();
@@ -72,19 +88,28 @@ class SessionTracker {
   MessageRelation add(const IkeContext& ctx, const IkeMessage& message);
   // UDP 1701 (L2TP) seen between two addresses: tied to the IKEv1 SA of the same pair.
   void note_l2tp(const IkeContext& ctx);
-  // Judges and emits every open session; `capture_end` is the time of the capture's last packet
-  // (how long the capture went on after an unanswered request decides timed_out/incomplete).
+  // The capture reached `now`: SAs idle for longer than the give-up horizon are judged, emitted
+  // and freed (nothing more can happen to them that a verdict should wait for).
+  void expire(double now);
+  // Judges and emits every open session in the order they began; `capture_end` is the time of
+  // the capture's last packet (how long the capture went on after an unanswered request decides
+  // timed_out/incomplete).
   void finish_all(double capture_end);
   std::size_t sessions() const { return sessions_.size(); }
 
   struct Session;  // defined in ike_session.cpp
 
  private:
-  using SessionMap = std::map<std::string, std::unique_ptr<Session>>;
-  void finish(SessionMap::iterator it, double capture_end);
+  using SessionMap = std::unordered_map<SaKey, std::unique_ptr<Session>, SaKeyHash>;
+  enum class Why { kEnd, kIdle, kEvicted };
+  SessionMap::iterator create(const SaKey& key, const IkeContext& ctx, const IkeMessage& m);
+  void finish(SessionMap::iterator it, double now, Why why);
   SaHandler on_sa_;
   SessionLimits limits_;
   SessionMap sessions_;
+  std::list<SaKey> by_activity_;  // least recently active first
+  // IKEv1 SAs by "initiator|responder" address bytes, for L2TP.
+  std::unordered_map<std::string, std::vector<SaKey>> v1_by_addresses_;
   std::uint64_t counter_ = 0;
 };
 

@@ -143,3 +143,20 @@ assert_eq "$n" 3 "filter keeps the responder's messages"
 n=$(ikedecode --json - <"$C/ikev2-psk.pcap" | jq -s '[.[] | select(.type=="ike_message")] | length')
 assert_eq "$n" 6 "stdin"
 pass "filter and stdin"
+
+# --- UDP 1701 -> 500 is IKE (issue 16): the first IKE_SA_INIT with its source port rewritten ------
+python3 - "$C/ikev2-psk.pcap" "$T/from1701.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+incl = struct.unpack("<I", d[32:36])[0]
+f = bytearray(d[40:40 + incl])
+udp = 14 + (f[14] & 0x0f) * 4
+f[udp:udp + 2] = struct.pack("!H", 1701)
+f[udp + 6:udp + 8] = b"\0\0"  # no UDP checksum (IPv4 allows it)
+open(sys.argv[2], "wb").write(d[:24] + d[24:40] + f)
+PY
+assert_eq "$(tshark -n -r "$T/from1701.pcap" -Y 'isakmp && udp.srcport == 1701' 2>/dev/null | wc -l)" 1 "tshark decodes IKE from 1701"
+expect_exit 4 ikedecode --json "$T/from1701.pcap"
+assert_eq "$(last_stdout | jq -c 'select(.type=="summary") | .data.counts | [.ike_messages, .l2tp_packets]')" "[1,0]" "IKE from 1701"
+assert_eq "$(last_stdout | jq -r 'select(.type=="ike_message") | .data.source.src_port')" 1701 "source port"
+pass "UDP 1701 -> 500 is IKE"

@@ -200,3 +200,15 @@ TEST_CASE("IKE over TCP (RFC 8229): IKETCP prefix, length framing, split across 
   CHECK(sink.messages[0]["source"]["transport"] == "tcp");
   CHECK(sink.messages[0]["exchange_name"] == "IKE_SA_INIT");
 }
+
+TEST_CASE("a datagram from UDP 1701 to 500 is IKE, not L2TP (issue 16)", "[ike][capture]") {
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  feed.udp(analyzer, message(2, 34, 0x08, 0, {{40, V(16, 1)}}), true, 1701, 500);
+  feed.udp(analyzer, V(20, 0xc8), true, 1701, 1701);
+  analyzer.finish();
+  CHECK(sink.messages.size() == 1);
+  CHECK(analyzer.counts().ike_messages == 1);
+  CHECK(analyzer.counts().l2tp == 1);
+}

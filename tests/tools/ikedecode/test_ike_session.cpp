@@ -177,3 +177,28 @@ TEST_CASE("sessions beyond the limit are finished oldest first", "[ike][session]
   tracker.finish_all(0);
   CHECK(finished == 20);
 }
+
+TEST_CASE("an SA idle past the give-up horizon is judged and freed as the capture advances",
+          "[ike][session]") {
+  std::vector<Json> sas;
+  ikedecode::SessionTracker tracker([&](const Json& sa, const auto&) { sas.push_back(sa); });
+  std::vector<V> keep;
+  // One IKE_SA_INIT per SA, one SA per second for 1000 s: never more than the horizon's worth
+  // of SAs is held, and each is a timeout, since the capture went on without another send.
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    keep.push_back(message(
+        2, 34, 0x08, 0, {{40, V(16, 1)}},
+        {1, 2, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i), 5, 6, 7, 8}));
+    auto m = ikedecode::parse_ike_message({keep.back().data(), keep.back().size()});
+    ikedecode::IkeContext ctx;
+    ctx.info.ts_sec = 1000 + i;
+    tracker.expire(ctx.info.time());
+    tracker.add(ctx, *m);
+    CHECK(tracker.sessions() <= 167);
+  }
+  REQUIRE(sas.size() == 1000 - 165);
+  CHECK(sas.front()["verdict"] == "timed_out");
+  tracker.finish_all(1999);
+  CHECK(sas.size() == 1000);
+  CHECK(sas.back()["verdict"] == "incomplete");
+}

@@ -74,12 +74,27 @@ int run_audit(Context& ctx) {
       [&](const seckit::ldap::Entry& entry) {
         std::string name = entry_name(entry);
         std::string disabled = disabled_reason(entry, today);
+        std::vector<std::string> lines;
         for (const auto& value : entry.values(config.key_attribute)) {
-          ++keys;
-          if (auto problem = check_key_value(value)) {
-            report("malformed-key", Severity::kError, name, entry.dn, *problem, Json::object());
+          auto split = split_key_value(value);
+          if (split.problem) {
+            ++keys;
+            report("malformed-key", Severity::kError, name, entry.dn, *split.problem,
+                   Json::object());
             continue;
           }
+          if (split.lines.size() > 1) {
+            report("multiple-keys-in-one-value", Severity::kWarning, name, entry.dn,
+                   fmt::format("one {} value holds {} keys on separate lines; sshd reads each "
+                               "line, other readers may take only the first: store one key per "
+                               "value",
+                               config.key_attribute, split.lines.size()),
+                   {{"keys", split.lines.size()}});
+          }
+          lines.insert(lines.end(), split.lines.begin(), split.lines.end());
+        }
+        for (const auto& value : lines) {
+          ++keys;
           std::string_view text = value;
           if (!text.empty() && text.front() == '@') {  // host entries: @cert-authority/@revoked
             auto space = text.find(' ');

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "helpers.hpp"
+#include "rules.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 
@@ -74,12 +75,27 @@ int run_audit(Context& ctx) {
       [&](const seckit::ldap::Entry& entry) {
         std::string name = entry_name(entry);
         std::string disabled = disabled_reason(entry, today);
+        std::vector<std::string> lines;
         for (const auto& value : entry.values(config.key_attribute)) {
-          ++keys;
-          if (auto problem = check_key_value(value)) {
-            report("malformed-key", Severity::kError, name, entry.dn, *problem, Json::object());
+          auto split = split_key_value(value);
+          if (split.problem) {
+            ++keys;
+            report("malformed-key", Severity::kError, name, entry.dn, *split.problem,
+                   Json::object());
             continue;
           }
+          if (split.lines.size() > 1) {
+            report("multiple-keys-in-one-value", Severity::kWarning, name, entry.dn,
+                   fmt::format("one {} value holds {} keys on separate lines; sshd reads each "
+                               "line, other readers may take only the first: store one key per "
+                               "value",
+                               config.key_attribute, split.lines.size()),
+                   {{"keys", split.lines.size()}});
+          }
+          lines.insert(lines.end(), split.lines.begin(), split.lines.end());
+        }
+        for (const auto& value : lines) {
+          ++keys;
           std::string_view text = value;
           if (!text.empty() && text.front() == '@') {  // host entries: @cert-authority/@revoked
             auto space = text.find(' ');
@@ -108,57 +124,10 @@ int run_audit(Context& ctx) {
           }
           owners[sha256].push_back(name);
           key_types.emplace(sha256, sshkey::type_label(k));
-          if (k.algorithm == sshkey::Algorithm::kDsa && !policy.allow_dsa) {
-            report("dsa-key", Severity::kError, name, entry.dn,
-                   fmt::format("DSA key {} (disabled since OpenSSH 7.0)", sha256), details);
-          }
-          if (k.algorithm == sshkey::Algorithm::kRsa) {
-            if (k.bits < policy.rsa_fail_bits) {
-              report("rsa-too-small", Severity::kError, name, entry.dn,
-                     fmt::format("RSA key {} has {} bits, below {}", sha256, k.bits,
-                                 policy.rsa_fail_bits),
-                     details);
-            } else if (k.bits < policy.rsa_warn_bits) {
-              report("rsa-below-recommended", Severity::kWarning, name, entry.dn,
-                     fmt::format("RSA key {} has {} bits, below the recommended {}", sha256, k.bits,
-                                 policy.rsa_warn_bits),
-                     details);
-            }
-          }
-          for (const auto& o : key->options) {
-            for (const auto& f : policy.forbidden_options) {
-              if (o.name == f) {
-                Json d = details;
-                d["option"] = o.name;
-                report("forbidden-option", Severity::kError, name, entry.dn,
-                       fmt::format("key {} has the forbidden option {}", sha256, o.name), d);
-              }
-            }
-          }
-          if (k.certificate) {
-            const auto& c = *k.certificate;
+          for (const auto& problem : judge_key(policy, *key, now)) {
             Json d = details;
-            d["valid_before"] = cert_time(c.valid_before);
-            d["valid_after"] = cert_time(c.valid_after);
-            if (c.valid_before != ~std::uint64_t{0} &&
-                c.valid_before <= static_cast<std::uint64_t>(now)) {
-              report("expired-certificate", Severity::kError, name, entry.dn,
-                     fmt::format("certificate {} (id \"{}\") expired {}", sha256, c.key_id,
-                                 cert_time(c.valid_before)),
-                     d);
-            } else if (c.valid_after > static_cast<std::uint64_t>(now)) {
-              report("certificate-not-yet-valid", Severity::kWarning, name, entry.dn,
-                     fmt::format("certificate {} is valid only from {}", sha256,
-                                 cert_time(c.valid_after)),
-                     d);
-            }
-            if (c.signature_algorithm == "ssh-rsa") {
-              report("ssh-rsa-sha1", policy.sha1_certificate_severity, name, entry.dn,
-                     fmt::format("certificate {} is signed with ssh-rsa (SHA-1), refused by "
-                                 "OpenSSH 8.2 and later",
-                                 sha256),
-                     d);
-            }
+            for (const auto& [field, value] : problem.details.items()) d[field] = value;
+            report(problem.code, problem.severity, name, entry.dn, problem.message, d);
           }
           if (!disabled.empty()) {
             report("disabled-account-key", policy.disabled_account_severity, name, entry.dn,

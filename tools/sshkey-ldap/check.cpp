@@ -1,10 +1,12 @@
 // check: a public key file validated offline and printed as ssh-keygen -l prints it.
 #include <fmt/format.h>
 
+#include <ctime>
 #include <sstream>
 
 #include "enroll.hpp"
 #include "helpers.hpp"
+#include "rules.hpp"
 #include "seckit/error.hpp"
 
 namespace sshkey_ldap {
@@ -23,7 +25,9 @@ int run_check(Context& ctx, const std::string& key_file, const std::string& hash
   std::string line;
   int number = 0;
   std::size_t keys = 0;
-  std::vector<seckit::out::Finding> refusals;
+  std::vector<seckit::out::Finding> problems;
+  std::size_t refused = 0;
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
   std::vector<std::string> out;
   std::vector<Json> records;
   while (std::getline(in, line)) {
@@ -42,12 +46,16 @@ int run_check(Context& ctx, const std::string& key_file, const std::string& hash
         "{} {} {} ({})", key->key.bits,
         hash == "md5" ? sshkey::fingerprint_md5(key->key) : sshkey::fingerprint_sha256(key->key),
         key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
-    if (auto refusal = enroll_refusal(ctx.policy, *key)) {
-      refusals.push_back({"policy-refused",
-                          seckit::out::Severity::kError,
-                          fmt::format("{}: {}", where, *refusal),
-                          {{"sha256", sshkey::fingerprint_sha256(key->key)}}});
+    // The audit's rules, every problem of the line; an error-level one fails the check.
+    bool has_error = false;
+    for (auto& problem : judge_key(ctx.policy, *key, now)) {
+      has_error = has_error || problem.severity == seckit::out::Severity::kError;
+      problem.details["sha256"] = sshkey::fingerprint_sha256(key->key);
+      problem.details["origin"] = where;
+      problems.push_back({problem.code, problem.severity,
+                          fmt::format("{}: {}", where, problem.message), problem.details});
     }
+    refused += has_error ? 1 : 0;
   }
   seckit::out::Conclusion c;
   if (keys == 0) {
@@ -57,12 +65,18 @@ int run_check(Context& ctx, const std::string& key_file, const std::string& hash
   }
   for (const auto& j : records) em.record("key", j);
   for (const auto& l : out) em.line(l);
-  for (const auto& finding : refusals) {
+  for (const auto& finding : problems) {
     em.finding(finding);
-    if (!em.json()) ctx.tool.warn("policy-refused", finding.message);
-    c.fail();
+    if (finding.severity == seckit::out::Severity::kError) c.fail();
+    if (em.json()) continue;
+    std::string text = fmt::format("{}: {}", finding.code, finding.message);
+    if (finding.severity == seckit::out::Severity::kError) {
+      ctx.tool.error("check", text);
+    } else {
+      ctx.tool.warn("check", text);
+    }
   }
-  return em.conclude(c, {{"keys", keys}, {"refused", refusals.size()}});
+  return em.conclude(c, {{"keys", keys}, {"refused", refused}});
 }
 
 }  // namespace sshkey_ldap

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -122,7 +123,9 @@ EnrollResult enroll(seckit::ldap::Connection& connection, const Config& config,
   UserEntry entry = find_user(connection, config, user);
   std::set<sshkey::Buffer> blobs;
   for (const auto& value : entry.values) {
-    if (auto key = sshkey::parse_authorized_key_line(value)) blobs.insert(key->key.blob);
+    for (const auto& line : split_key_value(value).lines) {
+      if (auto key = sshkey::parse_authorized_key_line(line)) blobs.insert(key->key.blob);
+    }
   }
   EnrollResult result;
   result.dn = entry.dn;
@@ -240,13 +243,47 @@ bool key_matches(const std::string& value, const std::string& fingerprint,
              seckit::enc::ascii_lower(fingerprint);
 }
 
+// What remove deletes: whole values holding a matching key line, and the other lines of those
+// values, which are written back as values of their own.
+struct Removal {
+  std::vector<std::string> doomed, kept;
+  std::vector<Json> records;       // one per key removed
+  std::vector<std::string> lines;  // "SHA256:..." per key removed
+
+  void consider(const std::string& value, const std::string& fingerprint,
+                const std::optional<sshkey::Buffer>& blob) {
+    auto split = split_key_value(value);
+    std::vector<std::string> value_lines =
+        split.problem ? std::vector<std::string>{value} : split.lines;
+    std::vector<std::string> rest;
+    bool hit = false;
+    for (const auto& line : value_lines) {
+      auto key = sshkey::parse_authorized_key_line(line);
+      if (!key_matches(line, fingerprint, blob, key) && value != fingerprint) {
+        rest.push_back(line);
+        continue;
+      }
+      hit = true;
+      Json j = key ? key_json(*key) : Json{{"value", seckit::out::wire_text(line)}};
+      j["action"] = "removed";
+      records.push_back(j);
+      lines.push_back(key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)"));
+    }
+    if (!hit) return;
+    doomed.push_back(value);
+    if (!split.problem) kept.insert(kept.end(), rest.begin(), rest.end());
+  }
+};
+
 // remove with a fingerprint that matches none of USER's keys: named, with what USER does hold.
 int conclude_no_match(Context& ctx, const std::string& user, const std::string& fingerprint,
                       const std::vector<std::string>& values) {
   std::vector<std::string> held;
   for (const auto& value : values) {
-    auto key = sshkey::parse_authorized_key_line(value);
-    held.push_back(key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)"));
+    for (const auto& line : split_key_value(value).lines) {
+      auto key = sshkey::parse_authorized_key_line(line);
+      held.push_back(key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)"));
+    }
   }
   std::string listing;
   for (const auto& h : held) listing += (listing.empty() ? "" : ", ") + h;
@@ -272,29 +309,30 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
   em.begin({{"user", user}, {"fingerprint", fingerprint}});
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   UserEntry entry = find_user(connection, ctx.config, user);
-  std::vector<std::string> doomed;
-  std::vector<Json> records;
-  std::vector<std::string> lines;
-  for (const auto& value : entry.values) {
-    auto key = sshkey::parse_authorized_key_line(value);
-    if (!key_matches(value, fingerprint, blob, key)) continue;
-    doomed.push_back(value);
-    Json j = key ? key_json(*key) : Json{{"value", seckit::out::wire_text(value)}};
+  Removal removal;
+  for (const auto& value : entry.values) removal.consider(value, fingerprint, blob);
+  for (auto& j : removal.records) {
     j["user"] = user;
     j["dn"] = entry.dn;
-    j["action"] = "removed";
-    records.push_back(j);
-    lines.push_back(
-        fmt::format("removed {} {}", user,
-                    key ? sshkey::fingerprint_sha256(key->key) : std::string("(malformed)")));
   }
+  const auto& doomed = removal.doomed;
   if (doomed.empty()) return conclude_no_match(ctx, user, fingerprint, entry.values);
-  connection.modify(entry.dn,
-                    {{seckit::ldap::Modification::Op::kDelete, ctx.config.key_attribute, doomed}});
+  std::vector<seckit::ldap::Modification> changes = {
+      {seckit::ldap::Modification::Op::kDelete, ctx.config.key_attribute, doomed}};
+  // The other keys of a multi-line value stay, each as a value of its own.
+  std::vector<std::string> kept;
+  for (const auto& line : removal.kept) {
+    bool exists = std::find(entry.values.begin(), entry.values.end(), line) != entry.values.end();
+    if (!exists && std::find(kept.begin(), kept.end(), line) == kept.end()) kept.push_back(line);
+  }
+  if (!kept.empty()) {
+    changes.push_back({seckit::ldap::Modification::Op::kAdd, ctx.config.key_attribute, kept});
+  }
+  connection.modify(entry.dn, changes);
   invalidate_after_change(ctx, user);
-  for (const auto& j : records) em.record("enrollment", j);
-  for (const auto& l : lines) em.line(l);
-  return em.conclude(seckit::out::Conclusion{}, {{"removed", doomed.size()}});
+  for (const auto& j : removal.records) em.record("enrollment", j);
+  for (const auto& l : removal.lines) em.line(fmt::format("removed {} {}", user, l));
+  return em.conclude(seckit::out::Conclusion{}, {{"removed", removal.lines.size()}});
 }
 
 namespace {
@@ -319,11 +357,10 @@ int run_list(Context& ctx, const std::string& user) {
   std::string filter = list_filter(ctx.config, user);
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   std::size_t keys = 0, malformed = 0;
-  auto on_value = [&](const seckit::ldap::Entry& entry, const std::string& name,
-                      const std::string& value) {
-    auto problem = check_key_value(value);
+  auto on_line = [&](const seckit::ldap::Entry& entry, const std::string& name,
+                     const std::optional<std::string>& problem, const std::string& line) {
     auto key = problem ? seckit::Result<sshkey::AuthorizedKey>(seckit::parse_error(*problem))
-                       : sshkey::parse_authorized_key_line(value);
+                       : sshkey::parse_authorized_key_line(line);
     if (!key) {
       ++malformed;
       ctx.tool.warn(entry.dn, key.error().message);
@@ -349,8 +386,11 @@ int run_list(Context& ctx, const std::string& user) {
       {"uid", "cn", ctx.config.key_attribute},
       [&](const seckit::ldap::Entry& entry) {
         std::string name = entry_name(entry);
-        for (const auto& value : entry.values(ctx.config.key_attribute))
-          on_value(entry, name, value);
+        for (const auto& value : entry.values(ctx.config.key_attribute)) {
+          auto split = split_key_value(value);
+          if (split.problem) on_line(entry, name, split.problem, value);
+          for (const auto& line : split.lines) on_line(entry, name, std::nullopt, line);
+        }
       },
       ctx.config.page_size);
   seckit::out::Conclusion c;

@@ -4,15 +4,32 @@
 
 namespace sshkey_ldap {
 
-std::optional<std::string> check_key_value(const std::string& value) {
+KeyValueLines split_key_value(const std::string& value) {
+  KeyValueLines out;
   if (value.size() > kMaxKeyValue) {
-    return fmt::format("value is {} bytes, over the {} byte limit", value.size(), kMaxKeyValue);
+    out.problem =
+        fmt::format("value is {} bytes, over the {} byte limit", value.size(), kMaxKeyValue);
+    return out;
   }
-  for (char c : value) {
-    if (c == '\n' || c == '\r') return std::string("value contains a line break");
-    if (c == '\0') return std::string("value contains a NUL byte");
+  if (value.find('\0') != std::string::npos) {
+    out.problem = "value contains a NUL byte";
+    return out;
   }
-  return std::nullopt;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t end = value.find('\n', start);
+    if (end == std::string::npos) end = value.size();
+    std::string line = value.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find('\r') != std::string::npos) {
+      out.problem = "value contains a carriage return inside a line";
+      out.lines.clear();
+      return out;
+    }
+    if (!sshkey::is_blank_or_comment(line)) out.lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return out;
 }
 
 seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {

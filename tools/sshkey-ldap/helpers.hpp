@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "seckit/ldap.hpp"
 #include "seckit/out.hpp"
@@ -10,10 +11,18 @@
 
 namespace sshkey_ldap {
 
-// An LDAP value that becomes one line of sshd's input: no line breaks, no NUL, at most 8 KiB
-// (the longest real key lines, RSA-16384 certificates, stay well below).
+// An LDAP value as the lines sshd reads from it. Real directories hold values ending in "\n" or
+// "\r\n" (an LDIF `sshPublicKey:< file:///.../id.pub` stores the file's newline) and values with
+// several keys on several lines; sshd reads the command's output line by line, so both work
+// there. The value is split at "\n", each line loses one trailing "\r", blank and comment lines
+// are dropped. Refused as a whole: over 8 KiB (the longest real key lines, RSA-16384
+// certificates, stay well below), a NUL byte, a carriage return inside a line.
 inline constexpr std::size_t kMaxKeyValue = 8192;
-std::optional<std::string> check_key_value(const std::string& value);
+struct KeyValueLines {
+  std::vector<std::string> lines;
+  std::optional<std::string> problem;
+};
+KeyValueLines split_key_value(const std::string& value);
 
 seckit::out::Json key_json(const sshkey::AuthorizedKey& key);
 // uid, else cn, else the DN.

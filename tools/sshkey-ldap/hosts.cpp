@@ -85,12 +85,16 @@ int run_known_hosts(Context& ctx, const std::string& host, bool hashed, bool ssh
         if (query && !query->port.empty()) {
           for (auto& n : names) n = fmt::format("[{}]:{}", n, query->port);
         }
+        std::vector<std::string> lines;
         for (const auto& value : entry.values(config.key_attribute)) {
-          if (auto problem = check_key_value(value)) {
-            ctx.tool.warn(entry.dn, *problem);
+          auto split = split_key_value(value);
+          if (split.problem) {
+            ctx.tool.warn(entry.dn, *split.problem);
             ++rejected;
-            continue;
           }
+          lines.insert(lines.end(), split.lines.begin(), split.lines.end());
+        }
+        for (const auto& value : lines) {
           std::string marker;
           std::string_view rest = value;
           if (!rest.empty() && rest.front() == '@') {

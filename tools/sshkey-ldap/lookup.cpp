@@ -51,18 +51,21 @@ Fetched fetch_user_keys(const Config& config, const std::string& user) {
         "user names must be unique under the base");
   }
   if (entries.empty()) return fetched;
+  const std::string& dn = entries.front().dn;
   for (const auto& value : entries.front().values(config.key_attribute)) {
-    if (auto problem = check_key_value(value)) {
-      fetched.rejected.push_back(fmt::format("{}: {}", entries.front().dn, *problem));
+    auto split = split_key_value(value);
+    if (split.problem) {
+      fetched.rejected.push_back(fmt::format("{}: {}", dn, *split.problem));
       continue;
     }
-    if (sshkey::is_blank_or_comment(value)) continue;
-    auto key = sshkey::parse_authorized_key_line(value);
-    if (!key) {
-      fetched.rejected.push_back(fmt::format("{}: {}", entries.front().dn, key.error().message));
-      continue;
+    for (const auto& line : split.lines) {
+      auto key = sshkey::parse_authorized_key_line(line);
+      if (!key) {
+        fetched.rejected.push_back(fmt::format("{}: {}", dn, key.error().message));
+        continue;
+      }
+      fetched.lines.push_back(key->line());
     }
-    fetched.lines.push_back(key->line());
   }
   return fetched;
 }

@@ -121,3 +121,14 @@ expect_exit 3 "$tool" --config "$T/reader.conf" add bob "$T/alice2.pub"
 assert_one_line_error "$tool"
 assert_contains "$(last_stderr)" "Insufficient access" "server reason"
 pass "write refused by ACL is an environment error"
+
+# remove on a value holding two keys on two lines: the matching key goes, the other stays as a
+# value of its own (checked with ldapsearch).
+printf 'dn: uid=dave,ou=people,%s\nchangetype: modify\nreplace: sshPublicKey\nsshPublicKey:: %s\n' "$BASE" \
+  "$(printf '%s\r\n%s\r\n' "$(cat "$T/alice2.pub")" "$(cat "$T/bob1.pub")" | base64 -w0)" >"$T/multi.ldif"
+ldap_root_modify "$T/multi.ldif"
+"$tool" "${cfg[@]}" list dave >"$T/list-dave"
+assert_eq "$(wc -l <"$T/list-dave")" "2" "list reads both lines of the value"
+expect_exit 0 "$tool" "${cfg[@]}" remove dave "$(ssh-keygen -l -f "$T/alice2.pub" | cut -d' ' -f2)"
+assert_eq "$(ldap_keys dave)" "$(cat "$T/bob1.pub")" "the other key of the value stays, on its own"
+pass "remove takes one key out of a multi-line value"

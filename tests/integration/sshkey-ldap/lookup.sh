@@ -38,9 +38,31 @@ pass "authorized-keys prints the key lines with options"
 
 expect_exit 0 "$tool" "${cfg[@]}" authorized-keys bob
 assert_eq "$(last_stdout)" "$(cat "$T/bob.pub")" "bob: only the valid key (8 KiB value and garbage skipped)"
+pass "oversized and malformed values skipped"
+
+# Values with line breaks (issue 19): a value holding several lines is read as sshd reads the
+# command's output, one key per line; a trailing \n or \r\n (an LDIF `sshPublicKey:< file://`
+# stores the file's newline) is trimmed.
 expect_exit 0 "$tool" "${cfg[@]}" authorized-keys carol
-assert_eq "$(last_stdout)" "$(cat "$T/carol.pub")" "carol: base64 value served, value with newline skipped"
-pass "oversized, malformed and multi-line values skipped"
+assert_eq "$(last_stdout)" "$(cat "$T/carol.pub")
+ssh-ed25519 $(cut -d' ' -f2 "$T/bob.pub")
+ssh-ed25519 $(cut -d' ' -f2 "$T/alice.pub") evil" "carol: the base64 value and both lines of the multi-line value"
+ssh-keygen -q -t ed25519 -N '' -C dora-crlf -f "$T/dora1"
+ssh-keygen -q -t ed25519 -N '' -C dora-lf -f "$T/dora2"
+printf 'dn: uid=dora,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: ldapPublicKey\nuid: dora\ncn: dora\nsn: dora\nsshPublicKey:: %s\nsshPublicKey:< file://%s\n\n' \
+  "$BASE" "$(printf '%s\r\n' "$(cat "$T/dora1.pub")" | base64 -w0)" "$T/dora2.pub" >"$T/dora.ldif"
+ldap_root_add "$T/dora.ldif"
+ldapsearch -LLL -o ldif-wrap=no -x -H "$SLAPD_URI" -b "$BASE" "(uid=dora)" sshPublicKey | grep -c '^sshPublicKey:: ' | grep -qx 2 \
+  || fail "slapd stores both dora values with their line breaks (shown base64 by ldapsearch)"
+expect_exit 0 "$tool" "${cfg[@]}" authorized-keys dora
+assert_eq "$(last_stdout)" "$(cat "$T/dora1.pub" "$T/dora2.pub")" "trailing CRLF and LF trimmed"
+assert_eq "$(last_stderr)" "" "no warning for a trailing line break"
+expect_exit 1 "$tool" --json "${cfg[@]}" audit
+last_stdout >"$T/audit.jsonl"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="multiple-keys-in-one-value").data | "\(.severity) \(.details.user) \(.details.keys)"' "$T/audit.jsonl")" \
+  "warning carol 2" "multi-line value: one warning"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.details.user=="dora").data.code' "$T/audit.jsonl")" "" "dora: no finding"
+pass "multi-line values split, trailing line breaks trimmed, audit warns about multi-key values"
 
 for name in nobody-here '*' '*)(uid=*' 'a\00b' 'alice)(uid=*' '\2a'; do
   expect_exit 0 "$tool" "${cfg[@]}" authorized-keys "$name"

@@ -110,6 +110,18 @@ port=$port_main
 kill "$sshd2" 2>/dev/null || true
 pass "sshd ignores AuthorizedKeysCommand output on a non-zero exit (so 'no keys' must exit 0)"
 
+# Values as real directories hold them (issue 19): a key stored with a trailing CRLF, and a
+# value of two lines whose second line is the key offered. The real sshd logs in with both.
+ssh-keygen -q -t ed25519 -N '' -C crlf -f "$T/id_crlf"
+ssh-keygen -q -t ecdsa -N '' -C second -f "$T/id_second"
+printf 'dn: uid=%s,ou=people,%s\nchangetype: modify\nreplace: sshPublicKey\nsshPublicKey:: %s\nsshPublicKey:: %s\n' \
+  "$user" "$BASE" "$(printf '%s\r\n' "$(cat "$T/id_crlf.pub")" | base64 -w0)" \
+  "$(printf '%s\n%s\n' "$(cat "$T/id_other.pub")" "$(cat "$T/id_second.pub")" | base64 -w0)" >"$T/crlf.ldif"
+ldap_root_modify "$T/crlf.ldif"
+login "$T/id_crlf" || { tail -20 "$T/sshd.log" >&2; fail "a key stored with a trailing CRLF must log in"; }
+login "$T/id_second" || { tail -20 "$T/sshd.log" >&2; fail "the second key of a multi-line value must log in"; }
+pass "sshd logs in with a key stored with CRLF and with the 2nd key of a multi-line value"
+
 printf 'dn: uid=%s,ou=people,%s\nchangetype: modify\ndelete: sshPublicKey\n' "$user" "$BASE" >"$T/del.ldif"
 ldap_root_modify "$T/del.ldif"
 if login "$T/id_ldap"; then fail "a removed key still logs in"; fi

@@ -67,7 +67,19 @@ pass "certificate fields agree with ssh-keygen -L"
 
 # Policy: weak keys are findings (exit 1), not input errors.
 expect_exit 1 "$tool" check "$k/rsa_1024.pub"
-assert_contains "$(last_stderr)" "below the policy minimum of 2048" "rsa 1024 refused"
+assert_contains "$(last_stderr)" "error: check: rsa-too-small: $k/rsa_1024.pub:1: RSA key $(ssh-keygen -l -f "$k/rsa_1024.pub" | cut -d' ' -f2) has 1024 bits, below 2048" "rsa 1024 refused, worded as an error"
+# check applies the audit's rules and reports every problem of a line: a 1024-bit RSA
+# certificate that expired (validity from ssh-keygen -L), signed with ssh-rsa (SHA-1), carrying
+# a forbidden option.
+ssh-keygen -q -s "$k/rsa_3072" -t ssh-rsa -I old -n u -V 20200101:20210101 "$k/rsa_1024.pub"
+expiry=$(ssh-keygen -L -f "$k/rsa_1024-cert.pub" | sed -n 's/.*Valid: from .* to \(.*\)$/\1/p')
+printf 'environment="A=b" %s\n' "$(cat "$k/rsa_1024-cert.pub")" >"$T/worst.pub"
+expect_exit 1 "$tool" --json check "$T/worst.pub"
+assert_eq "$(last_stdout | jq -r 'select(.type=="finding").data | "\(.code)/\(.severity)"' | sort | tr '\n' ' ')" \
+  "expired-certificate/error forbidden-option/error rsa-too-small/error ssh-rsa-sha1/error " "every problem of the line"
+assert_contains "$(last_stdout | jq -r 'select(.type=="finding" and .data.code=="expired-certificate").data.message')" "expired ${expiry}" "expiry as ssh-keygen -L shows it"
+assert_eq "$(last_stdout | jq -c 'select(.type=="summary").data | [.verdict, .counts.refused]')" '["fail",1]' "verdict"
+rm -f "$k/rsa_1024-cert.pub"
 echo '{"rsa_fail_bits": 1024}' >"$T/lenient.json"
 expect_exit 0 "$tool" --policy "$T/lenient.json" check "$k/rsa_1024.pub"
 echo '{"rsa_fail_bit": 1024}' >"$T/typo.json"

@@ -152,4 +152,29 @@ Der der_oid(const std::string& dotted) {
   return der(0x06, content);
 }
 
+Result<Tlv> unwrap_explicit(const Tlv& wrapper) {
+  auto items = children(wrapper);
+  if (!items) return items.error();
+  if (items->size() != 1) {
+    return parse_error("explicit tag does not hold one value", wrapper.offset);
+  }
+  return items->front();
+}
+
+Result<std::int64_t> explicit_integer(const std::vector<Tlv>& items, std::uint32_t number) {
+  auto wrapper = find_context(items, number);
+  if (!wrapper) return parse_error(fmt::format("field [{}] missing", number));
+  auto value = unwrap_explicit(*wrapper);
+  if (!value) return value.error();
+  if (!value->universal(kInteger)) return parse_error("INTEGER expected", value->offset);
+  return integer(value->value);
+}
+
+Result<std::vector<Tlv>> explicit_sequence(const Tlv& wrapper) {
+  auto sequence = unwrap_explicit(wrapper);
+  if (!sequence) return sequence.error();
+  if (!sequence->universal(kSequence)) return parse_error("SEQUENCE expected", sequence->offset);
+  return children(*sequence);
+}
+
 }  // namespace seckit::asn1

@@ -11,6 +11,9 @@
 namespace cbaudit::krb5 {
 
 namespace asn1 = seckit::asn1;
+using asn1::explicit_integer;
+using asn1::explicit_sequence;
+using asn1::unwrap_explicit;
 using seckit::parse_error;
 using seckit::Result;
 
@@ -25,7 +28,7 @@ Result<asn1::Tlv> top_level(Bytes data, std::uint32_t application) {
   if (!top->application(application)) {
     return parse_error(fmt::format("not [APPLICATION {}]", application), top->offset);
   }
-  auto seq = unwrap(*top);
+  auto seq = unwrap_explicit(*top);
   if (!seq) return seq.error();
   if (!seq->universal(asn1::kSequence)) return parse_error("SEQUENCE expected", seq->offset);
   return *seq;
@@ -34,7 +37,7 @@ Result<asn1::Tlv> top_level(Bytes data, std::uint32_t application) {
 Result<std::string> explicit_string(const std::vector<asn1::Tlv>& items, std::uint32_t n) {
   auto w = asn1::find_context(items, n);
   if (!w) return parse_error(fmt::format("field [{}] missing", n));
-  auto v = unwrap(*w);
+  auto v = unwrap_explicit(*w);
   if (!v) return v.error();
   return safe(std::string(v->value.begin(), v->value.end()));
 }
@@ -42,11 +45,11 @@ Result<std::string> explicit_string(const std::vector<asn1::Tlv>& items, std::ui
 Result<std::string> principal_name(const std::vector<asn1::Tlv>& items, std::uint32_t n) {
   auto w = asn1::find_context(items, n);
   if (!w) return parse_error(fmt::format("principal [{}] missing", n));
-  auto fields = sequence_in(*w);
+  auto fields = explicit_sequence(*w);
   if (!fields) return fields.error();
   auto strings_w = asn1::find_context(*fields, 1);
   if (!strings_w) return parse_error("PrincipalName without name-string");
-  auto strings = sequence_in(*strings_w);
+  auto strings = explicit_sequence(*strings_w);
   if (!strings) return strings.error();
   std::string name;
   for (const auto& s : *strings) {
@@ -60,7 +63,7 @@ std::string kerberos_time(const std::vector<asn1::Tlv>& items, std::uint32_t n,
                           std::int32_t usec = 0) {
   auto w = asn1::find_context(items, n);
   if (!w) return "";
-  auto v = unwrap(*w);
+  auto v = unwrap_explicit(*w);
   if (!v || v->value.size() != 15 || v->value[14] != 'Z') return "";
   std::string s(v->value.begin(), v->value.end());
   for (std::size_t i = 0; i < 14; ++i) {
@@ -81,13 +84,13 @@ struct EncryptionKey {
   Bytes value;
 };
 Result<EncryptionKey> encryption_key(const asn1::Tlv& wrapper) {
-  auto fields = sequence_in(wrapper);
+  auto fields = explicit_sequence(wrapper);
   if (!fields) return fields.error();
-  auto etype = explicit_int(*fields, 0);
+  auto etype = explicit_integer(*fields, 0);
   if (!etype) return etype.error();
   auto value_w = asn1::find_context(*fields, 1);
   if (!value_w) return parse_error("EncryptionKey without keyvalue");
-  auto value = unwrap(*value_w);
+  auto value = unwrap_explicit(*value_w);
   if (!value) return value.error();
   return EncryptionKey{static_cast<int>(*etype), value->value};
 }
@@ -117,10 +120,10 @@ void find_ap_options(Bytes authorization_data, KerberosDecryption& d, int depth)
   for (const auto& element : *elements) {
     auto fields = asn1::children(element);
     if (!fields) continue;
-    auto type = explicit_int(*fields, 0);
+    auto type = explicit_integer(*fields, 0);
     auto data_w = asn1::find_context(*fields, 1);
     if (!type || !data_w) continue;
-    auto data = unwrap(*data_w);
+    auto data = unwrap_explicit(*data_w);
     if (!data) continue;
     if (*type == kAdIfRelevant) {
       find_ap_options(data->value, d, depth + 1);
@@ -164,19 +167,19 @@ Result<bool> parse_authenticator(Bytes plain, KerberosDecryption& d) {
   if (!cname) return cname.error();
   d.client = *cname + "@" + *realm;
   std::int32_t usec = 0;
-  if (auto cusec = explicit_int(*items, 4); cusec && *cusec >= 0 && *cusec < 1000000) {
+  if (auto cusec = explicit_integer(*items, 4); cusec && *cusec >= 0 && *cusec < 1000000) {
     usec = static_cast<std::int32_t>(*cusec);
   }
   d.ctime = kerberos_time(*items, 5, usec);
   if (auto cksum_w = asn1::find_context(*items, 3)) {
-    auto fields = sequence_in(*cksum_w);
+    auto fields = explicit_sequence(*cksum_w);
     if (!fields) return fields.error();
-    auto type = explicit_int(*fields, 0);
+    auto type = explicit_integer(*fields, 0);
     if (!type) return type.error();
     d.checksum_type = *type;
     auto value_w = asn1::find_context(*fields, 1);
     if (!value_w) return parse_error("Checksum without value");
-    auto value = unwrap(*value_w);
+    auto value = unwrap_explicit(*value_w);
     if (!value) return value.error();
     if (*type == kGssChecksumType) {
       auto g = gss_checksum(value->value);
@@ -189,7 +192,7 @@ Result<bool> parse_authenticator(Bytes plain, KerberosDecryption& d) {
     if (k) d.subkey_etype = k->etype;
   }
   if (asn1::find_context(*items, 7)) {
-    auto seq_number = explicit_int(*items, 7);
+    auto seq_number = explicit_integer(*items, 7);
     if (seq_number) d.seq_number = static_cast<std::uint32_t>(*seq_number);
   }
   if (auto ad_w = asn1::find_context(*items, 8)) find_ap_options(ad_w->value, d, 0);

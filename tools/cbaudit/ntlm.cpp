@@ -155,6 +155,131 @@ bool looks_like_ntlm(Bytes data) {
   return data.size() >= 12 && std::memcmp(data.data(), kSignature, 8) == 0;
 }
 
+namespace {
+
+// The minimum payload offset decides which optional fixed fields (Version, MIC) are present.
+void read_version(Bytes data, Message& m, std::size_t offset, std::uint32_t min_payload) {
+  if (data.size() >= offset + 8 && min_payload >= offset + 8) {
+    m.version = version_text(data.subspan(offset, 8));
+  }
+}
+
+// NEGOTIATE (MS-NLMP 2.2.1.1).
+seckit::Result<Message> parse_negotiate(Bytes data, seckit::bytes::Reader& r, Message m) {
+  m.flags = r.le32();
+  Field domain = read_field(r), workstation = read_field(r);
+  if (!r.ok()) return r.error("NTLM NEGOTIATE header");
+  std::uint32_t min_payload = static_cast<std::uint32_t>(data.size());
+  for (const auto* f : {&domain, &workstation}) {
+    if (f->length) min_payload = std::min(min_payload, f->offset);
+  }
+  if (m.flags & kNegotiateVersion) read_version(data, m, 32, min_payload);
+  auto d = field_bytes(data, domain, "DomainName");
+  auto w = field_bytes(data, workstation, "Workstation");
+  if (!d) return d.error();
+  if (!w) return w.error();
+  // NEGOTIATE carries OEM strings (MS-NLMP 2.2.1.1).
+  m.domain = text_of(*d, false);
+  m.workstation = text_of(*w, false);
+  return m;
+}
+
+// CHALLENGE (MS-NLMP 2.2.1.2).
+seckit::Result<Message> parse_challenge(Bytes data, seckit::bytes::Reader& r, Message m) {
+  Field target = read_field(r);
+  m.flags = r.le32();
+  Bytes challenge = r.bytes(8);
+  r.skip(8);
+  Field info = read_field(r);
+  if (!r.ok()) return r.error("NTLM CHALLENGE header");
+  m.server_challenge.assign(challenge.begin(), challenge.end());
+  std::uint32_t min_payload = static_cast<std::uint32_t>(data.size());
+  for (const auto* f : {&target, &info}) {
+    if (f->length) min_payload = std::min(min_payload, f->offset);
+  }
+  if (m.flags & kNegotiateVersion) read_version(data, m, 48, min_payload);
+  auto t = field_bytes(data, target, "TargetName");
+  if (!t) return t.error();
+  m.target_name = text_of(*t, m.flags & kNegotiateUnicode);
+  auto ti = field_bytes(data, info, "TargetInfo");
+  if (!ti) return ti.error();
+  auto pairs = parse_av_pairs(*ti, info.offset);
+  if (!pairs) return pairs.error();
+  m.target_info = std::move(*pairs);
+  return m;
+}
+
+// The NTLMv2 response: NTProofStr(16) + NTLMv2_CLIENT_CHALLENGE (MS-NLMP 2.2.2.7).
+seckit::Result<bool> parse_ntlmv2_response(Message& m, std::size_t nt_offset) {
+  m.ntlmv2 = true;
+  seckit::bytes::Reader v(m.nt_response, nt_offset);
+  Bytes proof = v.bytes(16);
+  std::uint8_t resp_type = v.u8();
+  std::uint8_t hi_resp_type = v.u8();
+  v.skip(6);
+  m.client_timestamp = v.le64();
+  Bytes cc = v.bytes(8);
+  v.skip(4);
+  if (!v.ok()) return v.error("NTLMv2 client challenge");
+  if (resp_type != 1 || hi_resp_type != 1) {
+    return seckit::parse_error(
+        fmt::format("NTLMv2 client challenge has RespType {} HiRespType {} (expected 1, 1)",
+                    resp_type, hi_resp_type),
+        nt_offset + 16);
+  }
+  m.nt_proof.assign(proof.begin(), proof.end());
+  m.client_challenge.assign(cc.begin(), cc.end());
+  auto pairs = parse_av_pairs(v.rest(), nt_offset + 44);
+  if (!pairs) return pairs.error();
+  m.client_av_pairs = std::move(*pairs);
+  return true;
+}
+
+// AUTHENTICATE (MS-NLMP 2.2.1.3).
+seckit::Result<Message> parse_authenticate(Bytes data, seckit::bytes::Reader& r, Message m) {
+  Field lm = read_field(r), nt = read_field(r), domain = read_field(r), user = read_field(r),
+        workstation = read_field(r), key = read_field(r);
+  m.flags = r.le32();
+  if (!r.ok()) return r.error("NTLM AUTHENTICATE header");
+  std::uint32_t min_payload = static_cast<std::uint32_t>(data.size());
+  for (const auto* f : {&lm, &nt, &domain, &user, &workstation, &key}) {
+    if (f->length) min_payload = std::min(min_payload, f->offset);
+  }
+  // Version (8 bytes at 64) and MIC (16 bytes at 72) exist when the payload starts after them.
+  read_version(data, m, 64, min_payload);
+  if (min_payload >= 88 && data.size() >= 88) {
+    m.mic = Buffer(data.begin() + 72, data.begin() + 88);
+  }
+  bool unicode = m.flags & kNegotiateUnicode;
+  struct Target {
+    const Field* field;
+    const char* name;
+    Buffer* raw;
+    std::string* text;
+  };
+  Buffer domain_raw, user_raw, ws_raw;
+  for (const Target& t :
+       {Target{&lm, "LmChallengeResponse", &m.lm_response, nullptr},
+        Target{&nt, "NtChallengeResponse", &m.nt_response, nullptr},
+        Target{&domain, "DomainName", &domain_raw, &m.domain},
+        Target{&user, "UserName", &user_raw, &m.user},
+        Target{&workstation, "Workstation", &ws_raw, &m.workstation},
+        Target{&key, "EncryptedRandomSessionKey", &m.encrypted_session_key, nullptr}}) {
+    auto b = field_bytes(data, *t.field, t.name);
+    if (!b) return b.error();
+    *t.raw = std::move(*b);
+    if (t.text) *t.text = text_of(*t.raw, unicode);
+  }
+  m.anonymous = m.user.empty() && m.nt_response.empty();
+  if (m.nt_response.size() > 24) {
+    auto v2 = parse_ntlmv2_response(m, nt.offset);
+    if (!v2) return v2.error();
+  }
+  return m;
+}
+
+}  // namespace
+
 seckit::Result<Message> parse(Bytes data) {
   seckit::bytes::Reader r(data);
   Bytes sig = r.bytes(8);
@@ -164,114 +289,16 @@ seckit::Result<Message> parse(Bytes data) {
   Message m;
   m.type = r.le32();
   if (!r.ok()) return r.error("NTLM message type");
-  auto version_at = [&](std::size_t offset, std::uint32_t min_payload) {
-    if (data.size() >= offset + 8 && min_payload >= offset + 8) {
-      m.version = version_text(data.subspan(offset, 8));
-    }
-  };
-  if (m.type == 1) {
-    m.flags = r.le32();
-    Field domain = read_field(r), workstation = read_field(r);
-    if (!r.ok()) return r.error("NTLM NEGOTIATE header");
-    std::uint32_t min_payload = static_cast<std::uint32_t>(data.size());
-    for (const auto* f : {&domain, &workstation}) {
-      if (f->length) min_payload = std::min(min_payload, f->offset);
-    }
-    if (m.flags & kNegotiateVersion) version_at(32, min_payload);
-    auto d = field_bytes(data, domain, "DomainName");
-    auto w = field_bytes(data, workstation, "Workstation");
-    if (!d) return d.error();
-    if (!w) return w.error();
-    // NEGOTIATE carries OEM strings (MS-NLMP 2.2.1.1).
-    m.domain = text_of(*d, false);
-    m.workstation = text_of(*w, false);
-    return m;
+  switch (m.type) {
+    case kMessageNegotiate:
+      return parse_negotiate(data, r, std::move(m));
+    case kMessageChallenge:
+      return parse_challenge(data, r, std::move(m));
+    case kMessageAuthenticate:
+      return parse_authenticate(data, r, std::move(m));
+    default:
+      return seckit::parse_error(fmt::format("unknown NTLM message type {}", m.type), 8);
   }
-  if (m.type == 2) {
-    Field target = read_field(r);
-    m.flags = r.le32();
-    Bytes challenge = r.bytes(8);
-    r.skip(8);
-    Field info = read_field(r);
-    if (!r.ok()) return r.error("NTLM CHALLENGE header");
-    m.server_challenge.assign(challenge.begin(), challenge.end());
-    std::uint32_t min_payload = static_cast<std::uint32_t>(data.size());
-    for (const auto* f : {&target, &info}) {
-      if (f->length) min_payload = std::min(min_payload, f->offset);
-    }
-    if (m.flags & kNegotiateVersion) version_at(48, min_payload);
-    auto t = field_bytes(data, target, "TargetName");
-    if (!t) return t.error();
-    m.target_name = text_of(*t, m.flags & kNegotiateUnicode);
-    auto ti = field_bytes(data, info, "TargetInfo");
-    if (!ti) return ti.error();
-    auto pairs = parse_av_pairs(*ti, info.offset);
-    if (!pairs) return pairs.error();
-    m.target_info = std::move(*pairs);
-    return m;
-  }
-  if (m.type == 3) {
-    Field lm = read_field(r), nt = read_field(r), domain = read_field(r), user = read_field(r),
-          workstation = read_field(r), key = read_field(r);
-    m.flags = r.le32();
-    if (!r.ok()) return r.error("NTLM AUTHENTICATE header");
-    std::uint32_t min_payload = static_cast<std::uint32_t>(data.size());
-    for (const auto* f : {&lm, &nt, &domain, &user, &workstation, &key}) {
-      if (f->length) min_payload = std::min(min_payload, f->offset);
-    }
-    // Version (8 bytes at 64) and MIC (16 bytes at 72) exist when the payload starts after them.
-    version_at(64, min_payload);
-    if (min_payload >= 88 && data.size() >= 88) {
-      m.mic = Buffer(data.begin() + 72, data.begin() + 88);
-    }
-    bool unicode = m.flags & kNegotiateUnicode;
-    struct Target {
-      const Field* field;
-      const char* name;
-      Buffer* raw;
-      std::string* text;
-    };
-    Buffer domain_raw, user_raw, ws_raw;
-    for (const Target& t :
-         {Target{&lm, "LmChallengeResponse", &m.lm_response, nullptr},
-          Target{&nt, "NtChallengeResponse", &m.nt_response, nullptr},
-          Target{&domain, "DomainName", &domain_raw, &m.domain},
-          Target{&user, "UserName", &user_raw, &m.user},
-          Target{&workstation, "Workstation", &ws_raw, &m.workstation},
-          Target{&key, "EncryptedRandomSessionKey", &m.encrypted_session_key, nullptr}}) {
-      auto b = field_bytes(data, *t.field, t.name);
-      if (!b) return b.error();
-      *t.raw = std::move(*b);
-      if (t.text) *t.text = text_of(*t.raw, unicode);
-    }
-    m.anonymous = m.user.empty() && m.nt_response.empty();
-    if (m.nt_response.size() > 24) {
-      // NTLMv2 response: NTProofStr(16) + NTLMv2_CLIENT_CHALLENGE (MS-NLMP 2.2.2.7).
-      m.ntlmv2 = true;
-      seckit::bytes::Reader v(m.nt_response, nt.offset);
-      Bytes proof = v.bytes(16);
-      std::uint8_t resp_type = v.u8();
-      std::uint8_t hi_resp_type = v.u8();
-      v.skip(6);
-      m.client_timestamp = v.le64();
-      Bytes cc = v.bytes(8);
-      v.skip(4);
-      if (!v.ok()) return v.error("NTLMv2 client challenge");
-      if (resp_type != 1 || hi_resp_type != 1) {
-        return seckit::parse_error(
-            fmt::format("NTLMv2 client challenge has RespType {} HiRespType {} (expected 1, 1)",
-                        resp_type, hi_resp_type),
-            nt.offset + 16);
-      }
-      m.nt_proof.assign(proof.begin(), proof.end());
-      m.client_challenge.assign(cc.begin(), cc.end());
-      auto pairs = parse_av_pairs(v.rest(), nt.offset + 44);
-      if (!pairs) return pairs.error();
-      m.client_av_pairs = std::move(*pairs);
-    }
-    return m;
-  }
-  return seckit::parse_error(fmt::format("unknown NTLM message type {}", m.type), 8);
 }
 
 const AvPair* find_av(const std::vector<AvPair>& pairs, std::uint16_t id) {

@@ -31,6 +31,9 @@ enum AvId : std::uint16_t {
   kAvTargetName = 9,
   kAvChannelBindings = 10,
 };
+inline constexpr std::uint32_t kMessageNegotiate = 1;  // MS-NLMP 2.2.1.1 MessageType
+inline constexpr std::uint32_t kMessageChallenge = 2;
+inline constexpr std::uint32_t kMessageAuthenticate = 3;
 inline constexpr std::uint32_t kAvFlagMicPresent = 0x2;
 
 inline constexpr std::uint32_t kNegotiateUnicode = 0x1, kNegotiateOem = 0x2, kRequestTarget = 0x4,

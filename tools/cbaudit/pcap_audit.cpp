@@ -4,8 +4,10 @@
 
 #include "binding.hpp"
 #include "ldap_msg.hpp"
+#include "ldap_stream.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/http.hpp"
+#include "smb2_stream.hpp"
 #include "token.hpp"
 
 namespace cbaudit {
@@ -26,6 +28,8 @@ std::string endpoint(const net::Address& a, std::uint16_t port) {
   return a.version == 6 ? fmt::format("[{}]:{}", a.to_string(), port)
                         : fmt::format("{}:{}", a.to_string(), port);
 }
+
+constexpr std::int64_t kLdapSaslBindInProgress = 14;  // RFC 4511 4.1.9 resultCode
 
 enum class Proto { kUnknown, kHttp, kLdap, kSmb2, kTls, kIgnore };
 
@@ -56,8 +60,8 @@ struct PcapAuditor::Conn {
   bool counted_tls = false;
   std::unique_ptr<tls::TlsConnection> tls;
   std::unique_ptr<http::Connection> http;
-  std::string stream[2];  // LDAP / SMB2 framing buffers per direction
-  bool stream_failed[2] = {false, false};
+  ldap::MessageFramer ldap_framer[2];  // per direction: client to server, server to client
+  smb2::NbssFramer smb2_framer[2];
   std::optional<std::vector<std::uint8_t>> expected;
   std::string expected_source;
   bool expected_checked = false;
@@ -190,74 +194,33 @@ struct PcapAuditor::Conn {
     }
   }
 
-  void ldap_bytes(int dir, Bytes data) {
-    if (stream_failed[dir]) return;
-    stream[dir].append(reinterpret_cast<const char*>(data.data()), data.size());
-    for (;;) {
-      auto size = ldap::message_size(seckit::bytes::as_bytes(stream[dir]));
-      if (!size) {
-        stream_failed[dir] = true;
-        return;
-      }
-      if (*size == 0) {
-        if (stream[dir].size() > (4u << 20)) stream_failed[dir] = true;
-        return;
-      }
-      std::string message = stream[dir].substr(0, *size);
-      stream[dir].erase(0, *size);
-      auto m = ldap::parse_message(seckit::bytes::as_bytes(message));
-      if (!m || !*m) continue;
-      const auto& b = **m;
-      if (b.request && !b.credentials.empty()) {
-        token(b.credentials, true,
-              b.auth_kind == "sasl" ? "ldap-sasl-" + b.sasl_mechanism : "ldap-" + b.auth_kind);
-      } else if (!b.request) {
-        if (!b.server_sasl_creds.empty()) token(b.server_sasl_creds, false, "ldap");
-        if (!pending.is_null() && b.result_code != 14) {  // 14 = saslBindInProgress
-          flush_pending(fmt::format("resultCode {}{}{}", b.result_code,
-                                    b.diagnostic.empty() ? "" : ": ", b.diagnostic));
-        }
+  // One framed LDAPMessage: bind requests carry the client's token, responses the server's
+  // token and, once the bind is no longer in progress, the result of the pending audit.
+  void ldap_message(Bytes message) {
+    auto m = ldap::parse_message(message);
+    if (!m || !*m) return;
+    const auto& b = **m;
+    if (b.request && !b.credentials.empty()) {
+      token(b.credentials, true,
+            b.auth_kind == "sasl" ? "ldap-sasl-" + b.sasl_mechanism : "ldap-" + b.auth_kind);
+    } else if (!b.request) {
+      if (!b.server_sasl_creds.empty()) token(b.server_sasl_creds, false, "ldap");
+      if (!pending.is_null() && b.result_code != kLdapSaslBindInProgress) {
+        flush_pending(fmt::format("resultCode {}{}{}", b.result_code,
+                                  b.diagnostic.empty() ? "" : ": ", b.diagnostic));
       }
     }
   }
 
-  void smb_bytes(int dir, Bytes data) {
-    if (stream_failed[dir]) return;
-    stream[dir].append(reinterpret_cast<const char*>(data.data()), data.size());
-    while (stream[dir].size() >= 4) {
-      seckit::bytes::Reader nb(seckit::bytes::as_bytes(stream[dir]));
-      nb.u8();
-      std::size_t length = nb.be24();
-      if (stream[dir].size() < 4 + length) return;
-      std::string pdu = stream[dir].substr(4, length);
-      stream[dir].erase(0, 4 + length);
-      Bytes p = seckit::bytes::as_bytes(pdu);
-      seckit::bytes::Reader r(p);
-      Bytes magic = r.bytes(4);
-      if (!r.ok() || magic[0] != 0xfe || magic[1] != 'S') continue;  // SMB1 negotiate etc.
-      r.skip(4);                                                     // StructureSize, CreditCharge
-      std::uint32_t status = r.le32();
-      std::uint16_t command = r.le16();
-      r.skip(2);
-      std::uint32_t flags = r.le32();
-      r.skip(64 - 20);
-      if (!r.ok() || command != 1) continue;  // SESSION_SETUP only
-      bool response = flags & 0x1;
-      std::uint16_t offset = 0, length16 = 0;
-      if (!response) {
-        r.skip(12);  // StructureSize 25, Flags, SecurityMode, Capabilities, Channel
-        offset = r.le16();
-        length16 = r.le16();
-      } else {
-        r.skip(4);  // StructureSize 9, SessionFlags
-        offset = r.le16();
-        length16 = r.le16();
-      }
-      if (!r.ok() || offset + length16 > p.size()) continue;
-      if (length16) token(p.subspan(offset, length16), !response, "smb2");
-      if (response && !pending.is_null() && status != 0xc0000016) {
-        flush_pending(fmt::format("NTSTATUS 0x{:08x}", status));
-      }
+  // One framed SMB2 message: SESSION_SETUP requests and responses carry the tokens; a response
+  // other than MORE_PROCESSING_REQUIRED ends the authentication.
+  void smb2_message(Bytes message) {
+    auto setup = smb2::parse_session_setup(message);
+    if (!setup) return;
+    if (!setup->security_buffer.empty()) token(setup->security_buffer, !setup->response, "smb2");
+    if (setup->response && !pending.is_null() &&
+        setup->status != smb2::kStatusMoreProcessingRequired) {
+      flush_pending(fmt::format("NTSTATUS 0x{:08x}", setup->status));
     }
   }
 
@@ -282,12 +245,12 @@ struct PcapAuditor::Conn {
             f, t, gap);
         break;
       case Proto::kLdap:
-        if (gap) stream_failed[dir] = true;
-        ldap_bytes(dir, data);
+        if (gap) ldap_framer[dir].fail();
+        ldap_framer[dir].feed(data, [this](Bytes m) { ldap_message(m); });
         break;
       case Proto::kSmb2:
-        if (gap) stream_failed[dir] = true;
-        smb_bytes(dir, data);
+        if (gap) smb2_framer[dir].fail();
+        smb2_framer[dir].feed(data, [this](Bytes m) { smb2_message(m); });
         break;
       default:
         break;

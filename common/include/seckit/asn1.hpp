@@ -54,6 +54,14 @@ Result<std::int64_t> integer(Bytes content);
 // The child with context tag [number] among `items`, if any.
 std::optional<Tlv> find_context(const std::vector<Tlv>& items, std::uint32_t number);
 
+// Explicitly tagged fields ([n] { X }, as Kerberos and SPNEGO use them):
+// the single TLV inside the wrapper; an error when it holds none or several.
+Result<Tlv> unwrap_explicit(const Tlv& wrapper);
+// The INTEGER inside [number] among `items`; an error when absent or not an INTEGER.
+Result<std::int64_t> explicit_integer(const std::vector<Tlv>& items, std::uint32_t number);
+// The children of the SEQUENCE inside the wrapper.
+Result<std::vector<Tlv>> explicit_sequence(const Tlv& wrapper);
+
 // --- writing (DER, definite lengths) ----------------------------------------------------------
 using Der = std::vector<std::uint8_t>;
 // One TLV with a single identifier octet (`identifier` = class | constructed | number < 31),

@@ -28,6 +28,7 @@ struct Options {
   int count = 1;
   std::optional<std::uint32_t> window;
   bool dry_run = false;
+  std::vector<std::string> pam_options;  // verify --pam-option OPT (the module's own words)
   bool show_secrets = false;
   std::size_t bytes = 0;            // secret --bytes
   std::string code;                 // verify CODE

@@ -88,6 +88,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->check(CLI::Range(0, 1000));
   verify->add_flag("--steam", o.steam, "The code is a Steam Guard code");
   verify->add_flag("--dry-run", o.dry_run, "Change nothing in the GA file; explain the verdict");
+  verify
+      ->add_option("--pam-option", o.pam_options,
+                   "A pam_google_authenticator option of the PAM line (noskewadj, "
+                   "no_increment_hotp, allowed_perm=0NNN, grace_period=N, no_strict_owner, "
+                   "user=NAME; debug and the prompt options are ignored with a note); repeatable")
+      ->type_name("OPT");
   verify->callback([&] { command = "verify"; });
 
   auto* enroll =

@@ -63,18 +63,10 @@ void apply_flags(OtpAccount& account, const Options& options) {
   if (options.counter) account.counter = *options.counter;
 }
 
-seckit::fs::FileInfo check_ga_mode(const std::string& path) {
-  auto info = seckit::fs::stat_file(path);
-  if ((info.mode & 077) != 0) {
-    throw seckit::input_error(
-        path,
-        fmt::format("mode {:04o}: pam_google_authenticator refuses a secret file readable by "
-                    "group or others",
-                    info.mode),
-        fmt::format("chmod 400 {}", path));
-  }
-  return info;
-}
+// The module's checks on a GA path (defined with verify below): a directory, a symlink (judged
+// by its target) and permission bits outside allowed_perm. Returns the path to read.
+std::string check_ga_target(seckit::cli::Tool& tool, const std::string& path,
+                            const PamOptions& pam);
 
 GaParseResult parse_ga_or_throw(seckit::cli::Tool& tool, const std::string& path,
                                 const std::string& content) {
@@ -183,9 +175,9 @@ OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool
                 "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
     }
   } else {
-    check_ga_mode(options.ga_file);
+    const std::string path = check_ga_target(tool, options.ga_file, PamOptions{});
     auto parsed = parse_ga_or_throw(tool, options.ga_file,
-                                    seckit::fs::read_file(options.ga_file, std::size_t{64} * 1024));
+                                    seckit::fs::read_file(path, std::size_t{64} * 1024));
     account = account_from_ga(parsed.file);
   }
   apply_flags(account, options);
@@ -437,6 +429,10 @@ int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::s
   // The lock serialises concurrent verifications (two sshd sessions, 50 scripts): each one sees
   // the state the previous one wrote, so a code used once is refused to all the others.
   seckit::fs::LockedFile locked(read_path, std::size_t{64} * 1024);
+  if (locked.content().find('\0') != std::string::npos) {
+    throw seckit::input_error(options.ga_file,
+                              "contains a NUL byte: the module refuses the whole file (observed)");
+  }
   GaBuffer buffer(locked.content());
   auto secret = module_secret(buffer);
   if (!secret) {
@@ -549,9 +545,14 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
 
 int run_qr(seckit::cli::Tool& tool, const Options& options) {
   if (options.ga_file.empty()) throw seckit::usage_error("otpgen qr needs --ga-file F");
+  if (options.account.empty()) {
+    // A GA file does not say whose it is; $USER@host would label the phone entry "root@vm".
+    throw seckit::usage_error(
+        "otpgen qr needs --account NAME: a GA file does not record whose it is",
+        "e.g. --account alice@example.com");
+  }
   OtpAccount account = resolve_account(tool, options, true);
-  account.account =
-      options.account.empty() ? default_user() + "@" + default_host() : options.account;
+  account.account = options.account;
   account.issuer = options.issuer.empty() ? default_host() : options.issuer;
   std::string uri = build_otpauth_uri(account);
   auto& emitter = tool.emitter();

@@ -44,6 +44,7 @@ struct Options {
   std::string qr = "utf8";
   std::string qr_png, qr_svg;
   bool force = false;
+  std::string owner;  // enroll --owner USER: chown the GA file (the module's strict owner check)
   std::string batch, out_dir;
   std::string batch_qr = "png";
 };

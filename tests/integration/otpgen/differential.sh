@@ -122,6 +122,8 @@ K0=$K; K=OLBOLBOLBOLBOLBO
 scenario "digits 0 1 8 read as O L B" "" "01801801801801 80\n\" TOTP_AUTH\n" "$(when 0)" "$(at 0)"
 K=$K0
 BADFILE=1 scenario "padded secret" "" "$K====\n\" TOTP_AUTH\n" "$(when 0)" "$(at 0)"
+BADFILE=1 scenario "NUL bytes: the module refuses the file" "" "$K\n\" TOTP_AUTH\n\" RATE_LIMIT 3 30\n\0\0" \
+  "$(when 0)" "$(at 0)"
 BADFILE=1 scenario "no secret line" "" "\" TOTP_AUTH\n12345678\n" "$(when 0)" 12345678
 
 # --- 4. module options
@@ -192,6 +194,30 @@ chown_scenario() {
 }
 chown_scenario
 
+# enroll --owner / the batch "user" field: the file belongs to the user, so the module (which
+# switches to user= and checks the owner) accepts it; a root-owned file it refuses.
+chmod 711 "$T"; mkdir -m 711 own
+owner_login() {  # file -> 0 accepted by the module as user nobody
+  echo "auth required pam_google_authenticator.so secret=$T/$1 user=nobody" > "/etc/pam.d/$svc"
+  oathtool --totp -N "@$t0" -b "$(head -1 "$1")" |
+    faketime -f "$(date -d "@$t0" '+%Y-%m-%d %H:%M:%S')" pamtester "$svc" root authenticate >/dev/null 2>&1
+}
+expect_exit 0 otpgen enroll --ga-file own/ga --owner nobody --account n --qr none --rate-limit none --allow-reuse
+assert_eq "$(stat -c '%U %a' own/ga)" "nobody 400" "enroll --owner: owner and mode"
+owner_login own/ga || fail "the module refuses the file enroll --owner nobody wrote"
+expect_exit 0 otpgen enroll --ga-file own/root-ga --account n --qr none --rate-limit none --allow-reuse
+! owner_login own/root-ga || fail "the module accepted a root-owned file for user nobody"
+expect_exit 1 otpgen verify 000000 --ga-file own/root-ga --now "$t0" --pam-option user=nobody
+assert_contains "$(last_stderr)" "owned by root, but the module checks" "verify warns about the owner"
+printf '%s\n' '{"account":"n@example.com","user":"nobody"}' '{"account":"x@example.com","user":"no-such-user-here"}' > users.jsonl
+expect_exit 0 otpgen enroll --batch users.jsonl --out-dir own/batch --batch-qr none --rate-limit none --allow-reuse
+chmod 711 own/batch
+assert_eq "$(stat -c '%U %a' own/batch/nobody.google_authenticator)" "nobody 400" "batch user field chowns"
+owner_login own/batch/nobody.google_authenticator || fail "the module refuses the batch file of user nobody"
+assert_contains "$(last_stderr)" "no user 'no-such-user-here' on this host" "batch: unknown user warned"
+logins=$((logins + 3)); scenarios=$((scenarios + 3))
+pass "enroll --owner and the batch user field give the file to the user the module checks"
+
 # --- 7. a symlinked GA file: judged by its target, replaced by a regular file on update
 rm -rf a/* b/*
 printf '%b' "$K\n\" TOTP_AUTH\n\" RATE_LIMIT 3 30\n" > a/target; chmod 400 a/target; cp -p a/target b/target
@@ -204,6 +230,12 @@ cmp a/ga b/ga || fail "symlink: files differ"
 assert_eq "$(file_state b/ga)" "$(file_state a/ga)" "symlink replaced by a regular file, as the module does"
 cmp a/target b/target || fail "symlink targets differ"
 logins=$((logins + 1)); scenarios=$((scenarios + 1))
+
+# Hints: a directory is named as one; qr asks whose file it is.
+expect_exit 2 otpgen verify 123456 --ga-file /tmp
+assert_contains "$(last_stderr)" "/tmp: is a directory, not a GA file" "directory hint"
+expect_exit 2 otpgen qr --ga-file own/ga --qr none
+assert_contains "$(last_stderr)" "otpgen qr needs --account NAME" "qr asks for --account"
 
 echo "differential: $scenarios scenarios, $logins logins: verdicts and files agree"
 [ "$logins" -ge 80 ] || fail "only $logins logins"

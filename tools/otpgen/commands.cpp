@@ -436,9 +436,13 @@ int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::s
   GaBuffer buffer(locked.content());
   auto secret = module_secret(buffer);
   if (!secret) {
-    throw seckit::input_error(options.ga_file,
-                              "line 1: the module cannot decode the secret (base32; blanks, "
-                              "hyphens and 0/1/8 allowed): it refuses every login");
+    const bool padded = buffer.secret_line().find('=') != std::string_view::npos;
+    throw seckit::input_error(
+        options.ga_file,
+        std::string("line 1: the module cannot decode the secret") +
+            (padded ? " (it has '=' padding)" : " (base32; blanks, hyphens and 0/1/8 allowed)") +
+            ": it refuses every login",
+        padded ? "remove the '=' characters" : "");
   }
   LoginOutcome outcome = module_login(buffer, *secret, code, now, pam);
   const bool written = outcome.updated && !options.dry_run;

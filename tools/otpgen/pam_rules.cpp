@@ -219,10 +219,11 @@ LoginOutcome learn_skew(GaBuffer& file, std::int64_t tm, std::int64_t skew, Logi
   file.set("RESETTING_TIME_SKEW", list);
   outcome.updated = true;
   if (!consistent) {
-    return finish(outcome, LoginResult::kWrongCode,
-                  fmt::format("the code belongs to a time {:+} steps away: the module records the "
-                              "skew ({} of 3 consecutive codes)",
-                              skew, entries.size()));
+    return finish(
+        outcome, LoginResult::kWrongCode,
+        fmt::format("the code belongs to a time {:+} steps away (clock skew of {} steps): the "
+                    "module records the skew ({} of 3 consecutive codes)",
+                    skew, skew, entries.size()));
   }
   outcome.method = "skew-learned";
   return finish(outcome, LoginResult::kValid,
@@ -285,10 +286,11 @@ LoginOutcome totp_login(GaBuffer& file, const OtpKey& key, std::string_view code
   auto far = far_match(key, tm, want);
   if (far && !options.noskewadj) return learn_skew(file, tm, *far, outcome);
   outcome.skew_steps = far;
-  return finish(
-      outcome, LoginResult::kWrongCode,
-      far ? fmt::format("the code belongs to a time {:+} steps away (noskewadj: not learned)", *far)
-          : "wrong code (no match within 1500 steps of now)");
+  return finish(outcome, LoginResult::kWrongCode,
+                far ? fmt::format("the code belongs to a time {:+} steps away (clock skew of {} "
+                                  "steps; noskewadj: not learned)",
+                                  *far, *far)
+                    : "wrong code (no match within 1500 steps of now)");
 }
 
 }  // namespace

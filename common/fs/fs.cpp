@@ -235,9 +235,9 @@ LockedFile::~LockedFile() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
-void LockedFile::replace(std::string_view content) {
+void LockedFile::replace(std::string_view content, std::optional<mode_t> mode) {
   WriteOptions options;
-  options.mode = info_.mode;
+  options.mode = mode.value_or(info_.mode);
   if (::geteuid() == 0) {
     options.owner = info_.uid;
     options.group = info_.gid;

@@ -1,13 +1,21 @@
 #include "commands.hpp"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <sys/stat.h>
 
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 
+#include "ga_buffer.hpp"
 #include "ga_file.hpp"
 #include "ga_verify.hpp"
 #include "migration.hpp"
+#include "pam_rules.hpp"
 #include "qr.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
@@ -55,18 +63,10 @@ void apply_flags(OtpAccount& account, const Options& options) {
   if (options.counter) account.counter = *options.counter;
 }
 
-seckit::fs::FileInfo check_ga_mode(const std::string& path) {
-  auto info = seckit::fs::stat_file(path);
-  if ((info.mode & 077) != 0) {
-    throw seckit::input_error(
-        path,
-        fmt::format("mode {:04o}: pam_google_authenticator refuses a secret file readable by "
-                    "group or others",
-                    info.mode),
-        fmt::format("chmod 400 {}", path));
-  }
-  return info;
-}
+// The module's checks on a GA path (defined with verify below): a directory, a symlink (judged
+// by its target) and permission bits outside allowed_perm. Returns the path to read.
+std::string check_ga_target(seckit::cli::Tool& tool, const std::string& path,
+                            const PamOptions& pam);
 
 GaParseResult parse_ga_or_throw(seckit::cli::Tool& tool, const std::string& path,
                                 const std::string& content) {
@@ -175,9 +175,9 @@ OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool
                 "the secret has '=' padding; pam_google_authenticator rejects padded secrets");
     }
   } else {
-    check_ga_mode(options.ga_file);
+    const std::string path = check_ga_target(tool, options.ga_file, PamOptions{});
     auto parsed = parse_ga_or_throw(tool, options.ga_file,
-                                    seckit::fs::read_file(options.ga_file, std::size_t{64} * 1024));
+                                    seckit::fs::read_file(path, std::size_t{64} * 1024));
     account = account_from_ga(parsed.file);
   }
   apply_flags(account, options);
@@ -265,12 +265,11 @@ namespace {
 
 // A verification passes on a valid code and fails otherwise; the reason carries the verify
 // verdict's name (wrong-code, reused, rate-limited, ...) and `result` repeats it for scripts.
-int conclude_verification(seckit::cli::Tool& tool, bool valid, VerifyVerdict verdict,
+int conclude_verification(seckit::cli::Tool& tool, bool valid, std::string_view result,
                           const std::string& explanation) {
   seckit::out::Conclusion conclusion;
-  if (!valid) conclusion.fail(std::string(verdict_name(verdict)), explanation);
-  return tool.emitter().conclude(conclusion, {{"valid", valid ? 1 : 0}},
-                                 {{"result", verdict_name(verdict)}});
+  if (!valid) conclusion.fail(std::string(result), explanation);
+  return tool.emitter().conclude(conclusion, {{"valid", valid ? 1 : 0}}, {{"result", result}});
 }
 
 // A code that cannot be a code of this account is bad input (exit 2), not a wrong code: a
@@ -289,50 +288,187 @@ void check_code_format(const std::string& code, int digits, bool steam) {
   }
 }
 
-int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::string& code) {
-  const std::int64_t now = resolve_now(options);
-  check_ga_mode(options.ga_file);
-  // The lock serialises concurrent verifications (two sshd sessions, 50 scripts): each one sees
-  // the state the previous one wrote, so a code used once is refused to all the others.
-  seckit::fs::LockedFile locked(options.ga_file, std::size_t{64} * 1024);
-  auto parsed = parse_ga_or_throw(tool, options.ga_file, locked.content());
-  GaFile file = parsed.file;
-  VerifyOutcome outcome = verify_ga(file, code, now);
-  bool written = false;
-  if (outcome.state_changed && !options.dry_run) {
-    locked.replace(render_ga_file(file));
-    written = true;
-  }
-  bool valid = outcome.verdict == VerifyVerdict::kValid;
+void emit_ga_outcome(seckit::cli::Tool& tool, const Options& options, const GaBuffer& buffer,
+                     const LoginOutcome& outcome, bool written) {
+  const bool valid = outcome.result == LoginResult::kValid;
   auto& emitter = tool.emitter();
   emitter.begin(
       {{"command", "verify"}, {"ga_file", options.ga_file}, {"dry_run", options.dry_run}});
-  Json record = outcome_json(outcome);
+  Json record;
+  record["valid"] = valid;
+  record["verdict"] = login_result_name(outcome.result);
+  if (!outcome.method.empty()) record["method"] = outcome.method;
+  if (outcome.offset) record["offset"] = *outcome.offset;
+  if (outcome.matched_step) record["matched_step"] = *outcome.matched_step;
+  if (outcome.skew_steps) record["skew_steps"] = *outcome.skew_steps;
+  record["explanation"] = outcome.explanation;
   record["ga_file"] = options.ga_file;
-  record["mode"] = file.is_hotp() ? "hotp" : file.is_totp() ? "totp" : "scratch-only";
+  std::int64_t counter = 0;
+  if (auto value = buffer.value("HOTP_COUNTER")) counter = std::atoll(value->c_str());
+  record["mode"] = counter >= 1 ? "hotp" : buffer.has_totp_auth() ? "totp" : "scratch-only";
   record["dry_run"] = options.dry_run;
   record["file_updated"] = written;
-  if (file.is_hotp()) record["next_counter"] = *file.hotp_counter;
+  if (counter >= 1) record["next_counter"] = counter;
   if (emitter.json()) {
     emitter.record("otp_verification", record);
-  } else {
-    std::string head = valid ? tool.style().green("valid") : tool.style().red("invalid");
-    std::string line = valid ? fmt::format("{}: {}", head, outcome.explanation)
-                             : fmt::format("{} ({}): {}", head, verdict_name(outcome.verdict),
-                                           outcome.explanation);
-    emitter.line(line);
-    if (options.dry_run) {
-      emitter.line(outcome.state_changed
-                       ? "dry run: the file would have been updated, it was left unchanged"
-                       : "dry run: nothing to update");
-    }
+    return;
   }
-  return conclude_verification(tool, valid, outcome.verdict, outcome.explanation);
+  std::string head = valid ? tool.style().green("valid") : tool.style().red("invalid");
+  emitter.line(valid ? fmt::format("{}: {}", head, outcome.explanation)
+                     : fmt::format("{} ({}): {}", head, login_result_name(outcome.result),
+                                   outcome.explanation));
+  if (options.dry_run) {
+    emitter.line(outcome.updated
+                     ? "dry run: the module would have updated the file; it was left unchanged"
+                     : "dry run: nothing to update");
+  }
+}
+
+// What the PAM line says, from --pam-option words; notes for options that change nothing.
+PamOptions pam_options(seckit::cli::Tool& tool, const Options& options) {
+  PamOptions pam;
+  for (const auto& word : options.pam_options) apply_pam_option(pam, word);
+  for (const auto& note : pam.notes) tool.warn("--pam-option", note);
+  return pam;
+}
+
+// The user whose file the module demands under its default strict owner check: user=NAME, or
+// the user logging in, whose home holds ~/.google_authenticator (the directory's owner).
+void warn_owner(seckit::cli::Tool& tool, const std::string& path, const struct stat& target,
+                const PamOptions& pam) {
+  if (pam.no_strict_owner) return;
+  uid_t expected = 0;
+  std::string who;
+  if (!pam.user.empty()) {
+    const passwd* pw = ::getpwnam(pam.user.c_str());
+    if (!pw) return;
+    expected = pw->pw_uid;
+    who = pam.user + " (user=)";
+  } else {
+    const auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    struct stat home {};
+    if (::stat(dir.c_str(), &home) != 0) return;
+    expected = home.st_uid;
+    const passwd* pw = ::getpwuid(expected);
+    who = (pw ? std::string(pw->pw_name) : std::to_string(expected)) + ", the owner of " + dir;
+  }
+  if (target.st_uid == expected) return;
+  const passwd* owner = ::getpwuid(target.st_uid);
+  tool.warn(path,
+            fmt::format("owned by {}, but the module checks that the file belongs to the user "
+                        "logging in ({}): it refuses every login (chown it, or no_strict_owner)",
+                        owner ? owner->pw_name : std::to_string(target.st_uid), who));
+}
+
+// The checks the module makes on the path before reading: it follows a symlink and judges the
+// target ([symlink] scenario), refuses what is not a regular file and any permission bit
+// outside allowed_perm (default 0600; the set-uid bit is not looked at: [modes] scenario).
+// Returns the path to read (the target of a link).
+std::string check_ga_target(seckit::cli::Tool& tool, const std::string& path,
+                            const PamOptions& pam) {
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) != 0) {
+    throw seckit::input_error(path, std::string("cannot open: ") + std::strerror(errno));
+  }
+  std::string target_path = path;
+  if (S_ISLNK(link.st_mode)) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved) == nullptr) {
+      throw seckit::input_error(
+          path, std::string("a symlink whose target cannot be opened: ") + std::strerror(errno));
+    }
+    target_path = resolved;
+    tool.warn(path, fmt::format("a symlink to {}: the module reads the target, judges the "
+                                "target's mode, and replaces the link with a regular file (0400) "
+                                "on its first update; otpgen does the same",
+                                target_path));
+  }
+  struct stat target {};
+  if (::stat(target_path.c_str(), &target) != 0) {
+    throw seckit::input_error(path, std::string("cannot open: ") + std::strerror(errno));
+  }
+  if (S_ISDIR(target.st_mode)) {
+    throw seckit::input_error(path, "is a directory, not a GA file",
+                              "give the file itself, e.g. " + path + "/.google_authenticator");
+  }
+  if (!S_ISREG(target.st_mode)) throw seckit::input_error(path, "not a regular file");
+  const unsigned mode = target.st_mode & 03777;
+  if ((mode & ~pam.allowed_perm) != 0) {
+    throw seckit::input_error(
+        path,
+        fmt::format("mode {:04o}{}: pam_google_authenticator refuses a secret file with "
+                    "permission bits outside {:04o} (allowed_perm)",
+                    mode, target_path == path ? "" : " (of the link's target)", pam.allowed_perm),
+        fmt::format("chmod 400 {}", target_path));
+  }
+  warn_owner(tool, path, target, pam);
+  return target_path;
+}
+
+void write_back(const Options& options, seckit::fs::LockedFile& locked,
+                const std::string& read_path, const GaBuffer& buffer) {
+  if (read_path == options.ga_file) {
+    locked.replace(buffer.text(), mode_t{0400});  // the module writes its file back as 0400
+    return;
+  }
+  seckit::fs::WriteOptions write;  // the module replaces the link itself
+  write.mode = 0400;
+  write.overwrite = true;
+  if (::geteuid() == 0) {
+    write.owner = locked.info().uid;
+    write.group = locked.info().gid;
+  }
+  seckit::fs::atomic_write(options.ga_file, buffer.text(), write);
+}
+
+int verify_ga_file(seckit::cli::Tool& tool, const Options& options, const std::string& code) {
+  const std::int64_t now = resolve_now(options);
+  const PamOptions pam = pam_options(tool, options);
+  const std::string read_path = check_ga_target(tool, options.ga_file, pam);
+  // The lock serialises concurrent verifications (two sshd sessions, 50 scripts): each one sees
+  // the state the previous one wrote, so a code used once is refused to all the others.
+  seckit::fs::LockedFile locked(read_path, std::size_t{64} * 1024);
+  if (locked.content().find('\0') != std::string::npos) {
+    throw seckit::input_error(options.ga_file,
+                              "contains a NUL byte: the module refuses the whole file (observed)");
+  }
+  GaBuffer buffer(locked.content());
+  auto secret = module_secret(buffer);
+  if (!secret) {
+    const bool padded = buffer.secret_line().find('=') != std::string_view::npos;
+    throw seckit::input_error(
+        options.ga_file,
+        std::string("line 1: the module cannot decode the secret") +
+            (padded ? " (it has '=' padding)" : " (base32; blanks, hyphens and 0/1/8 allowed)") +
+            ": it refuses every login",
+        padded ? "remove the '=' characters" : "");
+  }
+  LoginOutcome outcome = module_login(buffer, *secret, code, now, pam);
+  const bool written = outcome.updated && !options.dry_run;
+  if (written) write_back(options, locked, read_path, buffer);
+  if (outcome.result == LoginResult::kBadFile) {
+    throw seckit::input_error(options.ga_file,
+                              outcome.explanation +
+                                  ": the module refuses every code with this file (the attempt "
+                                  "still counts in RATE_LIMIT, as on the module)");
+  }
+  emit_ga_outcome(tool, options, buffer, outcome, written);
+  return conclude_verification(tool, outcome.result == LoginResult::kValid,
+                               login_result_name(outcome.result), outcome.explanation);
 }
 
 }  // namespace
 
 int run_verify(seckit::cli::Tool& tool, const Options& options) {
+  if (!options.ga_file.empty()) {
+    if (!options.secret.empty() || !options.secret_file.empty() || !options.uri.empty()) {
+      throw seckit::usage_error("--ga-file cannot be combined with another secret source");
+    }
+    // As typed: the module refuses "123 456" and " 123456", so otpgen does not tidy them.
+    return verify_ga_file(tool, options,
+                          options.code == "-" ? read_stdin_line("code") : options.code);
+  }
   std::string code = options.code == "-" ? read_stdin_line("code") : trim(options.code);
   // People paste "123 456" as the app shows it.
   std::string compact;
@@ -340,12 +476,6 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
     if (c != ' ') compact += c;
   }
   code = compact;
-  if (!options.ga_file.empty()) {
-    if (!options.secret.empty() || !options.secret_file.empty() || !options.uri.empty()) {
-      throw seckit::usage_error("--ga-file cannot be combined with another secret source");
-    }
-    return verify_ga_file(tool, options, code);
-  }
   OtpAccount account = resolve_account(tool, options, true);
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "verify"}, {"type", otp_type_name(account.type)}});
@@ -414,15 +544,19 @@ int run_verify(seckit::cli::Tool& tool, const Options& options) {
     emitter.line(valid ? fmt::format("{}: {}", tool.style().green("valid"), explanation)
                        : fmt::format("{}: {}", tool.style().red("invalid"), explanation));
   }
-  return conclude_verification(
-      tool, valid, valid ? VerifyVerdict::kValid : VerifyVerdict::kWrongCode, explanation);
+  return conclude_verification(tool, valid, valid ? "valid" : "wrong-code", explanation);
 }
 
 int run_qr(seckit::cli::Tool& tool, const Options& options) {
   if (options.ga_file.empty()) throw seckit::usage_error("otpgen qr needs --ga-file F");
+  if (options.account.empty()) {
+    // A GA file does not say whose it is; $USER@host would label the phone entry "root@vm".
+    throw seckit::usage_error(
+        "otpgen qr needs --account NAME: a GA file does not record whose it is",
+        "e.g. --account alice@example.com");
+  }
   OtpAccount account = resolve_account(tool, options, true);
-  account.account =
-      options.account.empty() ? default_user() + "@" + default_host() : options.account;
+  account.account = options.account;
   account.issuer = options.issuer.empty() ? default_host() : options.issuer;
   std::string uri = build_otpauth_uri(account);
   auto& emitter = tool.emitter();

@@ -28,6 +28,7 @@ struct Options {
   int count = 1;
   std::optional<std::uint32_t> window;
   bool dry_run = false;
+  std::vector<std::string> pam_options;  // verify --pam-option OPT (the module's own words)
   bool show_secrets = false;
   std::size_t bytes = 0;            // secret --bytes
   std::string code;                 // verify CODE
@@ -43,6 +44,7 @@ struct Options {
   std::string qr = "utf8";
   std::string qr_png, qr_svg;
   bool force = false;
+  std::string owner;  // enroll --owner USER: chown the GA file (the module's strict owner check)
   std::string batch, out_dir;
   std::string batch_qr = "png";
 };

@@ -1,5 +1,6 @@
 // otpgen enroll: one account (secret + GA file + URI + QR) or many from JSON Lines.
 #include <fmt/format.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,9 +59,21 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_rate_limit(const st
 }
 
 // The URI, record and files of one account; throws ToolError on failures of this account.
+// The uid/gid a GA file gets so the module's strict owner check passes for `user`: the module
+// refuses a file not owned by the user logging in, so root enrolling for bob must chown it.
+struct FileOwner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+std::optional<FileOwner> lookup_owner(const std::string& user) {
+  const passwd* pw = ::getpwnam(user.c_str());
+  if (pw == nullptr) return std::nullopt;
+  return FileOwner{pw->pw_uid, pw->pw_gid};
+}
+
 Json enroll_one(seckit::cli::Tool& tool, const Options& options, OtpAccount account,
                 const std::string& ga_path, const std::string& png, const std::string& svg,
-                bool overwrite) {
+                bool overwrite, std::optional<FileOwner> owner = std::nullopt) {
   if (account.secret.empty()) {
     account.secret = seckit::crypto::random_bytes(
         options.bytes ? options.bytes : default_secret_bytes(account.algorithm));
@@ -95,6 +108,10 @@ Json enroll_one(seckit::cli::Tool& tool, const Options& options, OtpAccount acco
     seckit::fs::WriteOptions write;
     write.mode = 0400;
     write.overwrite = overwrite;
+    if (owner) {  // set on the temporary file before the rename: never a moment owned by root
+      write.owner = owner->uid;
+      write.group = owner->gid;
+    }
     seckit::fs::atomic_write(ga_path, new_ga_file(secret_base32(account), ga), write);
     record["ga_file"] = ga_path;
   }
@@ -231,9 +248,19 @@ int enroll_batch(seckit::cli::Tool& tool, const Options& options, const OtpAccou
     std::string dir = options.out_dir + "/";
     std::string png = options.batch_qr == "png" ? dir + stem + ".png" : "";
     std::string svg = options.batch_qr == "svg" ? dir + stem + ".svg" : "";
+    std::optional<FileOwner> owner;
+    if (!user_name->empty()) {
+      owner = lookup_owner(*user_name);
+      if (!owner) {
+        tool.warn(fmt::format("{}:{}", options.batch, line_number),
+                  fmt::format("no user '{}' on this host: the GA file stays owned by {}; chown it "
+                              "to the user where the module runs (it refuses other owners)",
+                              *user_name, ::geteuid() == 0 ? "root" : "you"));
+      }
+    }
     try {
       Json record = enroll_one(tool, options, account, dir + stem + ".google_authenticator", png,
-                               svg, options.force);
+                               svg, options.force, owner);
       if (!user_name->empty()) record["user"] = *user_name;
       record["line"] = line_number;
       ++enrolled;
@@ -300,8 +327,14 @@ int run_enroll(seckit::cli::Tool& tool, const Options& options) {
               "(add --ga-file ~/.google_authenticator to enroll for pam_google_authenticator)");
   }
 
+  std::optional<FileOwner> owner;
+  if (!options.owner.empty()) {
+    if (options.ga_file.empty()) throw seckit::usage_error("--owner needs --ga-file");
+    owner = lookup_owner(options.owner);
+    if (!owner) throw seckit::usage_error(fmt::format("--owner: no user '{}'", options.owner));
+  }
   Json record = enroll_one(tool, options, account, options.ga_file, options.qr_png, options.qr_svg,
-                           options.force);
+                           options.force, owner);
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "enroll"}});
   if (emitter.json()) {

@@ -88,6 +88,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->check(CLI::Range(0, 1000));
   verify->add_flag("--steam", o.steam, "The code is a Steam Guard code");
   verify->add_flag("--dry-run", o.dry_run, "Change nothing in the GA file; explain the verdict");
+  verify
+      ->add_option("--pam-option", o.pam_options,
+                   "A pam_google_authenticator option of the PAM line (noskewadj, "
+                   "no_increment_hotp, allowed_perm=0NNN, grace_period=N, no_strict_owner, "
+                   "user=NAME; debug and the prompt options are ignored with a note); repeatable")
+      ->type_name("OPT");
   verify->callback([&] { command = "verify"; });
 
   auto* enroll =
@@ -131,6 +137,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->type_name("N");
   qr_options(enroll);
   enroll->add_flag("--force", o.force, "Replace existing GA/QR files");
+  enroll
+      ->add_option("--owner", o.owner,
+                   "Give the GA file to USER (root enrolling for a user: the module refuses files "
+                   "the user logging in does not own); batch lines use their \"user\" field")
+      ->type_name("USER");
   tool.file_arg(enroll
                     ->add_option("--batch", o.batch,
                                  "Enroll every account of a JSON Lines file "
@@ -147,7 +158,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   auto* qr = app.add_subcommand("qr", "Show the QR code of an existing GA file again");
   tool.file_arg(
       qr->add_option("--ga-file", o.ga_file, "The GA file")->type_name("FILE")->required());
-  qr->add_option("--account", o.account, "Account name in the label (default $USER@host)")
+  qr->add_option("--account", o.account,
+                 "Account name in the label (required: the file does not say)")
       ->type_name("NAME");
   qr->add_option("--issuer", o.issuer, "Issuer (default the host name)")->type_name("NAME");
   qr_options(qr);

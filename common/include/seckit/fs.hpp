@@ -56,8 +56,9 @@ class LockedFile {
   const std::string& path() const { return path_; }
   const std::string& content() const { return content_; }
   const FileInfo& info() const { return info_; }
-  // Replaces the file atomically with the same owner, group and mode, keeping the lock.
-  void replace(std::string_view content);
+  // Replaces the file atomically with the same owner and group, keeping the lock; the mode stays
+  // unless `mode` is given (pam_google_authenticator writes its file back as 0400).
+  void replace(std::string_view content, std::optional<mode_t> mode = std::nullopt);
 
  private:
   std::string path_;

@@ -93,10 +93,10 @@ assert_eq "$(summary_field .verdict)/$(summary_field .result)" "fail/wrong-code"
 ga nosecret "\" TOTP_AUTH\n12345678\n"
 expect_exit 2 otpgen verify 12345678 --ga-file nosecret --now $now
 assert_one_line_error otpgen
-assert_contains "$(last_stderr)" "line 1: the secret is not base32" "no secret line"
+assert_contains "$(last_stderr)" "line 1: the module cannot decode the secret" "no secret line"
 ga emptysecret "\n\" TOTP_AUTH\n12345678\n"
 expect_exit 2 otpgen verify 12345678 --ga-file emptysecret --now $now
-assert_contains "$(last_stderr)" "line 1: the secret is empty" "empty secret line"
+assert_contains "$(last_stderr)" "line 1: the module cannot decode the secret" "empty secret line"
 # Scratch codes only: the module takes the first line as the secret (digits 1 and 8 read as L
 # and B), so that code never logs in, the others do, and no TOTP code works.
 ga scratch "12345678\n23456789\n34567890\n"

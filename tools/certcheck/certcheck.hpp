@@ -84,6 +84,11 @@ struct CheckOptions {
   }
 };
 
+// Inputs are read through symbolic links (regular files and pipes, at most max_bytes).
+std::string read_input_file(const std::string& path, std::size_t max_bytes);
+// --password-file: a 0600 file (no symlink), or a /dev/fd/N pipe from the shell.
+std::string read_password_file(const std::string& path);
+
 // Parses "30d", "12h", "2w", "90m", "45s" or a bare number of days into seconds.
 std::optional<std::int64_t> parse_duration(std::string_view text);
 
@@ -140,6 +145,7 @@ std::vector<seckit::x509::Certificate> fetch_chain(const ConnectOptions& options
 struct RunOptions {
   std::vector<std::string> inputs;
   bool recursive = false;
+  bool problems_only = false;   // -q/--problems-only: only certificates with findings
   std::string format = "text";  // text|json|junit
   std::optional<std::string> password;
   std::optional<ConnectOptions> connect;

@@ -368,30 +368,26 @@ Json windows_error(std::string_view name) {
 }
 
 std::optional<std::int64_t> parse_duration(std::string_view text) {
+  // "m" alone is refused: minute or month? (issue 17). Longest suffix first.
+  struct Unit {
+    std::string_view suffix;
+    std::int64_t seconds;
+  };
+  static constexpr Unit kUnits[] = {{"min", 60}, {"mo", 30 * 86400LL}, {"s", 1},
+                                    {"h", 3600}, {"d", 86400},         {"w", 7 * 86400LL}};
   if (text.empty()) return std::nullopt;
-  std::int64_t unit = 86400;
-  char last = text.back();
-  if (!std::isdigit(static_cast<unsigned char>(last))) {
-    switch (last) {
-      case 's':
-        unit = 1;
+  std::int64_t unit = 86400;  // bare number: days
+  if (!std::isdigit(static_cast<unsigned char>(text.back()))) {
+    const Unit* found = nullptr;
+    for (const auto& u : kUnits) {
+      if (text.size() > u.suffix.size() && text.substr(text.size() - u.suffix.size()) == u.suffix) {
+        found = &u;
         break;
-      case 'm':
-        unit = 60;
-        break;
-      case 'h':
-        unit = 3600;
-        break;
-      case 'd':
-        unit = 86400;
-        break;
-      case 'w':
-        unit = std::int64_t{7} * 86400;
-        break;
-      default:
-        return std::nullopt;
+      }
     }
-    text.remove_suffix(1);
+    if (!found) return std::nullopt;
+    unit = found->seconds;
+    text.remove_suffix(found->suffix.size());
   }
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                                "Certificate files (PEM, DER, PKCS#12, PKCS#7, JSON Lines "
                                "certificate records), directories with -r, or - for stdin")
                     ->type_name("FILE"));
+  app.add_flag("--problems-only", run.problems_only,
+               "Print only certificates with findings, and the summary only when there is a "
+               "problem (also -q): a cron job mails nothing when all is well");
   app.add_flag(
       "-r,--recursive", run.recursive,
       "Scan directories recursively; files that are not certificates are skipped with a note");
@@ -82,7 +85,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->type_name("NAME");
   app.add_option("--ip", check.ip, "The address must be an iPAddress SAN")->type_name("ADDR");
   app.add_option("--expires-within", expires_within,
-                 "Error when a certificate expires within DURATION (30d, 12h, 2w; bare = days)")
+                 "Error when a certificate expires within DURATION (45s, 90min, 12h, 30d, 2w, 3mo "
+                 "= 90 days; bare = days)")
       ->type_name("DURATION");
   app.add_option("--warn-days", check.warn_days, "Warning when fewer than N days are left")
       ->type_name("N");
@@ -140,6 +144,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (*list_profiles) return certcheck::run_profiles(tool);
 
     run.format = tool.common().json ? "json" : format;
+    run.problems_only = run.problems_only || tool.common().quiet;
     for (const auto& name : profile_names) check.profiles.push_back(certcheck::find_profile(name));
     if (!role.empty()) {
       check.role = *certcheck::parse_role(role);  // CLI11 checked the spelling
@@ -157,7 +162,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (!expires_within.empty()) {
       check.expires_within = certcheck::parse_duration(expires_within);
       if (!check.expires_within) {
-        throw seckit::usage_error("bad --expires-within " + expires_within, "e.g. 30d, 12h, 2w");
+        throw seckit::usage_error("bad --expires-within " + expires_within,
+                                  expires_within.back() == 'm'
+                                      ? "m is ambiguous: write 90min (minutes) or 3mo (months)"
+                                      : "units: s, min, h, d, w, mo (30 days); bare = days");
       }
     }
     if (!check.ip.empty() && !seckit::x509::is_ip_literal(check.ip)) {
@@ -168,7 +176,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       throw seckit::usage_error("--crl and --crl-check need --ca-file or --ca-dir",
                                 "revocation is checked while verifying the chain");
     }
-    if (!password_file.empty()) run.password = seckit::fs::read_secret_file(password_file);
+    if (!password_file.empty()) run.password = certcheck::read_password_file(password_file);
     if (!connect.empty()) {
       certcheck::ConnectOptions c;
       auto colon = connect.rfind(':');

@@ -158,9 +158,10 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
       // Correlate each finding with its certificate without repeating the whole record.
       f.details["certificate"] = record["fingerprints"]["sha256"];
       f.details["subject"] = record["subject"];
+      f.details["source"] = record["source"];  // file and index, or the producer's source
       emitter.finding(f);
     }
-  } else if (format_ == "text") {
+  } else if (format_ == "text" && !(problems_only_ && findings.empty())) {
     const auto& st = tool_.style();
     std::string lines = st.bold(fmt::format("{}  ({})", source_label(origin, record), role)) + "\n";
     seckit::out::KeyValue kv;
@@ -233,7 +234,7 @@ void Reporter::skipped(const std::string& path, const std::string& reason) {
   ++tally_.files_skipped;
   if (format_ == "json") {
     em().record("skipped", Json{{"file", path}, {"reason", reason}});
-  } else if (format_ == "text") {
+  } else if (format_ == "text" && !problems_only_) {
     em().line(tool_.style().dim(fmt::format("note: skipped {}: {}", path, reason)));
   }
 }
@@ -271,13 +272,11 @@ int Reporter::finish(const CheckOptions& options) {
     }
   }
   seckit::out::Conclusion conclusion = decide(tally_, options);
-  Json counts{{"certificates", tally_.read},
-              {"checked", tally_.checked},
-              {"skipped", tally_.skipped},
-              {"files_skipped", tally_.files_skipped},
-              {"errors", tally_.errors},
-              {"warnings", warnings_},
-              {"unreadable", input_errors_ + environment_errors_}};
+  Json counts{
+      {"certificates", tally_.read},     {"checked", tally_.checked},
+      {"skipped", tally_.skipped},       {"files_skipped", tally_.files_skipped},
+      {"duplicates", tally_.duplicates}, {"errors", tally_.errors},
+      {"warnings", warnings_},           {"unreadable", input_errors_ + environment_errors_}};
   int error_rc = input_errors_ > 0         ? seckit::kExitUsage
                  : environment_errors_ > 0 ? seckit::kExitEnvironment
                                            : 0;
@@ -285,9 +284,12 @@ int Reporter::finish(const CheckOptions& options) {
     em().stream() << junit(conclusion) << '\n';
     return error_rc ? error_rc : conclusion.exit_code();
   }
-  if (format_ == "text") {
+  bool problem = tally_.errors + warnings_ + input_errors_ + environment_errors_ > 0 ||
+                 conclusion.verdict != seckit::out::Verdict::kPass;
+  if (format_ == "text" && (problem || !problems_only_)) {
     std::string line = fmt::format("{} certificate(s): {} error(s), {} warning(s)", tally_.read,
                                    tally_.errors, warnings_);
+    if (tally_.duplicates) line += fmt::format(", {} duplicate(s) skipped", tally_.duplicates);
     if (tally_.skipped) line += fmt::format(", {} not checked (role)", tally_.skipped);
     if (tally_.files_skipped) line += fmt::format(", {} file(s) skipped", tally_.files_skipped);
     if (input_errors_ + environment_errors_) {

@@ -27,6 +27,7 @@ class Reporter {
   void input_error(const std::string& path, const std::string& message, int code = 2);
   // What the run saw; run_check adds the input facts and profile uses.
   RunTally& tally() { return tally_; }
+  void set_problems_only(bool on) { problems_only_ = on; }
   // Names unused options in findings, decides the verdict, writes the summary (or the JUnit
   // document) and returns the exit status.
   int finish(const CheckOptions& options);
@@ -46,6 +47,7 @@ class Reporter {
   std::string source_label(const std::string& origin, const Json& record) const;
   std::string junit(const seckit::out::Conclusion& conclusion) const;
   RunTally tally_;
+  bool problems_only_ = false;
   std::size_t input_errors_ = 0;
   std::size_t environment_errors_ = 0;
   std::size_t warnings_ = 0;

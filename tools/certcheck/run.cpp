@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <unordered_set>
 
 #include "certcheck.hpp"
 #include "report.hpp"
@@ -81,7 +82,7 @@ std::vector<x::Certificate> read_input(const Input& in, const RunOptions& run, R
   facts.name = in.name;
   std::string data;
   try {
-    data = in.name == "-" ? read_stdin() : seckit::fs::read_file(in.name, 64u << 20);
+    data = in.name == "-" ? read_stdin() : read_input_file(in.name, 64u << 20);
   } catch (const seckit::ToolError& e) {
     reporter.input_error(in.name, e.what());
     return {};
@@ -253,14 +254,26 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
     auto crls = load_crl_file(path);
     o.crls.insert(o.crls.end(), crls.begin(), crls.end());
   }
+  reporter.set_problems_only(run.problems_only);
   Checker checker(o, reporter);
   std::vector<Input> inputs = expand_inputs(run, reporter);
+  // -r walks meet the same certificate under several names (the trust store's hash links and
+  // ca-certificates.crt): each is checked once, the rest counted as duplicates.
+  std::unordered_set<std::string> seen;
 
   // Without a chain to build, each input is checked as soon as it is read (streaming); with
   // one, everything is read first so any input can supply an intermediate.
   std::vector<std::pair<std::string, std::vector<x::Certificate>>> deferred;
   for (const auto& in : inputs) {
     std::vector<x::Certificate> certs = read_input(in, run, reporter);
+    if (run.recursive) {
+      std::erase_if(certs, [&](const x::Certificate& c) {
+        auto fp = x::fingerprint(c, seckit::crypto::Digest::kSha256);
+        bool duplicate = !seen.emplace(fp.begin(), fp.end()).second;
+        reporter.tally().duplicates += duplicate ? 1 : 0;
+        return duplicate;
+      });
+    }
     if (certs.empty()) continue;
     if (o.chain_mode()) {
       deferred.emplace_back(in.name, std::move(certs));

@@ -45,6 +45,7 @@ struct RunTally {
   std::size_t leaves_checked = 0;  // end entities checked (profile, name, EKU checks)
   std::size_t skipped = 0;         // certificates outside the role: not checked
   std::size_t files_skipped = 0;   // directory entries that hold no certificate
+  std::size_t duplicates = 0;      // -r: certificates already seen (same SHA-256), not rechecked
   std::size_t errors = 0;          // error findings
   bool key_checked = false;        // --key compared with a certificate
   std::vector<InputFacts> inputs;

@@ -177,7 +177,7 @@ echo "not a cert" > scan/README
 expect_exit 2 certcheck scan
 assert_one_line_error certcheck
 expect_exit 0 certcheck --json -r scan
-assert_eq "$(last_stdout | jq -s '[.[] | select(.type=="certificate")] | length')" "2" "certs found"
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.counts | "\(.certificates) \(.duplicates)"')" "1 1" "same certificate as PEM and DER: checked once"
 assert_eq "$(last_stdout | jq -s '[.[] | select(.type=="skipped")] | length')" "3" "non-certificates skipped"
 assert_eq "$(codes)" "" "no finding (never 'expired') for non-certificates"
 expect_exit 0 certcheck -r scan
@@ -392,3 +392,29 @@ expect_exit 1 certcheck --profile win-ikev2-server leaf-eku-c.pem
 expect_exit 2 certcheck --role nobody leaf-eku-c.pem
 assert_one_line_error certcheck
 pass "issue 15 case 2: profiles check their side's certificates, --role overrides, skipped counted"
+
+# --- issue 17 item 2: read what admins point it at -------------------------------------------
+ln -sf leaf-eku-sc.pem link.pem
+expect_exit 0 certcheck link.pem
+mkdir -p store && cp leaf-eku-sc.pem leaf-eku-sci.pem store/ && ln -s leaf-eku-sc.pem store/aaaa.0 && cat leaf-eku-sc.pem > store/bundle.crt
+expect_exit 0 certcheck --json -r store
+assert_eq "$(last_stdout | jq -r 'select(.type=="summary").data.counts | "\(.certificates) \(.duplicates)"')" "2 2" "symlinks read, duplicates counted once"
+expect_exit 0 certcheck --json --password-file <(cat p12.pass) leaf-eku-sc.p12
+expect_exit 0 certcheck -q -r store --expires-within 30d
+assert_eq "$(last_stdout)" "" "-q prints nothing when all is well"
+expect_exit 1 certcheck -q -r store --expires-within 400d
+assert_contains "$(last_stdout)" "expires-soon" "-q prints the problems"
+assert_contains "$(last_stdout)" "2 certificate(s): 2 error(s)" "and the summary"
+expect_exit 2 certcheck --expires-within 90m leaf-eku-sc.pem
+assert_contains "$(last_stderr)" "ambiguous" "m refused with a hint"
+expect_exit 0 certcheck --expires-within 90min leaf-eku-sc.pem
+expect_exit 1 certcheck --json --expires-within 20mo leaf-eku-sc.pem
+assert_eq "$(last_stdout | jq -r 'select(.type=="finding").data.details.source | "\(.file) \(.index)"')" "leaf-eku-sc.pem 0" "finding carries source file and index"
+if [ -d /etc/ssl/certs ]; then
+  rc=0; certcheck -r /etc/ssl/certs --json > store.jsonl || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "system store: exit $rc"
+  assert_eq "$(jq -s '[.[] | select(.type=="error")] | length' store.jsonl)" "0" "no refusal in the system store"
+  want=$(find -L /etc/ssl/certs -maxdepth 1 -name '*.pem' -type f -exec openssl x509 -in {} -noout -fingerprint -sha256 \; | sort -u | wc -l)
+  assert_eq "$(jq -r 'select(.type=="certificate").data.fingerprints.sha256' store.jsonl | sort -u | wc -l)" "$want" "every distinct certificate of the store (openssl x509)"
+fi
+pass "issue 17: symlinks, -r dedupe, /dev/fd secrets, -q, --expires-within units, finding source, system store"

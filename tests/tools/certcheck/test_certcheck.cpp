@@ -7,7 +7,10 @@ TEST_CASE("durations accept days, hours, weeks and bare days", "[certcheck]") {
   CHECK(certcheck::parse_duration("30") == 30 * 86400);
   CHECK(certcheck::parse_duration("12h") == 12 * 3600);
   CHECK(certcheck::parse_duration("2w") == 14 * 86400);
-  CHECK(certcheck::parse_duration("90m") == 90 * 60);
+  CHECK(certcheck::parse_duration("90min") == 90 * 60);
+  CHECK(certcheck::parse_duration("3mo") == 90 * 86400);
+  CHECK(certcheck::parse_duration("45s") == 45);
+  CHECK_FALSE(certcheck::parse_duration("90m"));  // minute or month? refused
   CHECK_FALSE(certcheck::parse_duration("30x"));
   CHECK_FALSE(certcheck::parse_duration("-3d"));
   CHECK_FALSE(certcheck::parse_duration("d"));

@@ -1,0 +1,30 @@
+# Link choices for per-call latency (issue 18). A seckit tool is often run once per event (sshd
+# runs sshkey-ldap on every login, scripts loop otpgen), so what the dynamic loader does before
+# main() is most of the cost of a short call: every shared library is mapped, and every symbol
+# relocation is a hash lookup across all loaded libraries. Measured in bench/latency/run.
+#
+#   - libstdc++, libgcc and fmt go into the binary: Debian 12 ships no libfmt.a, so fmt is used
+#     header-only (FMT_HEADER_ONLY on fmt::fmt; --as-needed then drops libfmt.so). They are not
+#     security-update targets the way OpenSSL, libldap and libpcap are, which stay shared system
+#     libraries (and in the package's computed Depends).
+#   - --as-needed: a library a binary does not call is not loaded (CMake usage requirements are
+#     transitive, so without it every tool would load every module's libraries).
+#   - -O1 (optimised hash tables), --hash-style=gnu, and hidden visibility so nothing in a binary
+#     is exported or interposable.
+# Sanitizer and fuzz builds keep the defaults: their runtimes expect a shared libstdc++.
+option(SECKIT_STATIC_RUNTIME "Link libstdc++/libgcc statically and fmt header-only" ON)
+
+if(SECKIT_SANITIZE OR SECKIT_FUZZ)
+  return()
+endif()
+
+add_link_options(LINKER:--as-needed LINKER:-O1 LINKER:--hash-style=gnu)
+set(CMAKE_CXX_VISIBILITY_PRESET hidden)
+set(CMAKE_VISIBILITY_INLINES_HIDDEN ON)
+
+if(SECKIT_STATIC_RUNTIME)
+  add_link_options(-static-libstdc++ -static-libgcc)
+  if(TARGET fmt::fmt)
+    set_property(TARGET fmt::fmt APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS FMT_HEADER_ONLY=1)
+  endif()
+endif()

@@ -11,10 +11,11 @@
 #     transitive, so without it every tool would load every module's libraries).
 #   - -O1 (optimised hash tables), --hash-style=gnu, and hidden visibility so nothing in a binary
 #     is exported or interposable.
-# Sanitizer and fuzz builds keep the defaults: their runtimes expect a shared libstdc++.
+# Only optimised builds (release, what is installed and measured) get them: sanitizer and fuzz
+# builds keep the defaults (their runtimes expect a shared libstdc++), and so do debug builds.
 option(SECKIT_STATIC_RUNTIME "Link libstdc++/libgcc statically and fmt header-only" ON)
 
-if(SECKIT_SANITIZE OR SECKIT_FUZZ)
+if(SECKIT_SANITIZE OR SECKIT_FUZZ OR NOT CMAKE_BUILD_TYPE STREQUAL "Release")
   return()
 endif()
 

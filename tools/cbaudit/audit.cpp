@@ -34,7 +34,7 @@ std::string level_name(Level level) {
 }
 
 namespace {
-// Seed 001, "audit flow", one sentence per case.
+// The audit flow of Microsoft's EPA guidance, one sentence per case.
 constexpr const char* kMatched =
     "VALID_MATCHED: the channel is bound; the protection works (or would, if EPA is only audited)";
 constexpr const char* kProxy =
@@ -108,7 +108,7 @@ LevelOutcome classify(const Evidence& e, Level level, const AuditOptions& option
       return out;
     }
     case Binding::kZero: {
-      // Seed 001: ASC_REQ_ALLOW_MISSING_BINDINGS excuses clients that said nothing; an aware
+      // EPA guidance: ASC_REQ_ALLOW_MISSING_BINDINGS excuses clients that said nothing; an aware
       // client without SECBUFFER_CHANNEL_BINDINGS sends empty bindings, which stay NOTVALID.
       out.flags = kClientSupport | kAbsent | kNotValidMissing;
       out.explanation = kMissingSupport;

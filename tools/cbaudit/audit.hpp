@@ -1,6 +1,6 @@
 // Classification of one authentication against an expected channel binding, with the Windows
-// SEC_CHANNEL_BINDINGS_RESULT_* flags and the interpretation flow of seed 001 ("Supporting EPA
-// in a service"), and the verdict at each enforcement level (None / Allowed / Required).
+// SEC_CHANNEL_BINDINGS_RESULT_* flags and the interpretation flow of Microsoft's "Supporting EPA in
+// a service" guidance, and the verdict at each enforcement level (None / Allowed / Required).
 #pragma once
 
 #include <cstdint>

@@ -39,8 +39,8 @@ struct Profile {
   bool any_eku_ok = false;            // anyExtendedKeyUsage satisfies the requirement
   std::uint32_t ku_any_of = 0;        // when KU is present it must contain one of these bits
   std::string_view ku_windows_error;  // error Windows logs when the KU is wrong
-  bool needs_name = false;            // subject/SAN must carry a DNS name or IP (seed 000 point 2)
-  Side side = Side::kAny;             // kServer: --connect host implies --host
+  bool needs_name = false;  // subject/SAN must carry a DNS name or IP (what IKE peers match)
+  Side side = Side::kAny;   // kServer: --connect host implies --host
 };
 
 const std::vector<Profile>& profiles();

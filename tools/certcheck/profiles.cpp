@@ -76,7 +76,7 @@ std::vector<Profile> make_profiles() {
                Side::kClient});
   p.push_back({"win-l2tp-ipsec",
                "Windows L2TP/IPsec machine certificate",
-               "Seed 000 / Microsoft 'Using IPsec to secure access to Exchange': IP security IKE "
+               "Microsoft 'Using IPsec to secure access to Exchange': IP security IKE "
                "intermediate (1.3.6.1.5.5.8.2.2) and Client Authentication; KU signature + "
                "encryption",
                {x::kOidIkeIntermediate, x::kOidClientAuth},
@@ -89,7 +89,8 @@ std::vector<Profile> make_profiles() {
                Side::kClient});
   p.push_back({"tmg-rras",
                "TMG/RRAS L2TP/IPsec server certificate",
-               "Seed 000 point 4: Server Authentication + Client Authentication + IP security IKE "
+               "TMG/RRAS L2TP/IPsec server: Server Authentication + Client Authentication + IP "
+               "security IKE "
                "intermediate; subject/SAN = the real DNS name or IP",
                {x::kOidServerAuth, x::kOidClientAuth, x::kOidIkeIntermediate},
                {},

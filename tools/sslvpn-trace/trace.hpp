@@ -1,7 +1,7 @@
 // The capture driver: TCP sessions to the VPN port through common/net, TLS through common/tls,
 // HTTP through common/http, CSTP and config-auth here; UDP flows to the DTLS port as DTLS. It
-// turns what it sees into the six phases of an AnyConnect connection (seed 002) and emits
-// records and timeline lines through a Sink as the capture is read.
+// turns what it sees into the six phases of an AnyConnect connection (docs/sslvpn-trace.md) and
+// emits records and timeline lines through a Sink as the capture is read.
 #pragma once
 
 #include <cstdint>

@@ -1,10 +1,11 @@
 // LDAP over TCP: LDAPMessage framing in arbitrary chunks and bind parsing of every framed
 // message.
+#include "ldap_stream.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
 #include "ldap_msg.hpp"
-#include "ldap_stream.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   cbaudit::ldap::MessageFramer framer(1u << 20);

@@ -1,9 +1,10 @@
 // SMB2 over TCP: Direct TCP framing in arbitrary chunks and SESSION_SETUP parsing of every
 // framed message, with the security buffer analysed like a captured token.
+#include "smb2_stream.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
-#include "smb2_stream.hpp"
 #include "token.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

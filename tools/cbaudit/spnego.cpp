@@ -10,7 +10,6 @@ namespace asn1 = seckit::asn1;
 using seckit::parse_error;
 using seckit::Result;
 
-using asn1::explicit_integer;
 using asn1::explicit_sequence;
 using asn1::unwrap_explicit;
 

@@ -46,7 +46,7 @@ struct VerifyOutcome {
 };
 
 // Search radius for the skew explanation: the module looks up to a day either way; so do we.
-inline constexpr std::int64_t kSkewSearchSeconds = 25 * 3600;
+inline constexpr std::int64_t kSkewSearchSeconds = std::int64_t{25} * 3600;
 
 VerifyOutcome verify_ga(GaFile& file, std::string_view code, std::int64_t now);
 

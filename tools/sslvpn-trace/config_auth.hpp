@@ -15,7 +15,7 @@ using Json = seckit::out::Json;
 
 struct ConfigAuthOptions {
   bool show_secrets = false;  // session-token, session-id cookie, passwords in auth replies
-  std::size_t max_body = 1024 * 1024;
+  std::size_t max_body = std::size_t{1024} * 1024;
 };
 
 // The config-auth document as a JSON object with named fields:

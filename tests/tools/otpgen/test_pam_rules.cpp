@@ -24,7 +24,7 @@ std::string totp_at(std::int64_t step) {
 }
 
 LoginOutcome login(GaBuffer& file, const std::string& code, std::int64_t now = kNow,
-                   PamOptions options = {}) {
+                   const PamOptions& options = {}) {
   auto secret = module_secret(file);
   REQUIRE(secret);
   return module_login(file, *secret, code, now, options);

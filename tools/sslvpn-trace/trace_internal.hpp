@@ -227,7 +227,8 @@ struct Trace::Impl {
 
   double rel(double t) const { return t0 < 0 ? 0 : t - t0; }
 
-  void finding(const std::string& code, int severity, const std::string& message, Json details) {
+  void finding(const std::string& code, int severity, const std::string& message,
+               const Json& details) {
     ++counts.findings;
     if (severity >= 2) ++error_findings;
     sink.finding(code, severity, one_line(message), details);
@@ -235,7 +236,7 @@ struct Trace::Impl {
 
   void phase(int number, const std::string& name, const std::string& who, int session, double time,
              std::uint64_t frame, const std::string& status, const std::string& text,
-             Json details = Json::object()) {
+             const Json& details = Json::object()) {
     Json d = {{"phase", number},
               {"name", name},
               {"status", status},

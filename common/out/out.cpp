@@ -178,17 +178,6 @@ Json Emitter::finding_counts_json() const {
   return findings;
 }
 
-int Emitter::summary(int exit_code, Json counts, std::string_view verdict) {
-  if (json_) {
-    Json data{{"counts", std::move(counts)}, {"findings", finding_counts_json()}};
-    if (!verdict.empty()) data["verdict"] = verdict;
-    data["exit_code"] = exit_code;
-    summarized_ = true;
-    record("summary", data);
-  }
-  return exit_code;
-}
-
 int Emitter::conclude(const Conclusion& conclusion, Json counts, const Json& extra) {
   const int exit_code = conclusion.exit_code();
   if (!json_) {

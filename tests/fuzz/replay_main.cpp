@@ -1,5 +1,5 @@
 // Replays saved fuzz inputs (a directory or single files) through LLVMFuzzerTestOneInput, so
-// builds without libFuzzer (GCC, the asan preset) still run every seed and past crash.
+// builds without libFuzzer (the GCC dev and release builds) still run every seed and past crash.
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>

@@ -88,8 +88,6 @@ class Emitter {
   void finding(const Finding& finding);
   // Text mode convenience: writes a line and flushes (so pipes see it as produced).
   void line(std::string_view text);
-  // JSON mode: the `summary` record with counts, verdict and exit_code; returns exit_code.
-  int summary(int exit_code, Json counts = Json::object(), std::string_view verdict = {});
   // Closes the run with its conclusion. JSON mode: `summary` {counts, findings, verdict
   // (pass|fail|inconclusive), reasons [{code,message}], exit_code} plus the fields of `extra`
   // (a tool's own result, e.g. cbaudit's level). Text mode: one line per reason

@@ -21,7 +21,9 @@ TEST_CASE("the JSON stream opens with begin and closes with summary", "[out]") {
   e.begin(Json{{"files", {"a"}}});
   e.record("otp_code", Json{{"code", "123456"}});
   e.finding(Finding{"reused", Severity::kError, "code was already used"});
-  int rc = e.summary(1, Json{{"codes", 1}}, "fail");
+  Conclusion conclusion;
+  conclusion.fail();
+  int rc = e.conclude(conclusion, Json{{"codes", 1}});
   CHECK(rc == 1);
   auto lines = lines_of(sink.str());
   REQUIRE(lines.size() == 4);
@@ -33,6 +35,8 @@ TEST_CASE("the JSON stream opens with begin and closes with summary", "[out]") {
   CHECK(lines[2]["data"]["severity"] == "error");
   CHECK(lines[3]["type"] == "summary");
   CHECK(lines[3]["data"]["exit_code"] == 1);
+  CHECK(lines[3]["data"]["verdict"] == "fail");
+  CHECK(lines[3]["data"]["counts"]["codes"] == 1);
   CHECK(lines[3]["data"]["findings"]["error"] == 1);
   // "type" comes before "data" on every line (ordered_json), as jq users expect to read it.
   CHECK(sink.str().rfind("{\"type\":", 0) == 0);
@@ -59,7 +63,7 @@ TEST_CASE("a run that aborts after begin still closes its stream with a summary"
   std::ostringstream sink2;
   Emitter e2(sink2, true, "cbaudit");
   e2.begin();
-  e2.summary(0);
+  e2.conclude(Conclusion{});
   e2.close_after_error(2, "late", "error");
   CHECK(lines_of(sink2.str()).size() == 2);
 }
@@ -70,7 +74,7 @@ TEST_CASE("text mode writes no records", "[out]") {
   e.begin();
   e.record("thing", Json{{"a", 1}});
   e.line("hello");
-  e.summary(0);
+  e.conclude(Conclusion{});  // a pass has no reason to print
   CHECK(sink.str() == "hello\n");
 }
 

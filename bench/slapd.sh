@@ -1,5 +1,6 @@
 # start_slapd DIR USERS: a throwaway slapd on 127.0.0.1 with USERS users (uid indexed, one
-# ed25519 key each, every 10th two), loaded offline with slapadd as bench/sshkey-ldap/run does.
+# ed25519 key each, every 10th two), loaded offline with slapadd; used by bench/latency/run and
+# bench/sshkey-ldap/run.
 # Sets uri, base and slapd_pid (the caller stops it by PID).
 start_slapd() {
   local d="$1" users="$2"

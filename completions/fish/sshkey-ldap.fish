@@ -2,7 +2,7 @@
 complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "authorized-keys" -d "Print USER's key lines for sshd's AuthorizedKeysCommand"
 complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "known-hosts" -d "Print known_hosts lines (ssh's KnownHostsCommand, %H) or SSHFP"
 complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "add" -d "Add a public key (file or - for stdin) to USER"
-complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "remove" -d "Remove USER's key by fingerprint (SHA256:, MD5:) or key"
+complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "remove" -d "Remove USER's key by fingerprint (SHA256:, MD5:), key or key file"
 complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "list" -d "List keys of USER, or of every user"
 complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "import" -d "Bulk enrollment from JSON Lines {\"user\",\"key\"} or a directory of USER.pub"
 complete -c sshkey-ldap -n "__fish_use_subcommand" -f -a "cache" -d "Manage this host's authorized-keys answer cache"

@@ -144,23 +144,26 @@ LDIF
 ldap_root_add "$T/hosts.ldif"
 
 "$tool" "${cfg[@]}" known-hosts web1.example.org >"$T/kh_web1"
-assert_eq "$(wc -l <"$T/kh_web1")" "2" "two keys for web1"
-for name in web1.example.org web1 192.0.2.10; do
+# web1's two keys, and the *.example.org CA entry ssh applies to web1.example.org (issue 19).
+assert_eq "$(wc -l <"$T/kh_web1")" "3" "two keys for web1 and the wildcard CA"
+for name_count in web1.example.org:3 web1:2 192.0.2.10:2; do
+  name=${name_count%:*}
   out=$(ssh-keygen -F "$name" -f "$T/kh_web1" | grep -v '^#')
-  assert_eq "$(echo "$out" | grep -c .)" "2" "ssh-keygen -F $name finds both keys"
+  assert_eq "$(echo "$out" | grep -c .)" "${name_count#*:}" "ssh-keygen -F $name finds both keys (and the CA when it matches)"
 done
 "$tool" "${cfg[@]}" known-hosts 192.0.2.10 >"$T/kh_ip"
-assert_eq "$(cat "$T/kh_ip")" "$(cat "$T/kh_web1")" "lookup by address"
+assert_eq "$(cat "$T/kh_ip")" "$(grep -v '^@cert-authority' "$T/kh_web1")" "lookup by address (no pattern matches it)"
 "$tool" "${cfg[@]}" known-hosts '[web1.example.org]:2222' >"$T/kh_port"
 assert_eq "$(ssh-keygen -F '[web1.example.org]:2222' -f "$T/kh_port" | grep -vc '^#')" "2" "[host]:port"
 assert_eq "$(ssh-keygen -F web1.example.org -f "$T/kh_port" | grep -vc '^#' || true)" "0" "port-qualified names only"
 "$tool" "${cfg[@]}" known-hosts --hashed web1.example.org >"$T/kh_hashed"
 grep -q '^|1|' "$T/kh_hashed" || fail "hashed names"
 grep -q 'web1' "$T/kh_hashed" && fail "hashed file leaks the name"
-for name in web1.example.org web1 192.0.2.10; do
-  assert_eq "$(ssh-keygen -F "$name" -f "$T/kh_hashed" | grep -vc '^#')" "2" "ssh-keygen -F $name on hashed lines"
+for name_count in web1.example.org:3 web1:2 192.0.2.10:2; do
+  name=${name_count%:*}
+  assert_eq "$(ssh-keygen -F "$name" -f "$T/kh_hashed" | grep -vc '^#')" "${name_count#*:}" "ssh-keygen -F $name on hashed lines"
 done
-assert_eq "$(ssh-keygen -F other.example.org -f "$T/kh_hashed" | grep -vc '^#' || true)" "0" "no false match"
+assert_eq "$(ssh-keygen -F other.example.net -f "$T/kh_hashed" | grep -vc '^#' || true)" "0" "no false match"
 pass "known-hosts lines found by ssh-keygen -F (plain, [host]:port, hashed)"
 
 "$tool" "${cfg[@]}" known-hosts --sshfp db1.example.org >"$T/sshfp"
@@ -174,7 +177,9 @@ assert_eq "$(wc -l <"$T/all")" "4" "whole known_hosts file"
 grep -qxF "@cert-authority *.example.org $(cut -d' ' -f1,2 "$k/hostca.pub")" "$T/all" || fail "cert-authority line: $(cat "$T/all")"
 # ssh-keygen -F understands the CA line for a matching name.
 ssh-keygen -F app.example.org -f "$T/all" | grep -q '@cert-authority' || fail "ssh-keygen -F sees the CA line"
-expect_exit 0 "$tool" "${cfg[@]}" known-hosts unknown.example.org
+# ... and so does a single-host lookup (issue 19).
+assert_eq "$("$tool" "${cfg[@]}" known-hosts app.example.org)" "$(ssh-keygen -F app.example.org -f "$T/all" | grep -v '^#')" "the CA line for app.example.org"
+expect_exit 0 "$tool" "${cfg[@]}" known-hosts unknown.example.net
 assert_eq "$(last_stdout)" "" "unknown host"
 expect_exit 0 "$tool" "${cfg[@]}" known-hosts '*'
 assert_eq "$(last_stdout)" "" "a wildcard query is escaped and matches nothing"

@@ -30,6 +30,9 @@ ssh-keygen -q -t rsa -b 3072 -N '' -C rsaca -f "$k/rsaca"
 ssh-keygen -q -t ed25519 -N '' -C certkey -f "$k/certkey"
 ssh-keygen -q -t ed25519 -N '' -C certkey2 -f "$k/certkey2"
 ssh-keygen -q -t ed25519 -N "" -C gone -f "$k/gonekey"
+ssh-keygen -q -t ecdsa -N "" -C gone2 -f "$k/gonekey2"
+ssh-keygen -q -t ed25519 -N "" -C self -f "$k/selfkey"
+ssh-keygen -q -s "$k/ca" -I self -n certself -V -1d:+52w "$k/selfkey.pub"
 ssh-keygen -q -s "$k/ca" -I expired -n certuser -V 20200101:20210101 "$k/certkey.pub"
 ssh-keygen -q -s "$k/rsaca" -t ssh-rsa -I sha1 -n sha1user -V +52w "$k/certkey2.pub"
 have_dsa=0
@@ -46,11 +49,13 @@ ed_b64=$(cut -d' ' -f2 "$k/ok.pub")
   user_ldif broken 4008 "ssh-ed25519 ${ed_b64:0:30}"
   user_ldif strange 4009 "ssh-foo $ed_b64"
   if [ $have_dsa = 1 ]; then user_ldif dsauser 4010 "$(cat "$k/dsa.pub")"; fi
-  # An expired account (shadowExpire = 1 day after 1970) still holding a key.
-  printf 'dn: uid=gone,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\nobjectClass: shadowAccount\nobjectClass: ldapPublicKey\nuid: gone\ncn: gone\nsn: gone\nuidNumber: 4011\ngidNumber: 4011\nhomeDirectory: /home/gone\nshadowExpire: 1\nsshPublicKey: %s\n\n' "$BASE" "$(cat "$k/gonekey.pub")"
+  # An expired account (shadowExpire = 1 day after 1970) still holding two keys: one finding.
+  printf 'dn: uid=gone,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\nobjectClass: shadowAccount\nobjectClass: ldapPublicKey\nuid: gone\ncn: gone\nsn: gone\nuidNumber: 4011\ngidNumber: 4011\nhomeDirectory: /home/gone\nshadowExpire: 1\nsshPublicKey: %s\nsshPublicKey: %s\n\n' "$BASE" "$(cat "$k/gonekey.pub")" "$(cat "$k/gonekey2.pub")"
+  # One entry holding a key and its certificate: the same key, one holder, not shared.
+  user_ldif certself 4012 "$(cat "$k/selfkey.pub")" "$(cat "$k/selfkey-cert.pub")"
 } >"$T/findings.ldif"
 ldap_root_add "$T/findings.ldif"
-keyed=$((600 + 10 + have_dsa))
+keyed=$((600 + 11 + have_dsa))
 
 write_tool_config "$T/tool.conf"
 cfg=(--config "$T/tool.conf")
@@ -67,7 +72,7 @@ assert_envelope "$T/audit.jsonl"
 assert_eq "$(jq -r 'select(.type=="summary").data.counts.entries' "$T/audit.jsonl")" "$keyed" "every keyed entry audited"
 assert_eq "$(jq -r 'select(.type=="summary").data.exit_code' "$T/audit.jsonl")" "1" "exit code in summary"
 assert_eq "$(jq -r 'select(.type=="summary").data.verdict' "$T/audit.jsonl")" "fail" "verdict"
-assert_eq "$(jq -s '[.[] | select(.type=="key")] | length' "$T/audit.jsonl")" "$((keyed - 2))" "key records (minus 2 unparsable)"
+assert_eq "$(jq -s '[.[] | select(.type=="key")] | length' "$T/audit.jsonl")" "$keyed" "key records (minus 2 unparsable, plus gone's and certself's second key)"
 pass "paged audit reads all $keyed entries past the 500-entry limit"
 
 finding() {  # code user -> severity
@@ -82,6 +87,12 @@ assert_eq "$(finding ssh-rsa-sha1 sha1user)" "error" "certificate signed with ss
 assert_eq "$(finding malformed-key broken)" "error" "truncated key"
 assert_eq "$(finding unknown-key-type strange)" "warning" "unknown type"
 assert_eq "$(finding disabled-account-key gone)" "warning" "key of an expired account"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="disabled-account-key").data.message' "$T/audit.jsonl")" \
+  "gone: the account is disabled (shadowExpire 1 is in the past) but still holds 2 keys: $(ssh-keygen -l -f "$k/gonekey.pub" | cut -d' ' -f2), $(ssh-keygen -l -f "$k/gonekey2.pub" | cut -d' ' -f2)" \
+  "disabled account: one finding naming both keys"
+assert_eq "$(finding duplicate-key certself)" "" "a key and its certificate in one entry are not a shared key"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="duplicate-key").data.message' "$T/audit.jsonl")" \
+  "ED25519 key $(ssh-keygen -l -f "$k/shared.pub" | cut -d' ' -f2) is shared by 2 entries: share1, share2" "duplicate counts entries"
 if [ $have_dsa = 1 ]; then assert_eq "$(finding dsa-key dsauser)" "error" "DSA"; fi
 assert_eq "$(jq -r 'select(.type=="finding") | .data.code' "$T/audit.jsonl" | grep -c .)" "$((9 + have_dsa))" "no other findings"
 # Fingerprints in the key records agree with ssh-keygen.

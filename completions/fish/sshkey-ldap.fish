@@ -36,6 +36,7 @@ complete -c sshkey-ldap -l page-size -r -d "Paged-results page size (0 disables 
 complete -c sshkey-ldap -l starttls -l no-starttls -d "Upgrade ldap:// with StartTLS"
 complete -c sshkey-ldap -l ldaps -l no-ldaps -d "Use ldaps:// (TLS from the first byte)"
 complete -c sshkey-ldap -l stale-ok -l no-stale-ok -d "Serve the last good answer when LDAP is unreachable"
+complete -c sshkey-ldap -l enforce-policy -l no-enforce-policy -d "authorized-keys withholds keys the policy refuses (DSA, small RSA, forbidden options)"
 complete -c sshkey-ldap -n "__fish_seen_subcommand_from known-hosts" -l hashed -d "Hash host names as HashKnownHosts does"
 complete -c sshkey-ldap -n "__fish_seen_subcommand_from known-hosts" -l sshfp -d "Print SSHFP resource records instead"
 complete -c sshkey-ldap -n "__fish_seen_subcommand_from add" -l dry-run -d "Validate and show what would change, write nothing"

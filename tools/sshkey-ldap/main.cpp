@@ -74,6 +74,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   bool_flag("ldaps", "--ldaps,!--no-ldaps", "Use ldaps:// (TLS from the first byte)");
   bool_flag("stale_ok", "--stale-ok,!--no-stale-ok",
             "Serve the last good answer when LDAP is unreachable");
+  bool_flag(
+      "enforce_policy", "--enforce-policy,!--no-enforce-policy",
+      "authorized-keys withholds keys the policy refuses (DSA, small RSA, forbidden options)");
 
   std::string user, key_file, host, fingerprint, source, schema_format = "both";
   std::vector<std::string> extra;

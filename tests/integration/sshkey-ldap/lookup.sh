@@ -75,6 +75,23 @@ assert_eq "$(last_stdout)" "" "ambiguous user: nothing printed"
 assert_contains "$(last_stderr)" "refusing to choose" "ambiguous user message"
 pass "two entries for one name are refused"
 
+# --enforce-policy: authorized-keys withholds the keys the policy refuses (RSA below 2048 bits,
+# the forbidden option environment=), hands sshd the rest, and names each withheld key.
+ssh-keygen -q -t rsa -b 1024 -N '' -C weak -f "$T/pol_weak"
+ssh-keygen -q -t ed25519 -N '' -C env -f "$T/pol_env"
+ssh-keygen -q -t ed25519 -N '' -C good -f "$T/pol_good"
+user_ldif polly 5101 "$(cat "$T/pol_weak.pub")" "environment=\"A=b\" $(cat "$T/pol_env.pub")" \
+  "$(cat "$T/pol_good.pub")" >"$T/polly.ldif"
+ldap_root_add "$T/polly.ldif"
+expect_exit 0 "$tool" "${cfg[@]}" authorized-keys polly
+assert_eq "$(last_stdout | wc -l)" "3" "without enforce_policy: every key"
+expect_exit 0 "$tool" "${cfg[@]}" --enforce-policy authorized-keys polly
+assert_eq "$(last_stdout)" "$(cat "$T/pol_good.pub")" "enforce_policy: only the key the policy allows"
+for f in pol_weak pol_env; do
+  assert_contains "$(last_stderr)" "withheld key $(ssh-keygen -l -f "$T/$f.pub" | cut -d' ' -f2) by enforce_policy" "$f named"
+done
+pass "--enforce-policy withholds the keys the policy refuses"
+
 # known-hosts HOST returns the pattern entries ssh would apply (issue 19): '*', '?', negation,
 # case, [pattern]:port. The same lines in a known_hosts file, searched by ssh-keygen -F (ssh's
 # own matching), give the expected keys for every host name.

@@ -104,6 +104,12 @@ Connection::~Connection() {
 
 void Connection::fail(const std::string& what, int rc) const {
   std::string detail = diagnostic(ld_);
+  // libldap's TLS layer leaves "(unknown error code)" as the diagnostic: it says nothing and
+  // would print as "((unknown error code))".
+  if (detail == "(unknown error code)") detail.clear();
+  if (detail.size() >= 2 && detail.front() == '(' && detail.back() == ')') {
+    detail = detail.substr(1, detail.size() - 2);
+  }
   std::string message = fmt::format("{}: {}: {}", uri_, what, ldap_err2string(rc));
   if (!detail.empty()) message += fmt::format(" ({})", detail);
   if (is_input_error(rc)) throw input_error("ldap", message);
@@ -216,11 +222,27 @@ void Connection::explain_tls_failure(bool starttls, Clock::time_point deadline) 
   int port = desc->lud_port ? desc->lud_port : (starttls ? 389 : 636);
   ldap_free_urldesc(desc);
   timeval tv = remaining_timeval(std::max(deadline, Clock::now() + std::chrono::milliseconds(500)));
-  std::string why = diagnose_tls(host, std::to_string(port), starttls,
-                                 options_.tls_verify ? options_.ca_file : std::string(), tv);
+  std::string checked = libldap_checked_name(host);
+  std::string why =
+      diagnose_tls(host, std::to_string(port), starttls,
+                   options_.tls_verify ? options_.ca_file : std::string(), tv, checked);
   if (why.empty()) return;
   if (!options_.tls_verify && why.rfind("certificate verify failed", 0) == 0) return;
-  throw environment_error("ldap", fmt::format("{}: {}{}", uri_, starttls ? "StartTLS: " : "", why),
+  std::string prefix = fmt::format("{}: {}", uri_, starttls ? "StartTLS: " : "");
+  if (checked != host && why.find("mismatch") != std::string::npos) {
+    // libldap never checks "localhost": it checks this machine's canonical name instead, so a
+    // certificate issued for localhost fails although the URI says localhost.
+    throw environment_error(
+        "ldap",
+        fmt::format("{}{}: libldap checks the certificate against this machine's canonical name "
+                    "'{}', not '{}'",
+                    prefix, why, checked, host),
+        fmt::format("use a URI naming what the certificate holds other than localhost, such as "
+                    "{}://127.0.0.1:{} for a certificate with IP:127.0.0.1, or issue the "
+                    "certificate for '{}'",
+                    starttls ? "ldap" : "ldaps", port, checked));
+  }
+  throw environment_error("ldap", prefix + why,
                           why.find("certificate") != std::string::npos
                               ? "check ca_file and that the URI names the certificate's host"
                               : "");

@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,8 +85,24 @@ std::string start_tls(int fd) {
 
 }  // namespace
 
+std::string libldap_checked_name(const std::string& host) {
+  if (!host.empty() && ::strcasecmp(host.c_str(), "localhost") != 0) return host;
+  char name[256] = {0};
+  if (::gethostname(name, sizeof name - 1) != 0) return host;
+  addrinfo hints{};
+  hints.ai_flags = AI_CANONNAME;
+  addrinfo* info = nullptr;
+  std::string canonical = name;
+  if (::getaddrinfo(name, nullptr, &hints, &info) == 0 && info) {
+    if (info->ai_canonname) canonical = info->ai_canonname;
+    ::freeaddrinfo(info);
+  }
+  return canonical;
+}
+
 std::string diagnose_tls(const std::string& host, const std::string& port, bool starttls,
-                         const std::string& ca_file, timeval timeout) {
+                         const std::string& ca_file, timeval timeout,
+                         const std::string& checked_name) {
   std::string error;
   FdCloser sock{connect_with_timeout(host, port, timeout, error)};
   if (sock.fd < 0) return error;
@@ -107,11 +124,11 @@ std::string diagnose_tls(const std::string& host, const std::string& port, bool 
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl.get());
   in6_addr ip{};
-  if (::inet_pton(AF_INET, host.c_str(), &ip) == 1 ||
-      ::inet_pton(AF_INET6, host.c_str(), &ip) == 1) {
-    X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+  if (::inet_pton(AF_INET, checked_name.c_str(), &ip) == 1 ||
+      ::inet_pton(AF_INET6, checked_name.c_str(), &ip) == 1) {
+    X509_VERIFY_PARAM_set1_ip_asc(param, checked_name.c_str());
   } else {
-    X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+    X509_VERIFY_PARAM_set1_host(param, checked_name.c_str(), 0);
     SSL_set_tlsext_host_name(ssl.get(), host.c_str());
   }
   SSL_set_fd(ssl.get(), sock.fd);

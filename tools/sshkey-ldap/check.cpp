@@ -2,10 +2,10 @@
 #include <fmt/format.h>
 
 #include <ctime>
-#include <sstream>
 
 #include "enroll.hpp"
 #include "helpers.hpp"
+#include "key_text.hpp"
 #include "rules.hpp"
 #include "seckit/error.hpp"
 
@@ -21,22 +21,17 @@ int run_check(Context& ctx, const std::string& key_file, const std::string& hash
     throw seckit::input_error(origin, "this is a private key; only public keys are accepted");
   }
   em.begin({{"key_file", key_file}, {"policy", ctx.policy.to_json()}});
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
   std::size_t keys = 0;
   std::vector<seckit::out::Finding> problems;
   std::size_t refused = 0;
   auto now = static_cast<std::int64_t>(std::time(nullptr));
   std::vector<std::string> out;
   std::vector<Json> records;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (sshkey::is_blank_or_comment(line)) continue;
-    std::string where = fmt::format("{}:{}", origin, number);
-    auto key = sshkey::parse_authorized_key_line(line);
+  for (const auto& source : key_text_lines(text)) {
+    std::string where = fmt::format("{}:{}", origin, source.number);
     // Parse everything before printing anything: a bad file gives one error line, no output.
+    if (!source.error.empty()) throw seckit::input_error(where, source.error);
+    auto key = sshkey::parse_authorized_key_line(source.text);
     if (!key) throw seckit::input_error(where, key.error().message);
     ++keys;
     Json j = key_json(*key);

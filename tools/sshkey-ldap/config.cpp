@@ -27,7 +27,7 @@ const std::vector<std::string>& config_keys() {
       "starttls",    "ldaps",        "ca_file",       "tls_verify",
       "timeout",     "user_filter",  "enroll_filter", "key_attribute",
       "host_filter", "hosts_filter", "cache_dir",     "cache_ttl",
-      "stale_ok",    "stale_max",    "page_size"};
+      "stale_ok",    "stale_max",    "page_size",     "enforce_policy"};
   return keys;
 }
 
@@ -105,6 +105,8 @@ void Config::set(std::string_view key, std::string_view raw, const std::string& 
     cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(value, origin));
   } else if (key == "stale_ok") {
     stale_ok = parse_bool(value, origin);
+  } else if (key == "enforce_policy") {
+    enforce_policy = parse_bool(value, origin);
   } else if (key == "stale_max") {
     stale_max = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(value, origin));
     if (stale_max.count() <= 0) {

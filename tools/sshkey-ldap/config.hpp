@@ -33,6 +33,9 @@ struct Config {
   std::string cache_dir = "/var/cache/seckit/sshkey-ldap";
   std::chrono::seconds cache_ttl{60};
   bool stale_ok = false;
+  // authorized-keys withholds keys the policy refuses to enroll (DSA, RSA below rsa_fail_bits,
+  // forbidden options), each with a syslog line.
+  bool enforce_policy = false;
   // The oldest cached answer stale_ok may serve while LDAP is unreachable.
   std::chrono::seconds stale_max{86400};
   int page_size = 500;

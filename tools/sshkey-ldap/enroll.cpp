@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "cache.hpp"
 #include "helpers.hpp"
+#include "key_text.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
@@ -59,18 +61,15 @@ void parse_key_text(const std::string& text, const std::string& origin, const Po
     on_error(origin, "this is a private key; only public keys are ever stored", false);
     return;
   }
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    bool last = in.peek() == std::char_traits<char>::eof();
-    std::string where = numbered ? fmt::format("{}:{}", origin, number) : origin;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (sshkey::is_blank_or_comment(line)) continue;
-    auto key = sshkey::parse_authorized_key_line(line);
+  for (const auto& source : key_text_lines(text)) {
+    std::string where = numbered ? fmt::format("{}:{}", origin, source.number) : origin;
+    if (!source.error.empty()) {
+      on_error(where, source.error, false);
+      continue;
+    }
+    auto key = sshkey::parse_authorized_key_line(source.text);
     if (!key) {
-      on_error(where, key.error().message, numbered && last && ends_without_newline(text));
+      on_error(where, key.error().message, numbered && source.last_without_newline);
       continue;
     }
     if (auto refusal = enroll_refusal(policy, *key)) {
@@ -223,22 +222,45 @@ int run_add(Context& ctx, const std::string& user, const std::string& key_file, 
 
 namespace {
 
-// The blob a remove argument names, when it is a key (line or base64) rather than a
-// fingerprint; throws input_error when it is neither.
-std::optional<sshkey::Buffer> wanted_blob(const std::string& fingerprint) {
-  if (fingerprint.rfind("SHA256:", 0) == 0 || fingerprint.rfind("MD5:", 0) == 0) return {};
-  if (auto line = sshkey::parse_authorized_key_line(fingerprint)) return line->key.blob;
-  if (auto blob = seckit::enc::base64_decode(fingerprint); blob && !blob->empty()) return *blob;
+// The keys of a key file named to remove (OpenSSH or RFC 4716 lines, "-" for stdin), read as
+// add reads them but without the policy: a key the policy refuses can still be removed.
+std::vector<sshkey::Buffer> blobs_of_file(const std::string& path) {
+  std::string origin = path == "-" ? "stdin" : path;
+  std::string text = read_input(path);
+  if (text.find("PRIVATE KEY-----") != std::string::npos) {
+    throw seckit::input_error(origin, "this is a private key; name the .pub file");
+  }
+  std::vector<sshkey::Buffer> blobs;
+  for (const auto& source : key_text_lines(text)) {
+    std::string where = fmt::format("{}:{}", origin, source.number);
+    if (!source.error.empty()) throw seckit::input_error(where, source.error);
+    auto key = sshkey::parse_authorized_key_line(source.text);
+    if (!key) throw seckit::input_error(where, key.error().message);
+    blobs.push_back(key->key.blob);
+  }
+  if (blobs.empty()) throw seckit::input_error(origin, "holds no public key", "nothing removed");
+  return blobs;
+}
+
+// The blobs a remove argument names when it is a key rather than a fingerprint: a key line, a
+// key file, or bare base64; throws input_error when it is none of these.
+std::vector<sshkey::Buffer> wanted_blobs(const std::string& argument) {
+  if (argument.rfind("SHA256:", 0) == 0 || argument.rfind("MD5:", 0) == 0) return {};
+  if (auto line = sshkey::parse_authorized_key_line(argument)) return {line->key.blob};
+  std::error_code ec;
+  if (argument == "-" || std::filesystem::exists(argument, ec)) return blobs_of_file(argument);
+  if (auto blob = seckit::enc::base64_decode(argument); blob && !blob->empty()) return {*blob};
   throw seckit::input_error(
-      "fingerprint", fmt::format("'{}' is not SHA256:..., MD5:... or a public key", fingerprint));
+      "key", fmt::format("'{}' is not SHA256:..., MD5:..., a public key or a key file", argument));
 }
 
 bool key_matches(const std::string& value, const std::string& fingerprint,
-                 const std::optional<sshkey::Buffer>& blob,
+                 const std::vector<sshkey::Buffer>& blobs,
                  const seckit::Result<sshkey::AuthorizedKey>& key) {
   if (value == fingerprint) return true;
   if (!key) return false;
-  return (blob && key->key.blob == *blob) || sshkey::fingerprint_sha256(key->key) == fingerprint ||
+  return std::find(blobs.begin(), blobs.end(), key->key.blob) != blobs.end() ||
+         sshkey::fingerprint_sha256(key->key) == fingerprint ||
          seckit::enc::ascii_lower(sshkey::fingerprint_md5(key->key)) ==
              seckit::enc::ascii_lower(fingerprint);
 }
@@ -251,7 +273,7 @@ struct Removal {
   std::vector<std::string> lines;  // "SHA256:..." per key removed
 
   void consider(const std::string& value, const std::string& fingerprint,
-                const std::optional<sshkey::Buffer>& blob) {
+                const std::vector<sshkey::Buffer>& blobs) {
     auto split = split_key_value(value);
     std::vector<std::string> value_lines =
         split.problem ? std::vector<std::string>{value} : split.lines;
@@ -259,7 +281,7 @@ struct Removal {
     bool hit = false;
     for (const auto& line : value_lines) {
       auto key = sshkey::parse_authorized_key_line(line);
-      if (!key_matches(line, fingerprint, blob, key) && value != fingerprint) {
+      if (!key_matches(line, fingerprint, blobs, key) && value != fingerprint) {
         rest.push_back(line);
         continue;
       }
@@ -305,12 +327,12 @@ int run_remove(Context& ctx, const std::string& user, const std::string& fingerp
   check_user_name(user);
   ctx.config.require_directory();
   auto& em = ctx.tool.emitter();
-  auto blob = wanted_blob(fingerprint);
+  auto blobs = wanted_blobs(fingerprint);
   em.begin({{"user", user}, {"fingerprint", fingerprint}});
   seckit::ldap::Connection connection(ctx.config.ldap_options());
   UserEntry entry = find_user(connection, ctx.config, user);
   Removal removal;
-  for (const auto& value : entry.values) removal.consider(value, fingerprint, blob);
+  for (const auto& value : entry.values) removal.consider(value, fingerprint, blobs);
   for (auto& j : removal.records) {
     j["user"] = user;
     j["dn"] = entry.dn;

@@ -32,6 +32,21 @@ KeyValueLines split_key_value(const std::string& value) {
   return out;
 }
 
+namespace {
+
+seckit::out::Json options_json(const std::vector<sshkey::CertificateOption>& options) {
+  seckit::out::Json out = seckit::out::Json::array();
+  for (const auto& o : options) {
+    seckit::out::Json j = {{"name", seckit::out::wire_text(o.name)}};
+    if (o.value) j["value"] = seckit::out::wire_text(*o.value);
+    if (!o.unknown_data_hex.empty()) j["unknown_data_hex"] = o.unknown_data_hex;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
 seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {
   seckit::out::Json j = {{"type", key.key.type},
                          {"bits", key.key.bits},
@@ -52,6 +67,8 @@ seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {
                         {"principals", c.principals},
                         {"valid_after", cert_time(c.valid_after)},
                         {"valid_before", cert_time(c.valid_before)},
+                        {"critical_options", options_json(c.critical_options)},
+                        {"extensions", options_json(c.extensions)},
                         {"signature_algorithm", c.signature_algorithm},
                         {"ca_sha256", c.signature_key_sha256}};
   }

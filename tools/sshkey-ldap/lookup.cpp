@@ -16,6 +16,7 @@
 
 #include "cache.hpp"
 #include "commands.hpp"
+#include "enroll.hpp"
 #include "helpers.hpp"
 #include "seckit/crypto.hpp"
 #include "seckit/enc.hpp"
@@ -137,6 +138,19 @@ struct Answer {
   std::int64_t age = 0;  // seconds since LDAP gave this answer
 };
 
+// enforce_policy: a key the policy refuses to enroll is not handed to sshd; the refusal goes
+// to syslog (sshd discards the command's stderr) and, for a person running it, to stderr.
+bool withheld_by_policy(Context& ctx, const std::string& user, const sshkey::AuthorizedKey& key) {
+  if (!ctx.config.enforce_policy) return false;
+  auto refusal = enroll_refusal(ctx.policy, key);
+  if (!refusal) return false;
+  std::string message = fmt::format("authorized-keys {}: withheld key {} by enforce_policy: {}",
+                                    user, sshkey::fingerprint_sha256(key.key), *refusal);
+  log(LOG_WARNING, message);
+  ctx.tool.warn("authorized-keys", message);
+  return true;
+}
+
 // sshd reads the output only when the command exits 0 (with any other status it logs the status
 // and ignores every line), so every answer the directory gave -- no keys, no such user -- is a
 // pass with exit 0; only a lookup that got no answer is an error.
@@ -148,6 +162,7 @@ int serve(Context& ctx, const std::string& user, const std::optional<sshkey::Buf
     auto key = sshkey::parse_authorized_key_line(line);
     if (!key) continue;  // never hand sshd a line we could not parse ourselves
     if (offered && key->key.blob != *offered) continue;
+    if (withheld_by_policy(ctx, user, *key)) continue;
     if (em.json()) {
       Json j = key_json(*key);
       j["user"] = user;

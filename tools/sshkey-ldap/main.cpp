@@ -74,6 +74,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   bool_flag("ldaps", "--ldaps,!--no-ldaps", "Use ldaps:// (TLS from the first byte)");
   bool_flag("stale_ok", "--stale-ok,!--no-stale-ok",
             "Serve the last good answer when LDAP is unreachable");
+  bool_flag(
+      "enforce_policy", "--enforce-policy,!--no-enforce-policy",
+      "authorized-keys withholds keys the policy refuses (DSA, small RSA, forbidden options)");
 
   std::string user, key_file, host, fingerprint, source, schema_format = "both";
   std::vector<std::string> extra;
@@ -94,10 +97,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   tool.file_arg(
       add->add_option("keyfile", key_file, "Public key file, or - for stdin")->required());
   add->add_flag("--dry-run", dry_run, "Validate and show what would change, write nothing");
-  auto* rm =
-      app.add_subcommand("remove", "Remove USER's key by fingerprint (SHA256:, MD5:) or key");
+  auto* rm = app.add_subcommand(
+      "remove", "Remove USER's key by fingerprint (SHA256:, MD5:), key or key file");
   rm->add_option("user", user, "User name")->required();
-  rm->add_option("fingerprint", fingerprint, "SHA256:..., MD5:... or the public key")->required();
+  rm->add_option("fingerprint", fingerprint,
+                 "SHA256:..., MD5:..., the public key, or a key file (- for stdin)")
+      ->required();
   auto* list = app.add_subcommand("list", "List keys of USER, or of every user");
   list->add_option("user", user, "User name");
   auto* import = app.add_subcommand(

@@ -154,15 +154,35 @@ std::string read_key_fields(Reader& r, PublicKey& key) {
   return "unsupported algorithm";
 }
 
-std::string read_name_list(Reader& r, std::vector<std::string>& names, bool with_values) {
+// The option's data as ssh-keygen -L shows it (sshkey.c show_options in OpenSSH): the two
+// critical options with a string value, else the data in hex.
+std::string read_option_data(const std::string& name, Bytes data, bool critical,
+                             CertificateOption& option) {
+  if (data.empty()) return {};
+  if (critical && (name == "force-command" || name == "source-address")) {
+    Reader inner(data);
+    Bytes text = read_string(inner);
+    if (!inner.ok() || !inner.empty()) return "malformed value of certificate option " + name;
+    option.value = std::string(as_text(text));
+    return {};
+  }
+  for (auto b : data) option.unknown_data_hex += fmt::format("{:02x}", b);
+  return {};
+}
+
+std::string read_options(Reader& r, std::vector<CertificateOption>& options, bool critical) {
   Bytes packed = read_string(r);
   if (!r.ok()) return "truncated certificate";
   Reader inner(packed);
   while (!inner.empty()) {
     Bytes name = read_string(inner);
-    if (with_values) read_string(inner);
+    Bytes data = read_string(inner);
     if (!inner.ok()) return "malformed certificate option list";
-    names.emplace_back(as_text(name));
+    CertificateOption option{std::string(as_text(name)), std::nullopt, {}};
+    if (auto error = read_option_data(option.name, data, critical, option); !error.empty()) {
+      return error;
+    }
+    options.push_back(std::move(option));
   }
   return {};
 }
@@ -214,10 +234,10 @@ seckit::Result<PublicKey> parse_public_key_blob(Bytes blob) {
     }
     cert.valid_after = r.be64();
     cert.valid_before = r.be64();
-    if (auto error = read_name_list(r, cert.critical_options, true); !error.empty()) {
+    if (auto error = read_options(r, cert.critical_options, true); !error.empty()) {
       return r.error(error);
     }
-    if (auto error = read_name_list(r, cert.extensions, true); !error.empty()) {
+    if (auto error = read_options(r, cert.extensions, false); !error.empty()) {
       return r.error(error);
     }
     read_string(r);  // reserved

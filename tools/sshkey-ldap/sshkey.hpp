@@ -19,15 +19,23 @@ using Buffer = std::vector<std::uint8_t>;
 
 enum class Algorithm { kRsa, kDsa, kEcdsa, kEd25519, kSkEcdsa, kSkEd25519 };
 
+// One critical option or extension as ssh-keygen -L shows it: force-command and source-address
+// carry a text value; any other option with data shows that data in hex ("UNKNOWN OPTION").
+struct CertificateOption {
+  std::string name;
+  std::optional<std::string> value;  // force-command, source-address
+  std::string unknown_data_hex;      // the raw data of an option ssh-keygen does not know
+};
+
 struct Certificate {
   std::uint64_t serial = 0;
   std::uint32_t cert_type = 0;  // 1 user, 2 host
   std::string key_id;
   std::vector<std::string> principals;
   std::uint64_t valid_after = 0;
-  std::uint64_t valid_before = 0;             // 0xffffffffffffffff = forever
-  std::vector<std::string> critical_options;  // names only
-  std::vector<std::string> extensions;        // names only
+  std::uint64_t valid_before = 0;  // 0xffffffffffffffff = forever
+  std::vector<CertificateOption> critical_options;
+  std::vector<CertificateOption> extensions;
   std::string signature_key_type;
   std::string signature_key_sha256;  // "SHA256:..." of the signing CA key
   std::string signature_algorithm;   // "ssh-rsa" means a SHA-1 signature

@@ -30,6 +30,9 @@ ssh-keygen -q -t rsa -b 3072 -N '' -C rsaca -f "$k/rsaca"
 ssh-keygen -q -t ed25519 -N '' -C certkey -f "$k/certkey"
 ssh-keygen -q -t ed25519 -N '' -C certkey2 -f "$k/certkey2"
 ssh-keygen -q -t ed25519 -N "" -C gone -f "$k/gonekey"
+ssh-keygen -q -t ecdsa -N "" -C gone2 -f "$k/gonekey2"
+ssh-keygen -q -t ed25519 -N "" -C self -f "$k/selfkey"
+ssh-keygen -q -s "$k/ca" -I self -n certself -V -1d:+52w "$k/selfkey.pub"
 ssh-keygen -q -s "$k/ca" -I expired -n certuser -V 20200101:20210101 "$k/certkey.pub"
 ssh-keygen -q -s "$k/rsaca" -t ssh-rsa -I sha1 -n sha1user -V +52w "$k/certkey2.pub"
 have_dsa=0
@@ -46,11 +49,13 @@ ed_b64=$(cut -d' ' -f2 "$k/ok.pub")
   user_ldif broken 4008 "ssh-ed25519 ${ed_b64:0:30}"
   user_ldif strange 4009 "ssh-foo $ed_b64"
   if [ $have_dsa = 1 ]; then user_ldif dsauser 4010 "$(cat "$k/dsa.pub")"; fi
-  # An expired account (shadowExpire = 1 day after 1970) still holding a key.
-  printf 'dn: uid=gone,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\nobjectClass: shadowAccount\nobjectClass: ldapPublicKey\nuid: gone\ncn: gone\nsn: gone\nuidNumber: 4011\ngidNumber: 4011\nhomeDirectory: /home/gone\nshadowExpire: 1\nsshPublicKey: %s\n\n' "$BASE" "$(cat "$k/gonekey.pub")"
+  # An expired account (shadowExpire = 1 day after 1970) still holding two keys: one finding.
+  printf 'dn: uid=gone,ou=people,%s\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\nobjectClass: shadowAccount\nobjectClass: ldapPublicKey\nuid: gone\ncn: gone\nsn: gone\nuidNumber: 4011\ngidNumber: 4011\nhomeDirectory: /home/gone\nshadowExpire: 1\nsshPublicKey: %s\nsshPublicKey: %s\n\n' "$BASE" "$(cat "$k/gonekey.pub")" "$(cat "$k/gonekey2.pub")"
+  # One entry holding a key and its certificate: the same key, one holder, not shared.
+  user_ldif certself 4012 "$(cat "$k/selfkey.pub")" "$(cat "$k/selfkey-cert.pub")"
 } >"$T/findings.ldif"
 ldap_root_add "$T/findings.ldif"
-keyed=$((600 + 10 + have_dsa))
+keyed=$((600 + 11 + have_dsa))
 
 write_tool_config "$T/tool.conf"
 cfg=(--config "$T/tool.conf")
@@ -67,7 +72,7 @@ assert_envelope "$T/audit.jsonl"
 assert_eq "$(jq -r 'select(.type=="summary").data.counts.entries' "$T/audit.jsonl")" "$keyed" "every keyed entry audited"
 assert_eq "$(jq -r 'select(.type=="summary").data.exit_code' "$T/audit.jsonl")" "1" "exit code in summary"
 assert_eq "$(jq -r 'select(.type=="summary").data.verdict' "$T/audit.jsonl")" "fail" "verdict"
-assert_eq "$(jq -s '[.[] | select(.type=="key")] | length' "$T/audit.jsonl")" "$((keyed - 2))" "key records (minus 2 unparsable)"
+assert_eq "$(jq -s '[.[] | select(.type=="key")] | length' "$T/audit.jsonl")" "$keyed" "key records (minus 2 unparsable, plus gone's and certself's second key)"
 pass "paged audit reads all $keyed entries past the 500-entry limit"
 
 finding() {  # code user -> severity
@@ -82,6 +87,12 @@ assert_eq "$(finding ssh-rsa-sha1 sha1user)" "error" "certificate signed with ss
 assert_eq "$(finding malformed-key broken)" "error" "truncated key"
 assert_eq "$(finding unknown-key-type strange)" "warning" "unknown type"
 assert_eq "$(finding disabled-account-key gone)" "warning" "key of an expired account"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="disabled-account-key").data.message' "$T/audit.jsonl")" \
+  "gone: the account is disabled (shadowExpire 1 is in the past) but still holds 2 keys: $(ssh-keygen -l -f "$k/gonekey.pub" | cut -d' ' -f2), $(ssh-keygen -l -f "$k/gonekey2.pub" | cut -d' ' -f2)" \
+  "disabled account: one finding naming both keys"
+assert_eq "$(finding duplicate-key certself)" "" "a key and its certificate in one entry are not a shared key"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="duplicate-key").data.message' "$T/audit.jsonl")" \
+  "ED25519 key $(ssh-keygen -l -f "$k/shared.pub" | cut -d' ' -f2) is shared by 2 entries: share1, share2" "duplicate counts entries"
 if [ $have_dsa = 1 ]; then assert_eq "$(finding dsa-key dsauser)" "error" "DSA"; fi
 assert_eq "$(jq -r 'select(.type=="finding") | .data.code' "$T/audit.jsonl" | grep -c .)" "$((9 + have_dsa))" "no other findings"
 # Fingerprints in the key records agree with ssh-keygen.
@@ -144,23 +155,26 @@ LDIF
 ldap_root_add "$T/hosts.ldif"
 
 "$tool" "${cfg[@]}" known-hosts web1.example.org >"$T/kh_web1"
-assert_eq "$(wc -l <"$T/kh_web1")" "2" "two keys for web1"
-for name in web1.example.org web1 192.0.2.10; do
+# web1's two keys, and the *.example.org CA entry ssh applies to web1.example.org (issue 19).
+assert_eq "$(wc -l <"$T/kh_web1")" "3" "two keys for web1 and the wildcard CA"
+for name_count in web1.example.org:3 web1:2 192.0.2.10:2; do
+  name=${name_count%:*}
   out=$(ssh-keygen -F "$name" -f "$T/kh_web1" | grep -v '^#')
-  assert_eq "$(echo "$out" | grep -c .)" "2" "ssh-keygen -F $name finds both keys"
+  assert_eq "$(echo "$out" | grep -c .)" "${name_count#*:}" "ssh-keygen -F $name finds both keys (and the CA when it matches)"
 done
 "$tool" "${cfg[@]}" known-hosts 192.0.2.10 >"$T/kh_ip"
-assert_eq "$(cat "$T/kh_ip")" "$(cat "$T/kh_web1")" "lookup by address"
+assert_eq "$(cat "$T/kh_ip")" "$(grep -v '^@cert-authority' "$T/kh_web1")" "lookup by address (no pattern matches it)"
 "$tool" "${cfg[@]}" known-hosts '[web1.example.org]:2222' >"$T/kh_port"
 assert_eq "$(ssh-keygen -F '[web1.example.org]:2222' -f "$T/kh_port" | grep -vc '^#')" "2" "[host]:port"
 assert_eq "$(ssh-keygen -F web1.example.org -f "$T/kh_port" | grep -vc '^#' || true)" "0" "port-qualified names only"
 "$tool" "${cfg[@]}" known-hosts --hashed web1.example.org >"$T/kh_hashed"
 grep -q '^|1|' "$T/kh_hashed" || fail "hashed names"
 grep -q 'web1' "$T/kh_hashed" && fail "hashed file leaks the name"
-for name in web1.example.org web1 192.0.2.10; do
-  assert_eq "$(ssh-keygen -F "$name" -f "$T/kh_hashed" | grep -vc '^#')" "2" "ssh-keygen -F $name on hashed lines"
+for name_count in web1.example.org:3 web1:2 192.0.2.10:2; do
+  name=${name_count%:*}
+  assert_eq "$(ssh-keygen -F "$name" -f "$T/kh_hashed" | grep -vc '^#')" "${name_count#*:}" "ssh-keygen -F $name on hashed lines"
 done
-assert_eq "$(ssh-keygen -F other.example.org -f "$T/kh_hashed" | grep -vc '^#' || true)" "0" "no false match"
+assert_eq "$(ssh-keygen -F other.example.net -f "$T/kh_hashed" | grep -vc '^#' || true)" "0" "no false match"
 pass "known-hosts lines found by ssh-keygen -F (plain, [host]:port, hashed)"
 
 "$tool" "${cfg[@]}" known-hosts --sshfp db1.example.org >"$T/sshfp"
@@ -174,7 +188,9 @@ assert_eq "$(wc -l <"$T/all")" "4" "whole known_hosts file"
 grep -qxF "@cert-authority *.example.org $(cut -d' ' -f1,2 "$k/hostca.pub")" "$T/all" || fail "cert-authority line: $(cat "$T/all")"
 # ssh-keygen -F understands the CA line for a matching name.
 ssh-keygen -F app.example.org -f "$T/all" | grep -q '@cert-authority' || fail "ssh-keygen -F sees the CA line"
-expect_exit 0 "$tool" "${cfg[@]}" known-hosts unknown.example.org
+# ... and so does a single-host lookup (issue 19).
+assert_eq "$("$tool" "${cfg[@]}" known-hosts app.example.org)" "$(ssh-keygen -F app.example.org -f "$T/all" | grep -v '^#')" "the CA line for app.example.org"
+expect_exit 0 "$tool" "${cfg[@]}" known-hosts unknown.example.net
 assert_eq "$(last_stdout)" "" "unknown host"
 expect_exit 0 "$tool" "${cfg[@]}" known-hosts '*'
 assert_eq "$(last_stdout)" "" "a wildcard query is escaped and matches nothing"

@@ -132,3 +132,18 @@ assert_eq "$(wc -l <"$T/list-dave")" "2" "list reads both lines of the value"
 expect_exit 0 "$tool" "${cfg[@]}" remove dave "$(ssh-keygen -l -f "$T/alice2.pub" | cut -d' ' -f2)"
 assert_eq "$(ldap_keys dave)" "$(cat "$T/bob1.pub")" "the other key of the value stays, on its own"
 pass "remove takes one key out of a multi-line value"
+
+# RFC 4716 keys (ssh-keygen -e) are enrolled as the OpenSSH key ssh-keygen -i makes of them, and
+# remove takes a key file (OpenSSH or RFC 4716) as add does.
+ssh-keygen -e -f "$T/alice1.pub" >"$T/alice1.rfc"
+"$tool" "${cfg[@]}" add dave "$T/alice1.rfc" >/dev/null
+assert_eq "$(ldap_keys dave | grep -v "$(cut -d' ' -f2 "$T/bob1.pub")" | cut -d' ' -f1,2)" \
+  "$(ssh-keygen -i -f "$T/alice1.rfc")" "RFC 4716 key stored as ssh-keygen -i converts it"
+expect_exit 0 "$tool" "${cfg[@]}" remove dave "$T/alice1.rfc"
+assert_eq "$(ldap_keys dave)" "$(cat "$T/bob1.pub")" "removed by RFC 4716 key file"
+expect_exit 0 "$tool" "${cfg[@]}" remove dave "$T/bob1.pub"
+assert_eq "$(ldap_keys dave)" "" "removed by OpenSSH key file"
+expect_exit 4 "$tool" "${cfg[@]}" remove dave "$T/bob1.pub"
+expect_exit 2 "$tool" "${cfg[@]}" remove dave "$T/bob1"
+assert_one_line_error "$tool"
+pass "add and remove read RFC 4716 keys; remove takes a key file"

@@ -75,6 +75,64 @@ assert_eq "$(last_stdout)" "" "ambiguous user: nothing printed"
 assert_contains "$(last_stderr)" "refusing to choose" "ambiguous user message"
 pass "two entries for one name are refused"
 
+# --enforce-policy: authorized-keys withholds the keys the policy refuses (RSA below 2048 bits,
+# the forbidden option environment=), hands sshd the rest, and names each withheld key.
+ssh-keygen -q -t rsa -b 1024 -N '' -C weak -f "$T/pol_weak"
+ssh-keygen -q -t ed25519 -N '' -C env -f "$T/pol_env"
+ssh-keygen -q -t ed25519 -N '' -C good -f "$T/pol_good"
+user_ldif polly 5101 "$(cat "$T/pol_weak.pub")" "environment=\"A=b\" $(cat "$T/pol_env.pub")" \
+  "$(cat "$T/pol_good.pub")" >"$T/polly.ldif"
+ldap_root_add "$T/polly.ldif"
+expect_exit 0 "$tool" "${cfg[@]}" authorized-keys polly
+assert_eq "$(last_stdout | wc -l)" "3" "without enforce_policy: every key"
+expect_exit 0 "$tool" "${cfg[@]}" --enforce-policy authorized-keys polly
+assert_eq "$(last_stdout)" "$(cat "$T/pol_good.pub")" "enforce_policy: only the key the policy allows"
+for f in pol_weak pol_env; do
+  assert_contains "$(last_stderr)" "withheld key $(ssh-keygen -l -f "$T/$f.pub" | cut -d' ' -f2) by enforce_policy" "$f named"
+done
+pass "--enforce-policy withholds the keys the policy refuses"
+
+# known-hosts HOST returns the pattern entries ssh would apply (issue 19): '*', '?', negation,
+# case, [pattern]:port. The same lines in a known_hosts file, searched by ssh-keygen -F (ssh's
+# own matching), give the expected keys for every host name.
+for n in hk_ca hk_q hk_port hk_exact hk_ip; do ssh-keygen -q -t ed25519 -N '' -f "$T/$n"; done
+k64() { cut -d' ' -f2 "$T/$1.pub"; }
+host_entry() {  # the first cn (the RDN), then "attr: value" lines
+  local rdn="$1"; shift
+  printf 'dn: cn=%s,ou=hosts,%s\nobjectClass: device\nobjectClass: ipHost\nobjectClass: ldapPublicKey\n' "$rdn" "$BASE"
+  printf '%s\n' "$@"; echo
+}
+{
+  host_entry '*.example.org' 'cn: !bad.example.org' 'ipHostNumber: 0.0.0.0' "sshPublicKey: @cert-authority ssh-ed25519 $(k64 hk_ca)"
+  host_entry 'db?.test.org' 'ipHostNumber: 0.0.0.1' "sshPublicKey: ssh-ed25519 $(k64 hk_q)"
+  host_entry '[*.example.net]:2222' 'ipHostNumber: 0.0.0.2' "sshPublicKey: ssh-ed25519 $(k64 hk_port)"
+  host_entry 'db.example.org' 'ipHostNumber: 198.51.100.7' "sshPublicKey: ssh-ed25519 $(k64 hk_exact)"
+  # ipHostNumber has no substring rule (nis schema): an address pattern is stored in cn.
+  host_entry '203.0.113.*' 'ipHostNumber: 0.0.0.3' "sshPublicKey: ssh-ed25519 $(k64 hk_ip)"
+} >"$T/hosts.ldif"
+ldap_root_add "$T/hosts.ldif"
+{
+  echo "@cert-authority *.example.org,!bad.example.org,0.0.0.0 ssh-ed25519 $(k64 hk_ca)"
+  echo "db?.test.org,0.0.0.1 ssh-ed25519 $(k64 hk_q)"
+  echo "[*.example.net]:2222,0.0.0.2 ssh-ed25519 $(k64 hk_port)"
+  echo "db.example.org,198.51.100.7 ssh-ed25519 $(k64 hk_exact)"
+  echo "203.0.113.*,0.0.0.3 ssh-ed25519 $(k64 hk_ip)"
+} >"$T/known_hosts"
+compared=0
+for h in db.example.org web.example.org bad.example.org WEB.Example.ORG example.org a.b.example.org \
+  db1.test.org db12.test.org db.test.org '[x.example.net]:2222' x.example.net '[x.example.net]:22' \
+  '[db2.example.org]:2222' 203.0.113.9 203.0.114.9 net nothing.invalid; do
+  want=$({ ssh-keygen -F "$h" -f "$T/known_hosts" || true; } | { grep -v "^#" || true; } | awk "{print \$NF}" | sort)
+  got=$("$tool" "${cfg[@]}" known-hosts "$h" | awk '{print $NF}' | sort)
+  assert_eq "$got" "$want" "known-hosts $h vs ssh-keygen -F"
+  compared=$((compared + 1))
+done
+# The line keeps the marker and every name of the entry, the negation included (slapd's order).
+line=$("$tool" "${cfg[@]}" known-hosts web.example.org)
+assert_eq "$(echo "$line" | cut -d' ' -f1,3,4)" "@cert-authority ssh-ed25519 $(k64 hk_ca)" "marker and key"
+assert_eq "$(echo "$line" | cut -d' ' -f2 | tr ',' '\n' | sort | tr '\n' ' ')" "!bad.example.org *.example.org 0.0.0.0 " "names as stored"
+pass "known-hosts HOST: pattern entries agree with ssh-keygen -F on $compared host names"
+
 # %f %t %k: only the offered key.
 fp=$(ssh-keygen -l -f "$T/alice_rsa.pub" | cut -d' ' -f2)
 expect_exit 0 "$tool" "${cfg[@]}" authorized-keys alice "$fp" ssh-rsa "$(cut -d' ' -f2 "$T/alice_rsa.pub")"

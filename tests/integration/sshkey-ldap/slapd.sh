@@ -1,5 +1,7 @@
 # Throwaway OpenLDAP slapd for the sshkey-ldap integration tests. Source after lib.sh:
-#   slapd_start [tls]   -> SLAPD_URI (ldap://127.0.0.1:PORT), SLAPD_LDAPS_URI (with tls),
+#   slapd_start [tls]   -> (SLAPD_PPOLICY=1: the ppolicy overlay, default policy
+#                          cn=default,ou=policies,$BASE, to be added by the test)
+#                          SLAPD_URI (ldap://127.0.0.1:PORT), SLAPD_LDAPS_URI (with tls),
 #                          SLAPD_PID, BASE, ROOT_DN, ROOT_PW_FILE, READER_DN, READER_PW_FILE,
 #                          CA_FILE (with tls); config in $T/slapd, mdb under $T/slapd/db
 #   ldap_root_add FILE  -> ldapadd as the rootdn
@@ -36,7 +38,12 @@ slapd_start() {
   chmod 600 "$d/root.pw" "$d/reader.pw"
   ROOT_PW_FILE="$d/root.pw"
   READER_PW_FILE="$d/reader.pw"
-  local tls_conf=""
+  local tls_conf="" ppolicy_module="" ppolicy_overlay=""
+  if [ "${SLAPD_PPOLICY:-}" = 1 ]; then
+    ppolicy_module="moduleload ppolicy"
+    ppolicy_overlay="overlay ppolicy
+ppolicy_default \"cn=default,ou=policies,$BASE\""
+  fi
   if [ "$tls" = tls ]; then
     make_test_ca "$d"
     CA_FILE="$d/ca.pem"
@@ -52,6 +59,7 @@ include /etc/ldap/schema/inetorgperson.schema
 include $d/openssh-lpk.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
+$ppolicy_module
 pidfile $d/slapd.pid
 argsfile $d/slapd.args
 $tls_conf
@@ -69,6 +77,7 @@ index cn eq
 limits dn.exact="$READER_DN" size.prtotal=unlimited
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by dn.exact="$READER_DN" read by * read
+$ppolicy_overlay
 CONF
   slaptest -u -f "$d/slapd.conf" >/dev/null 2>&1 || { slaptest -u -f "$d/slapd.conf"; fail "slapd.conf invalid"; }
   SLAPD_PORT=$(free_port)

@@ -179,3 +179,38 @@ if ssh -F /dev/null -i "$T/id_ldap" -p "$port" -o StrictHostKeyChecking=yes -o U
   -o GlobalKnownHostsFile=/dev/null -o "KnownHostsCommand=$khc" -o BatchMode=yes -o IdentitiesOnly=yes \
   "$user@127.0.0.1" true 2>>"$T/ssh.log"; then fail "a wrong host key in LDAP was accepted"; fi
 pass "ssh KnownHostsCommand verifies the host key from LDAP"
+
+# A host certificate verified through a wildcard @cert-authority entry (issue 19): a third sshd
+# presents a host certificate for db.example.org signed by a CA that LDAP holds only as
+# "@cert-authority *.example.org,!bad.example.org"; ssh connects to 127.0.0.1 under the name
+# db.example.org (HostKeyAlias), so KnownHostsCommand gets %H = db.example.org.
+ssh-keygen -q -t ed25519 -N '' -C host-ca -f "$T/host_ca"
+ssh-keygen -q -t ed25519 -N '' -C other-ca -f "$T/other_ca"
+ssh-keygen -q -t ed25519 -N '' -f "$T/cert_host_key"
+ssh-keygen -q -s "$T/host_ca" -h -I db -n db.example.org,bad.example.org "$T/cert_host_key.pub"
+printf 'dn: cn=*.example.org,ou=hosts,%s\nobjectClass: device\nobjectClass: ldapPublicKey\ncn: *.example.org\ncn: !bad.example.org\nsshPublicKey: @cert-authority %s\n' \
+  "$BASE" "$(cut -d' ' -f1,2 "$T/host_ca.pub")" >"$T/ca.ldif"
+ldap_root_add "$T/ca.ldif"
+port3=$(free_port)
+sed -e "s|^Port .*|Port $port3|" -e "s|^PidFile .*|PidFile $T/sshd3.pid|" \
+  -e "s|^HostKey .*|HostKey $T/cert_host_key\nHostCertificate $T/cert_host_key-cert.pub|" \
+  "$T/sshd_config" >"$T/sshd3_config"
+"$SSHD" -t -f "$T/sshd3_config" || fail "sshd -t rejects the host certificate config"
+"$SSHD" -D -e -f "$T/sshd3_config" -o "AllowUsers=$user" >"$T/sshd3.log" 2>&1 &
+stop_on_exit $!
+wait_port "$port3" 20
+cert_login() {  # host name ssh uses -> exit status of ssh
+  ssh -F /dev/null -i "$T/id_ldap" -p "$port3" -o HostName=127.0.0.1 -o HostKeyAlias="$1" \
+    -o CheckHostIP=no -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
+    -o GlobalKnownHostsFile=/dev/null -o "KnownHostsCommand=$khc" -o BatchMode=yes \
+    -o IdentitiesOnly=yes "$user@$1" true 2>>"$T/ssh-cert.log"
+}
+cert_login db.example.org || { tail -5 "$T/ssh-cert.log" >&2; fail "the host certificate must verify via the wildcard CA"; }
+grep -q "Host certificate authority does not match\|REMOTE HOST IDENTIFICATION" "$T/ssh-cert.log" && fail "unexpected host warning"
+if cert_login bad.example.org; then fail "a host the CA entry negates (!bad.example.org) was accepted"; fi
+# The CA replaced by another one: the certificate no longer verifies.
+printf 'dn: cn=*.example.org,ou=hosts,%s\nchangetype: modify\nreplace: sshPublicKey\nsshPublicKey: @cert-authority %s\n' \
+  "$BASE" "$(cut -d' ' -f1,2 "$T/other_ca.pub")" >"$T/other_ca.ldif"
+ldap_root_modify "$T/other_ca.ldif"
+if cert_login db.example.org; then fail "a host certificate from a CA not in LDAP was accepted"; fi
+pass "ssh KnownHostsCommand verifies a host certificate via a wildcard @cert-authority entry"

@@ -37,6 +37,27 @@ assert_contains "$(last_stderr)" "certificate verify failed" "system store reaso
 expect_exit 3 "$tool" "${cfg[@]}" --uri "ldaps://127.0.0.2:$other_port" --ca-file "$CA_FILE" list alice
 assert_contains "$(last_stderr)" "mismatch" "address mismatch reason"
 pass "TLS failures carry the real reason"
+# ldaps://localhost with a certificate issued for localhost: libldap checks this machine's
+# canonical name instead of "localhost" (its own debug output, from ldapsearch -d 1, names the
+# name it checked); the error says so, suggests the fix, and has no doubled parentheses.
+probe=$(LDAPTLS_CACERT="$CA_FILE" ldapsearch -x -d 1 -H "ldaps://localhost:$SLAPD_LDAPS_PORT" \
+  -b "$BASE" -s base dn 2>&1 || true)
+checked=$(echo "$probe" | sed -n 's/^TLS: hostname (\(.*\)) does not match .*/\1/p' | head -1)
+if [ -n "$checked" ]; then
+  for uri in "ldaps://localhost:$SLAPD_LDAPS_PORT" "ldap://localhost:$SLAPD_PORT --starttls"; do
+    # shellcheck disable=SC2086
+    expect_exit 3 "$tool" "${cfg[@]}" --uri $uri --ca-file "$CA_FILE" list alice
+    assert_one_line_error "$tool"
+    assert_contains "$(last_stderr)" "libldap checks the certificate against this machine's canonical name '$checked', not 'localhost'" "names libldap's checked name ($uri)"
+    assert_contains "$(last_stderr)" "127.0.0.1:" "suggests the address the certificate holds"
+    if last_stderr | grep -q '(('; then fail "doubled parentheses: $(last_stderr)"; fi
+  done
+  pass "ldaps://localhost: the canonical-name check of libldap is named, with the fix"
+else
+  # This machine's canonical name is localhost: libldap and the tool both accept the URI.
+  expect_exit 0 "$tool" "${cfg[@]}" --uri "ldaps://localhost:$SLAPD_LDAPS_PORT" --ca-file "$CA_FILE" list alice
+  pass "ldaps://localhost accepted, as by ldapsearch (canonical name is localhost here)"
+fi
 
 # Verification off only when asked: then the mismatching name and unknown CA are accepted.
 expect_exit 0 "$tool" "${cfg[@]}" --uri "ldaps://127.0.0.2:$other_port" --tls-verify no list alice

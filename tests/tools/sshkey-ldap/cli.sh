@@ -64,6 +64,49 @@ assert_eq "$(jq -r 'select(.type=="key").data.certificate.cert_type' "$T/cert.js
 assert_eq "$("$tool" --json check "$k/rsa_2048-cert.pub" | jq -r 'select(.type=="key").data.certificate.cert_type')" \
   "host" "host certificate type"
 pass "certificate fields agree with ssh-keygen -L"
+# Critical options and extensions: the lines ssh-keygen -L prints under "Critical Options:" and
+# "Extensions:", rebuilt from the JSON, for a certificate signed now with -O options (a known
+# string option, a flag, a removed default, and unknown options with data).
+ssh-keygen -q -t ed25519 -N '' -f "$T/optkey"
+ssh-keygen -q -s "$k/ca" -I opts -n alice -O force-command=/bin/true \
+  -O source-address=10.0.0.0/8,127.0.0.1 -O verify-required -O no-pty \
+  -O critical:crit@example.org=val -O extension:custom@example.org=hello "$T/optkey.pub"
+keygen_options() {  # $1: the section header, e.g. "Critical Options"
+  ssh-keygen -L -f "$T/optkey-cert.pub" | awk -v h="$1:" '
+    $1" "$2 == h || $1 == h { on = 1; next }
+    on && /^        [A-Z]/ { on = 0 }
+    on { sub(/^ +/, ""); print }'
+}
+json_options() {  # $1: critical_options or extensions
+  "$tool" --json check "$T/optkey-cert.pub" | jq -r --arg f "$1" 'select(.type=="key")
+    | .data.certificate[$f][] | .name.text
+      + (if .value then " " + .value.text else "" end)
+      + (if .unknown_data_hex then " UNKNOWN OPTION: \(.unknown_data_hex) (len \(.unknown_data_hex | length / 2))" else "" end)'
+}
+assert_eq "$(json_options critical_options)" "$(keygen_options "Critical Options")" "critical options as ssh-keygen -L"
+assert_eq "$(json_options extensions)" "$(keygen_options Extensions)" "extensions as ssh-keygen -L"
+assert_contains "$(json_options critical_options)" "force-command /bin/true" "force-command value read"
+pass "certificate options and extensions agree with ssh-keygen -L"
+
+# RFC 4716 keys (ssh-keygen -e): bits, fingerprint and type as ssh-keygen -l shows the key
+# ssh-keygen -i converts them to; the Comment header, continued over two lines, is the comment.
+{ echo '---- BEGIN SSH2 PUBLIC KEY ----'; echo 'Subject: someone'
+  echo 'Comment: "key for use on \'; echo 'servers I like"'
+  ssh-keygen -e -f "$k/rsa_3072.pub" | grep -v -e '^----' -e '^Comment:'; echo '---- END SSH2 PUBLIC KEY ----'
+  ssh-keygen -e -f "$k/ed25519_0.pub"; } >"$T/rfc4716.pub"
+{ ssh-keygen -i -f "$T/rfc4716.pub"; } >"$T/rfc4716-converted.pub"
+ssh-keygen -e -f "$k/ed25519_0.pub" | ssh-keygen -i -f /dev/stdin >>"$T/rfc4716-converted.pub"
+want=$(ssh-keygen -l -f "$T/rfc4716-converted.pub" | cut -d' ' -f1,2)
+got=$("$tool" check "$T/rfc4716.pub" | cut -d' ' -f1,2)
+assert_eq "$got" "$want" "RFC 4716 keys as ssh-keygen -i + -l read them"
+assert_contains "$("$tool" check "$T/rfc4716.pub")" "key for use on servers I like (RSA)" "continued comment"
+assert_eq "$("$tool" --json check "$T/rfc4716.pub" | jq -r 'select(.type=="key").data.origin' | tr '\n' ' ')" \
+  "$T/rfc4716.pub:1 $T/rfc4716.pub:14 " "origin is the BEGIN line (4 header lines, 8 body lines, END)"
+ssh-keygen -e -f "$k/ed25519_0.pub" | head -3 >"$T/rfc4716-cut.pub"
+expect_exit 2 "$tool" check "$T/rfc4716-cut.pub"
+assert_one_line_error "$tool"
+assert_contains "$(last_stderr)" "no \"---- END SSH2 PUBLIC KEY ----\" line" "cut short"
+pass "RFC 4716 keys"
 
 # Policy: weak keys are findings (exit 1), not input errors.
 expect_exit 1 "$tool" check "$k/rsa_1024.pub"

@@ -7,12 +7,13 @@
 
 namespace {
 
-// Which subcommands get their options. Building CLI11's option tree for all of them was half of a
-// short call's instructions (issue 18: ~1 M of `otpgen code`'s ~1.9 M), so when argv names exactly
-// one command only that one is built; the others keep their name and description, which is all
-// that `otpgen --help` and CLI11's messages show of them. A call naming none builds none (it can
-// only be --version or a top-level error) unless it asks for help or docs (--generate renders
-// every option). Several names (a value that happens to spell a command) build everything.
+// Which subcommands are defined. Building CLI11's apps and option trees for all of them was most
+// of a short call's instructions (issue 18: ~1.3 M of `otpgen code`'s ~1.9 M, release build), so
+// when argv names exactly one command only that one is defined: a command can only run if its
+// name is in argv, and CLI11's usage errors for the others read the same. A call naming none
+// defines none (it can only be --version or a top-level error) unless it asks for help or docs
+// (--help lists every command, --generate renders every option). Several names (a value that
+// happens to spell a command) define everything, as before.
 class CommandFilter {
  public:
   CommandFilter(int argc, char** argv) {
@@ -94,19 +95,19 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                       ->type_name("FILE"));
   };
 
-  auto* secret = app.add_subcommand("secret", "Print a new random secret (unpadded base32)");
   if (filter.wanted("secret")) {
+    auto* secret = app.add_subcommand("secret", "Print a new random secret (unpadded base32)");
     secret->add_option("--bytes", o.bytes, "Secret size (default 20, 32 for sha256, 64 for sha512)")
         ->type_name("N")
         ->check(CLI::Range(1, 1024));
     tool.choices(secret->add_option("--algorithm", o.algorithm, "Size the secret for this hash")
                      ->type_name("ALG"),
                  {"sha1", "sha256", "sha512"});
+    secret->callback([&] { command = "secret"; });
   }
-  secret->callback([&] { command = "secret"; });
 
-  auto* code = app.add_subcommand("code", "Print the current (or a given) code");
   if (filter.wanted("code")) {
+    auto* code = app.add_subcommand("code", "Print the current (or a given) code");
     source(code, true);
     params(code);
     code->add_option("--now", o.now, "Compute for this time (UNIX seconds or RFC 3339)")
@@ -115,12 +116,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
         ->type_name("K")
         ->check(CLI::Range(1, 1000));
     code->add_flag("--steam", o.steam, "Steam Guard 5-character codes");
+    code->callback([&] { command = "code"; });
   }
-  code->callback([&] { command = "code"; });
 
-  auto* verify = app.add_subcommand(
-      "verify", "Check a code against a secret, or against a GA file with the PAM module's rules");
   if (filter.wanted("verify")) {
+    auto* verify = app.add_subcommand(
+        "verify",
+        "Check a code against a secret, or against a GA file with the PAM module's rules");
     verify->add_option("CODE", o.code, "The code ('-' reads it from stdin)")->required();
     source(verify, true);
     params(verify);
@@ -140,12 +142,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                      "no_increment_hotp, allowed_perm=0NNN, grace_period=N, no_strict_owner, "
                      "user=NAME; debug and the prompt options are ignored with a note); repeatable")
         ->type_name("OPT");
+    verify->callback([&] { command = "verify"; });
   }
-  verify->callback([&] { command = "verify"; });
 
-  auto* enroll =
-      app.add_subcommand("enroll", "Create a secret, a GA file, the otpauth URI and a QR code");
   if (filter.wanted("enroll")) {
+    auto* enroll =
+        app.add_subcommand("enroll", "Create a secret, a GA file, the otpauth URI and a QR code");
     source(enroll, false);
     tool.file_arg(enroll
                       ->add_option("--ga-file", o.ga_file,
@@ -202,11 +204,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                      ->default_str("png")
                      ->type_name("FORMAT"),
                  {"png", "svg", "none"});
+    enroll->callback([&] { command = "enroll"; });
   }
-  enroll->callback([&] { command = "enroll"; });
 
-  auto* qr = app.add_subcommand("qr", "Show the QR code of an existing GA file again");
   if (filter.wanted("qr")) {
+    auto* qr = app.add_subcommand("qr", "Show the QR code of an existing GA file again");
     tool.file_arg(
         qr->add_option("--ga-file", o.ga_file, "The GA file")->type_name("FILE")->required());
     qr->add_option("--account", o.account,
@@ -215,42 +217,40 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     qr->add_option("--issuer", o.issuer, "Issuer (default the host name)")->type_name("NAME");
     qr_options(qr);
     qr->add_flag("--force", o.force, "Replace existing QR image files");
+    qr->callback([&] { command = "qr"; });
   }
-  qr->callback([&] { command = "qr"; });
 
-  auto* uri = app.add_subcommand("uri", "Parse or build otpauth:// URIs");
-  uri->require_subcommand(1);
-  auto* parse = uri->add_subcommand("parse", "Show the fields of otpauth URIs (secret redacted)");
   if (filter.wanted("uri")) {
+    auto* uri = app.add_subcommand("uri", "Parse or build otpauth:// URIs");
+    uri->require_subcommand(1);
+    auto* parse = uri->add_subcommand("parse", "Show the fields of otpauth URIs (secret redacted)");
     parse->add_option("URI", o.inputs, "URIs; '-' reads one per line from stdin")->required();
-  }
-  parse->callback([&] { command = "uri parse"; });
-  auto* build = uri->add_subcommand("build", "Build an otpauth URI from a secret and parameters");
-  if (filter.wanted("uri")) {
+    parse->callback([&] { command = "uri parse"; });
+    auto* build = uri->add_subcommand("build", "Build an otpauth URI from a secret and parameters");
     source(build, true);
     params(build);
     build->add_option("--account", o.account, "Account name")->type_name("NAME");
     build->add_option("--issuer", o.issuer, "Issuer")->type_name("NAME");
+    build->callback([&] { command = "uri build"; });
   }
-  build->callback([&] { command = "uri build"; });
 
-  auto* import_cmd = app.add_subcommand(
-      "import", "Decode a Google Authenticator export (otpauth-migration://) into otpauth URIs");
   if (filter.wanted("import")) {
+    auto* import_cmd = app.add_subcommand(
+        "import", "Decode a Google Authenticator export (otpauth-migration://) into otpauth URIs");
     import_cmd->add_option("URI", o.inputs, "Migration URIs; '-' reads one per line from stdin")
         ->required();
+    import_cmd->callback([&] { command = "import"; });
   }
-  import_cmd->callback([&] { command = "import"; });
 
-  auto* export_migration = app.add_subcommand(
-      "export-migration", "Pack otpauth URIs into one otpauth-migration:// URI for the app");
   if (filter.wanted("export-migration")) {
+    auto* export_migration = app.add_subcommand(
+        "export-migration", "Pack otpauth URIs into one otpauth-migration:// URI for the app");
     export_migration->add_option("URI", o.inputs, "otpauth URIs; '-' reads one per line from stdin")
         ->required();
     qr_options(export_migration);
     export_migration->add_flag("--force", o.force, "Replace existing QR image files");
+    export_migration->callback([&] { command = "export-migration"; });
   }
-  export_migration->callback([&] { command = "export-migration"; });
 
   app.add_flag("--show-secrets", o.show_secrets, "Print secrets instead of REDACTED");
 

@@ -5,9 +5,6 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include <algorithm>
-
-#include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 
 namespace seckit::crypto {
@@ -28,40 +25,6 @@ const EVP_MD* evp_md(Digest digest) {
       return EVP_sha512();
   }
   return EVP_sha256();
-}
-
-std::string_view digest_name(Digest digest) {
-  switch (digest) {
-    case Digest::kMd5:
-      return "md5";
-    case Digest::kSha1:
-      return "sha1";
-    case Digest::kSha224:
-      return "sha224";
-    case Digest::kSha256:
-      return "sha256";
-    case Digest::kSha384:
-      return "sha384";
-    case Digest::kSha512:
-      return "sha512";
-  }
-  return "sha256";
-}
-
-std::optional<Digest> parse_digest(std::string_view name) {
-  std::string key;
-  for (char c : enc::ascii_lower(name)) {
-    if (c != '-' && c != '_') key += c;
-  }
-  for (Digest d : {Digest::kMd5, Digest::kSha1, Digest::kSha224, Digest::kSha256, Digest::kSha384,
-                   Digest::kSha512}) {
-    if (key == digest_name(d)) return d;
-  }
-  return std::nullopt;
-}
-
-std::size_t digest_size(Digest digest) {
-  return static_cast<std::size_t>(EVP_MD_get_size(evp_md(digest)));
 }
 
 std::string openssl_errors() {

@@ -19,6 +19,7 @@
 #include "qr.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
+#include "seckit/random.hpp"
 
 namespace otpgen {
 namespace {
@@ -212,7 +213,7 @@ int run_secret(seckit::cli::Tool& tool, const Options& options) {
       options.algorithm.empty() ? Digest::kSha1 : *parse_otp_algorithm(options.algorithm);
   std::size_t n = options.bytes ? options.bytes : default_secret_bytes(digest);
   if (n < 10) tool.warn("--bytes", "fewer than 10 bytes: RFC 4226 requires at least 16");
-  auto secret = seckit::crypto::random_bytes(n);
+  auto secret = seckit::random::system_random_bytes(n);
   std::string text = seckit::enc::base32_encode(secret, false);
   auto& emitter = tool.emitter();
   emitter.begin({{"command", "secret"}});
@@ -733,7 +734,7 @@ int run_export_migration(seckit::cli::Tool& tool, const Options& options) {
     }
     payload.accounts.push_back(std::move(*parsed));
   }
-  auto id = seckit::crypto::random_bytes(4);
+  auto id = seckit::random::system_random_bytes(4);
   payload.batch_id =
       static_cast<std::int32_t>((id[0] << 24 | id[1] << 16 | id[2] << 8 | id[3]) & 0x7fffffff);
   std::string uri = build_migration_uri(payload);

@@ -15,6 +15,7 @@
 #include "qr.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
+#include "seckit/random.hpp"
 
 namespace otpgen {
 namespace {
@@ -26,7 +27,7 @@ using seckit::out::Json;
 std::vector<std::string> scratch_codes(int n) {
   std::vector<std::string> codes;
   while (static_cast<int>(codes.size()) < n) {
-    auto bytes = seckit::crypto::random_bytes(4);
+    auto bytes = seckit::random::system_random_bytes(4);
     std::uint32_t value =
         static_cast<std::uint32_t>(bytes[0]) << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3];
     constexpr std::uint32_t kRange = 90000000;
@@ -75,7 +76,7 @@ Json enroll_one(seckit::cli::Tool& tool, const Options& options, OtpAccount acco
                 const std::string& ga_path, const std::string& png, const std::string& svg,
                 bool overwrite, std::optional<FileOwner> owner = std::nullopt) {
   if (account.secret.empty()) {
-    account.secret = seckit::crypto::random_bytes(
+    account.secret = seckit::random::system_random_bytes(
         options.bytes ? options.bytes : default_secret_bytes(account.algorithm));
   }
   GaOptions ga;

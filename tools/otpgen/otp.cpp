@@ -1,8 +1,6 @@
 #include "otp.hpp"
 
-#include <openssl/core_names.h>
-#include <openssl/params.h>
-
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <ctime>
@@ -44,35 +42,14 @@ std::string decimal_code(std::uint64_t value, int digits) {
 
 }  // namespace
 
-OtpKey::OtpKey(Digest digest, std::span<const std::uint8_t> key) : digest_(digest), key_(key) {
-  if (key.empty()) return;  // OpenSSL refuses an empty HMAC key here; the one-shot path copes
-  seckit::crypto::EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-  if (!mac) seckit::crypto::throw_openssl("HMAC fetch failed");
-  ctx_.reset(EVP_MAC_CTX_new(mac.get()));
-  if (!ctx_) seckit::crypto::throw_openssl("HMAC context failed");
-  std::string name(seckit::crypto::digest_name(digest));
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", name.data(), 0),
-                         OSSL_PARAM_construct_end()};
-  if (EVP_MAC_init(ctx_.get(), key.data(), key.size(), params) != 1) {
-    seckit::crypto::throw_openssl("HMAC init failed");
-  }
-}
+OtpKey::OtpKey(Digest digest, std::span<const std::uint8_t> key) : hmac_(digest, key) {}
 
 std::uint32_t OtpKey::truncated_value(std::uint64_t counter) const {
   std::uint8_t message[8];
   counter_bytes(counter, message);
-  if (!ctx_) {
-    auto mac = seckit::crypto::hmac(digest_, key_, std::span<const std::uint8_t>(message, 8));
-    return truncate(mac.data(), mac.size());
-  }
-  seckit::crypto::EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(ctx_.get()));
-  std::uint8_t out[EVP_MAX_MD_SIZE];
-  std::size_t len = 0;
-  if (!ctx || EVP_MAC_update(ctx.get(), message, sizeof message) != 1 ||
-      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1 || len < 20) {
-    seckit::crypto::throw_openssl("HMAC failed");
-  }
-  return truncate(out, len);
+  std::array<std::uint8_t, 64> mac{};  // the largest supported output (SHA-512)
+  const std::size_t size = hmac_.mac(std::span<const std::uint8_t>(message, 8), mac);
+  return truncate(mac.data(), size);
 }
 
 std::string OtpKey::code(std::uint64_t counter, int digits) const {
@@ -83,7 +60,7 @@ std::uint32_t truncated_value(Digest digest, std::span<const std::uint8_t> key,
                               std::uint64_t counter) {
   std::uint8_t message[8];
   counter_bytes(counter, message);
-  auto mac = seckit::crypto::hmac(digest, key, std::span<const std::uint8_t>(message, 8));
+  auto mac = seckit::crypto::small_hmac(digest, key, std::span<const std::uint8_t>(message, 8));
   return truncate(mac.data(), mac.size());
 }
 

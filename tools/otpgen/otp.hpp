@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "seckit/crypto.hpp"
+#include "seckit/digest.hpp"
 
 namespace otpgen {
 
@@ -20,7 +20,8 @@ inline constexpr int kMinDigits = 6;
 inline constexpr int kMaxDigits = 10;
 
 // An HMAC keyed once and reused for many counters: the skew search on a failed code computes
-// thousands of codes, and OpenSSL 3's one-shot HMAC() fetches the algorithm on every call.
+// thousands of codes, each then costing the counter block and the outer hash only. The HMAC is
+// seckit's start-up-free one (seckit/digest.hpp), so otpgen never loads libcrypto.
 class OtpKey {
  public:
   OtpKey(Digest digest, std::span<const std::uint8_t> key);
@@ -29,9 +30,7 @@ class OtpKey {
   std::string code(std::uint64_t counter, int digits) const;
 
  private:
-  Digest digest_;
-  std::span<const std::uint8_t> key_;  // kept for the empty-key fallback
-  seckit::crypto::EvpMacCtxPtr ctx_;
+  seckit::crypto::SmallHmac hmac_;
 };
 
 // RFC 4226 section 5.3 dynamic truncation: the 31-bit number the digits are taken from.

@@ -1,5 +1,6 @@
 // OpenSSL, wrapped: RAII handles, digests, HMAC, CSPRNG bytes, and error messages that carry
-// OpenSSL's own reason instead of a bare "failed".
+// OpenSSL's own reason instead of a bare "failed". The Digest enum and its names live in
+// seckit/digest.hpp (with the start-up-free HMAC for short messages, which links no OpenSSL).
 #pragma once
 
 #include <openssl/bio.h>
@@ -13,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "seckit/digest.hpp"
 
 namespace seckit::crypto {
 
@@ -35,12 +38,7 @@ using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, Deleter<EVP_MAC_CTX_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
 
-enum class Digest { kMd5, kSha1, kSha224, kSha256, kSha384, kSha512 };
-
 const EVP_MD* evp_md(Digest digest);
-std::string_view digest_name(Digest digest);                // "sha256"
-std::optional<Digest> parse_digest(std::string_view name);  // "SHA256", "sha-256", "sha256"
-std::size_t digest_size(Digest digest);
 
 Buffer digest(Digest digest, Bytes data);
 Buffer hmac(Digest digest, Bytes key, Bytes data);

@@ -40,6 +40,8 @@ std::string nat_sentence(const Json& nat) {
 
 }  // namespace
 
+bool EmitterSink::wants_message_json() const { return choice_.messages && tool_.emitter().json(); }
+
 void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContext& ctx,
                           const MessageRelation& rel) {
   if (!choice_.messages) return;

@@ -69,18 +69,18 @@ Json SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx, bool from_i
     bool sa = (m.major == 2 && t == 33) || (m.major == 1 && t == 1);
     if (sa && !p.inner) {
       if (from_initiator && offered_.empty()) {
-        offered_ = p.proposals;
+        offered_ = p.proposals();
         if (m.major == 1 && m.exchange == 4) sai_b_ = hex(p.body);
       }
-      if (!from_initiator && accepted_.empty()) accepted_ = p.proposals;
-      if (m.major == 1 && !p.proposals.empty() && p.proposals[0].protocol == 1) {
-        if (auto auth = v1_attribute(p.proposals, 3)) v1_auth_method_ = auth;
-        if (auto hash = v1_attribute(p.proposals, 2); hash && !from_initiator) v1_hash_ = hash;
+      if (!from_initiator && accepted_.empty()) accepted_ = p.proposals();
+      if (m.major == 1 && !p.proposals().empty() && p.proposals()[0].protocol == 1) {
+        if (auto auth = v1_attribute(p.proposals(), 3)) v1_auth_method_ = auth;
+        if (auto hash = v1_attribute(p.proposals(), 2); hash && !from_initiator) v1_hash_ = hash;
       }
     }
     if (m.major == 2 && t == 34) {
-      auto group = static_cast<std::uint16_t>(p.fields.value("group", 0));
-      (from_initiator ? ke_group_i_ : ke_group_r_) = group;
+      const auto* ke = std::get_if<KePayload>(&p.parsed);
+      (from_initiator ? ke_group_i_ : ke_group_r_) = ke != nullptr ? ke->group.value_or(0) : 0;
     }
     if (m.major == 1 && m.exchange == 4 && !p.inner) {
       if (t == 4) (from_initiator ? g_xi_ : g_xr_) = hex(p.body);
@@ -89,8 +89,9 @@ Json SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx, bool from_i
       if (t == 8 && !from_initiator) hash_r_ = hex(p.body);
       if (!from_initiator && cky_r_.empty()) cky_r_ = hex(spi_r);
     }
-    if (p.notify && m.major == 2 && (p.notify->type == 16388 || p.notify->type == 16389)) {
-      (p.notify->type == 16388 ? natd_source : natd_destination).push_back(hex(p.notify->data));
+    const Notify* n = p.notify();
+    if (n != nullptr && m.major == 2 && (n->type == 16388 || n->type == 16389)) {
+      (n->type == 16388 ? natd_source : natd_destination).push_back(hex(n->data));
     }
     if (m.major == 1 && (t == 20 || t == 130)) natd_v1.push_back(p.body);
   }

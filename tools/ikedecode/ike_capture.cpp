@@ -421,6 +421,22 @@ Json CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMessage& m) {
   return skf;
 }
 
+namespace {
+
+// What a short encrypted IKE_AUTH response most likely is (without keys to read it).
+std::optional<std::string> message_inference(const IkeMessage& m) {
+  bool is_skf = std::any_of(m.payloads.begin(), m.payloads.end(),
+                            [](const Payload& p) { return p.type == 53; });
+  if (m.encrypted && !m.decrypted && m.major == 2 && m.exchange == 35 && m.is_response() &&
+      m.encrypted_length <= 96 && !is_skf) {
+    return fmt::format("IKE_AUTH answered with {} encrypted bytes: likely an error notify",
+                       m.encrypted_length);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 // The ike_message record: where the message was found, its decoding and its place in the SA.
 Json CaptureAnalyzer::message_record(const IkeContext& ctx, const IkeMessage& m,
                                      const MessageRelation& rel, const Json& skf) const {
@@ -440,7 +456,7 @@ Json CaptureAnalyzer::message_record(const IkeContext& ctx, const IkeMessage& m,
   if (!standard_port) source["nonstandard_port"] = true;
   Json data{{"source", source}};
   Json body = message_json(m);
-  for (auto it = body.begin(); it != body.end(); ++it) data[it.key()] = it.value();
+  for (auto it = body.begin(); it != body.end(); ++it) data[it.key()] = std::move(it.value());
   data["direction"] = rel.direction;
   if (rel.retransmission) {
     data["retransmission"] = true;
@@ -452,13 +468,7 @@ Json CaptureAnalyzer::message_record(const IkeContext& ctx, const IkeMessage& m,
   }
   if (!rel.nat_detection.is_null()) data["nat_detection"] = rel.nat_detection;
   if (!skf.is_null()) data["skf_reassembled"] = skf;
-  bool is_skf = std::any_of(m.payloads.begin(), m.payloads.end(),
-                            [](const Payload& p) { return p.type == 53; });
-  if (m.encrypted && !m.decrypted && m.major == 2 && m.exchange == 35 && m.is_response() &&
-      m.encrypted_length <= 96 && !is_skf) {
-    data["inference"] = fmt::format(
-        "IKE_AUTH answered with {} encrypted bytes: likely an error notify", m.encrypted_length);
-  }
+  if (auto inference = message_inference(m)) data["inference"] = *inference;
   return data;
 }
 
@@ -498,7 +508,13 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   ++counts_.ike_messages;
   Json skf = decrypt(ctx, m);
   MessageRelation rel = tracker_.add(ctx, m);
-  sink_.message(message_record(ctx, m, rel, skf), m, ctx, rel);
+  if (sink_.wants_message_json()) {
+    sink_.message(message_record(ctx, m, rel, skf), m, ctx, rel);
+  } else {  // the text ladder needs the structs and the inference only
+    Json data = Json::object();
+    if (auto inference = message_inference(m)) data["inference"] = *inference;
+    sink_.message(data, m, ctx, rel);
+  }
   emit_certificates(ctx, m, rel);
   for (const std::string& text : m.anomalies) {
     anomaly(ctx.info.frame, "ike-payload-malformed",

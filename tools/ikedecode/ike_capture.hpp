@@ -36,6 +36,8 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual void message(const Json& data, const IkeMessage& message, const IkeContext& ctx,
                        const MessageRelation& relation) = 0;
+  // false: message() reads only "inference" from `data`, so the full record is not built.
+  virtual bool wants_message_json() const { return true; }
   virtual void certificate(const Json& data) = 0;
   virtual void anomaly(const Json& data) = 0;
   virtual void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) = 0;

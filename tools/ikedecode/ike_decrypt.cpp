@@ -396,6 +396,110 @@ const IkeV2Keys* KeyStore::find(const std::array<std::uint8_t, 8>& spi_i,
   return it == v2_.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+// The SK/SKF body cut at the key's IV and ICV lengths (RFC 7296 3.14, RFC 7383 2.5).
+struct SkParts {
+  Bytes iv, ciphertext, icv;
+  Bytes aad;            // AEAD: the header through the SK/SKF generic header (RFC 5282 5.1)
+  Bytes authenticated;  // integrity: everything from the IKE header to the end of the ciphertext
+};
+
+std::optional<SkParts> split_sk(const IkeMessage& m, const Payload& sk, const IkeV2Keys& keys) {
+  Bytes body = sk.body;
+  if (sk.type == 53) body = body.size() >= 4 ? body.subspan(4) : Bytes{};
+  if (body.size() < keys.iv_length + keys.icv_length + 1) return std::nullopt;
+  SkParts parts;
+  parts.iv = body.subspan(0, keys.iv_length);
+  parts.ciphertext = body.subspan(keys.iv_length, body.size() - keys.iv_length - keys.icv_length);
+  parts.icv = body.subspan(body.size() - keys.icv_length);
+  parts.aad = m.raw.subspan(0, static_cast<std::size_t>(parts.iv.data() - m.raw.data()));
+  parts.authenticated = m.raw.subspan(0, static_cast<std::size_t>(parts.icv.data() - m.raw.data()));
+  return parts;
+}
+
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+// RFC 5282: 4-byte salt from the end of the key, 8-byte IV from the payload.
+void decrypt_aead(const EVP_CIPHER* cipher, const std::vector<std::uint8_t>& ek,
+                  const SkParts& parts, DecryptResult& result) {
+  if (ek.size() < 4) {
+    result.error = "AEAD key shorter than its salt";
+    return;
+  }
+  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  std::vector<std::uint8_t> out(parts.ciphertext.size() + 32);
+  int len = 0;
+  std::vector<std::uint8_t> nonce(ek.end() - 4, ek.end());
+  nonce.insert(nonce.end(), parts.iv.begin(), parts.iv.end());
+  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr);
+  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr);
+  EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, ek.data(), nonce.data());
+  EVP_DecryptUpdate(ctx.get(), nullptr, &len, parts.aad.data(), static_cast<int>(parts.aad.size()));
+  EVP_DecryptUpdate(ctx.get(), out.data(), &len, parts.ciphertext.data(),
+                    static_cast<int>(parts.ciphertext.size()));
+  int total = len;
+  std::vector<std::uint8_t> tag(parts.icv.begin(), parts.icv.end());
+  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag.size()), tag.data());
+  result.integrity_ok = EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len) == 1;
+  out.resize(static_cast<std::size_t>(total));
+  result.plaintext = std::move(out);
+}
+
+// CBC (IKE's own padding, not PKCS#7) then the HMAC over the authenticated span.
+void decrypt_cbc(const EVP_CIPHER* cipher, const IkeV2Keys& keys,
+                 const std::vector<std::uint8_t>& ek, const std::vector<std::uint8_t>& ak,
+                 const SkParts& parts, DecryptResult& result) {
+  if (static_cast<int>(ek.size()) != EVP_CIPHER_key_length(cipher)) {
+    result.error = fmt::format("{} needs a {}-byte key, the key file has {}", keys.cipher,
+                               EVP_CIPHER_key_length(cipher), ek.size());
+    return;
+  }
+  if (parts.ciphertext.size() % static_cast<std::size_t>(EVP_CIPHER_block_size(cipher)) != 0) {
+    result.error = "ciphertext is not a whole number of blocks";
+    return;
+  }
+  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  std::vector<std::uint8_t> out(parts.ciphertext.size() + 32);
+  int len = 0;
+  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, ek.data(), parts.iv.data());
+  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
+  EVP_DecryptUpdate(ctx.get(), out.data(), &len, parts.ciphertext.data(),
+                    static_cast<int>(parts.ciphertext.size()));
+  int total = len;
+  EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
+  total += len;
+  if (!keys.integrity.empty()) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    HMAC(EVP_get_digestbyname(keys.integrity.c_str()), ak.data(), static_cast<int>(ak.size()),
+         parts.authenticated.data(), parts.authenticated.size(), mac, &mac_len);
+    result.integrity_ok =
+        mac_len >= keys.icv_length && CRYPTO_memcmp(mac, parts.icv.data(), keys.icv_length) == 0;
+  } else {
+    result.integrity_ok = true;
+  }
+  out.resize(static_cast<std::size_t>(total));
+  result.plaintext = std::move(out);
+}
+
+// RFC 7296 3.14: the last plaintext byte is the pad length.
+void strip_padding(DecryptResult& result) {
+  if (result.plaintext.empty()) {
+    result.error = "empty plaintext";
+    return;
+  }
+  std::size_t pad = result.plaintext.back();
+  if (pad + 1 > result.plaintext.size()) {
+    result.error = "pad length beyond the plaintext (wrong key?)";
+    result.plaintext.clear();
+    return;
+  }
+  result.plaintext.resize(result.plaintext.size() - pad - 1);
+}
+
+}  // namespace
+
 std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& keys) {
   if (!m.encrypted || m.major != 2) return std::nullopt;
   const Payload* sk = nullptr;
@@ -408,98 +512,28 @@ std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& ke
   const auto& ek = initiator ? keys.sk_ei : keys.sk_er;
   const auto& ak = initiator ? keys.sk_ai : keys.sk_ar;
   if (ek.empty() && keys.cipher != "null") return std::nullopt;  // only the other direction known
-  Bytes body = sk->body;
-  if (sk->type == 53) body = body.size() >= 4 ? body.subspan(4) : Bytes{};
-  if (body.size() < keys.iv_length + keys.icv_length + 1) {
+  auto parts = split_sk(m, *sk, keys);
+  if (!parts) {
     result.error = "encrypted payload shorter than IV + ICV";
     return result;
   }
-  Bytes iv = body.subspan(0, keys.iv_length);
-  Bytes ciphertext = body.subspan(keys.iv_length, body.size() - keys.iv_length - keys.icv_length);
-  Bytes icv = body.subspan(body.size() - keys.icv_length);
-  // Everything from the IKE header to the end of the ciphertext is authenticated.
-  std::size_t sk_end = static_cast<std::size_t>(icv.data() - m.raw.data());
-  Bytes authenticated = m.raw.subspan(0, sk_end);
-
   if (keys.cipher == "null") {
     result.integrity_ok = true;
-    result.plaintext.assign(ciphertext.begin(), ciphertext.end());
+    result.plaintext.assign(parts->ciphertext.begin(), parts->ciphertext.end());
   } else {
     const EVP_CIPHER* cipher = EVP_get_cipherbyname(keys.cipher.c_str());
     if (cipher == nullptr) {
       result.error = "cipher not available in OpenSSL";
       return result;
     }
-    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                        EVP_CIPHER_CTX_free);
-    std::vector<std::uint8_t> out(ciphertext.size() + 32);
-    int len = 0, total = 0;
     if (keys.aead) {
-      // RFC 5282: 4-byte salt from the end of the key, 8-byte IV from the payload; AAD is the
-      // header through the SK generic header.
-      if (ek.size() < 4) {
-        result.error = "AEAD key shorter than its salt";
-        return result;
-      }
-      std::vector<std::uint8_t> nonce(ek.end() - 4, ek.end());
-      nonce.insert(nonce.end(), iv.begin(), iv.end());
-      Bytes aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
-      if (sk->type == 53)
-        aad = m.raw.subspan(0, static_cast<std::size_t>(iv.data() - m.raw.data()));
-      EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr);
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()),
-                          nullptr);
-      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, ek.data(), nonce.data());
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size()));
-      EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
-                        static_cast<int>(ciphertext.size()));
-      total = len;
-      std::vector<std::uint8_t> tag(icv.begin(), icv.end());
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag.size()),
-                          tag.data());
-      result.integrity_ok = EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len) == 1;
+      decrypt_aead(cipher, ek, *parts, result);
     } else {
-      if (static_cast<int>(ek.size()) != EVP_CIPHER_key_length(cipher)) {
-        result.error = fmt::format("{} needs a {}-byte key, the key file has {}", keys.cipher,
-                                   EVP_CIPHER_key_length(cipher), ek.size());
-        return result;
-      }
-      if (ciphertext.size() % static_cast<std::size_t>(EVP_CIPHER_block_size(cipher)) != 0) {
-        result.error = "ciphertext is not a whole number of blocks";
-        return result;
-      }
-      EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, ek.data(), iv.data());
-      EVP_CIPHER_CTX_set_padding(ctx.get(), 0);  // IKE's padding is not PKCS#7
-      EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
-                        static_cast<int>(ciphertext.size()));
-      total = len;
-      EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
-      total += len;
-      if (!keys.integrity.empty()) {
-        unsigned char mac[EVP_MAX_MD_SIZE];
-        unsigned int mac_len = 0;
-        HMAC(EVP_get_digestbyname(keys.integrity.c_str()), ak.data(), static_cast<int>(ak.size()),
-             authenticated.data(), authenticated.size(), mac, &mac_len);
-        result.integrity_ok =
-            mac_len >= keys.icv_length && CRYPTO_memcmp(mac, icv.data(), keys.icv_length) == 0;
-      } else {
-        result.integrity_ok = true;
-      }
+      decrypt_cbc(cipher, keys, ek, ak, *parts, result);
     }
-    out.resize(static_cast<std::size_t>(total));
-    result.plaintext = std::move(out);
+    if (!result.error.empty()) return result;
   }
-  if (result.plaintext.empty()) {
-    result.error = "empty plaintext";
-    return result;
-  }
-  std::size_t pad = result.plaintext.back();
-  if (pad + 1 > result.plaintext.size()) {
-    result.error = "pad length beyond the plaintext (wrong key?)";
-    result.plaintext.clear();
-    return result;
-  }
-  result.plaintext.resize(result.plaintext.size() - pad - 1);
+  strip_padding(result);
   return result;
 }
 

@@ -94,8 +94,8 @@ std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
     // Phase 1 in clear: the SA the responder accepted (the last one seen) and both KE values.
     if (m.message_id != 0) return std::nullopt;
     for (const Payload& p : m.payloads) {
-      if (p.type == 1 && !p.proposals.empty() && !p.proposals[0].transforms.empty()) {
-        const Transform& t = p.proposals[0].transforms[0];
+      if (p.type == 1 && !p.proposals().empty() && !p.proposals()[0].transforms.empty()) {
+        const Transform& t = p.proposals()[0].transforms[0];
         s.key_bits = 0;
         for (auto [type, value] : t.attributes) {
           if (type == kAttrEncryption) s.encr = static_cast<std::uint16_t>(value);

@@ -168,59 +168,6 @@ bool looks_like_ike(Bytes data) {
   return false;
 }
 
-Json message_json(const IkeMessage& m) {
-  Json j;
-  j["version"] = fmt::format("{}.{}", m.major, m.minor);
-  j["exchange"] = m.exchange;
-  j["exchange_name"] = exchange_name(m.major, m.exchange);
-  j["spi_i"] = hex(m.spi_i);
-  j["spi_r"] = hex(m.spi_r);
-  j["message_id"] = m.message_id;
-  Json flags = Json::object();
-  if (m.major == 2) {
-    flags["initiator"] = (m.flags & 0x08) != 0;
-    flags["response"] = (m.flags & 0x20) != 0;
-    flags["higher_version"] = (m.flags & 0x10) != 0;
-  } else {
-    flags["encryption"] = (m.flags & 0x01) != 0;
-    flags["commit"] = (m.flags & 0x02) != 0;
-    flags["authentication_only"] = (m.flags & 0x04) != 0;
-  }
-  j["flags"] = flags;
-  j["length"] = m.length;
-  Json sequence = Json::array();
-  Json payloads = Json::array();
-  for (const Payload& p : m.payloads) {
-    sequence.push_back(payload_abbrev(m.major, p.type));
-    payloads.push_back(payload_json(m, p));
-  }
-  j["payload_sequence"] = sequence;
-  j["payloads"] = payloads;
-  if (m.encrypted) {
-    Json enc{{"first_payload", payload_abbrev(m.major, m.encrypted_first_payload)},
-             {"length", m.encrypted_length},
-             {"decrypted", m.decrypted}};
-    if (m.fragment_number) {
-      enc["fragment_number"] = *m.fragment_number;
-      if (m.fragment_total) enc["total_fragments"] = *m.fragment_total;
-    }
-    j["encrypted"] = enc;
-  }
-  if (!m.anomalies.empty()) j["anomalies"] = m.anomalies;
-  return j;
-}
-
-Json payload_json(const IkeMessage& m, const Payload& p) {
-  Json j;
-  j["type"] = p.type;
-  j["name"] = payload_abbrev(m.major, p.type);
-  j["length"] = p.length;
-  if (p.critical) j["critical"] = true;
-  if (p.inner) j["encrypted"] = true;
-  for (auto it = p.fields.begin(); it != p.fields.end(); ++it) j[it.key()] = it.value();
-  return j;
-}
-
 std::string payload_summary(const IkeMessage& m) {
   std::string out;
   for (const Payload& p : m.payloads) {
@@ -235,7 +182,7 @@ std::string payload_summary(const IkeMessage& m) {
       continue;
     }
     std::string name = payload_abbrev(m.major, p.type);
-    if (p.notify) name += fmt::format("({})", notify_name(m.major, p.notify->type));
+    if (const Notify* n = p.notify()) name += fmt::format("({})", notify_name(m.major, n->type));
     if (p.inner) name = "+" + name;
     out += name;
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ike_payload_types.hpp"
 #include "seckit/bytes.hpp"
 #include "seckit/out.hpp"
 #include "seckit/result.hpp"
@@ -22,28 +23,6 @@ using Json = seckit::out::Json;
 
 inline constexpr std::size_t kIkeHeaderSize = 28;
 
-struct Transform {
-  std::uint8_t type = 0;  // IKEv2 transform type; IKEv1: transform number
-  std::uint16_t id = 0;   // IKEv2 transform ID; IKEv1: transform ID (KEY_IKE, ESP_AES...)
-  std::optional<std::uint16_t> key_length;
-  // IKEv1 attributes (phase 1: encryption, hash, auth method, group...) by attribute type.
-  std::vector<std::pair<std::uint16_t, std::uint32_t>> attributes;
-};
-
-struct Proposal {
-  std::uint8_t number = 0;
-  std::uint8_t protocol = 0;
-  std::vector<std::uint8_t> spi;
-  std::vector<Transform> transforms;
-};
-
-struct Notify {
-  std::uint8_t protocol = 0;
-  std::uint16_t type = 0;
-  std::vector<std::uint8_t> spi;
-  Bytes data;
-};
-
 struct Payload {
   std::uint8_t type = 0;
   bool critical = false;
@@ -51,9 +30,11 @@ struct Payload {
   std::size_t offset = 0;    // of the generic header within the message
   bool inner = false;        // decrypted from SK/SKF or an IKEv1 encrypted message
   Bytes body;                // after the generic header
-  Json fields = Json::object();
-  std::vector<Proposal> proposals;  // SA
-  std::optional<Notify> notify;     // N
+  PayloadBody parsed;        // the typed body (ike_payload_types.hpp)
+
+  // The SA payload's proposals (empty for other payloads) and the Notify, when this is one.
+  const std::vector<Proposal>& proposals() const;
+  const Notify* notify() const;
 };
 
 struct IkeMessage {
@@ -98,9 +79,12 @@ void parse_payload_chain(IkeMessage& message, std::uint8_t first, Bytes data, bo
 // length matches, the version is 1.0 or 2.0, the exchange type and first payload are known.
 bool looks_like_ike(Bytes data);
 
-// JSON for a whole message and for one payload (the ike_message record body).
+// JSON for a whole message and for one payload (the ike_message record body), rendered from the
+// typed structs in ike_output_json.cpp.
 Json message_json(const IkeMessage& message);
 Json payload_json(const IkeMessage& message, const Payload& payload);
+// Notify data decoded where it means something (NAT-D hash, COOKIE, INVALID_KE group...).
+Json notify_data_json(std::uint8_t version, std::uint16_t type, Bytes data);
 // "SA KE No N(NAT_DETECTION_SOURCE_IP) ..." in strongSwan's style, for the text ladder.
 std::string payload_summary(const IkeMessage& message);
 

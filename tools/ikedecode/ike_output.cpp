@@ -40,6 +40,8 @@ std::string nat_sentence(const Json& nat) {
 
 }  // namespace
 
+bool EmitterSink::wants_message_json() const { return choice_.messages && tool_.emitter().json(); }
+
 void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContext& ctx,
                           const MessageRelation& rel) {
   if (!choice_.messages) return;
@@ -67,8 +69,9 @@ void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContex
         fmt::format(" (IP-reassembled from {} fragments)", ctx.ip_fragment_frames.size()));
   }
   for (const Payload& p : m.payloads) {
-    if (p.notify && notify_is_error(m.major, p.notify->type)) {
-      line += " " + style.red(notify_name(m.major, p.notify->type));
+    const Notify* n = p.notify();
+    if (n != nullptr && notify_is_error(m.major, n->type)) {
+      line += " " + style.red(notify_name(m.major, n->type));
     }
   }
   if (data.contains("inference")) line += " " + style.yellow(data["inference"].get<std::string>());

@@ -17,6 +17,7 @@ class EmitterSink : public RecordSink {
   EmitterSink(seckit::cli::Tool& tool, OutputChoice choice) : tool_(tool), choice_(choice) {}
   void message(const Json& data, const IkeMessage& message, const IkeContext& ctx,
                const MessageRelation& relation) override;
+  bool wants_message_json() const override;
   void certificate(const Json& data) override;
   void anomaly(const Json& data) override;
   void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) override;

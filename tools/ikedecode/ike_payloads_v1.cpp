@@ -1,145 +1,134 @@
-// IKEv1 payload bodies (RFC 2408 3.x, RFC 2407 4.6, RFC 3947 NAT-D/NAT-OA, Cisco fragments),
-// and the Vendor ID payload, identical in both versions.
+// IKEv1 payload bodies (RFC 2408 3.x, RFC 2407 4.6, RFC 3947 NAT-D/NAT-OA, Cisco fragments);
+// the Vendor ID, Nonce and Certificate bodies are shared with IKEv2 (ike_payloads.cpp).
 #include <fmt/format.h>
 
 #include "ike_payloads.hpp"
-#include "ike_tables.hpp"
 
 namespace ikedecode {
 
+using detail::or_short;
 using seckit::bytes::Reader;
-using namespace detail;
 
-void decode_ikev1_payload(IkeMessage& m, Payload& p) {
-  Reader r(p.body);
-  Json& f = p.fields;
-  std::uint8_t t = p.type;
-  auto short_of = [&](const char* what) {
-    m.anomalies.push_back(fmt::format("{} payload at offset {} too short for its {}",
-                                      payload_abbrev(m.major, p.type), p.offset, what));
-  };
-  switch (t) {
-    case 43:
-    case 13: {
-      f["vendor_id"] = hex(p.body, kMaxHex);
-      if (auto known = vendor_id_name(p.body)) {
-        f["vendor_name"] = known->name;
-        if (known->version) f["vendor_version"] = *known->version;
-      }
-      return;
-    }
-    case 1: {
-      std::uint32_t doi = r.be32();
-      std::uint32_t situation = r.be32();
-      if (!r.ok()) return short_of("DOI and situation");
-      f["doi"] = doi;
-      f["situation"] = situation;
-      security_association(m, p, r);
-      return;
-    }
-    case 4:
-      f["key_data_length"] = p.body.size();
-      return;
-    case 5: {
-      std::uint8_t type = r.u8();
-      std::uint8_t protocol = r.u8();
-      std::uint16_t port = r.be16();
-      if (!r.ok()) return short_of("ID header");
-      f["id_type"] = type;
-      f["id_type_name"] = id_type_name(1, type);
-      f["protocol_id"] = protocol;
-      f["port"] = port;
-      if (Json id = identification(1, type, r.rest()); id.is_object()) f.update(id);
-      return;
-    }
-    case 6:
-    case 7: {
-      if (!cert_body(p, r)) return short_of("encoding");
-      if (t == 7 && r.remaining() > 0) {
-        std::string dn = dn_text(r.rest());
-        if (!dn.empty()) f["authority"] = dn;
-      }
-      return;
-    }
-    case 8:
-    case 9:
-      f["data_length"] = p.body.size();
-      f["hex"] = hex(p.body, kMaxHex);
-      return;
-    case 10:
-      nonce_body(p);
-      return;
-    case 11:
-    case 12: {
-      // RFC 2408 3.14/3.15: a DOI in front of what IKEv2 kept.
-      std::uint32_t doi = r.be32();
-      if (!r.ok()) return short_of("DOI");
-      f["doi"] = doi;
-      if (t == 11 ? !notify_body(1, p, r) : !delete_body(1, m, p, r)) {
-        return short_of(t == 11 ? "notification header" : "delete header");
-      }
-      return;
-    }
-    case 14: {
-      std::uint8_t type = r.u8();
-      r.u8();
-      std::uint16_t identifier = r.be16();
-      if (!r.ok()) return short_of("attribute header");
-      f["cfg_type"] = type;
-      f["cfg_type_name"] = cp_type_name(type);
-      f["identifier"] = identifier;
-      Json attrs = Json::array();
-      while (!r.empty() && attrs.size() < 256) {
-        std::uint16_t at = r.be16();
-        bool tv = (at & 0x8000) != 0;
-        at &= 0x7fff;
-        Json a{{"type", at}, {"name", cp_attribute_name(at)}};
-        if (tv) {
-          a["value"] = r.be16();
-        } else {
-          std::uint16_t len = r.be16();
-          Bytes value = r.bytes(len);
-          if (r.ok() && len > 0) a["hex"] = hex(value, kMaxHex);
-        }
-        if (!r.ok()) {
-          m.anomalies.push_back("mode-config attribute runs past the payload");
-          break;
-        }
-        attrs.push_back(a);
-      }
-      f["attributes"] = attrs;
-      return;
-    }
-    case 20:
-    case 130:
-      f["hash"] = hex(p.body);
-      return;
-    case 21:
-    case 131: {
-      std::uint8_t type = r.u8();
-      r.skip(3);
-      if (!r.ok()) return short_of("NAT-OA header");
-      f["id_type"] = type;
-      f["value"] = ip_text(r.rest());
-      return;
-    }
-    case 132: {  // Cisco IKEv1 fragmentation: id(2) number(1) flags(1, 1 = last)
-      std::uint16_t id = r.be16();
-      std::uint8_t number = r.u8();
-      std::uint8_t flags = r.u8();
-      if (!r.ok()) return short_of("fragment header");
-      f["fragment_id"] = id;
-      f["fragment_number"] = number;
-      f["last"] = (flags & 1) != 0;
-      f["data_length"] = r.remaining();
-      m.fragment_number = number;
-      if (flags & 1) m.fragment_total = number;
-      return;
-    }
-    default:
-      f["data_length"] = p.body.size();
-      return;
+namespace {
+
+// RFC 2408 3.14/3.15: Notification and Delete are IKEv2's bodies behind a 4-byte DOI.
+PayloadBody parse_doi_body(PayloadV1 type, Reader& r, Anomalies& anomalies, const char*& short_of) {
+  std::uint32_t doi = r.be32();
+  if (!r.ok()) {
+    short_of = "DOI";
+    return std::monostate{};
   }
+  if (type == PayloadV1::kNotification) {
+    if (auto n = parse_notify(r)) return NotifyPayload{doi, std::move(*n)};
+    short_of = "notification header";
+  } else {
+    if (auto d = parse_delete(r, anomalies)) {
+      d->doi = doi;
+      return std::move(*d);
+    }
+    short_of = "delete header";
+  }
+  return DoiOnlyPayload{doi};
+}
+
+}  // namespace
+
+std::optional<SaPayload> parse_sa_v1(Reader& r, Anomalies& anomalies) {
+  SaPayload sa;
+  sa.doi = r.be32();
+  sa.situation = r.be32();
+  if (!r.ok()) return std::nullopt;
+  sa.proposals = parse_proposals(1, r, anomalies);
+  return sa;
+}
+
+std::optional<IdPayload> parse_id_v1(Reader& r) {
+  IdPayload id;
+  id.id_type = r.u8();
+  id.protocol_id = r.u8();
+  id.port = r.be16();
+  if (!r.ok()) return std::nullopt;
+  id.data = r.rest();
+  return id;
+}
+
+std::optional<ConfigPayload> parse_attributes_v1(Reader& r, Anomalies& anomalies) {
+  ConfigPayload cp;
+  cp.cfg_type = r.u8();
+  r.u8();
+  cp.identifier = r.be16();
+  if (!r.ok()) return std::nullopt;
+  while (!r.empty() && cp.attributes.size() < 256) {
+    ConfigAttribute a;
+    std::uint16_t type = r.be16();
+    a.tv = (type & 0x8000) != 0;
+    a.type = type & 0x7fff;
+    if (a.tv) {
+      a.value = r.be16();
+    } else {
+      a.length = r.be16();
+      a.data = r.bytes(a.length);
+    }
+    if (!r.ok()) {
+      anomalies.push_back("mode-config attribute runs past the payload");
+      break;
+    }
+    cp.attributes.push_back(a);
+  }
+  return cp;
+}
+
+std::optional<NatOaPayload> parse_nat_oa(Reader& r) {
+  std::uint8_t type = r.u8();
+  r.skip(3);
+  if (!r.ok()) return std::nullopt;
+  return NatOaPayload{type, r.rest()};
+}
+
+// Cisco IKEv1 fragmentation: id(2) number(1) flags(1, 1 = last)
+std::optional<CiscoFragmentPayload> parse_cisco_fragment(Reader& r) {
+  std::uint16_t id = r.be16();
+  std::uint8_t number = r.u8();
+  std::uint8_t flags = r.u8();
+  if (!r.ok()) return std::nullopt;
+  return CiscoFragmentPayload{id, number, (flags & 1) != 0, r.remaining()};
+}
+
+PayloadBody parse_ikev1_body(std::uint8_t type, Reader& r, Anomalies& anomalies,
+                             const char*& short_of) {
+  if (type == 43) return parse_vendor_id(r);  // the IKEv2 number, accepted in both versions
+  switch (static_cast<PayloadV1>(type)) {
+    case PayloadV1::kVendorId:
+      return parse_vendor_id(r);
+    case PayloadV1::kSecurityAssociation:
+      return or_short(parse_sa_v1(r, anomalies), short_of, "DOI and situation");
+    case PayloadV1::kKeyExchange:
+      return KePayload{std::nullopt, r.remaining()};
+    case PayloadV1::kIdentification:
+      return or_short(parse_id_v1(r), short_of, "ID header");
+    case PayloadV1::kCertificate:
+    case PayloadV1::kCertificateRequest:
+      return or_short(parse_cert(r, type == 7), short_of, "encoding");
+    case PayloadV1::kHash:
+    case PayloadV1::kSignature:
+      return HashPayload{r.rest()};
+    case PayloadV1::kNonce:
+      return parse_nonce(r);
+    case PayloadV1::kNotification:
+    case PayloadV1::kDelete:
+      return parse_doi_body(static_cast<PayloadV1>(type), r, anomalies, short_of);
+    case PayloadV1::kAttributes:
+      return or_short(parse_attributes_v1(r, anomalies), short_of, "attribute header");
+    case PayloadV1::kNatD:
+    case PayloadV1::kNatDDraft:
+      return NatDPayload{r.rest()};
+    case PayloadV1::kNatOa:
+    case PayloadV1::kNatOaDraft:
+      return or_short(parse_nat_oa(r), short_of, "NAT-OA header");
+    case PayloadV1::kCiscoFragment:
+      return or_short(parse_cisco_fragment(r), short_of, "fragment header");
+  }
+  return UnknownPayload{r.remaining()};
 }
 
 }  // namespace ikedecode

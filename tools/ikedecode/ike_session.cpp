@@ -165,7 +165,7 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
   summary.ip_fragmented = !ctx.ip_fragment_frames.empty();
   summary.natt = ctx.non_esp_marker;
   for (const Payload& p : m.payloads) {
-    if (p.notify) summary.notifies.push_back(p.notify->type);
+    if (const Notify* n = p.notify()) summary.notifies.push_back(n->type);
     if (m.major == 2 && p.type == 39) summary.has_auth = true;
     if ((m.major == 2 && p.type == 37) || (m.major == 1 && p.type == 6)) ++s.certificates;
   }

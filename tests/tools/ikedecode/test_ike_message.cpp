@@ -49,21 +49,25 @@ TEST_CASE("ikev2 SA payload lists every transform with its key length", "[ike]")
   auto m = parse_ike_message(span(wire));
   REQUIRE(m.ok());
   const auto& sa = m->payloads[0];
-  REQUIRE(sa.proposals.size() == 1);
-  const auto& p = sa.proposals[0];
+  REQUIRE(sa.proposals().size() == 1);
+  const auto& p = sa.proposals()[0];
   CHECK(p.protocol == 1);
   REQUIRE(p.transforms.size() == 4);
   CHECK(p.transforms[0].type == 1);
   CHECK(p.transforms[0].id == 12);
   CHECK(p.transforms[0].key_length == 256);
-  auto t = sa.fields["proposals"][0]["transforms"];
+  auto t = ikedecode::payload_json(*m, sa)["proposals"][0]["transforms"];
   CHECK(t[0]["id_name"] == "ENCR_AES_CBC");
   CHECK(t[1]["id_name"] == "AUTH_HMAC_SHA2_256_128");
   CHECK(t[2]["id_name"] == "PRF_HMAC_SHA2_256");
   CHECK(t[3]["id_name"] == "MODP_2048");
-  CHECK(m->payloads[1].fields["group_name"] == "MODP_2048");
-  CHECK(m->payloads[1].fields["key_data_length"] == 256);
-  CHECK(m->payloads[2].fields["nonce_length"] == 32);
+  const auto* ke = std::get_if<ikedecode::KePayload>(&m->payloads[1].parsed);
+  REQUIRE(ke != nullptr);
+  CHECK(ke->group == 14);
+  CHECK(ke->key_data_length == 256);
+  CHECK(ikedecode::payload_json(*m, m->payloads[1])["group_name"] == "MODP_2048");
+  CHECK(ikedecode::payload_json(*m, m->payloads[1])["key_data_length"] == 256);
+  CHECK(ikedecode::payload_json(*m, m->payloads[2])["nonce_length"] == 32);
 }
 
 TEST_CASE("ikev2 notify types carry their IANA names and decoded data", "[ike]") {
@@ -80,8 +84,8 @@ TEST_CASE("ikev2 notify types carry their IANA names and decoded data", "[ike]")
   V wire = message(2, 34, 0x20, 0, {{41, notify_v2(17, {0, 19})}});
   auto m = parse_ike_message(span(wire));
   REQUIRE(m.ok());
-  REQUIRE(m->payloads[0].notify.has_value());
-  CHECK(m->payloads[0].fields["data"]["accepted_group_name"] == "ECP_256");
+  REQUIRE(m->payloads[0].notify() != nullptr);
+  CHECK(ikedecode::payload_json(*m, m->payloads[0])["data"]["accepted_group_name"] == "ECP_256");
 }
 
 TEST_CASE("vendor IDs are recognised from their published hashes", "[ike]") {
@@ -123,8 +127,8 @@ TEST_CASE("proposal lying about its transform count is reported, transforms stil
   V wire = message(2, 34, 0x08, 0, {{33, sa}});
   auto m = parse_ike_message(span(wire));
   REQUIRE(m.ok());
-  REQUIRE(m->payloads[0].proposals.size() == 1);
-  CHECK(m->payloads[0].proposals[0].transforms.size() == 2);
+  REQUIRE(m->payloads[0].proposals().size() == 1);
+  CHECK(m->payloads[0].proposals()[0].transforms.size() == 2);
   CHECK_THAT(m->anomalies.at(0), Catch::Contains("declares 9 transforms, carries 2"));
 }
 
@@ -202,14 +206,14 @@ TEST_CASE("ikev1 main mode SA decodes phase 1 attributes by name", "[ike]") {
   auto m = parse_ike_message(span(wire));
   REQUIRE(m.ok());
   CHECK(m->anomalies.empty());
-  auto tj = m->payloads[0].fields["proposals"][0]["transforms"][0];
+  auto tj = ikedecode::payload_json(*m, m->payloads[0])["proposals"][0]["transforms"][0];
   CHECK(tj["id_name"] == "KEY_IKE");
   CHECK(tj["attributes"][0]["value_name"] == "3DES-CBC");
   CHECK(tj["attributes"][1]["value_name"] == "SHA");
   CHECK(tj["attributes"][2]["value_name"] == "Pre-shared key");
   CHECK(tj["attributes"][3]["value_name"] == "MODP_1024");
   CHECK(tj["attributes"][5]["value"] == 28800);
-  auto weak = ikedecode::SaSecurity::weak_algorithms(1, m->payloads[0].proposals);
+  auto weak = ikedecode::SaSecurity::weak_algorithms(1, m->payloads[0].proposals());
   CHECK(weak == std::vector<std::string>{"3DES-CBC", "SHA", "MODP_1024"});
 }
 

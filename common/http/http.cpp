@@ -81,6 +81,10 @@ bool name_equals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool name_starts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && name_equals(s.substr(0, prefix.size()), prefix);
+}
+
 const Header* Message::header(std::string_view name) const {
   for (const Header& h : headers) {
     if (name_equals(h.name, name)) return &h;

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "seckit/enc.hpp"
+#include "seckit/http.hpp"
 
 namespace cbaudit {
 
@@ -15,15 +16,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
-  }
-  return true;
-}
 }  // namespace
 
 seckit::Result<DecodedToken> decode_token_text(std::string_view text) {
@@ -32,13 +24,13 @@ seckit::Result<DecodedToken> decode_token_text(std::string_view text) {
   std::string_view s = trim(text);
   for (std::string_view header :
        {"authorization:", "proxy-authorization:", "www-authenticate:", "proxy-authenticate:"}) {
-    if (starts_with_ci(s, header)) {
+    if (seckit::http::name_starts_with(s, header)) {
       s = trim(s.substr(header.size()));
       t.form = "http-header";
     }
   }
   for (std::string_view scheme : {"NTLM", "Negotiate", "Kerberos"}) {
-    if (starts_with_ci(s, scheme) &&
+    if (seckit::http::name_starts_with(s, scheme) &&
         (s.size() == scheme.size() || std::isspace(static_cast<unsigned char>(s[scheme.size()])))) {
       t.scheme = std::string(scheme);
       s = trim(s.substr(scheme.size()));

@@ -6,7 +6,6 @@ namespace otpgen {
 namespace {
 
 bool is_newline(char c) { return c == '\r' || c == '\n'; }
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
 // C's isspace in the "C" locale, which strtoul skips before a number.
 bool is_c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 

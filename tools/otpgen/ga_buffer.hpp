@@ -25,6 +25,9 @@
 
 namespace otpgen {
 
+// A blank as the module's line parsing sees it: space or tab (ga_buffer.cpp, pam_rules.cpp).
+inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
 class GaBuffer {
  public:
   explicit GaBuffer(std::string text) : text_(std::move(text)) {}

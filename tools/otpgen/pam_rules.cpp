@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "ga_buffer.hpp"
 #include "ga_file.hpp"
 #include "otp.hpp"
 #include "seckit/error.hpp"
@@ -15,8 +16,6 @@ namespace {
 // How far the module looks for a far code: 1500 steps either way, whatever STEP_SIZE is
 // ([range: +1499, +1500 steps] and [step 60: range]).
 constexpr std::int64_t kSkewSearchSteps = 1500;
-
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 // strtol/strtoul over a value: leading blanks, a sign, digits. `end` is where parsing stopped
 // (0 when nothing was read, like endptr == ptr).

@@ -10,10 +10,6 @@ using seckit::http::name_equals;
 
 namespace {
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && name_equals(s.substr(0, prefix.size()), prefix);
-}
-
 // "a=1; webvpn=SECRET; path=/" -> each cookie value redacted, attributes kept.
 std::string redact_cookies(std::string_view value) {
   std::string out;
@@ -74,7 +70,7 @@ Json headers_json(const seckit::http::Message& m, bool show) {
 Json tunnel_headers_json(const seckit::http::Message& m, bool show) {
   Json out = Json::object();
   for (const auto& h : m.headers) {
-    if (!starts_with_ci(h.name, "X-CSTP-") && !starts_with_ci(h.name, "X-DTLS")) continue;
+    if (!name_starts_with(h.name, "X-CSTP-") && !name_starts_with(h.name, "X-DTLS")) continue;
     std::string v = shown_header_value(h.name, h.value, show);
     if (out.contains(h.name)) {
       if (!out[h.name].is_array()) out[h.name] = Json::array({out[h.name]});

@@ -12,17 +12,13 @@ namespace http = seckit::http;
 
 namespace {
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && http::name_equals(s.substr(0, prefix.size()), prefix);
-}
-
 bool has_tunnel_header(const http::Message& m) {
   constexpr std::array<std::string_view, 6> kPrefixes = {"X-CSTP-",          "X-DTLS-",
                                                          "X-DTLS12-",        "X-Transcend-Version",
                                                          "X-Aggregate-Auth", "X-AnyConnect-"};
   return std::any_of(m.headers.begin(), m.headers.end(), [&](const http::Header& h) {
     return std::any_of(kPrefixes.begin(), kPrefixes.end(),
-                       [&](std::string_view p) { return starts_with_ci(h.name, p); });
+                       [&](std::string_view p) { return http::name_starts_with(h.name, p); });
   });
 }
 
@@ -36,7 +32,7 @@ bool has_webvpn_cookie(const http::Message& m) {
       std::size_t end = cookie ? v.find(';') : v.size();
       std::string_view pair = v.substr(0, end);
       while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      if (starts_with_ci(pair, "webvpn")) return true;
+      if (http::name_starts_with(pair, "webvpn")) return true;
       if (end == std::string_view::npos || end >= v.size()) break;
       v.remove_prefix(end + 1);
     }
@@ -55,7 +51,7 @@ bool is_download_path(std::string_view target, const std::vector<std::string>& a
                                                          "/+CSCOU+/",   "/+webvpn+/", "/CSCOSSLC/"};
   std::string path = decoded(target);
   if (std::any_of(kPrefixes.begin(), kPrefixes.end(),
-                  [&](std::string_view p) { return starts_with_ci(path, p); })) {
+                  [&](std::string_view p) { return http::name_starts_with(path, p); })) {
     return true;
   }
   // ocserv announces /profiles/NAME and openconnect asks for /profiles%2FNAME: compare decoded.
@@ -68,7 +64,7 @@ bool is_download_path(std::string_view target, const std::vector<std::string>& a
 std::string vpn_marker(const http::Message& request, const http::Message& response,
                        const std::vector<std::string>& announced_paths) {
   if (http::name_equals(request.method, "CONNECT") &&
-      starts_with_ci(request.target, "/CSCOSSLC/tunnel")) {
+      http::name_starts_with(request.target, "/CSCOSSLC/tunnel")) {
     return "tunnel-connect";
   }
   if (request.body.find("<config-auth") != std::string::npos ||

@@ -49,6 +49,9 @@ struct Header {
 
 // Case-insensitive ASCII comparison of header names.
 bool name_equals(std::string_view a, std::string_view b);
+// Case-insensitive ASCII prefix test ("X-CSTP-" matches "x-cstp-mtu", "NTLM" matches "ntlm
+// TlRM...").
+bool name_starts_with(std::string_view s, std::string_view prefix);
 
 struct Message {
   Direction direction = Direction::kClientToServer;

@@ -221,3 +221,16 @@ TEST_CASE("http message cut by the end of the stream is reported incomplete", "[
   CHECK_FALSE(r.messages[0].complete);
   CHECK(r.messages[0].body == "abc");
 }
+
+// RFC 9110 section 5.1: field names are case-insensitive; schemes (section 11.1) too.
+TEST_CASE("header names and prefixes compare without case", "[http]") {
+  using seckit::http::name_equals;
+  using seckit::http::name_starts_with;
+  CHECK(name_equals("X-CSTP-MTU", "x-cstp-mtu"));
+  CHECK_FALSE(name_equals("X-CSTP-MTU", "X-CSTP-MT"));
+  CHECK(name_starts_with("x-cstp-mtu", "X-CSTP-"));
+  CHECK(name_starts_with("ntlm TlRMTVNTUAAB", "NTLM"));
+  CHECK(name_starts_with("anything", ""));
+  CHECK_FALSE(name_starts_with("X-CST", "X-CSTP-"));
+  CHECK_FALSE(name_starts_with("Y-CSTP-MTU", "X-CSTP-"));
+}

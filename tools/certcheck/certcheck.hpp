@@ -112,12 +112,6 @@ Scope certificate_scope(const Json& source, const CheckOptions& options);
 std::vector<Finding> check_certificate(const seckit::x509::Certificate& cert, bool leaf,
                                        const CheckOptions& options);
 
-// Builds and verifies the chain of `leaf` against --ca-file/--ca-dir with `pool` as untrusted
-// intermediates; findings per element and the effective EKU across the chain.
-std::vector<Finding> check_chain(const seckit::x509::Certificate& leaf,
-                                 const std::vector<const seckit::x509::Certificate*>& pool,
-                                 const CheckOptions& options, Json* effective_eku);
-
 // --crl FILE: every CRL in PEM (X509 CRL or PKCS7 blocks; other blocks skipped), DER, or DER
 // PKCS#7. Anything else, a broken block, trailing bytes or no CRL at all: input_error (exit 2).
 std::vector<CrlPtr> parse_crls(const std::string& origin, seckit::bytes::Bytes data);

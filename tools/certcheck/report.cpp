@@ -215,7 +215,7 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
     em().line(text);
     em().line("");
   }
-  cases_.push_back(std::move(c));
+  if (format_ == "junit") cases_.push_back(std::move(c));  // text and JSON stream: nothing kept
 }
 
 void Reporter::tls_session(const Json& session) {

@@ -77,6 +77,10 @@ struct CheckOptions {
   std::vector<std::string> crl_files;
   std::vector<CrlPtr> crls;  // loaded from crl_files by run_check
   std::string crl_check;     // "", "leaf" or "all"
+  // Chain building as openssl verify spells it: -untrusted, -verify_depth, -partial_chain.
+  std::vector<std::string> untrusted_files;  // intermediates: candidates, never end entities
+  std::optional<int> max_depth;              // intermediates allowed between leaf and anchor
+  bool partial_chain = false;                // any certificate of --ca-file/--ca-dir is an anchor
   std::int64_t now = 0;
   bool chain_mode() const { return !ca_file.empty() || !ca_dir.empty(); }
   bool leaf_checks_requested() const {
@@ -91,6 +95,10 @@ std::string read_password_file(const std::string& path);
 
 // Parses "30d", "12h", "2w", "90m", "45s" or a bare number of days into seconds.
 std::optional<std::int64_t> parse_duration(std::string_view text);
+
+// --at TIME: RFC 3339 ("2030-01-02T03:04:05Z", offsets and fractions allowed; a bare date is
+// midnight UTC) or @UNIX seconds, as Unix seconds. Empty when malformed.
+std::optional<std::int64_t> parse_time(std::string_view text);
 
 // --role NAME: initiator/client are the client side, responder/server the server side.
 std::optional<RoleFilter> parse_role(std::string_view name);

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "certcheck.hpp"
@@ -432,6 +434,53 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
   return value * unit;
 }
 
+std::optional<std::int64_t> parse_time(std::string_view text) {
+  std::int64_t value = 0;
+  if (!text.empty() && text.front() == '@') {
+    auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.size() == 1) return {};
+    return value;
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  int used = 0;
+  std::string s(text);
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10) return {};
+  std::string_view rest = text.substr(10);
+  std::int64_t offset = 0;
+  if (!rest.empty()) {
+    if (rest.front() != 'T' && rest.front() != 't' && rest.front() != ' ') return {};
+    if (std::sscanf(s.c_str() + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &used) != 3 || used != 8) {
+      return {};
+    }
+    rest = rest.substr(9);
+    if (!rest.empty() && rest.front() == '.') {  // fractions of a second: ignored
+      rest.remove_prefix(1);
+      while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest.front()))) {
+        rest.remove_prefix(1);
+      }
+    }
+    if (rest == "Z" || rest == "z") {
+      rest = {};
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+      int oh = 0, om = 0;
+      std::string off(rest);
+      if (std::sscanf(off.c_str() + 1, "%2d:%2d", &oh, &om) != 2) return {};
+      offset = (rest[0] == '+' ? 1 : -1) * (oh * 3600LL + om * 60LL);
+      rest = {};
+    }
+    if (!rest.empty()) return {};
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return {};
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<std::int64_t>(timegm(&tm)) - offset;
+}
+
 std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
                                        const CheckOptions& o) {
   std::vector<Finding> out;
@@ -551,6 +600,8 @@ TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
                               "cannot use CA directory: " + seckit::crypto::openssl_errors());
   }
   X509_STORE_set_verify_cb(store_.get(), collect_errors);
+  if (o.max_depth) X509_STORE_set_depth(store_.get(), *o.max_depth);
+  if (o.partial_chain) X509_STORE_set_flags(store_.get(), X509_V_FLAG_PARTIAL_CHAIN);
   if (o.crl_check.empty()) return;
   for (const auto& crl : o.crls) {
     if (X509_STORE_add_crl(store_.get(), crl.get()) != 1) {

@@ -83,8 +83,8 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-Reporter::Reporter(seckit::cli::Tool& tool, std::string format)
-    : tool_(tool), format_(std::move(format)), now_(static_cast<std::int64_t>(std::time(nullptr))) {
+Reporter::Reporter(seckit::cli::Tool& tool, std::string format, std::int64_t now)
+    : tool_(tool), format_(std::move(format)), now_(now) {
   if (format_ == "json" && !tool_.emitter().json()) {
     json_ = std::make_unique<seckit::out::Emitter>(tool_.out(), true, tool_.name());
   }

@@ -173,6 +173,7 @@ class Checker {
   Checker(const CheckOptions& options, Reporter& reporter) : o_(options), reporter_(reporter) {
     if (!o_.key_file.empty()) private_key_ = load_private_key(o_.key_file);
     if (o_.chain_mode()) trust_.emplace(o_);
+    for (const auto& path : o_.untrusted_files) load_untrusted(path);
   }
 
   IssuerIndex& issuers() { return issuers_; }
@@ -202,6 +203,15 @@ class Checker {
   }
 
  private:
+  // --untrusted FILE: its CA certificates join the index; they are never reported themselves.
+  void load_untrusted(const std::string& path) {
+    std::string data = read_input_file(path, 64u << 20);
+    auto loaded = x::load(seckit::bytes::as_bytes(data), x::LoadOptions{path, std::nullopt});
+    if (!loaded) throw seckit::input_error(path, loaded.error().message);
+    if (loaded->certificates.empty()) throw seckit::input_error(path, "no certificate in it");
+    for (const auto& c : loaded->certificates) issuers_.add(c.x509.get());
+  }
+
   void check_one(const std::string& origin, const x::Certificate& cert, const IssuerIndex& group,
                  bool leaf, const Scope& scope) {
     // The profiles that apply to this sender; a copy only when they differ from the run's.
@@ -300,13 +310,14 @@ Json begin_input(const RunOptions& run, const CheckOptions& o) {
   if (!o.role_name.empty()) input["role"] = o.role_name;
   if (!o.crl_files.empty()) input["crls"] = o.crl_files;
   if (!o.crl_check.empty()) input["crl_check"] = o.crl_check;
+  if (!o.untrusted_files.empty()) input["untrusted"] = o.untrusted_files;
   return input;
 }
 
 }  // namespace
 
 int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
-  Reporter reporter(tool, run.format);
+  Reporter reporter(tool, run.format, o.now);
   reporter.begin(begin_input(run, o));
   if (!o.ca_file.empty() && !fsys::is_regular_file(o.ca_file)) {
     throw seckit::input_error(o.ca_file, "CA file not found");

@@ -77,6 +77,10 @@ struct CheckOptions {
   std::vector<std::string> crl_files;
   std::vector<CrlPtr> crls;  // loaded from crl_files by run_check
   std::string crl_check;     // "", "leaf" or "all"
+  // Chain building as openssl verify spells it: -untrusted, -verify_depth, -partial_chain.
+  std::vector<std::string> untrusted_files;  // intermediates: candidates, never end entities
+  std::optional<int> max_depth;              // intermediates allowed between leaf and anchor
+  bool partial_chain = false;                // any certificate of --ca-file/--ca-dir is an anchor
   std::int64_t now = 0;
   bool chain_mode() const { return !ca_file.empty() || !ca_dir.empty(); }
   bool leaf_checks_requested() const {
@@ -91,6 +95,10 @@ std::string read_password_file(const std::string& path);
 
 // Parses "30d", "12h", "2w", "90m", "45s" or a bare number of days into seconds.
 std::optional<std::int64_t> parse_duration(std::string_view text);
+
+// --at TIME: RFC 3339 ("2030-01-02T03:04:05Z", offsets and fractions allowed; a bare date is
+// midnight UTC) or @UNIX seconds, as Unix seconds. Empty when malformed.
+std::optional<std::int64_t> parse_time(std::string_view text);
 
 // --role NAME: initiator/client are the client side, responder/server the server side.
 std::optional<RoleFilter> parse_role(std::string_view name);
@@ -111,12 +119,6 @@ Scope certificate_scope(const Json& source, const CheckOptions& options);
 // Findings about one certificate on its own (validity, key, signature, profiles, names).
 std::vector<Finding> check_certificate(const seckit::x509::Certificate& cert, bool leaf,
                                        const CheckOptions& options);
-
-// Builds and verifies the chain of `leaf` against --ca-file/--ca-dir with `pool` as untrusted
-// intermediates; findings per element and the effective EKU across the chain.
-std::vector<Finding> check_chain(const seckit::x509::Certificate& leaf,
-                                 const std::vector<const seckit::x509::Certificate*>& pool,
-                                 const CheckOptions& options, Json* effective_eku);
 
 // --crl FILE: every CRL in PEM (X509 CRL or PKCS7 blocks; other blocks skipped), DER, or DER
 // PKCS#7. Anything else, a broken block, trailing bytes or no CRL at all: input_error (exit 2).

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "certcheck.hpp"
+#include "chain.hpp"
 #include "seckit/winerr.hpp"
 
 namespace certcheck {
@@ -360,6 +363,39 @@ int collect_errors(int ok, X509_STORE_CTX* ctx) {
   return 1;  // keep going: report every problem of every element, not just the first
 }
 
+// The finding for one element's problem. `subject` names the checked certificate once the
+// reporter has seen the finding, so the chain element keeps its own name in `element_subject`.
+Finding chain_error_finding(const VerifyError& e, const std::string& code) {
+  Json details{{"depth", e.depth},
+               {"subject", e.subject},
+               {"element_subject", e.subject},
+               {"openssl_error", e.code},
+               {"openssl_message", X509_verify_cert_error_string(e.code)}};
+  std::string message = fmt::format("chain element {} ({}): {}", e.depth, e.subject,
+                                    X509_verify_cert_error_string(e.code));
+  if (!e.revocation.is_null()) {
+    details["revocation"] = e.revocation;
+    const Json& r = e.revocation;
+    message += fmt::format(" on {}", r["revocation_date"].is_null()
+                                         ? std::string("?")
+                                         : r["revocation_date"].get<std::string>());
+    if (!r["reason_code"].is_null()) {
+      message += fmt::format(
+          ", reason {} ({})",
+          r["reason"].is_null() ? std::string("unassigned") : r["reason"].get<std::string>(),
+          r["reason_code"].get<long>());
+    }
+  }
+  if (!e.crl.is_null()) {
+    details["crl"] = e.crl;
+    message += fmt::format(
+        " [CRL of {}, thisUpdate {}, nextUpdate {}]", e.crl["issuer"].get<std::string>(),
+        e.crl["this_update"].is_null() ? "-" : e.crl["this_update"].get<std::string>(),
+        e.crl["next_update"].is_null() ? "-" : e.crl["next_update"].get<std::string>());
+  }
+  return make(code, Severity::kError, message, verify_error_windows(e.code), details);
+}
+
 }  // namespace
 
 Json windows_error(std::string_view name) {
@@ -398,6 +434,53 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
   return value * unit;
 }
 
+std::optional<std::int64_t> parse_time(std::string_view text) {
+  std::int64_t value = 0;
+  if (!text.empty() && text.front() == '@') {
+    auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.size() == 1) return {};
+    return value;
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  int used = 0;
+  std::string s(text);
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10) return {};
+  std::string_view rest = text.substr(10);
+  std::int64_t offset = 0;
+  if (!rest.empty()) {
+    if (rest.front() != 'T' && rest.front() != 't' && rest.front() != ' ') return {};
+    if (std::sscanf(s.c_str() + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &used) != 3 || used != 8) {
+      return {};
+    }
+    rest = rest.substr(9);
+    if (!rest.empty() && rest.front() == '.') {  // fractions of a second: ignored
+      rest.remove_prefix(1);
+      while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest.front()))) {
+        rest.remove_prefix(1);
+      }
+    }
+    if (rest == "Z" || rest == "z") {
+      rest = {};
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+      int oh = 0, om = 0;
+      std::string off(rest);
+      if (std::sscanf(off.c_str() + 1, "%2d:%2d", &oh, &om) != 2) return {};
+      offset = (rest[0] == '+' ? 1 : -1) * (oh * 3600LL + om * 60LL);
+      rest = {};
+    }
+    if (!rest.empty()) return {};
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return {};
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<std::int64_t>(timegm(&tm)) - offset;
+}
+
 std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
                                        const CheckOptions& o) {
   std::vector<Finding> out;
@@ -422,45 +505,11 @@ std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
   return out;
 }
 
-std::vector<Finding> check_chain(const x::Certificate& leaf,
-                                 const std::vector<const x::Certificate*>& pool,
-                                 const CheckOptions& o, Json* effective_eku) {
-  std::vector<Finding> out;
-  using StorePtr = std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>>;
-  using CtxPtr = std::unique_ptr<X509_STORE_CTX, seckit::crypto::Deleter<X509_STORE_CTX_free>>;
-  StorePtr store(X509_STORE_new());
-  if (!o.ca_file.empty() && X509_STORE_load_file(store.get(), o.ca_file.c_str()) != 1) {
-    throw seckit::input_error(o.ca_file,
-                              "cannot load CA certificates: " + seckit::crypto::openssl_errors());
-  }
-  if (!o.ca_dir.empty() && X509_STORE_load_path(store.get(), o.ca_dir.c_str()) != 1) {
-    throw seckit::input_error(o.ca_dir,
-                              "cannot use CA directory: " + seckit::crypto::openssl_errors());
-  }
-  X509_STORE_set_verify_cb(store.get(), collect_errors);
-  if (!o.crl_check.empty()) {
-    for (const auto& crl : o.crls) {
-      if (X509_STORE_add_crl(store.get(), crl.get()) != 1) {
-        throw seckit::input_error("--crl", "cannot use CRL: " + seckit::crypto::openssl_errors());
-      }
-    }
-    unsigned long flags = X509_V_FLAG_CRL_CHECK;
-    if (o.crl_check == "all") flags |= X509_V_FLAG_CRL_CHECK_ALL;
-    X509_STORE_set_flags(store.get(), flags);
-  }
-  struct StackFree {
-    void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // not the certs: borrowed
-  };
-  std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
-  for (const auto* c : pool) sk_X509_push(untrusted.get(), c->x509.get());
-  CtxPtr ctx(X509_STORE_CTX_new());
-  X509_STORE_CTX_init(ctx.get(), store.get(), leaf.x509.get(), untrusted.get());
-  std::vector<VerifyError> errors;
-  X509_STORE_CTX_set_ex_data(ctx.get(), errors_index(), &errors);
-  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), static_cast<time_t>(o.now));
-  X509_verify_cert(ctx.get());
-  ERR_clear_error();
+namespace {
 
+// One finding per chain element and kind of problem OpenSSL reported.
+std::vector<Finding> chain_error_findings(const std::vector<VerifyError>& errors) {
+  std::vector<Finding> out;
   std::set<std::pair<int, std::string>> seen;
   for (const auto& e : errors) {
     // The leaf's own dates are already findings of check_certificate.
@@ -481,48 +530,18 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
                e.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
       code = "chain-untrusted";
     }
-    if (!seen.insert({e.depth, code}).second) continue;  // one finding per element and kind
-    // `subject` names the checked certificate once the reporter has seen the finding, so the
-    // chain element keeps its own name in `element_subject`.
-    Json details{{"depth", e.depth},
-                 {"subject", e.subject},
-                 {"element_subject", e.subject},
-                 {"openssl_error", e.code},
-                 {"openssl_message", X509_verify_cert_error_string(e.code)}};
-    std::string message = fmt::format("chain element {} ({}): {}", e.depth, e.subject,
-                                      X509_verify_cert_error_string(e.code));
-    if (!e.revocation.is_null()) {
-      details["revocation"] = e.revocation;
-      const Json& r = e.revocation;
-      message += fmt::format(" on {}", r["revocation_date"].is_null()
-                                           ? std::string("?")
-                                           : r["revocation_date"].get<std::string>());
-      if (!r["reason_code"].is_null()) {
-        message += fmt::format(
-            ", reason {} ({})",
-            r["reason"].is_null() ? std::string("unassigned") : r["reason"].get<std::string>(),
-            r["reason_code"].get<long>());
-      }
-    }
-    if (!e.crl.is_null()) {
-      details["crl"] = e.crl;
-      message += fmt::format(
-          " [CRL of {}, thisUpdate {}, nextUpdate {}]", e.crl["issuer"].get<std::string>(),
-          e.crl["this_update"].is_null() ? "-" : e.crl["this_update"].get<std::string>(),
-          e.crl["next_update"].is_null() ? "-" : e.crl["next_update"].get<std::string>());
-    }
-    out.push_back(make(code, Severity::kError, message, verify_error_windows(e.code), details));
+    if (!seen.insert({e.depth, code}).second) continue;
+    out.push_back(chain_error_finding(e, code));
   }
+  return out;
+}
 
-  // Effective EKU, as CryptoAPI computes it: the intersection over the chain, where a
-  // certificate without EKU (or with anyExtendedKeyUsage) restricts nothing.
-  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+// Effective EKU, as CryptoAPI computes it: the intersection over the chain, where a certificate
+// without EKU (or with anyExtendedKeyUsage) restricts nothing. Empty when nothing restricts.
+std::optional<std::set<std::string>> effective_ekus(STACK_OF(X509) * chain) {
   std::optional<std::set<std::string>> effective;
-  Json chain_json = Json::array();
   for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
-    X509* c = sk_X509_value(chain, i);
-    chain_json.push_back(x::name_rfc4514(X509_get_subject_name(c)));
-    x::ExtendedKeyUsage eku = x::extended_key_usage(c);
+    x::ExtendedKeyUsage eku = x::extended_key_usage(sk_X509_value(chain, i));
     if (!eku.present || eku.contains(x::kOidAnyEku)) continue;
     std::set<std::string> these(eku.oids.begin(), eku.oids.end());
     if (!effective) {
@@ -534,36 +553,93 @@ std::vector<Finding> check_chain(const x::Certificate& leaf,
       effective = both;
     }
   }
-  if (effective_eku) {
-    *effective_eku =
+  return effective;
+}
+
+// The usages the leaf asks for (profiles, --require-eku) that an issuer's EKU takes away.
+std::optional<Finding> eku_restriction(X509* leaf, const std::set<std::string>& effective,
+                                       const CheckOptions& o) {
+  x::ExtendedKeyUsage leaf_eku = x::extended_key_usage(leaf);
+  std::vector<std::string> wanted = o.require_ekus;
+  for (const Profile* p : o.profiles) {
+    for (auto oid : p->required_ekus) wanted.emplace_back(oid);
+  }
+  std::vector<std::string> lost;
+  for (const auto& oid : wanted) {
+    bool leaf_has = !leaf_eku.present || leaf_eku.contains(oid) || leaf_eku.contains(x::kOidAnyEku);
+    if (leaf_has && !effective.count(oid) &&
+        std::find(lost.begin(), lost.end(), oid) == lost.end()) {
+      lost.push_back(oid);
+    }
+  }
+  if (lost.empty()) return std::nullopt;
+  std::vector<std::string> labels;
+  for (const auto& oid : lost) labels.push_back(eku_label(oid));
+  return make("chain-eku-restricted", Severity::kError,
+              fmt::format("an issuing CA's EKU removes {} from the chain's effective "
+                          "usages (CryptoAPI intersects EKUs along the chain)",
+                          fmt::join(labels, ", ")),
+              "CERT_E_WRONG_USAGE", Json{{"lost", eku_list(lost)}});
+}
+
+using CtxPtr = std::unique_ptr<X509_STORE_CTX, seckit::crypto::Deleter<X509_STORE_CTX_free>>;
+struct StackFree {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // not the certs: borrowed
+};
+using StackPtr = std::unique_ptr<STACK_OF(X509), StackFree>;
+
+}  // namespace
+
+TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
+  if (!o.ca_file.empty() && X509_STORE_load_file(store_.get(), o.ca_file.c_str()) != 1) {
+    throw seckit::input_error(o.ca_file,
+                              "cannot load CA certificates: " + seckit::crypto::openssl_errors());
+  }
+  if (!o.ca_dir.empty() && X509_STORE_load_path(store_.get(), o.ca_dir.c_str()) != 1) {
+    throw seckit::input_error(o.ca_dir,
+                              "cannot use CA directory: " + seckit::crypto::openssl_errors());
+  }
+  X509_STORE_set_verify_cb(store_.get(), collect_errors);
+  if (o.max_depth) X509_STORE_set_depth(store_.get(), *o.max_depth);
+  if (o.partial_chain) X509_STORE_set_flags(store_.get(), X509_V_FLAG_PARTIAL_CHAIN);
+  if (o.crl_check.empty()) return;
+  for (const auto& crl : o.crls) {
+    if (X509_STORE_add_crl(store_.get(), crl.get()) != 1) {
+      throw seckit::input_error("--crl", "cannot use CRL: " + seckit::crypto::openssl_errors());
+    }
+  }
+  unsigned long flags = X509_V_FLAG_CRL_CHECK;
+  if (o.crl_check == "all") flags |= X509_V_FLAG_CRL_CHECK_ALL;
+  X509_STORE_set_flags(store_.get(), flags);
+}
+
+std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X509*>& candidates,
+                                 const TrustStore& trust, const CheckOptions& o, Json* chain_info) {
+  StackPtr untrusted(sk_X509_new_reserve(nullptr, static_cast<int>(candidates.size())));
+  for (X509* c : candidates) sk_X509_push(untrusted.get(), c);
+  CtxPtr ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), trust.get(), leaf.x509.get(), untrusted.get());
+  std::vector<VerifyError> errors;
+  X509_STORE_CTX_set_ex_data(ctx.get(), errors_index(), &errors);
+  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), static_cast<time_t>(o.now));
+  X509_verify_cert(ctx.get());
+  ERR_clear_error();
+
+  std::vector<Finding> out = chain_error_findings(errors);
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  std::optional<std::set<std::string>> effective = effective_ekus(chain);
+  if (chain_info) {
+    Json chain_json = Json::array();
+    for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
+      chain_json.push_back(x::name_rfc4514(X509_get_subject_name(sk_X509_value(chain, i))));
+    }
+    *chain_info =
         Json{{"chain", chain_json},
              {"effective_eku",
               effective ? eku_list({effective->begin(), effective->end()}) : Json("any")}};
   }
   if (effective) {
-    x::ExtendedKeyUsage leaf_eku = x::extended_key_usage(leaf.x509.get());
-    std::vector<std::string> wanted = o.require_ekus;
-    for (const Profile* p : o.profiles) {
-      for (auto oid : p->required_ekus) wanted.emplace_back(oid);
-    }
-    std::vector<std::string> lost;
-    for (const auto& oid : wanted) {
-      bool leaf_has =
-          !leaf_eku.present || leaf_eku.contains(oid) || leaf_eku.contains(x::kOidAnyEku);
-      if (leaf_has && !effective->count(oid) &&
-          std::find(lost.begin(), lost.end(), oid) == lost.end()) {
-        lost.push_back(oid);
-      }
-    }
-    if (!lost.empty()) {
-      std::vector<std::string> labels;
-      for (const auto& oid : lost) labels.push_back(eku_label(oid));
-      out.push_back(make("chain-eku-restricted", Severity::kError,
-                         fmt::format("an issuing CA's EKU removes {} from the chain's effective "
-                                     "usages (CryptoAPI intersects EKUs along the chain)",
-                                     fmt::join(labels, ", ")),
-                         "CERT_E_WRONG_USAGE", Json{{"lost", eku_list(lost)}}));
-    }
+    if (auto f = eku_restriction(leaf.x509.get(), *effective, o)) out.push_back(std::move(*f));
   }
   std::erase_if(out, [&](const Finding& f) {
     return std::find(o.ignore.begin(), o.ignore.end(), f.code) != o.ignore.end();

@@ -9,6 +9,24 @@
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
 // programming error, found by every test); run() turns everything after into exit codes.
+namespace {
+
+// Chain-building options only mean something when a chain is built.
+void check_chain_options(const certcheck::CheckOptions& check) {
+  bool chain_option = !check.untrusted_files.empty() || check.max_depth || check.partial_chain;
+  if (chain_option && !check.chain_mode()) {
+    throw seckit::usage_error(
+        "--untrusted, --max-depth and --partial-chain need --ca-file or --ca-dir",
+        "they shape the chain built to a trusted root");
+  }
+  if (!check.crl_check.empty() && !check.chain_mode()) {
+    throw seckit::usage_error("--crl and --crl-check need --ca-file or --ca-dir",
+                              "revocation is checked while verifying the chain");
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   seckit::cli::Tool tool(
       "certcheck", "Inspect certificates and check their EKU, key usage, names, expiry and chain");
@@ -20,6 +38,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   std::string role;
   std::string eku_match = "all";
   std::string expires_within;
+  std::string at_time;
   std::string password_file;
   std::string connect;
   std::string starttls;
@@ -102,6 +121,25 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   tool.dir_arg(
       app.add_option("--ca-dir", check.ca_dir, "Directory of trusted roots (c_rehash layout)")
           ->type_name("DIR"));
+  tool.file_arg(app.add_option("--untrusted", check.untrusted_files,
+                               "Intermediates for building chains (PEM, DER, PKCS#7; repeatable), "
+                               "never checked as end entities (openssl verify -untrusted)")
+                    ->type_name("FILE")
+                    ->expected(1)
+                    ->allow_extra_args(false)
+                    ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  app.add_option("--max-depth", check.max_depth,
+                 "At most N intermediates between the leaf and the trust anchor "
+                 "(openssl verify -verify_depth)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--partial-chain", check.partial_chain,
+               "Any certificate of --ca-file/--ca-dir is a trust anchor, self-signed or not: a "
+               "chain may end at a trusted intermediate (openssl verify -partial_chain)");
+  app.add_option("--at", at_time,
+                 "Check validity at TIME instead of now: RFC 3339 (2030-01-31T12:00:00Z) or "
+                 "@UNIX seconds (openssl verify -attime)")
+      ->type_name("TIME");
   tool.file_arg(
       app.add_option("--crl", check.crl_files,
                      "Check revocation against the CRLs in FILE (PEM, DER or PKCS#7; repeatable); "
@@ -172,10 +210,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       throw seckit::usage_error("--ip " + check.ip + " is not an IPv4 or IPv6 address");
     }
     if (!check.crl_files.empty() && check.crl_check.empty()) check.crl_check = "leaf";
-    if (!check.crl_check.empty() && !check.chain_mode()) {
-      throw seckit::usage_error("--crl and --crl-check need --ca-file or --ca-dir",
-                                "revocation is checked while verifying the chain");
-    }
+    check_chain_options(check);
     if (!password_file.empty()) run.password = certcheck::read_password_file(password_file);
     if (!connect.empty()) {
       certcheck::ConnectOptions c;
@@ -204,6 +239,14 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       throw seckit::usage_error("no input", "give FILE..., - for stdin, or --connect HOST:PORT");
     }
     check.now = static_cast<std::int64_t>(std::time(nullptr));
+    if (!at_time.empty()) {
+      auto at = certcheck::parse_time(at_time);
+      if (!at) {
+        throw seckit::usage_error("bad --at " + at_time,
+                                  "RFC 3339 (2030-01-31T12:00:00Z) or @UNIX seconds (@1893456000)");
+      }
+      check.now = *at;
+    }
     return certcheck::run_check(tool, run, check);
   });
 }

@@ -13,7 +13,8 @@ namespace certcheck {
 
 class Reporter {
  public:
-  Reporter(seckit::cli::Tool& tool, std::string format);
+  // `now`: the time days_left counts from (--at, or the current time).
+  Reporter(seckit::cli::Tool& tool, std::string format, std::int64_t now);
 
   void begin(const Json& input);
   void certificate(const std::string& origin, const seckit::x509::Certificate& cert,

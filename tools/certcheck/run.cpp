@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "certcheck.hpp"
+#include "chain.hpp"
 #include "report.hpp"
 #include "seckit/bytes.hpp"
 #include "seckit/fs.hpp"
@@ -71,18 +72,49 @@ std::vector<Input> expand_inputs(const RunOptions& run, Reporter& reporter) {
   return inputs;
 }
 
+// Reads inputs' bytes; standard input once, kept for a second pass.
+class InputReader {
+ public:
+  explicit InputReader(const RunOptions& run) : run_(run) {}
+  const RunOptions& run() const { return run_; }
+  std::string read(const Input& in) {
+    if (in.name != "-") return read_input_file(in.name, 64u << 20);
+    if (!stdin_) stdin_ = read_stdin();
+    return *stdin_;
+  }
+
+ private:
+  const RunOptions& run_;
+  std::optional<std::string> stdin_;
+};
+
+// -r deduplication by SHA-256, holding 8 bytes of it per certificate so that a million-file walk
+// stays small (a false "duplicate" needs a 64-bit collision among the run's certificates).
+class FingerprintSet {
+ public:
+  bool insert(const x::Certificate& cert) {
+    auto fp = x::fingerprint(cert, seckit::crypto::Digest::kSha256);
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < sizeof key && i < fp.size(); ++i) key = key << 8 | fp[i];
+    return seen_.insert(key).second;
+  }
+
+ private:
+  std::unordered_set<std::uint64_t> seen_;
+};
+
 bool blank(std::string_view data) {
   return data.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 // Reads and loads one input. Empty when the input was reported instead (unreadable, skipped,
 // empty); the facts the verdict needs go into the reporter's tally either way.
-std::vector<x::Certificate> read_input(const Input& in, const RunOptions& run, Reporter& reporter) {
+std::vector<x::Certificate> read_input(const Input& in, InputReader& reader, Reporter& reporter) {
   InputFacts facts;
   facts.name = in.name;
   std::string data;
   try {
-    data = in.name == "-" ? read_stdin() : read_input_file(in.name, 64u << 20);
+    data = reader.read(in);
   } catch (const seckit::ToolError& e) {
     reporter.input_error(in.name, e.what());
     return {};
@@ -110,14 +142,19 @@ std::vector<x::Certificate> read_input(const Input& in, const RunOptions& run, R
       bytes = bytes.first(facts.stream.complete_bytes);
     }
   }
-  auto loaded = x::load(bytes, x::LoadOptions{in.name, run.password});
+  auto loaded = x::load(bytes, x::LoadOptions{in.name, reader.run().password});
   if (!loaded) {
     reporter.input_error(in.name, loaded.error().message);
     return {};
   }
   for (const auto& note : loaded->notes) reporter.note(in.name, note);
   facts.certificates = loaded->certificates.size();
-  if (!in.from_directory || facts.certificates > 0) reporter.tally().inputs.push_back(facts);
+  // Kept only where the verdict's reasons need them (streams, inputs without a certificate), so
+  // a million-file walk does not hold a million names.
+  bool needed = facts.json || facts.certificates == 0;
+  if (needed && (!in.from_directory || facts.certificates > 0)) {
+    reporter.tally().inputs.push_back(facts);
+  }
   if (loaded->certificates.empty()) {
     if (in.from_directory || loaded->format == x::Format::kJsonRecords) {
       reporter.skipped(in.name, "no certificate in it");
@@ -128,27 +165,30 @@ std::vector<x::Certificate> read_input(const Input& in, const RunOptions& run, R
   return std::move(loaded->certificates);
 }
 
-std::vector<const x::Certificate*> pointers(const std::vector<x::Certificate>& certs) {
-  std::vector<const x::Certificate*> out;
-  out.reserve(certs.size());
-  for (const auto& c : certs) out.push_back(&c);
-  return out;
-}
-
 // Checks certificates group by group (a file, a stream, a server's chain) and reports them.
+// In chain mode the trust store is loaded once and the candidate issuers of every leaf come from
+// the index (CA certificates of all inputs) and its own group.
 class Checker {
  public:
   Checker(const CheckOptions& options, Reporter& reporter) : o_(options), reporter_(reporter) {
     if (!o_.key_file.empty()) private_key_ = load_private_key(o_.key_file);
+    if (o_.chain_mode()) trust_.emplace(o_);
+    for (const auto& path : o_.untrusted_files) load_untrusted(path);
   }
+
+  IssuerIndex& issuers() { return issuers_; }
 
   // End entities: every certificate without CA:TRUE, the first one a server sends, the first of
   // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the
   // profile checks and the CA-flag warning). The others are issuers: validity and crypto checks
-  // only. In chain mode every certificate of every input is a candidate intermediate, so
+  // only. In chain mode every CA certificate of every input is a candidate intermediate, so
   // `leaf.pem int.pem` works like a bundle.
   void check_group(const std::string& origin, const std::vector<x::Certificate>& certs,
-                   const std::vector<const x::Certificate*>& pool, bool first_is_leaf, bool lone) {
+                   bool first_is_leaf, bool lone) {
+    IssuerIndex group;
+    if (trust_) {
+      for (const auto& c : certs) group.add(c.x509.get());
+    }
     for (std::size_t i = 0; i < certs.size(); ++i) {
       const x::Certificate& cert = certs[i];
       bool bundle_head = i == 0 && certs.size() > 1 && !x::is_self_issued(cert.x509.get());
@@ -158,13 +198,22 @@ class Checker {
         reporter_.unchecked_certificate(origin, cert, leaf ? "leaf" : "issuer", scope.skip_reason);
         continue;
       }
-      check_one(origin, cert, pool, leaf, scope);
+      check_one(origin, cert, group, leaf, scope);
     }
   }
 
  private:
-  void check_one(const std::string& origin, const x::Certificate& cert,
-                 const std::vector<const x::Certificate*>& pool, bool leaf, const Scope& scope) {
+  // --untrusted FILE: its CA certificates join the index; they are never reported themselves.
+  void load_untrusted(const std::string& path) {
+    std::string data = read_input_file(path, 64u << 20);
+    auto loaded = x::load(seckit::bytes::as_bytes(data), x::LoadOptions{path, std::nullopt});
+    if (!loaded) throw seckit::input_error(path, loaded.error().message);
+    if (loaded->certificates.empty()) throw seckit::input_error(path, "no certificate in it");
+    for (const auto& c : loaded->certificates) issuers_.add(c.x509.get());
+  }
+
+  void check_one(const std::string& origin, const x::Certificate& cert, const IssuerIndex& group,
+                 bool leaf, const Scope& scope) {
     // The profiles that apply to this sender; a copy only when they differ from the run's.
     std::optional<CheckOptions> scoped;
     if (scope.profiles != o_.profiles) {
@@ -174,12 +223,11 @@ class Checker {
     const CheckOptions& o = scoped ? *scoped : o_;
     std::vector<Finding> findings = check_certificate(cert, leaf, o);
     Json chain_info;
-    if (leaf && o.chain_mode()) {
-      std::vector<const x::Certificate*> others;
-      for (const auto* c : pool) {
-        if (c != &cert) others.push_back(c);
-      }
-      auto chain_findings = check_chain(cert, others, o, &chain_info);
+    if (leaf && trust_) {
+      std::vector<X509*> candidates;
+      group.collect(cert.x509.get(), kMaxChainLevels, candidates);
+      issuers_.collect(cert.x509.get(), kMaxChainLevels, candidates);
+      auto chain_findings = check_chain(cert, candidates, *trust_, o, &chain_info);
       findings.insert(findings.end(), chain_findings.begin(), chain_findings.end());
     }
     if (leaf) {
@@ -203,10 +251,36 @@ class Checker {
     }
   }
 
+  // OpenSSL's own default depth limit (X509_VERIFY_PARAM depth -1 means 100).
+  static constexpr int kMaxChainLevels = 100;
   const CheckOptions& o_;
   Reporter& reporter_;
   seckit::crypto::EvpPkeyPtr private_key_;
+  std::optional<TrustStore> trust_;
+  IssuerIndex issuers_;
 };
+
+// The first pass of chain mode: every CA certificate of every input goes into the index; the
+// rest are dropped as soon as they are read and nothing is reported (the second pass does).
+// Returns the number of certificates the inputs hold.
+std::size_t index_issuers(const std::vector<Input>& inputs, InputReader& reader,
+                          IssuerIndex& index) {
+  std::size_t total = 0;
+  for (const auto& in : inputs) {
+    std::string data;
+    try {
+      data = reader.read(in);
+    } catch (const seckit::ToolError&) {
+      continue;  // reported by the second pass
+    }
+    auto loaded =
+        x::load(seckit::bytes::as_bytes(data), x::LoadOptions{in.name, reader.run().password});
+    if (!loaded) continue;
+    total += loaded->certificates.size();
+    for (const auto& c : loaded->certificates) index.add(c.x509.get());
+  }
+  return total;
+}
 
 void check_connect(const ConnectOptions& connect, Checker& checker, Reporter& reporter) {
   Json session;
@@ -219,7 +293,7 @@ void check_connect(const ConnectOptions& connect, Checker& checker, Reporter& re
       return;
     }
     for (auto& c : certs) c.source["sender"] = "server";  // what the profiles' sides match
-    checker.check_group(origin, certs, pointers(certs), true, false);
+    checker.check_group(origin, certs, true, false);
   } catch (const seckit::ToolError& e) {
     reporter.input_error(origin, e.what(), e.code());
   }
@@ -236,13 +310,14 @@ Json begin_input(const RunOptions& run, const CheckOptions& o) {
   if (!o.role_name.empty()) input["role"] = o.role_name;
   if (!o.crl_files.empty()) input["crls"] = o.crl_files;
   if (!o.crl_check.empty()) input["crl_check"] = o.crl_check;
+  if (!o.untrusted_files.empty()) input["untrusted"] = o.untrusted_files;
   return input;
 }
 
 }  // namespace
 
 int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
-  Reporter reporter(tool, run.format);
+  Reporter reporter(tool, run.format, o.now);
   reporter.begin(begin_input(run, o));
   if (!o.ca_file.empty() && !fsys::is_regular_file(o.ca_file)) {
     throw seckit::input_error(o.ca_file, "CA file not found");
@@ -257,39 +332,26 @@ int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& o) {
   reporter.set_problems_only(run.problems_only);
   Checker checker(o, reporter);
   std::vector<Input> inputs = expand_inputs(run, reporter);
+  InputReader reader(run);
+  // With a chain to build, any input may supply another's intermediate: a first pass keeps the
+  // CA certificates of all of them (one input holds its own). Leaves are never kept.
+  std::optional<std::size_t> total;
+  if (o.chain_mode() && inputs.size() > 1) total = index_issuers(inputs, reader, checker.issuers());
   // -r walks meet the same certificate under several names (the trust store's hash links and
   // ca-certificates.crt): each is checked once, the rest counted as duplicates.
-  std::unordered_set<std::string> seen;
-
-  // Without a chain to build, each input is checked as soon as it is read (streaming); with
-  // one, everything is read first so any input can supply an intermediate.
-  std::vector<std::pair<std::string, std::vector<x::Certificate>>> deferred;
+  FingerprintSet seen;
   for (const auto& in : inputs) {
-    std::vector<x::Certificate> certs = read_input(in, run, reporter);
+    std::vector<x::Certificate> certs = read_input(in, reader, reporter);
     if (run.recursive) {
       std::erase_if(certs, [&](const x::Certificate& c) {
-        auto fp = x::fingerprint(c, seckit::crypto::Digest::kSha256);
-        bool duplicate = !seen.emplace(fp.begin(), fp.end()).second;
+        bool duplicate = !seen.insert(c);
         reporter.tally().duplicates += duplicate ? 1 : 0;
         return duplicate;
       });
     }
     if (certs.empty()) continue;
-    if (o.chain_mode()) {
-      deferred.emplace_back(in.name, std::move(certs));
-    } else {
-      bool lone = inputs.size() == 1 && certs.size() == 1;
-      checker.check_group(in.name, certs, pointers(certs), false, lone);
-    }
-  }
-  if (!deferred.empty()) {
-    std::vector<const x::Certificate*> pool;
-    std::size_t total = 0;
-    for (const auto& [name, certs] : deferred) {
-      for (const auto& c : certs) pool.push_back(&c);
-      total += certs.size();
-    }
-    for (auto& [name, certs] : deferred) checker.check_group(name, certs, pool, false, total == 1);
+    bool lone = total ? *total == 1 : inputs.size() == 1 && certs.size() == 1;
+    checker.check_group(in.name, certs, false, lone);
   }
   if (run.connect) check_connect(*run.connect, checker, reporter);
   return reporter.finish(o);

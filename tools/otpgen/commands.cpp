@@ -13,7 +13,6 @@
 
 #include "ga_buffer.hpp"
 #include "ga_file.hpp"
-#include "ga_verify.hpp"
 #include "migration.hpp"
 #include "pam_rules.hpp"
 #include "qr.hpp"
@@ -23,6 +22,9 @@
 
 namespace otpgen {
 namespace {
+
+// A wrong code without a GA file: how far (either way) a clock skew is searched to explain it.
+constexpr std::int64_t kSkewSearchSeconds = std::int64_t{25} * 3600;
 
 using seckit::out::Json;
 

@@ -7,6 +7,7 @@
 namespace sslvpn {
 
 using seckit::http::name_equals;
+using seckit::http::name_starts_with;
 
 namespace {
 

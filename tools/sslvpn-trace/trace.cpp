@@ -202,7 +202,7 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
               {{"session", s.id}, {"frame", frame}});
         });
       } else if (e.note.code == "mid-session") {
-        s.gate.run([this, &s, time = e.time, who] {
+        s.gate.run([this, time = e.time, who] {
           event(who(), time, "capture starts mid-session: no handshake seen", 1);
         });
       }

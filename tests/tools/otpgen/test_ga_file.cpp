@@ -12,7 +12,7 @@ using namespace otpgen;
 
 namespace {
 
-const std::string kSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const std::string kRfcSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 }  // namespace
 
 TEST_CASE("files the module refuses are parse errors", "[ga]") {
@@ -24,8 +24,8 @@ TEST_CASE("files the module refuses are parse errors", "[ga]") {
   // pam_google_authenticator: a secret typed as "gezd gnbv-gy3t ..." logs in).
   CHECK(parse_ga_file("GEZDGNB1\n").ok());
   CHECK(parse_ga_file("gezd gnbv-gy3t qojq\n\" TOTP_AUTH\n").ok());
-  CHECK_FALSE(parse_ga_file(kSecret + "\n\" WINDOW_SIZE x\n").ok());
-  CHECK_FALSE(parse_ga_file(kSecret + "\n\" RATE_LIMIT 3\n").ok());
+  CHECK_FALSE(parse_ga_file(kRfcSecret + "\n\" WINDOW_SIZE x\n").ok());
+  CHECK_FALSE(parse_ga_file(kRfcSecret + "\n\" RATE_LIMIT 3\n").ok());
   CHECK(parse_ga_file("gezdgnbvgy3tqojq\r\n\" TOTP_AUTH\r\n").ok());  // the module accepts both
 }
 
@@ -42,7 +42,7 @@ TEST_CASE("a new file has the option order google-authenticator writes", "[ga]")
 }
 
 TEST_CASE("the GA file parser survives every truncation of a full file", "[ga]") {
-  const std::string text = kSecret +
+  const std::string text = kRfcSecret +
                            "\n\" RATE_LIMIT 3 30 1 2 3\n\" WINDOW_SIZE 17\n\" DISALLOW_REUSE 4 5\n"
                            "\" HOTP_COUNTER 9\n\" TIME_SKEW -3\n12345678\n";
   seckit::bytes::for_each_truncation(seckit::bytes::as_bytes(text), [](seckit::bytes::Bytes b) {

@@ -9,6 +9,16 @@ namespace ikedecode {
 using detail::or_short;
 using seckit::bytes::Reader;
 
+DataAttribute read_data_attribute(Reader& r) {
+  DataAttribute a;
+  const std::uint16_t type = r.be16();
+  a.tv = (type & 0x8000) != 0;
+  a.type = type & 0x7fff;
+  a.value = r.be16();
+  if (!a.tv) a.data = r.bytes(a.value);
+  return a;
+}
+
 namespace {
 
 // IKEv2 transform attributes: only Key Length (14, TV) is defined.
@@ -45,16 +55,15 @@ bool parse_transform_v1(Reader& r, bool phase1, Transform& t, Anomalies& anomali
   r.be16();
   if (!r.ok()) return false;
   while (!r.empty()) {
+    const DataAttribute raw = read_data_attribute(r);
     TransformAttribute a;
-    std::uint16_t type = r.be16();
-    a.tv = (type & 0x8000) != 0;
-    a.type = type & 0x7fff;
+    a.tv = raw.tv;
+    a.type = raw.type;
     if (a.tv) {
-      a.value = r.be16();
+      a.value = raw.value;
     } else {
-      std::uint16_t len = r.be16();
-      a.data = r.bytes(len);
-      if (len > 0 && len <= 4) {
+      a.data = raw.data;
+      if (raw.value > 0 && raw.value <= 4) {
         for (std::uint8_t b : a.data) a.value = (a.value << 8) | b;
       } else {
         a.numeric = false;

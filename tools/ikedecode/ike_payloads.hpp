@@ -43,6 +43,16 @@ std::optional<ConfigPayload> parse_attributes_v1(seckit::bytes::Reader& r, Anoma
 std::optional<NatOaPayload> parse_nat_oa(seckit::bytes::Reader& r);
 std::optional<CiscoFragmentPayload> parse_cisco_fragment(seckit::bytes::Reader& r);
 
+// An ISAKMP data attribute (RFC 2408 3.3), as IKEv1 transforms and mode-config carry them: the
+// AF bit set is TV (a 16-bit value in `value`), else TLV (`value` is the length, `data` the bytes).
+struct DataAttribute {
+  std::uint16_t type = 0;
+  bool tv = false;
+  std::uint16_t value = 0;
+  seckit::bytes::Bytes data;
+};
+DataAttribute read_data_attribute(seckit::bytes::Reader& r);
+
 namespace detail {
 // nullopt -> the short-of marker (std::monostate) and the name of what ran short.
 template <class T>

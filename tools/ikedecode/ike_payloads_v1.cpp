@@ -59,15 +59,15 @@ std::optional<ConfigPayload> parse_attributes_v1(Reader& r, Anomalies& anomalies
   cp.identifier = r.be16();
   if (!r.ok()) return std::nullopt;
   while (!r.empty() && cp.attributes.size() < 256) {
+    const DataAttribute raw = read_data_attribute(r);
     ConfigAttribute a;
-    std::uint16_t type = r.be16();
-    a.tv = (type & 0x8000) != 0;
-    a.type = type & 0x7fff;
+    a.tv = raw.tv;
+    a.type = raw.type;
     if (a.tv) {
-      a.value = r.be16();
+      a.value = raw.value;
     } else {
-      a.length = r.be16();
-      a.data = r.bytes(a.length);
+      a.length = raw.value;
+      a.data = raw.data;
     }
     if (!r.ok()) {
       anomalies.push_back("mode-config attribute runs past the payload");

@@ -363,7 +363,17 @@ bool is_self_issued(X509* cert) {
   return X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
 }
 
-Json describe(const Certificate& cert, std::int64_t now) {
+namespace {
+
+Json end_point_json(const Certificate& cert) {
+  auto ep = tls_server_end_point(cert);
+  if (!ep) return nullptr;  // RFC 5929 4.1: undefined for this signature
+  return Json{{"hash", crypto::digest_name(ep->digest)}, {"value", enc::hex_encode(ep->hash)}};
+}
+
+}  // namespace
+
+Json describe(const Certificate& cert, std::int64_t now, Detail detail) {
   X509* x = cert.x509.get();
   Json d;
   d["source"] = cert.source;
@@ -417,6 +427,12 @@ Json describe(const Certificate& cert, std::int64_t now) {
   } else {
     d["basic_constraints"] = nullptr;
   }
+  if (detail == Detail::kText) {
+    d["fingerprints"] =
+        Json{{"sha256", enc::hex_encode(fingerprint(cert, crypto::Digest::kSha256))}};
+    d["tls_server_end_point"] = end_point_json(cert);
+    return d;
+  }
   const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(x);
   d["subject_key_id"] = ski ? Json(hex_of(ski)) : Json(nullptr);
   const ASN1_OCTET_STRING* aki = X509_get0_authority_key_id(x);
@@ -460,12 +476,7 @@ Json describe(const Certificate& cert, std::int64_t now) {
 
   d["fingerprints"] = Json{{"sha1", enc::hex_encode(fingerprint(cert, crypto::Digest::kSha1))},
                            {"sha256", enc::hex_encode(fingerprint(cert, crypto::Digest::kSha256))}};
-  if (auto ep = tls_server_end_point(cert)) {
-    d["tls_server_end_point"] =
-        Json{{"hash", crypto::digest_name(ep->digest)}, {"value", enc::hex_encode(ep->hash)}};
-  } else {
-    d["tls_server_end_point"] = nullptr;  // RFC 5929 4.1: undefined for this signature
-  }
+  d["tls_server_end_point"] = end_point_json(cert);
   d["der"] = enc::base64_encode(cert.der);
   return d;
 }

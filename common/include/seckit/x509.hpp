@@ -171,8 +171,14 @@ std::int64_t not_after(X509* cert);
 bool is_ca(X509* cert);
 bool is_self_issued(X509* cert);
 
+// How much of the record describe() builds. kText: what a text rendering shows (names, serial,
+// validity, key, signature, SAN, KU, EKU, basic constraints, SHA-256 and end-point hashes),
+// without der, key identifiers, AIA, CRL distribution points, policies and the SHA-1
+// fingerprint: a text run over a million certificates never pays for fields it does not print.
+enum class Detail { kFull, kText };
+
 // The whole `certificate` record data (see docs/certcheck.md for the field list), with days_left
-// computed against `now`. Always includes "der" (base64) and "source".
-out::Json describe(const Certificate& cert, std::int64_t now);
+// computed against `now`. kFull always includes "der" (base64) and "source".
+out::Json describe(const Certificate& cert, std::int64_t now, Detail detail = Detail::kFull);
 
 }  // namespace seckit::x509

@@ -81,6 +81,11 @@ struct CheckOptions {
   std::vector<std::string> untrusted_files;  // intermediates: candidates, never end entities
   std::optional<int> max_depth;              // intermediates allowed between leaf and anchor
   bool partial_chain = false;                // any certificate of --ca-file/--ca-dir is an anchor
+  // Online revocation (--ocsp, --ocsp-url; ocsp.hpp): each verified leaf's status from the
+  // responder of its AIA (or ocsp_url), or from the response a --connect server stapled.
+  bool ocsp = false;
+  std::string ocsp_url;
+  int ocsp_timeout = 10;
   std::int64_t now = 0;
   bool chain_mode() const { return !ca_file.empty() || !ca_dir.empty(); }
   bool leaf_checks_requested() const {
@@ -142,7 +147,10 @@ struct ConnectOptions {
   std::string sni;       // empty: the host unless it is an IP literal
   int timeout_seconds = 10;
 };
-std::vector<seckit::x509::Certificate> fetch_chain(const ConnectOptions& options, Json* session);
+// `stapled`, when given, asks for the server's OCSP response (RFC 6066 status_request) and
+// receives it (empty when the server stapled none).
+std::vector<seckit::x509::Certificate> fetch_chain(const ConnectOptions& options, Json* session,
+                                                   std::vector<std::uint8_t>* stapled = nullptr);
 
 struct RunOptions {
   std::vector<std::string> inputs;

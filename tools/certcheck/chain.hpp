@@ -42,15 +42,23 @@ class TrustStore {
   // Loads --ca-file / --ca-dir and the CRLs once; bad files are input errors (exit 2).
   explicit TrustStore(const CheckOptions& options);
   X509_STORE* get() const { return store_.get(); }
+  // The same anchors without certcheck's error-collecting callback (which accepts everything
+  // to report every problem): OCSP_basic_verify must see a failed signer chain fail. Null
+  // unless --ocsp.
+  X509_STORE* ocsp_store() const { return ocsp_store_.get(); }
 
  private:
-  std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>> store_;
+  using StorePtr = std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>>;
+  StorePtr store_;
+  StorePtr ocsp_store_;
 };
 
 // Builds and verifies the chain of `leaf` with `candidates` as untrusted intermediates; findings
 // per element and (in `chain_info`) the chain and its effective EKU.
+// `issuer`, when given, receives the leaf's issuer on the chain built (null when there is none).
 std::vector<Finding> check_chain(const seckit::x509::Certificate& leaf,
                                  const std::vector<X509*>& candidates, const TrustStore& trust,
-                                 const CheckOptions& options, Json* chain_info);
+                                 const CheckOptions& options, Json* chain_info,
+                                 seckit::crypto::X509Ptr* issuer = nullptr);
 
 }  // namespace certcheck

@@ -588,6 +588,18 @@ struct StackFree {
 };
 using StackPtr = std::unique_ptr<STACK_OF(X509), StackFree>;
 
+// The anchors again, for OCSP_basic_verify: OpenSSL's default callback, --at as the time.
+std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>> ocsp_anchors(
+    const CheckOptions& o) {
+  std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>> store(X509_STORE_new());
+  if (!o.ca_file.empty()) X509_STORE_load_file(store.get(), o.ca_file.c_str());
+  if (!o.ca_dir.empty()) X509_STORE_load_path(store.get(), o.ca_dir.c_str());
+  ERR_clear_error();
+  X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), static_cast<time_t>(o.now));
+  if (o.partial_chain) X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
+  return store;
+}
+
 }  // namespace
 
 TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
@@ -599,6 +611,7 @@ TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
     throw seckit::input_error(o.ca_dir,
                               "cannot use CA directory: " + seckit::crypto::openssl_errors());
   }
+  if (o.ocsp) ocsp_store_ = ocsp_anchors(o);
   X509_STORE_set_verify_cb(store_.get(), collect_errors);
   if (o.max_depth) X509_STORE_set_depth(store_.get(), *o.max_depth);
   if (o.partial_chain) X509_STORE_set_flags(store_.get(), X509_V_FLAG_PARTIAL_CHAIN);
@@ -614,7 +627,8 @@ TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
 }
 
 std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X509*>& candidates,
-                                 const TrustStore& trust, const CheckOptions& o, Json* chain_info) {
+                                 const TrustStore& trust, const CheckOptions& o, Json* chain_info,
+                                 seckit::crypto::X509Ptr* issuer) {
   StackPtr untrusted(sk_X509_new_reserve(nullptr, static_cast<int>(candidates.size())));
   for (X509* c : candidates) sk_X509_push(untrusted.get(), c);
   CtxPtr ctx(X509_STORE_CTX_new());
@@ -627,6 +641,10 @@ std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X
 
   std::vector<Finding> out = chain_error_findings(errors);
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  if (issuer && chain && sk_X509_num(chain) > 1) {
+    X509_up_ref(sk_X509_value(chain, 1));
+    issuer->reset(sk_X509_value(chain, 1));
+  }
   std::optional<std::set<std::string>> effective = effective_ekus(chain);
   if (chain_info) {
     Json chain_json = Json::array();

@@ -216,7 +216,8 @@ void starttls(const ConnectOptions& o, int fd) {
 
 }  // namespace
 
-std::vector<x::Certificate> fetch_chain(const ConnectOptions& o, Json* session) {
+std::vector<x::Certificate> fetch_chain(const ConnectOptions& o, Json* session,
+                                        std::vector<std::uint8_t>* stapled) {
   Socket sock(connect_tcp(o));
   starttls(o, sock.fd());
   std::unique_ptr<SSL_CTX, seckit::crypto::Deleter<SSL_CTX_free>> ctx(
@@ -229,6 +230,7 @@ std::vector<x::Certificate> fetch_chain(const ConnectOptions& o, Json* session) 
   SSL_set_fd(ssl.get(), sock.fd());
   std::string sni = o.sni.empty() && !x::is_ip_literal(o.host) ? o.host : o.sni;
   if (!sni.empty()) SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
+  if (stapled) SSL_set_tlsext_status_type(ssl.get(), TLSEXT_STATUSTYPE_ocsp);
   // The socket was non-blocking for connect(); poll-driven handshake with the timeout.
   for (;;) {
     ERR_clear_error();
@@ -242,6 +244,12 @@ std::vector<x::Certificate> fetch_chain(const ConnectOptions& o, Json* session) 
     }
     std::string why = seckit::crypto::openssl_errors();
     fail(o, "TLS handshake failed: " + (why.empty() ? std::string("connection closed") : why));
+  }
+  if (stapled) {
+    const unsigned char* response = nullptr;
+    long length = SSL_get_tlsext_status_ocsp_resp(ssl.get(), &response);
+    stapled->clear();
+    if (response && length > 0) stapled->assign(response, response + length);
   }
   std::vector<x::Certificate> certs;
   STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get());
@@ -264,6 +272,7 @@ std::vector<x::Certificate> fetch_chain(const ConnectOptions& o, Json* session) 
                     {"protocol", SSL_get_version(ssl.get())},
                     {"cipher", SSL_get_cipher_name(ssl.get())},
                     {"chain_length", certs.size()}};
+    if (stapled) (*session)["ocsp_stapled"] = !stapled->empty();
   }
   SSL_shutdown(ssl.get());
   return certs;

@@ -1,50 +1,19 @@
 // certcheck: argument wiring only; the work is in certcheck_core.
-#include <fmt/format.h>
 
 #include <ctime>
 
 #include "certcheck.hpp"
-#include "seckit/fs.hpp"
-#include "seckit/x509.hpp"
+#include "options.hpp"
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
 // programming error, found by every test); run() turns everything after into exit codes.
-namespace {
-
-// Chain-building options only mean something when a chain is built.
-void check_chain_options(const certcheck::CheckOptions& check) {
-  bool chain_option = !check.untrusted_files.empty() || check.max_depth || check.partial_chain;
-  if (chain_option && !check.chain_mode()) {
-    throw seckit::usage_error(
-        "--untrusted, --max-depth and --partial-chain need --ca-file or --ca-dir",
-        "they shape the chain built to a trusted root");
-  }
-  if (!check.crl_check.empty() && !check.chain_mode()) {
-    throw seckit::usage_error("--crl and --crl-check need --ca-file or --ca-dir",
-                              "revocation is checked while verifying the chain");
-  }
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   seckit::cli::Tool tool(
       "certcheck", "Inspect certificates and check their EKU, key usage, names, expiry and chain");
   CLI::App& app = tool.app();
   certcheck::RunOptions run;
   certcheck::CheckOptions check;
-  std::vector<std::string> profile_names;
-  std::vector<std::string> require_ekus;
-  std::string role;
-  std::string eku_match = "all";
-  std::string expires_within;
-  std::string at_time;
-  std::string password_file;
-  std::string connect;
-  std::string starttls;
-  std::string sni;
-  int timeout = 10;
-  std::string format = "text";
+  certcheck::FlagValues flags;
 
   tool.file_arg(app.add_option("inputs", run.inputs,
                                "Certificate files (PEM, DER, PKCS#12, PKCS#7, JSON Lines "
@@ -56,45 +25,45 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag(
       "-r,--recursive", run.recursive,
       "Scan directories recursively; files that are not certificates are skipped with a note");
-  tool.file_arg(app.add_option("--password-file", password_file,
+  tool.file_arg(app.add_option("--password-file", flags.password_file,
                                "Read the PKCS#12 password from FILE (mode 0600 or stricter)")
                     ->type_name("FILE"));
   tool.file_arg(
       app.add_option("--key", check.key_file,
                      "Check that the private key in FILE belongs to the (first) certificate")
           ->type_name("FILE"));
-  app.add_option("--connect", connect,
+  app.add_option("--connect", flags.connect,
                  "Fetch the chain a TLS server sends (SNI = HOST unless it is an IP address)")
       ->type_name("HOST:PORT");
-  tool.choices(app.add_option("--starttls", starttls, "Upgrade a plaintext session first")
+  tool.choices(app.add_option("--starttls", flags.starttls, "Upgrade a plaintext session first")
                    ->type_name("PROTO"),
                {"smtp", "imap", "ftp", "ldap", "postgres"});
-  app.add_option("--sni", sni, "Server name to send instead of HOST")->type_name("NAME");
-  app.add_option("--timeout", timeout, "Network timeout in seconds for --connect")
+  app.add_option("--sni", flags.sni, "Server name to send instead of HOST")->type_name("NAME");
+  app.add_option("--timeout", flags.timeout, "Network timeout in seconds for --connect and --ocsp")
       ->type_name("SECONDS")
       ->default_str("10")
       ->check(CLI::Range(1, 600));
   tool.choices(
-      app.add_option("--profile", profile_names,
+      app.add_option("--profile", flags.profile_names,
                      "Check against a usage profile (repeatable; see `certcheck profiles`)")
           ->type_name("NAME")
           ->expected(1)
           ->allow_extra_args(false)
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll),
       certcheck::profile_names());
-  tool.choices(app.add_option("--role", role,
+  tool.choices(app.add_option("--role", flags.role,
                               "Check the certificates this peer sent (initiator, client, "
                               "responder, server) or every one (any); default: each profile's "
                               "own side")
                    ->type_name("ROLE"),
                {"initiator", "responder", "server", "client", "any"});
-  app.add_option("--require-eku", require_ekus,
+  app.add_option("--require-eku", flags.require_ekus,
                  "Require an EKU by OID, OpenSSL name or Windows name (repeatable)")
       ->type_name("NAME|OID")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  tool.choices(app.add_option("--eku-match", eku_match,
+  tool.choices(app.add_option("--eku-match", flags.eku_match,
                               "Whether every --require-eku must be present or any one of them")
                    ->type_name("MODE")
                    ->default_str("all"),
@@ -103,7 +72,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                  "The certificate must be valid for this DNS name (SAN; CN only without SAN) or IP")
       ->type_name("NAME");
   app.add_option("--ip", check.ip, "The address must be an iPAddress SAN")->type_name("ADDR");
-  app.add_option("--expires-within", expires_within,
+  app.add_option("--expires-within", flags.expires_within,
                  "Error when a certificate expires within DURATION (45s, 90min, 12h, 30d, 2w, 3mo "
                  "= 90 days; bare = days)")
       ->type_name("DURATION");
@@ -136,7 +105,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("--partial-chain", check.partial_chain,
                "Any certificate of --ca-file/--ca-dir is a trust anchor, self-signed or not: a "
                "chain may end at a trusted intermediate (openssl verify -partial_chain)");
-  app.add_option("--at", at_time,
+  app.add_option("--at", flags.at_time,
                  "Check validity at TIME instead of now: RFC 3339 (2030-01-31T12:00:00Z) or "
                  "@UNIX seconds (openssl verify -attime)")
       ->type_name("TIME");
@@ -154,13 +123,20 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                               "leaf when --crl is given")
                    ->type_name("WHICH"),
                {"leaf", "all"});
+  app.add_flag("--ocsp", check.ocsp,
+               "Ask the OCSP responder named in each leaf's AIA whether it is revoked (with "
+               "--connect: the response the server stapled, when there is one); needs --ca-file "
+               "or --ca-dir. No answer or 'unknown' makes the run inconclusive (exit 4)");
+  app.add_option("--ocsp-url", check.ocsp_url,
+                 "Ask this OCSP responder instead of the AIA's (implies --ocsp)")
+      ->type_name("URL");
   app.add_option("--ignore", check.ignore, "Drop findings with this code (repeatable)")
       ->type_name("CODE")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   tool.choices(
-      app.add_option("--format", format, "Output format; --json is the same as --format json")
+      app.add_option("--format", flags.format, "Output format; --json is the same as --format json")
           ->type_name("FORMAT")
           ->default_str("text"),
       {"text", "json", "junit"});
@@ -181,72 +157,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     if (*errcode) return certcheck::run_errcode(tool, codes);
     if (*list_profiles) return certcheck::run_profiles(tool);
 
-    run.format = tool.common().json ? "json" : format;
-    run.problems_only = run.problems_only || tool.common().quiet;
-    for (const auto& name : profile_names) check.profiles.push_back(certcheck::find_profile(name));
-    if (!role.empty()) {
-      check.role = *certcheck::parse_role(role);  // CLI11 checked the spelling
-      check.role_name = role;
-    }
-    for (const auto& name : require_ekus) {
-      auto oid = seckit::x509::resolve_eku(name);
-      if (!oid) {
-        throw seckit::usage_error(fmt::format("unknown EKU name {}", name),
-                                  "use a dotted OID or a name listed in docs/certcheck.md");
-      }
-      check.require_ekus.push_back(*oid);
-    }
-    check.eku_match_all = eku_match == "all";
-    if (!expires_within.empty()) {
-      check.expires_within = certcheck::parse_duration(expires_within);
-      if (!check.expires_within) {
-        throw seckit::usage_error("bad --expires-within " + expires_within,
-                                  expires_within.back() == 'm'
-                                      ? "m is ambiguous: write 90min (minutes) or 3mo (months)"
-                                      : "units: s, min, h, d, w, mo (30 days); bare = days");
-      }
-    }
-    if (!check.ip.empty() && !seckit::x509::is_ip_literal(check.ip)) {
-      throw seckit::usage_error("--ip " + check.ip + " is not an IPv4 or IPv6 address");
-    }
-    if (!check.crl_files.empty() && check.crl_check.empty()) check.crl_check = "leaf";
-    check_chain_options(check);
-    if (!password_file.empty()) run.password = certcheck::read_password_file(password_file);
-    if (!connect.empty()) {
-      certcheck::ConnectOptions c;
-      auto colon = connect.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == connect.size()) {
-        throw seckit::usage_error("--connect wants HOST:PORT", "e.g. mail.example.com:25");
-      }
-      c.host = connect.substr(0, colon);
-      c.port = connect.substr(colon + 1);
-      if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') {
-        c.host = c.host.substr(1, c.host.size() - 2);  // [::1]:443
-      }
-      c.starttls = starttls;
-      c.sni = sni;
-      c.timeout_seconds = timeout;
-      // A server profile checks the name the client dials, unless told otherwise.
-      bool server = std::any_of(
-          check.profiles.begin(), check.profiles.end(),
-          [](const certcheck::Profile* p) { return p->side == certcheck::Side::kServer; });
-      if (server && check.host.empty()) check.host = c.sni.empty() ? c.host : c.sni;
-      run.connect = c;
-    } else if (!starttls.empty()) {
-      throw seckit::usage_error("--starttls needs --connect");
-    }
-    if (run.inputs.empty() && !run.connect) {
-      throw seckit::usage_error("no input", "give FILE..., - for stdin, or --connect HOST:PORT");
-    }
-    check.now = static_cast<std::int64_t>(std::time(nullptr));
-    if (!at_time.empty()) {
-      auto at = certcheck::parse_time(at_time);
-      if (!at) {
-        throw seckit::usage_error("bad --at " + at_time,
-                                  "RFC 3339 (2030-01-31T12:00:00Z) or @UNIX seconds (@1893456000)");
-      }
-      check.now = *at;
-    }
+    flags.json = tool.common().json;
+    flags.quiet = tool.common().quiet;
+    certcheck::resolve_options(flags, static_cast<std::int64_t>(std::time(nullptr)), run, check);
     return certcheck::run_check(tool, run, check);
   });
 }

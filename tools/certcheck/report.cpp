@@ -138,7 +138,13 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
   ++tally_.read;
   ++tally_.checked;
   if (role == "leaf") ++tally_.leaves_checked;
-  Json record = x::describe(cert, now_);
+  for (const auto& f : findings) {
+    if (f.severity == Severity::kError) ++tally_.errors;
+    if (f.severity == Severity::kWarning) ++warnings_;
+  }
+  // -q in text mode (the cron line): a certificate without findings is not described at all.
+  if (format_ == "text" && problems_only_ && findings.empty()) return;
+  Json record = x::describe(cert, now_, format_ == "text" ? x::Detail::kText : x::Detail::kFull);
   record["role"] = role;
   if (std::string sender = sender_name(cert.source); !sender.empty()) record["sender"] = sender;
   if (!chain.is_null()) record["chain"] = chain;
@@ -147,10 +153,6 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
   c.name = record["subject"].get<std::string>();
   if (c.name.empty()) c.name = record["fingerprints"]["sha256"].get<std::string>();
   c.findings = findings;
-  for (const auto& f : findings) {
-    if (f.severity == Severity::kError) ++tally_.errors;
-    if (f.severity == Severity::kWarning) ++warnings_;
-  }
   if (format_ == "json") {
     auto& emitter = em();
     emitter.record("certificate", record);
@@ -161,61 +163,73 @@ void Reporter::certificate(const std::string& origin, const x::Certificate& cert
       f.details["source"] = record["source"];  // file and index, or the producer's source
       emitter.finding(f);
     }
-  } else if (format_ == "text" && !(problems_only_ && findings.empty())) {
-    const auto& st = tool_.style();
-    std::string lines = st.bold(fmt::format("{}  ({})", source_label(origin, record), role)) + "\n";
-    seckit::out::KeyValue kv;
-    kv.add("subject", record["subject"]);
-    kv.add("issuer", record["issuer"]);
-    kv.add("serial", record["serial"]);
-    kv.add("validity",
-           fmt::format("{} .. {} ({} days left)", record["not_before"].get<std::string>(),
-                       record["not_after"].get<std::string>(),
-                       record["days_left"].get<std::int64_t>()));
-    const Json& key = record["public_key"];
-    kv.add("key", fmt::format("{} {}{}", key["type"].get<std::string>(), key["bits"].get<int>(),
-                              key.contains("curve") ? " " + key["curve"].get<std::string>() : ""));
-    kv.add("signature", record["signature"]["algorithm"]);
-    std::vector<std::string> san;
-    for (const auto& n : record["san"]) {
-      san.push_back(
-          fmt::format("{}:{}", n["type"].get<std::string>(), n["value"].get<std::string>()));
-    }
-    kv.add("san", san.empty() ? "(none)" : fmt::format("{}", fmt::join(san, ", ")));
-    kv.add("key usage",
-           record["key_usage"].is_null()
-               ? "(none)"
-               : fmt::format(
-                     "{}", fmt::join(record["key_usage"]["usages"].get<std::vector<std::string>>(),
-                                     ", ")));
-    kv.add("eku", eku_text(record));
-    if (!record["basic_constraints"].is_null()) {
-      kv.add("ca", record["basic_constraints"]["ca"].get<bool>() ? "yes" : "no");
-    }
-    kv.add("sha256", record["fingerprints"]["sha256"]);
-    if (!record["tls_server_end_point"].is_null()) {
-      kv.add("end-point",
-             fmt::format("{}:{}", record["tls_server_end_point"]["hash"].get<std::string>(),
-                         record["tls_server_end_point"]["value"].get<std::string>()));
-    }
-    if (!chain.is_null() && chain.contains("effective_eku") && chain["effective_eku"].is_array()) {
-      std::vector<std::string> names;
-      for (const auto& e : chain["effective_eku"]) names.push_back(e["name"].get<std::string>());
-      kv.add("chain eku", fmt::format("{}", fmt::join(names, ", ")));
-    }
-    lines += kv.render(2);
-    for (const auto& f : findings) {
-      std::string sev(seckit::out::severity_name(f.severity));
-      lines += fmt::format("  {} {}: {}{}\n", st.severity(f.severity, sev), f.code, f.message,
-                           windows_suffix(f));
-    }
-    if (findings.empty()) lines += "  " + st.green("ok") + "\n";
-    std::string text = lines;
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    em().line(text);
+  } else if (format_ == "text") {
+    em().line(certificate_text(origin, record, chain, findings));
     em().line("");
   }
   if (format_ == "junit") cases_.push_back(std::move(c));  // text and JSON stream: nothing kept
+}
+
+std::string Reporter::certificate_text(const std::string& origin, const Json& record,
+                                       const Json& chain,
+                                       const std::vector<Finding>& findings) const {
+  const auto& st = tool_.style();
+  std::string lines = st.bold(fmt::format("{}  ({})", source_label(origin, record),
+                                          record["role"].get<std::string>())) +
+                      "\n";
+  seckit::out::KeyValue kv;
+  kv.add("subject", record["subject"]);
+  kv.add("issuer", record["issuer"]);
+  kv.add("serial", record["serial"]);
+  kv.add("validity", fmt::format("{} .. {} ({} days left)", record["not_before"].get<std::string>(),
+                                 record["not_after"].get<std::string>(),
+                                 record["days_left"].get<std::int64_t>()));
+  const Json& key = record["public_key"];
+  kv.add("key", fmt::format("{} {}{}", key["type"].get<std::string>(), key["bits"].get<int>(),
+                            key.contains("curve") ? " " + key["curve"].get<std::string>() : ""));
+  kv.add("signature", record["signature"]["algorithm"]);
+  std::vector<std::string> san;
+  for (const auto& n : record["san"]) {
+    san.push_back(
+        fmt::format("{}:{}", n["type"].get<std::string>(), n["value"].get<std::string>()));
+  }
+  kv.add("san", san.empty() ? "(none)" : fmt::format("{}", fmt::join(san, ", ")));
+  kv.add("key usage",
+         record["key_usage"].is_null()
+             ? "(none)"
+             : fmt::format(
+                   "{}",
+                   fmt::join(record["key_usage"]["usages"].get<std::vector<std::string>>(), ", ")));
+  kv.add("eku", eku_text(record));
+  if (!record["basic_constraints"].is_null()) {
+    kv.add("ca", record["basic_constraints"]["ca"].get<bool>() ? "yes" : "no");
+  }
+  kv.add("sha256", record["fingerprints"]["sha256"]);
+  if (!record["tls_server_end_point"].is_null()) {
+    kv.add("end-point",
+           fmt::format("{}:{}", record["tls_server_end_point"]["hash"].get<std::string>(),
+                       record["tls_server_end_point"]["value"].get<std::string>()));
+  }
+  if (!chain.is_null() && chain.contains("effective_eku") && chain["effective_eku"].is_array()) {
+    std::vector<std::string> names;
+    for (const auto& e : chain["effective_eku"]) names.push_back(e["name"].get<std::string>());
+    kv.add("chain eku", fmt::format("{}", fmt::join(names, ", ")));
+  }
+  if (!chain.is_null() && chain.contains("ocsp")) {
+    const Json& ocsp = chain["ocsp"];
+    kv.add("ocsp", fmt::format("{} ({})", ocsp["status"].get<std::string>(),
+                               ocsp["responder"].is_null() ? std::string("no responder")
+                                                           : ocsp["responder"].get<std::string>()));
+  }
+  lines += kv.render(2);
+  for (const auto& f : findings) {
+    std::string sev(seckit::out::severity_name(f.severity));
+    lines += fmt::format("  {} {}: {}{}\n", st.severity(f.severity, sev), f.code, f.message,
+                         windows_suffix(f));
+  }
+  if (findings.empty()) lines += "  " + st.green("ok") + "\n";
+  if (!lines.empty() && lines.back() == '\n') lines.pop_back();
+  return lines;
 }
 
 void Reporter::tls_session(const Json& session) {

@@ -47,6 +47,9 @@ class Reporter {
   std::int64_t now_;
   std::string source_label(const std::string& origin, const Json& record) const;
   std::string junit(const seckit::out::Conclusion& conclusion) const;
+  // The text block of one checked certificate (without the blank line after it).
+  std::string certificate_text(const std::string& origin, const Json& record, const Json& chain,
+                               const std::vector<Finding>& findings) const;
   RunTally tally_;
   bool problems_only_ = false;
   std::size_t input_errors_ = 0;

@@ -174,6 +174,11 @@ seckit::out::Conclusion decide(const RunTally& tally, const CheckOptions& o) {
                                "presents; give it (first in a bundle) or use --role",
                                tally.checked));
   }
+  if (tally.ocsp_inconclusive > 0) {
+    c.inconclusive("ocsp-no-evidence",
+                   fmt::format("{} certificate(s) without OCSP evidence; the first: {}",
+                               tally.ocsp_inconclusive, tally.ocsp_first_reason));
+  }
   for (const Profile* p : o.profiles) {
     auto it = tally.profile_uses.find(p->name);
     if ((it == tally.profile_uses.end() || it->second == 0) && tally.leaves_checked > 0) {

@@ -51,6 +51,8 @@ struct RunTally {
   std::vector<InputFacts> inputs;
   std::map<std::string, std::size_t, std::less<>> profile_uses;  // name -> leaves checked
   std::vector<std::string> skip_reasons;                         // distinct
+  std::size_t ocsp_inconclusive = 0;  // --ocsp: leaves without an OCSP answer either way
+  std::string ocsp_first_reason;      // what the first of them lacked
 };
 
 // Something the user supplied that was applied to no certificate: named in a finding.

@@ -219,12 +219,12 @@ OcspFacts ask_responder(const OcspQuery& q, const std::string& url) {
   OcspFacts facts;
   facts.responder = url;
   RequestPtr request(OCSP_REQUEST_new());
-  CertIdPtr id = cert_id(q);
-  if (!request || !id || !OCSP_request_add0_id(request.get(), id.get())) {
+  OCSP_CERTID* id = cert_id(q).release();  // the request owns it once added
+  if (!request || !id || !OCSP_request_add0_id(request.get(), id)) {
+    OCSP_CERTID_free(id);
     facts.transport_error = "cannot build the request: " + openssl_reason("OCSP_request_add0_id");
     return facts;
   }
-  id.release();  // the request owns it now
   OCSP_request_add1_nonce(request.get(), nullptr, -1);
   char* host = nullptr;
   char* port = nullptr;

@@ -238,7 +238,7 @@ TEST_CASE("the connect option takes HOST:PORT, bracketed IPv6 too, and nothing e
   }
 }
 
-TEST_CASE("expiry units refuse a bare m with a hint; times are RFC 3339 or @UNIX",
+TEST_CASE("expiry units refuse a bare m with a hint, and times are RFC 3339 or @UNIX",
           "[certcheck][options]") {
   CHECK(certcheck::resolve_expires_within("30d") == 30 * 86400);
   try {

@@ -44,7 +44,7 @@ class Auditor {
       if (item.finding) emit(*item.finding);
       if (!item.key) continue;
       if (em_.json()) {
-        Json record = key_json(item.key->key);
+        Json record = key_json(item.key->key, item.key->sha256);
         record["user"] = audit.name;
         record["dn"] = entry.dn;
         em_.record("key", record);

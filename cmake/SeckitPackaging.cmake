@@ -46,6 +46,15 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://localhost/seckit")
 # Depends: computed by dpkg-shlibdeps from the libraries the binaries really link (libssl3,
 # libldap-2.5-0, libpcap0.8, libqrencode4, libfmt9...), so it follows SECKIT_TOOLS.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# ...except what a binary dlopens, which dpkg-shlibdeps cannot see: otpgen loads libqrencode and
+# libpng only for QR output (tools/otpgen/qr.cpp). CPack merges these with the computed list; the
+# versions are the packages' shlibs minimums (/var/lib/dpkg/info/*.shlibs).
+if("otpgen" IN_LIST SECKIT_BUILT_TOOLS)
+  list(APPEND seckit_dlopen_depends "libqrencode4 (>= 4.1.1)" "libpng16-16 (>= 1.6.2-1)")
+endif()
+if(seckit_dlopen_depends)
+  list(JOIN seckit_dlopen_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
+endif()
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "jq, libpam-google-authenticator, openssh-server")

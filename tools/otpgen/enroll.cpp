@@ -318,7 +318,12 @@ int run_enroll(seckit::cli::Tool& tool, const Options& options) {
   if (!options.account.empty()) account.account = options.account;
   if (!options.issuer.empty()) account.issuer = options.issuer;
   if (account.issuer.empty()) account.issuer = default_host();
-  if (!options.batch.empty()) return enroll_batch(tool, options, account);
+  if (!options.batch.empty()) {
+    require_qr_libraries(options.batch_qr != "none", options.batch_qr == "png");
+    return enroll_batch(tool, options, account);
+  }
+  require_qr_libraries((options.qr != "none" && !tool.common().json) || !options.qr_svg.empty(),
+                       !options.qr_png.empty());
   if (account.account.empty()) account.account = default_user() + "@" + default_host();
   if (options.ga_file.empty()) {
     // google-authenticator writes ~/.google_authenticator by default; otpgen never writes a file

@@ -1,5 +1,6 @@
 #include "qr.hpp"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <png.h>
 #include <qrencode.h>
@@ -9,12 +10,67 @@
 #include "seckit/error.hpp"
 
 namespace otpgen {
+namespace {
+
+// libqrencode and libpng are opened by soname only when a QR code is asked for: in DT_NEEDED they
+// (with libz, libm, libpthread) were mapped and relocated on every `otpgen code` and `verify`,
+// most of the loader's work in a call that never draws a QR code (issue 18). The headers still
+// give the types; the package's Depends names both libraries explicitly (SeckitPackaging.cmake)
+// because dpkg-shlibdeps cannot see a dlopen.
+struct SharedLibrary {
+  const char* soname;
+  const char* package;  // the Debian package that ships it, for the hint
+};
+constexpr SharedLibrary kQrencode{"libqrencode.so.4", "libqrencode4"};
+constexpr SharedLibrary kPng{"libpng16.so.16", "libpng16-16"};
+
+template <class Function>
+Function load_symbol(const SharedLibrary& library, const char* name) {
+  // RTLD_LOCAL: nothing else resolves against it; the handle stays open until exit.
+  void* handle = ::dlopen(library.soname, RTLD_NOW | RTLD_LOCAL);
+  void* symbol = handle ? ::dlsym(handle, name) : nullptr;
+  if (!symbol) {
+    const char* why = ::dlerror();
+    throw seckit::environment_error(
+        "qr", fmt::format("cannot load {}: {}", library.soname, why ? why : "no such symbol"),
+        fmt::format("QR output needs the Debian package {}", library.package));
+  }
+  return reinterpret_cast<Function>(symbol);  // NOLINT: dlsym's documented use
+}
+
+struct QrencodeApi {
+  decltype(&QRcode_encodeString8bit) encode =
+      load_symbol<decltype(encode)>(kQrencode, "QRcode_encodeString8bit");
+  decltype(&QRcode_free) free = load_symbol<decltype(free)>(kQrencode, "QRcode_free");
+};
+const QrencodeApi& qrencode() {
+  static const QrencodeApi api;
+  return api;
+}
+
+struct PngApi {
+  decltype(&png_image_write_to_memory) write_to_memory =
+      load_symbol<decltype(write_to_memory)>(kPng, "png_image_write_to_memory");
+  decltype(&png_image_free) free = load_symbol<decltype(free)>(kPng, "png_image_free");
+};
+const PngApi& png() {
+  static const PngApi api;
+  return api;
+}
+
+}  // namespace
+
+void require_qr_libraries(bool encode, bool png_file) {
+  if (encode || png_file) qrencode();
+  if (png_file) png();
+}
 
 QrMatrix encode_qr(std::string_view text) {
+  const QrencodeApi& api = qrencode();
   std::string copy(text);
   // Level M like google-authenticator: survives a phone camera's blur at a modest size.
-  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-      QRcode_encodeString8bit(copy.c_str(), 0, QR_ECLEVEL_M), &QRcode_free);
+  std::unique_ptr<QRcode, decltype(api.free)> code(api.encode(copy.c_str(), 0, QR_ECLEVEL_M),
+                                                   api.free);
   if (!code) throw seckit::input_error("qr", "cannot encode the URI as a QR code (too long?)");
   QrMatrix qr;
   qr.size = code->width;
@@ -75,6 +131,7 @@ std::string render_qr_svg(const QrMatrix& qr, int module_px) {
 }
 
 std::vector<std::uint8_t> render_qr_png(const QrMatrix& qr, int module_px) {
+  const PngApi& api = png();
   const int side = (qr.size + 2 * kQuietZone) * module_px;
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
@@ -94,15 +151,15 @@ std::vector<std::uint8_t> render_qr_png(const QrMatrix& qr, int module_px) {
     }
   }
   png_alloc_size_t size = 0;
-  if (!png_image_write_to_memory(&image, nullptr, &size, 0, pixels.data(), side, nullptr)) {
+  if (!api.write_to_memory(&image, nullptr, &size, 0, pixels.data(), side, nullptr)) {
     throw seckit::environment_error("qr", fmt::format("libpng: {}", image.message));
   }
   std::vector<std::uint8_t> png(size);
-  if (!png_image_write_to_memory(&image, png.data(), &size, 0, pixels.data(), side, nullptr)) {
+  if (!api.write_to_memory(&image, png.data(), &size, 0, pixels.data(), side, nullptr)) {
     throw seckit::environment_error("qr", fmt::format("libpng: {}", image.message));
   }
   png.resize(size);
-  png_image_free(&image);
+  api.free(&image);
   return png;
 }
 

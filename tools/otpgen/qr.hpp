@@ -21,6 +21,11 @@ struct QrMatrix {
 
 inline constexpr int kQuietZone = 4;
 
+// libqrencode (every QR code) and libpng (PNG files) are loaded on first use, by soname. This
+// loads them now, so that a missing library is reported (exit 3, naming the Debian package)
+// before a command writes anything, e.g. enroll's GA file.
+void require_qr_libraries(bool encode, bool png);
+
 // Throws ToolError when the text is too long for a QR code.
 QrMatrix encode_qr(std::string_view text);
 

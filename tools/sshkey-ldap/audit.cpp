@@ -5,12 +5,10 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
-#include <optional>
 
+#include "audit_entry.hpp"
 #include "commands.hpp"
 #include "helpers.hpp"
-#include "rules.hpp"
-#include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 
 namespace sshkey_ldap {
@@ -19,23 +17,6 @@ namespace {
 using seckit::out::Finding;
 using seckit::out::Json;
 using seckit::out::Severity;
-
-// Why the account is disabled (shadowExpire in days since 1970, pwdAccountLockedTime of the
-// ppolicy overlay, nsAccountLock of 389-ds/FreeIPA), or empty.
-std::string disabled_reason(const seckit::ldap::Entry& entry, std::int64_t today) {
-  for (const auto& v : entry.values("shadowExpire")) {
-    char* end = nullptr;
-    long long days = std::strtoll(v.c_str(), &end, 10);
-    if (end && *end == '\0' && days >= 0 && days <= today) {
-      return fmt::format("shadowExpire {} is in the past", v);
-    }
-  }
-  if (entry.has("pwdAccountLockedTime")) return "pwdAccountLockedTime is set";
-  for (const auto& v : entry.values("nsAccountLock")) {
-    if (seckit::enc::ascii_lower(v) == "true") return "nsAccountLock is TRUE";
-  }
-  return {};
-}
 
 // Who holds a key: the entries (by DN) and their names, so a key and its certificate in one
 // entry, or a key stored twice there, is one holder, not a shared key.
@@ -49,26 +30,29 @@ struct KeyHolders {
   }
 };
 
-// One pass over the directory: findings per value, per key and per entry, then the keys
-// shared by several entries.
+// One pass over the directory: each entry's audit (audit_entry.hpp) rendered as it arrives,
+// then the keys shared by several entries.
 class Auditor {
  public:
-  Auditor(Context& ctx, std::int64_t now) : ctx_(ctx), em_(ctx.tool.emitter()), now_(now) {}
+  Auditor(Context& ctx, std::int64_t now)
+      : ctx_(ctx), em_(ctx.tool.emitter()), settings_{ctx.config.key_attribute, now} {}
 
-  void audit_entry(const seckit::ldap::Entry& entry) {
-    std::string name = entry_name(entry);
-    std::vector<std::string> held;  // SHA256 of the entry's keys
-    for (const auto& line : entry_lines(entry, name)) {
-      if (auto sha256 = audit_line(entry, name, line)) held.push_back(*sha256);
+  void audit(const seckit::ldap::Entry& entry) {
+    EntryAudit audit = audit_entry(entry, ctx_.policy, settings_);
+    keys += audit.key_lines;
+    for (const auto& item : audit.items) {
+      if (item.finding) emit(*item.finding);
+      if (!item.key) continue;
+      if (em_.json()) {
+        Json record = key_json(item.key->key, item.key->sha256);
+        record["user"] = audit.name;
+        record["dn"] = entry.dn;
+        em_.record("key", record);
+      }
+      auto& holders = holders_[item.key->sha256];
+      holders.type_label = sshkey::type_label(item.key->key.key);
+      holders.add(entry.dn, audit.name);
     }
-    std::string disabled = disabled_reason(entry, now_ / 86400);
-    if (disabled.empty() || held.empty()) return;
-    std::string listing;
-    for (const auto& h : held) listing += (listing.empty() ? "" : ", ") + h;
-    report("disabled-account-key", ctx_.policy.disabled_account_severity, name, entry.dn,
-           fmt::format("the account is disabled ({}) but still holds {} key{}: {}", disabled,
-                       held.size(), held.size() == 1 ? "" : "s", listing),
-           {{"reason", disabled}, {"keys", held}});
   }
 
   std::size_t report_duplicates() {
@@ -102,79 +86,9 @@ class Auditor {
         f.code, f.message));
   }
 
-  void report(const std::string& code, Severity severity, const std::string& name,
-              const std::string& dn, const std::string& message, Json details) {
-    details["user"] = name;
-    details["dn"] = dn;
-    emit({code, severity, fmt::format("{}: {}", name, message), std::move(details)});
-  }
-
-  // The key lines of the entry's values; values refused as a whole are reported here.
-  std::vector<std::string> entry_lines(const seckit::ldap::Entry& entry, const std::string& name) {
-    std::vector<std::string> lines;
-    const std::string& attribute = ctx_.config.key_attribute;
-    for (const auto& value : entry.values(attribute)) {
-      auto split = split_key_value(value);
-      if (split.problem) {
-        ++keys;
-        report("malformed-key", Severity::kError, name, entry.dn, *split.problem, Json::object());
-        continue;
-      }
-      if (split.lines.size() > 1) {
-        report("multiple-keys-in-one-value", Severity::kWarning, name, entry.dn,
-               fmt::format("one {} value holds {} keys on separate lines; sshd reads each line, "
-                           "other readers may take only the first: store one key per value",
-                           attribute, split.lines.size()),
-               {{"keys", split.lines.size()}});
-      }
-      lines.insert(lines.end(), split.lines.begin(), split.lines.end());
-    }
-    return lines;
-  }
-
-  // Judges one key line; returns its SHA256 when it parsed.
-  std::optional<std::string> audit_line(const seckit::ldap::Entry& entry, const std::string& name,
-                                        std::string_view text) {
-    ++keys;
-    if (!text.empty() && text.front() == '@') {  // host entries: @cert-authority/@revoked
-      auto space = text.find(' ');
-      text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
-    }
-    auto key = sshkey::parse_authorized_key_line(text);
-    if (!key) {
-      const auto& message = key.error().message;
-      bool unknown = message.rfind(sshkey::kUnknownTypeError, 0) == 0;
-      report(unknown ? "unknown-key-type" : "malformed-key",
-             unknown ? Severity::kWarning : Severity::kError, name, entry.dn, message,
-             Json::object());
-      return std::nullopt;
-    }
-    const auto& k = key->key;
-    std::string sha256 = sshkey::fingerprint_sha256(k);
-    if (em_.json()) {
-      Json record = key_json(*key);
-      record["user"] = name;
-      record["dn"] = entry.dn;
-      em_.record("key", record);
-    }
-    auto& holders = holders_[sha256];
-    holders.type_label = sshkey::type_label(k);
-    holders.add(entry.dn, name);
-    Json details = {{"sha256", sha256},
-                    {"md5", sshkey::fingerprint_md5(k)},
-                    {"type", k.type},
-                    {"bits", k.bits}};
-    for (const auto& problem : judge_key(ctx_.policy, *key, now_)) {
-      Json d = details;
-      for (const auto& [field, value] : problem.details.items()) d[field] = value;
-      report(problem.code, problem.severity, name, entry.dn, problem.message, d);
-    }
-    return sha256;
-  }
-
   Context& ctx_;
   seckit::out::Emitter& em_;
-  std::int64_t now_;
+  AuditSettings settings_;
   std::map<std::string, KeyHolders> holders_;  // by SHA256
 };
 
@@ -192,7 +106,7 @@ int run_audit(Context& ctx) {
       config.base, seckit::ldap::Scope::kSubtree, filter,
       {"uid", "cn", "objectClass", config.key_attribute, "shadowExpire", "pwdAccountLockedTime",
        "nsAccountLock"},
-      [&](const seckit::ldap::Entry& entry) { auditor.audit_entry(entry); }, config.page_size);
+      [&](const seckit::ldap::Entry& entry) { auditor.audit(entry); }, config.page_size);
   std::size_t duplicates = auditor.report_duplicates();
   std::size_t keys = auditor.keys;
 

@@ -12,7 +12,7 @@
 #include <ctime>
 #include <memory>
 
-#include "seckit/crypto.hpp"
+#include "seckit/digest.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
@@ -34,7 +34,7 @@ bool is_answer_file(const std::string& name) {
 
 std::string cache_path(const Config& config, const std::string& user) {
   auto digest =
-      seckit::crypto::digest(seckit::crypto::Digest::kSha256, seckit::enc::as_bytes(user));
+      seckit::crypto::small_digest(seckit::crypto::Digest::kSha256, seckit::enc::as_bytes(user));
   return config.cache_dir + "/" + seckit::enc::hex_encode(digest) + ".json";
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "answer.hpp"
 #include "config.hpp"
 #include "policy.hpp"
 #include "seckit/cli.hpp"
@@ -15,10 +16,6 @@ struct Context {
   Config config;
   Policy policy;
 };
-
-// User names reach LDAP filters and logs: refuse what no account name contains (control
-// characters, NUL, over 256 bytes) before anything is sent.
-void check_user_name(const std::string& user);
 
 int run_authorized_keys(Context& ctx, const std::string& user,
                         const std::vector<std::string>& extra);

@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include "seckit/error.hpp"
 #include "seckit/fs.hpp"
@@ -65,8 +64,15 @@ bool parse_bool(std::string_view text, const std::string& origin) {
 void Config::set(std::string_view key, std::string_view raw, const std::string& origin) {
   std::string value(trim(raw));
   if (key == "uri") {
-    std::istringstream words(value);
-    for (std::string uri; words >> uri;) uris.push_back(uri);
+    std::string_view words = value;
+    while (!words.empty()) {  // whitespace-separated, like `words >> uri` without a stream
+      std::size_t start = words.find_first_not_of(" \t\r\n\v\f");
+      if (start == std::string_view::npos) break;
+      words.remove_prefix(start);
+      std::size_t end = std::min(words.find_first_of(" \t\r\n\v\f"), words.size());
+      uris.emplace_back(words.substr(0, end));
+      words.remove_prefix(end);
+    }
   } else if (key == "base") {
     base = value;
   } else if (key == "bind_dn") {
@@ -128,10 +134,14 @@ void Config::set(std::string_view key, std::string_view raw, const std::string& 
 
 void Config::load_file(const std::string& path) {
   std::string text = seckit::fs::read_file(path, 1 << 20);
-  std::istringstream in(text);
-  std::string line;
+  // Split by hand, not with an istringstream: the authorized-keys cache path reads this file on
+  // every login, and a stream's first use initialises libstdc++'s locales (issue 18).
+  std::string_view rest = text;
   int number = 0;
-  while (std::getline(in, line)) {
+  while (!rest.empty()) {
+    std::size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
     ++number;
     std::string_view view = trim(line);
     if (view.empty() || view.front() == '#') continue;

@@ -48,9 +48,13 @@ seckit::out::Json options_json(const std::vector<sshkey::CertificateOption>& opt
 }  // namespace
 
 seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {
+  return key_json(key, sshkey::fingerprint_sha256(key.key));
+}
+
+seckit::out::Json key_json(const sshkey::AuthorizedKey& key, const std::string& sha256) {
   seckit::out::Json j = {{"type", key.key.type},
                          {"bits", key.key.bits},
-                         {"sha256", sshkey::fingerprint_sha256(key.key)},
+                         {"sha256", sha256},
                          {"md5", sshkey::fingerprint_md5(key.key)},
                          {"comment", seckit::out::wire_text(key.comment)}};
   seckit::out::Json options = seckit::out::Json::array();

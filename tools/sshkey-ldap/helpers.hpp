@@ -25,6 +25,8 @@ struct KeyValueLines {
 KeyValueLines split_key_value(const std::string& value);
 
 seckit::out::Json key_json(const sshkey::AuthorizedKey& key);
+// The same with the SHA256 fingerprint already computed (audit hashes every key once).
+seckit::out::Json key_json(const sshkey::AuthorizedKey& key, const std::string& sha256);
 // uid, else cn, else the DN.
 std::string entry_name(const seckit::ldap::Entry& entry);
 // "2026-11-22T17:05:05Z" or "forever" for certificate validity bounds.

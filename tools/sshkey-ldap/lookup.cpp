@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "answer.hpp"
 #include "cache.hpp"
 #include "commands.hpp"
 #include "enroll.hpp"
@@ -108,29 +109,6 @@ std::optional<Outcome> fetch_with_deadline(const Config& config, const std::stri
   return future.get();
 }
 
-std::optional<sshkey::Buffer> offered_key_blob(const std::vector<std::string>& extra) {
-  // sshd expands "%f %t %k" to fingerprint, type and base64 key; only the key is needed.
-  if (extra.size() < 3) return std::nullopt;
-  auto blob = seckit::enc::base64_decode(extra[2]);
-  if (!blob) return std::nullopt;
-  return *blob;
-}
-
-}  // namespace
-
-void check_user_name(const std::string& user) {
-  if (user.empty()) throw seckit::input_error("user", "empty user name");
-  if (user.size() > 256) throw seckit::input_error("user", "user name longer than 256 bytes");
-  for (char c : user) {
-    auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7f) {
-      throw seckit::input_error("user", "user name contains a control character or NUL");
-    }
-  }
-}
-
-namespace {
-
 // What authorized-keys hands sshd and where it came from.
 struct Answer {
   const std::vector<std::string>& lines;
@@ -158,23 +136,20 @@ int serve(Context& ctx, const std::string& user, const std::optional<sshkey::Buf
           const Answer& answer) {
   auto& em = ctx.tool.emitter();
   std::size_t printed = 0;
-  for (const auto& line : answer.lines) {
-    auto key = sshkey::parse_authorized_key_line(line);
-    if (!key) continue;  // never hand sshd a line we could not parse ourselves
-    if (offered && key->key.blob != *offered) continue;
-    if (withheld_by_policy(ctx, user, *key)) continue;
+  for (const auto& key : keys_to_serve(answer.lines, offered)) {
+    if (withheld_by_policy(ctx, user, key)) continue;
     if (em.json()) {
-      Json j = key_json(*key);
+      Json j = key_json(key);
       j["user"] = user;
-      j["line"] = key->line();
+      j["line"] = key.line();
       j["source"] = answer.source;
       em.record("key", j);
     } else {
-      em.line(key->line());
+      em.line(key.line());
     }
     ++printed;
   }
-  log(LOG_INFO, fmt::format("authorized-keys {}: {} key(s) from {}", user, printed, answer.source));
+  log(LOG_INFO, served_log_line(user, printed, answer.source));
   Json counts = {{"keys", printed}, {"source", answer.source}};
   if (answer.source != "ldap") counts["age_seconds"] = answer.age;
   return em.conclude(seckit::out::Conclusion{}, counts);
@@ -246,9 +221,10 @@ int run_authorized_keys(Context& ctx, const std::string& user,
   auto cached = read_cache(config, user);
   auto now = static_cast<std::int64_t>(std::time(nullptr));
   std::int64_t age = cached ? std::max<std::int64_t>(0, now - cached->fetched) : 0;
-  if (cached && config.cache_ttl.count() > 0 && now >= cached->fetched &&
-      age < config.cache_ttl.count()) {
-    return serve(ctx, user, offered, {cached->lines, "cache", age});
+  if (cached) {
+    if (auto fresh = fresh_cache_age(config, *cached, now)) {
+      return serve(ctx, user, offered, {cached->lines, "cache", *fresh});
+    }
   }
   if (config.stale_ok && cached && age <= config.stale_max.count()) {
     if (auto when = recent_outage(config, now)) {

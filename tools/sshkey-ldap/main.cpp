@@ -1,4 +1,6 @@
-// sshkey-ldap: argument wiring only; the commands live in sshkey_ldap_core.
+// sshkey-ldap: argument wiring only; the commands live in sshkey_ldap_core. This is the entry
+// point of the commands module (sshkey-ldap-commands.so), which the sshkey-ldap executable
+// (front.cpp) loads for every call it does not answer from the cache itself.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -10,7 +12,9 @@
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
 // programming error, found by every test); run() turns everything after into exit codes.
-int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
+extern "C" __attribute__((visibility("default"))) int
+seckit_sshkey_ldap_main(  // NOLINT(bugprone-exception-escape)
+    int argc, char** argv) {
   using namespace sshkey_ldap;
   seckit::cli::Tool tool("sshkey-ldap",
                          "SSH user and host keys in LDAP: sshd lookup, enrollment and audit");

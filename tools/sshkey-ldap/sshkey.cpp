@@ -5,7 +5,7 @@
 #include <array>
 
 #include "seckit/bytes.hpp"
-#include "seckit/crypto.hpp"
+#include "seckit/digest.hpp"
 #include "seckit/enc.hpp"
 
 namespace sshkey {
@@ -266,19 +266,12 @@ seckit::Result<PublicKey> parse_public_key_blob(Bytes blob) {
   return key;
 }
 
+// common/digest, not OpenSSL: parsing a certificate fingerprints its CA key, and the
+// authorized-keys cache path parses every line it serves without loading libcrypto (issue 18).
 std::string fingerprint_sha256(const PublicKey& key) {
-  auto digest = seckit::crypto::digest(seckit::crypto::Digest::kSha256, key.plain_blob);
+  auto digest = seckit::crypto::small_digest(seckit::crypto::Digest::kSha256, key.plain_blob);
   return "SHA256:" +
          seckit::enc::base64_encode(digest, seckit::enc::Base64Alphabet::kStandard, false);
-}
-
-std::string fingerprint_md5(const PublicKey& key) {
-  auto digest = seckit::crypto::digest(seckit::crypto::Digest::kMd5, key.plain_blob);
-  std::string out = "MD5:";
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    out += fmt::format("{}{:02x}", i ? ":" : "", digest[i]);
-  }
-  return out;
 }
 
 std::string type_label(const PublicKey& key) {

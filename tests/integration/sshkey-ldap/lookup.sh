@@ -145,6 +145,19 @@ write_tool_config "$T/ttl.conf" "cache_ttl = 1h"
 printf 'dn: uid=bob,ou=people,%s\nchangetype: modify\ndelete: sshPublicKey\nsshPublicKey: %s\n' "$BASE" "$(cat "$T/bob.pub")" >"$T/del.ldif"
 ldap_root_modify "$T/del.ldif"
 assert_eq "$("$tool" --config "$T/ttl.conf" authorized-keys bob)" "$(cat "$T/bob.pub")" "fresh cache answer"
+# A fresh answer comes from the executable alone (tools/sshkey-ldap/fast_path.cpp): neither the
+# commands module nor libldap nor OpenSSL is loaded, and the answer is the module's own.
+LD_DEBUG=libs "$tool" --config "$T/ttl.conf" authorized-keys bob >/dev/null 2>"$T/libs.log"
+grep -E 'calling init: .*(libldap|libcrypto|libssl|sshkey-ldap-commands)' "$T/libs.log" \
+  && fail "a cache hit loaded the directory libraries"
+grep -q 'calling init: .*libc\.so' "$T/libs.log" || fail "LD_DEBUG=libs shows no library at all"
+assert_eq "$("$tool" --config "$T/ttl.conf" --cache-ttl 1h authorized-keys bob)" "$(cat "$T/bob.pub")" \
+  "the commands module serves the same cached answer"
+bob_key=$(cut -d' ' -f2 "$T/bob.pub")
+assert_eq "$("$tool" --config "$T/ttl.conf" authorized-keys bob SHA256:x ssh-ed25519 "$bob_key")" \
+  "$(cat "$T/bob.pub")" "a cache hit with the offered key"
+assert_eq "$("$tool" --config "$T/ttl.conf" authorized-keys bob SHA256:x ssh-rsa "$(cut -d' ' -f2 "$T/alice_rsa.pub")")" \
+  "" "a cache hit, another key offered: nothing"
 assert_eq "$("$tool" "${cfg[@]}" authorized-keys bob)" "" "ttl 0 asks LDAP: key gone"
 ls "$T/cache" | grep -qv '^[0-9a-f]\{64\}\.json$' && fail "cache file names must be hashes"
 [ "$(stat -c %a "$T/cache")" = 700 ] || fail "cache dir mode"

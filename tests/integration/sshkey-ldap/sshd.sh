@@ -1,6 +1,6 @@
-# End to end through a real OpenSSH sshd: AuthorizedKeysCommand runs sshkey-ldap (copied into a
-# fresh root-owned 0755 directory under /run, because sshd refuses a command whose parent
-# directories are writable by others, as /tmp is) as AuthorizedKeysCommandUser nobody.
+# End to end through a real OpenSSH sshd: AuthorizedKeysCommand runs sshkey-ldap (copied with its
+# commands module into a fresh root-owned 0755 directory under /run, because sshd refuses a command
+# whose parent directories are writable by others, as /tmp is) as AuthorizedKeysCommandUser nobody.
 #  - a key that exists only in LDAP logs in, a key not in LDAP does not;
 #  - a removed key stops working;
 #  - with slapd stopped and a warm cache, login works only when stale_ok;
@@ -26,8 +26,15 @@ usermod -p '*' "$user"   # not locked ("!"), no usable password
 mkdir -p /run/sshd && chmod 755 /run/sshd   # sshd's privilege separation directory
 
 slapd_start
-cp "$(command -v sshkey-ldap)" "$D/sshkey-ldap"
-chmod 755 "$D/sshkey-ldap"
+# The executable and, at the same path relative to it as in the build tree and an install, the
+# commands module it loads for everything but a cache hit (tools/sshkey-ldap/front.cpp).
+built="$(dirname "$(command -v sshkey-ldap)")/.."
+module=$(cd "$built" && find lib* -name sshkey-ldap-commands.so | head -1)
+[ -n "$module" ] || fail "no sshkey-ldap-commands.so next to $(command -v sshkey-ldap)"
+mkdir -p "$D/bin" "$D/$(dirname "$module")"
+cp "$(command -v sshkey-ldap)" "$D/bin/sshkey-ldap"
+cp "$built/$module" "$D/$module"
+chmod -R go-w,a+rX "$D"
 mkdir -m 700 "$D/cache" && chown nobody "$D/cache"
 cp "$READER_PW_FILE" "$D/reader.pw" && chown nobody "$D/reader.pw" && chmod 600 "$D/reader.pw"
 tool_conf() {  # extra config lines
@@ -58,7 +65,7 @@ ListenAddress 127.0.0.1
 HostKey $T/host_key
 PidFile $T/sshd.pid
 AuthorizedKeysFile none
-AuthorizedKeysCommand $D/sshkey-ldap --config $D/sshkey-ldap.conf authorized-keys %u %f %t %k
+AuthorizedKeysCommand $D/bin/sshkey-ldap --config $D/sshkey-ldap.conf authorized-keys %u %f %t %k
 AuthorizedKeysCommandUser nobody
 PubkeyAuthentication yes
 PasswordAuthentication no
@@ -167,7 +174,7 @@ ldap_root_add "$T/host.ldif"
 tool_conf "timeout = 3s"
 user_ldif "$user" 7001 "$(cat "$T/id_ldap.pub")" >"$T/user2.ldif"
 ldap_root_add "$T/user2.ldif"
-khc="$D/sshkey-ldap --config $D/sshkey-ldap.conf known-hosts %H"
+khc="$D/bin/sshkey-ldap --config $D/sshkey-ldap.conf known-hosts %H"
 ssh -F /dev/null -i "$T/id_ldap" -p "$port" -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
   -o GlobalKnownHostsFile=/dev/null -o "KnownHostsCommand=$khc" -o BatchMode=yes -o IdentitiesOnly=yes \
   "$user@127.0.0.1" true 2>>"$T/ssh.log" || { tail -5 "$T/ssh.log" >&2; fail "KnownHostsCommand must verify the host key"; }

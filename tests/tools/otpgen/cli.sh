@@ -188,6 +188,19 @@ assert_eq "$(zbarimg -q --raw q.png)" "otpauth://hotp/ACME:bob?secret=$(head -1 
 grep -q '<svg' q.svg || fail "SVG written"
 pass "enroll writes the file google-authenticator would, and a QR that decodes to the URI"
 
+# --- libqrencode/libpng are loaded only for QR output: codes work without them, and a missing
+# one is one line naming the Debian package, before enroll writes its GA file.
+mkdir broken-libs; : >broken-libs/libqrencode.so.4; : >broken-libs/libpng16.so.16
+expect_exit 0 env LD_LIBRARY_PATH="$T/broken-libs" otpgen code --secret $S --now 59
+assert_eq "$(last_stdout)" "$(oathtool --totp -N @59 -b $S)" "code without the QR libraries"
+expect_exit 3 env LD_LIBRARY_PATH="$T/broken-libs" otpgen enroll --ga-file ga-noqr --qr utf8
+assert_one_line_error otpgen
+assert_contains "$(last_stderr)" "libqrencode4" "the missing library's package is named"
+[ ! -e ga-noqr ] || fail "enroll wrote its GA file although the QR could not be drawn"
+expect_exit 3 env LD_LIBRARY_PATH="$T/broken-libs" otpgen qr --ga-file ga1 --account bob --qr none --qr-png q2.png
+assert_contains "$(last_stderr)" "libqrencode4" "qr --qr-png names the package too"
+pass "QR libraries are loaded on demand; a missing one is named"
+
 # --- GA-file verify semantics at the CLI (the PAM module itself is in tests/integration)
 printf '%s\n" TOTP_AUTH\n" DISALLOW_REUSE\n" FUTURE_OPTION x y\n11111111\n' $S > ga3; chmod 400 ga3
 code=$(oathtool --totp -N @$now -b $S)

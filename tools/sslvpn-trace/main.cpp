@@ -24,24 +24,23 @@ class ToolSink : public sslvpn::Sink {
   }
   // Text mode: sessions finish out of capture order (a DTLS verdict is known only at the end),
   // so the timeline is sorted by time before it is printed. JSON streams as produced.
-  void timeline(double t, const std::string& who, const std::string& text, int severity) override {
+  void timeline(double t, const std::string& who, const std::string& text,
+                sslvpn::Tone tone) override {
     auto& e = tool_.emitter();
     if (e.json() || tool_.common().quiet) return;
     const auto& s = tool_.style();
-    std::string body = severity == 2   ? s.red(text)
-                       : severity == 1 ? s.yellow(text)
-                       : severity == 3 ? s.dim(text)
-                                       : text;
+    std::string body = tone == sslvpn::Tone::kError     ? s.red(text)
+                       : tone == sslvpn::Tone::kWarning ? s.yellow(text)
+                       : tone == sslvpn::Tone::kDim     ? s.dim(text)
+                                                        : text;
     last_time_ = t;
     pending_.push_back({t, fmt::format("{:>+10.3f}s  {:<8} {}", t, who, body), std::nullopt});
   }
-  void finding(const std::string& code, int severity, const std::string& message,
+  void finding(const std::string& code, seckit::out::Severity severity, const std::string& message,
                const sslvpn::Json& details) override {
     seckit::out::Finding f;
     f.code = code;
-    f.severity = severity >= 2   ? seckit::out::Severity::kError
-                 : severity == 1 ? seckit::out::Severity::kWarning
-                                 : seckit::out::Severity::kInfo;
+    f.severity = severity;
     f.message = message;
     f.details = details;
     if (tool_.emitter().json()) {

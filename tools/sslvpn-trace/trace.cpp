@@ -79,7 +79,7 @@ TcpSession* Trace::Impl::session_for(const net::FlowKey& flow, bool& c2s, std::u
   ++counts.tls_sessions;
   raw->gate.run([this, raw, time, frame] {
     event(fmt::format("tls#{}", raw->id), time,
-          fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), 3);
+          fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), Tone::kDim);
   });
   tcp[key] = std::move(s);
   if (vpn_servers.count(raw->server) > 0) classify(*raw, SessionClass::kVpn);
@@ -197,13 +197,13 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
       if (e.note.code == "wrong-key") {
         s.gate.run([this, &s, message = e.note.message, frame = e.frame] {
           finding(
-              "keylog-mismatch", 1,
+              "keylog-mismatch", Severity::kWarning,
               fmt::format("the key log entry for {} does not decrypt it: {}", s.server, message),
               {{"session", s.id}, {"frame", frame}});
         });
       } else if (e.note.code == "mid-session") {
         s.gate.run([this, time = e.time, who] {
-          event(who(), time, "capture starts mid-session: no handshake seen", 1);
+          event(who(), time, "capture starts mid-session: no handshake seen", Tone::kWarning);
         });
       }
       break;
@@ -218,15 +218,15 @@ void Trace::Impl::report_alert(TcpSession& s, const tls::Alert& alert, const Jso
   event(fmt::format("tls#{}", s.id), time,
         fmt::format("TLS alert from the {}: {} {}", sender, alert.level_name(),
                     alert.description_name()),
-        2);
+        Tone::kError);
   if (is_certificate_alert(alert.description) && c2s) {
     cert_rejected = true;
-    finding("certificate-rejected", 2,
+    finding("certificate-rejected", Severity::kError,
             fmt::format("the client rejected the server certificate of {} ({} alert)", s.server,
                         alert.description_name()),
             {{"session", s.id}, {"frame", frame}, {"alert", a}});
   } else if (alert.level == 2) {
-    finding("tls-alert", 2,
+    finding("tls-alert", Severity::kError,
             fmt::format("fatal TLS alert {} from the {} on {}", alert.description_name(), sender,
                         s.server),
             {{"session", s.id}, {"frame", frame}, {"alert", a}});
@@ -245,7 +245,7 @@ void Trace::Impl::emit_handshake_phase(TcpSession& s, std::uint64_t frame, doubl
   std::string who = fmt::format("tls#{}", s.id);
   if (!sum.handshake_seen && !s.saw_client_hello_record) {
     // Not a failure: the handshake happened before the capture started.
-    phase(1, "tls-handshake", who, s.id, time, frame, "incomplete",
+    phase(Phase::kTlsHandshake, who, s.id, time, frame, PhaseStatus::kIncomplete,
           "no handshake in the capture (it starts mid-session)");
     return;
   }
@@ -269,8 +269,8 @@ void Trace::Impl::emit_handshake_phase(TcpSession& s, std::uint64_t frame, doubl
               : ", no client certificate requested";
   Json details = {{"client", s.client}, {"server", s.server}};
   if (!sum.client_ca_names.empty()) details["client_ca_names"] = sum.client_ca_names;
-  phase(1, "tls-handshake", who, s.id, time, frame, sum.handshake_seen ? "ok" : "inferred", text,
-        details);
+  phase(Phase::kTlsHandshake, who, s.id, time, frame,
+        sum.handshake_seen ? PhaseStatus::kOk : PhaseStatus::kInferred, text, details);
 }
 
 TcpSession* Trace::Impl::tunnel_for(const net::Address& client, const net::Address& server) {
@@ -367,7 +367,7 @@ void Trace::Impl::report_reconnects() {
       text += fmt::format("{}{:.1f}", text.empty() ? "" : ", ", iv);
     }
     finding(
-        "tunnel-reconnects", 1,
+        "tunnel-reconnects", Severity::kWarning,
         fmt::format("{} CSTP tunnels from {} to {} in one capture, {} s apart: the client keeps "
                     "reconnecting",
                     list.size(), pair.first.to_string(), pair.second.to_string(), text),

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "phase.hpp"
 #include "seckit/out.hpp"
 #include "verdict.hpp"
 
@@ -32,12 +33,11 @@ class Sink {
   virtual ~Sink() = default;
   // A record of a type listed in docs/sslvpn-trace.md (tls_session, http_exchange, ...).
   virtual void record(const std::string& type, const Json& data) = 0;
-  // One timeline line for people: relative time, session label, text, severity 0 ok / 1 warn /
-  // 2 error / 3 dim.
+  // One timeline line for people: relative time, session label, text, and its tone.
   virtual void timeline(double relative_time, const std::string& who, const std::string& text,
-                        int severity) = 0;
-  virtual void finding(const std::string& code, int severity, const std::string& message,
-                       const Json& details) = 0;
+                        Tone tone) = 0;
+  virtual void finding(const std::string& code, seckit::out::Severity severity,
+                       const std::string& message, const Json& details) = 0;
   // A line for people after the timeline (context: the sessions that are not the VPN's).
   virtual void remark(const std::string& text) = 0;
 };

@@ -76,7 +76,8 @@ void Trace::Impl::on_udp(const net::Transport& t) {
         std::string mode = h.version == tls::kDtlsCisco ? "legacy Cisco DTLS 0x0100"
                                                         : tls::version_name(h.version);
         f.gate.run([this, &f, mode, time = t.info.time(), frame = t.info.frame] {
-          phase(6, "dtls-handshake", fmt::format("dtls#{}", f.id), f.id, time, frame, "ok",
+          phase(Phase::kDtlsHandshake, fmt::format("dtls#{}", f.id), f.id, time, frame,
+                PhaseStatus::kOk,
                 fmt::format(
                     "DTLS ClientHello {} -> {} ({}){}", f.client, f.server, mode,
                     f.tunnel_session ? fmt::format(", tunnel of tls#{}", f.tunnel_session) : ""));
@@ -140,7 +141,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
       } else if (m.type == tls::kHelloVerifyRequest && !c2s) {
         f.hello_verify = true;
         f.gate.run([this, who, time = e.time] {
-          event(who, time, "DTLS HelloVerifyRequest (cookie exchange)", 3);
+          event(who, time, "DTLS HelloVerifyRequest (cookie exchange)", Tone::kDim);
         });
       } else if (m.type == tls::kFinished && !f.established && !c2s) {
         f.established = true;
@@ -150,7 +151,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
                             ? ", " + tls::cipher_suite_name(*f.dtls->summary().cipher_suite)
                             : "");
         f.gate.run([this, &f, who, text, time = e.time, frame = e.frame] {
-          phase(6, "dtls-handshake", who, f.id, time, frame, "ok", text);
+          phase(Phase::kDtlsHandshake, who, f.id, time, frame, PhaseStatus::kOk, text);
         });
       }
       break;
@@ -167,7 +168,8 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
             std::string text = fmt::format(
                 "DTLS {} from the {}{}", cstp_type_name(p.type), c2s ? "client" : "server",
                 f.disconnect_reason.empty() ? "" : ": \"" + f.disconnect_reason + "\"");
-            f.gate.run([this, who, text, time = e.time] { event(who, time, text, 1); });
+            f.gate.run(
+                [this, who, text, time = e.time] { event(who, time, text, Tone::kWarning); });
           }
         }
       }
@@ -177,7 +179,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
       if (e.alert.description != 0) {
         std::string text = fmt::format("DTLS alert from the {}: {} {}", c2s ? "client" : "server",
                                        e.alert.level_name(), e.alert.description_name());
-        f.gate.run([this, who, text, time = e.time] { event(who, time, text, 2); });
+        f.gate.run([this, who, text, time = e.time] { event(who, time, text, Tone::kError); });
       }
       break;
     case tls::EventKind::kNote:
@@ -295,21 +297,23 @@ void Trace::Impl::report_dtls(DtlsFlow& f) {
         f.icmp_unreachable ? fmt::format(", {} ICMP port unreachable", f.icmp_unreachable) : "",
         mtu.is_null() ? ""
                       : fmt::format(" with X-CSTP-MTU {} instead of X-DTLS-MTU", mtu.get<long>()));
-    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(), f.client_hello_frames.back(),
-          "blocked", text, {{"schedule", schedule}, {"intervals", intervals}});
-    finding("dtls-blocked", 1, text,
+    phase(Phase::kDtlsHandshake, who, f.id, f.client_hello_times.back(),
+          f.client_hello_frames.back(), PhaseStatus::kBlocked, text,
+          {{"schedule", schedule}, {"intervals", intervals}});
+    finding("dtls-blocked", Severity::kWarning, text,
             {{"session", f.id}, {"schedule", schedule}, {"effective_mtu", mtu}});
   } else if (f.pending) {
-    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(), f.client_hello_frames.back(),
-          "incomplete",
+    phase(Phase::kDtlsHandshake, who, f.id, f.client_hello_times.back(),
+          f.client_hello_frames.back(), PhaseStatus::kIncomplete,
           fmt::format("DTLS ClientHello unanswered, but the capture ends {:.1f} s after the first "
                       "one: too soon to tell whether DTLS is blocked",
                       last_time - f.client_hello_times[0]));
   } else if (!f.established && f.datagrams[1] > 0) {
-    finding("dtls-failed", 2, fmt::format("the DTLS handshake with {} did not complete", f.server),
+    finding("dtls-failed", Severity::kError,
+            fmt::format("the DTLS handshake with {} did not complete", f.server),
             {{"session", f.id}});
   } else if (f.established && !f.decrypted && !sum.handshake_seen) {
-    phase(6, "dtls-handshake", who, f.id, f.first_time, f.first_frame, "inferred",
+    phase(Phase::kDtlsHandshake, who, f.id, f.first_time, f.first_frame, PhaseStatus::kInferred,
           fmt::format("DTLS ({}) answered by the server: {} client / {} server datagrams", f.mode,
                       f.datagrams[0], f.datagrams[1]));
   }

@@ -112,16 +112,14 @@ Json check_download(const std::vector<Json>& files, const http::Message& req,
 
 namespace {
 // The phase an exchange belongs to, from its method and config-auth type.
-std::pair<int, std::string> phase_of(const http::Message& req, const Json& req_xml,
-                                     std::uint64_t exchange_number) {
-  if (http::name_equals(req.method, "CONNECT")) return {5, "cstp-connect"};
+Phase phase_of(const http::Message& req, const Json& req_xml, std::uint64_t exchange_number) {
+  if (http::name_equals(req.method, "CONNECT")) return Phase::kCstpConnect;
   if (http::name_equals(req.method, "POST")) {
     std::string type = req_xml.is_null() ? "" : req_xml.value("type", "");
     bool init = type == "init" || (req_xml.is_null() && exchange_number == 1);
-    return init ? std::pair<int, std::string>{2, "group-selection"}
-                : std::pair<int, std::string>{3, "user-authentication"};
+    return init ? Phase::kGroupSelection : Phase::kUserAuthentication;
   }
-  return {4, "download"};
+  return Phase::kDownload;
 }
 
 Json exchange_json(const http::Message& req, const http::Message& resp, bool show) {
@@ -151,12 +149,16 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const htt
   std::string req_error, resp_error;
   Json req_xml = config_auth_of(req, show, &req_error).value_or(Json(nullptr));
   Json resp_xml = config_auth_of(resp, show, &resp_error).value_or(Json(nullptr));
-  auto [number, name] = phase_of(req, req_xml, s.exchanges);
-  if (s.role.empty()) s.role = number == 4 ? "download" : number == 5 ? "tunnel" : "auth";
-  if (number == 5) s.role = "tunnel";
+  Phase which = phase_of(req, req_xml, s.exchanges);
+  if (s.role.empty()) {
+    s.role = which == Phase::kDownload      ? "download"
+             : which == Phase::kCstpConnect ? "tunnel"
+                                            : "auth";
+  }
+  if (which == Phase::kCstpConnect) s.role = "tunnel";
   double time = req.first_time ? req.first_time : resp.first_time;
   Json data = {{"session", s.id},
-               {"phase", number},
+               {"phase", phase_number(which)},
                {"time", time_string(time)},
                {"relative_time", round6(rel(time))}};
   data.update(exchange_json(req, resp, show));
@@ -167,21 +169,22 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const htt
 
   std::string text =
       fmt::format("{} {} -> {} {}", req.method, req.target, resp.status, resp.reason);
-  std::string status = resp.status >= 200 && resp.status < 400 ? "ok" : "failed";
-  if (number == 2 || number == 3) {
+  PhaseStatus status =
+      resp.status >= 200 && resp.status < 400 ? PhaseStatus::kOk : PhaseStatus::kFailed;
+  if (which == Phase::kGroupSelection || which == Phase::kUserAuthentication) {
     describe_auth(s, req_xml, resp_xml, resp.first_frame, text, status, findings);
-  } else if (number == 4) {
+  } else if (which == Phase::kDownload) {
     describe_download(s, req, resp, data, text, status, findings);
   } else {
     describe_connect(s, req, resp, data, text, status, findings);
   }
   sink.record("http_exchange", data);
-  phase(number, name, fmt::format("tls#{}", s.id), s.id, time, req.first_frame, status, text);
+  phase(which, fmt::format("tls#{}", s.id), s.id, time, req.first_frame, status, text);
   for (auto& f : findings) f();
 }
 
 void Trace::Impl::describe_auth(TcpSession& s, const Json& req_xml, const Json& resp_xml,
-                                std::uint64_t resp_frame, std::string& text, std::string& status,
+                                std::uint64_t resp_frame, std::string& text, PhaseStatus& status,
                                 std::vector<std::function<void()>>& findings) {
   if (!req_xml.is_null()) {
     std::string t = req_xml.value("type", "");
@@ -231,9 +234,9 @@ void Trace::Impl::describe_auth(TcpSession& s, const Json& req_xml, const Json& 
       s.auth_success = auth_success = true;
     } else if (failure) {
       s.auth_failed = auth_failed = true;
-      status = "failed";
+      status = PhaseStatus::kFailed;
       findings.push_back([=, this, &s] {
-        finding("auth-failed", 2,
+        finding("auth-failed", Severity::kError,
                 fmt::format("authentication failed at {}: {}", s.server,
                             auth.value("error", auth.value("message", "auth id " + auth_id))),
                 {{"session", s.id}, {"frame", resp_frame}});
@@ -244,14 +247,14 @@ void Trace::Impl::describe_auth(TcpSession& s, const Json& req_xml, const Json& 
 
 void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
                                     const http::Message& resp, Json& data, std::string& text,
-                                    std::string& status,
+                                    PhaseStatus& status,
                                     std::vector<std::function<void()>>& findings) {
   Json dl = check_download(manifest_files, req, resp);
   if (resp.status >= 400) {
-    status = "failed";
+    status = PhaseStatus::kFailed;
     findings.push_back([=, this, &s] {
       finding(
-          "download-failed", 2,
+          "download-failed", Severity::kError,
           fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
           {{"session", s.id}, {"frame", resp.first_frame}});
     });
@@ -261,11 +264,11 @@ void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
       text += fmt::format(", {} bytes, {} matches the {} manifest", resp.body_length, type,
                           dl.value("manifest", ""));
     } else {
-      status = "failed";
+      status = PhaseStatus::kFailed;
       text += fmt::format(", {} bytes, {} differs from the {} manifest", resp.body_length, type,
                           dl.value("manifest", ""));
       findings.push_back([=, this, &s] {
-        finding("download-hash-mismatch", 2,
+        finding("download-hash-mismatch", Severity::kError,
                 fmt::format("{} downloaded from {} has {} {}, the manifest says {}", req.target,
                             s.server, type, dl.value("hash", ""), dl.value("expected_hash", "")),
                 {{"session", s.id}, {"frame", resp.first_frame}, {"download", dl}});
@@ -279,7 +282,7 @@ void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
 
 void Trace::Impl::describe_connect(TcpSession& s, const http::Message& req,
                                    const http::Message& resp, Json& data, std::string& text,
-                                   std::string& status,
+                                   PhaseStatus& status,
                                    std::vector<std::function<void()>>& findings) {
   bool show = options.show_secrets;
   if (resp.starts_tunnel()) {
@@ -318,9 +321,9 @@ void Trace::Impl::describe_connect(TcpSession& s, const http::Message& req,
     data["tunnel"] = p;
   } else {
     connect_refused = true;
-    status = "failed";
+    status = PhaseStatus::kFailed;
     findings.push_back([=, this, &s] {
-      finding("connect-refused", 2,
+      finding("connect-refused", Severity::kError,
               fmt::format("CONNECT /CSCOSSLC/tunnel refused by {}: HTTP {} {}", s.server,
                           resp.status, resp.reason),
               {{"session", s.id}, {"frame", resp.first_frame}});
@@ -335,7 +338,7 @@ void Trace::Impl::on_cstp(TcpSession& s, bool c2s, const CstpPacket& p) {
     event(fmt::format("tls#{}", s.id), p.time,
           fmt::format("CSTP {} from the {}{}", cstp_type_name(p.type), s.disconnect_from,
                       s.disconnect_reason.empty() ? "" : ": \"" + s.disconnect_reason + "\""),
-          1);
+          Tone::kWarning);
   }
 }
 

@@ -178,6 +178,12 @@ inline bool is_certificate_alert(std::uint8_t d) {
 using namespace detail;  // NOLINT: internal header
 using seckit::out::Severity;
 
+// A manifest file and which manifest announced it ("profile" or "core").
+struct AnnouncedFile {
+  std::string manifest;
+  ManifestFile file;
+};
+
 struct Trace::Impl {
   TraceOptions options;
   Sink& sink;
@@ -203,9 +209,9 @@ struct Trace::Impl {
   bool capture_truncated = false;
   std::uint64_t gateways = 0;     // identified at the end of the capture
   std::string no_gateway_detail;  // why none was, for the verdict
-  // Files announced in vpn-profile-manifest / vpn-core-manifest ({"manifest","uri","hash_type",
-  // "hash"}): what the downloader's GETs (phase 4) are checked against.
-  std::vector<Json> manifest_files;
+  // Files announced in vpn-profile-manifest / vpn-core-manifest: what the downloader's GETs
+  // (phase 4) are checked against.
+  std::vector<AnnouncedFile> manifest_files;
 
   Impl(TraceOptions o, Sink& s) : options(std::move(o)), sink(s) {
     if (!options.keylog_path.empty()) {
@@ -265,8 +271,9 @@ struct Trace::Impl {
   void report_handshake(TcpSession& s, std::uint64_t frame, double time);
   void on_http_message(TcpSession& s, const http::Message& m);
   void on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp);
-  void describe_auth(TcpSession& s, const Json& req_xml, const Json& resp_xml,
-                     std::uint64_t resp_frame, std::string& text, PhaseStatus& status,
+  void describe_auth(TcpSession& s, const std::optional<ConfigAuth>& request,
+                     const std::optional<ConfigAuth>& response, std::uint64_t resp_frame,
+                     std::string& text, PhaseStatus& status,
                      std::vector<std::function<void()>>& findings);
   void describe_download(TcpSession& s, const http::Message& req, const http::Message& resp,
                          Json& data, std::string& text, PhaseStatus& status,

@@ -319,6 +319,9 @@ struct Trace::Impl {
   void on_dtls_event(DtlsFlow& f, const tls::Event& e);
   void finish_dtls(DtlsFlow& f);
   void report_dtls(DtlsFlow& f);
+  void report_dtls_blocked(DtlsFlow& f, Json& data, const Json& schedule, const Json& intervals);
+  Json dtls_json(const DtlsFlow& f, const Json& schedule, const Json& intervals);
+  TcpSession* session_by_id(int id);
   TcpSession* tunnel_for(const net::Address& client, const net::Address& server);
   void report_reconnects();
 };

@@ -236,6 +236,15 @@ TEST_CASE("dtls record headers are read from a datagram", "[records]") {
   CHECK(h[0].first_byte == 1);
 }
 
+TEST_CASE("dtls retry pattern names a doubling timer", "[records]") {
+  // RFC 6347 4.2.4.1: an initial timer of 1 s, doubled at each retransmission.
+  CHECK(dtls_retry_pattern({}) == "single attempt");
+  CHECK(dtls_retry_pattern({1.0, 2.0, 4.0, 8.0}) == "exponential backoff from 1 s");
+  CHECK(dtls_retry_pattern({1.1, 1.9, 4.2}) == "exponential backoff from 1 s");
+  CHECK(dtls_retry_pattern({3.0, 3.0, 3.0}) == "irregular");
+  CHECK(dtls_retry_pattern({1.0, 1.0}) == "irregular");
+}
+
 TEST_CASE("tls record scanner reports headers split across chunks", "[records]") {
   std::string s("\x16\x03\x03\x00\x02\x01\x00\x17\x03\x03\x00\x01\x41", 13);
   TlsRecordScanner scan;

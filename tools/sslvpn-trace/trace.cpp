@@ -294,45 +294,51 @@ Trace::Trace(TraceOptions options, Sink& sink)
 Trace::~Trace() = default;
 const TraceCounts& Trace::counts() const { return impl_->counts; }
 
-void Trace::read_file(const std::string& path) {
+net::CaptureEnd Trace::read(const net::CaptureSpec& spec) {
   Impl& im = *impl_;
-  net::PcapSource source(path);
-  if (!im.options.filter.empty()) source.set_filter(im.options.filter);
-  im.pcap = path;
-  net::TcpReassembler reassembler([&im](const net::StreamChunk& c) { im.on_stream(c); },
-                                  [&im](const net::FlowKey& f, net::StreamEvent e,
-                                        std::uint64_t frame) { im.on_stream_event(f, e, frame); });
-  net::PacketDecoder decoder(
-      source.link_type(),
-      [&](const net::Transport& t) {
-        if (im.t0 < 0) im.t0 = t.info.time();
-        im.last_time = std::max(im.last_time, t.info.time());
-        if (t.kind == net::TransportKind::kTcp) {
-          reassembler.add(t);
-        } else if (t.kind == net::TransportKind::kUdp) {
-          im.on_udp(t);
-        } else if (t.ip.protocol == 1 || t.ip.protocol == 58) {
-          im.on_icmp(t);
-        }
-      },
-      [&im](const net::Anomaly& a) {
-        ++im.counts.anomalies;
-        im.sink.record("anomaly", {{"frame", a.frame}, {"code", a.code}, {"message", a.message}});
-      });
-  net::RawPacket packet;
-  while (source.next(packet)) {
+  std::optional<net::TcpReassembler> reassembler;
+  std::optional<net::PacketDecoder> decoder;
+  net::CaptureHandlers h;
+  h.begin = [&](const std::string& source, int link_type) {
+    im.pcap = source;
+    reassembler.emplace([&im](const net::StreamChunk& c) { im.on_stream(c); },
+                        [&im](const net::FlowKey& f, net::StreamEvent e, std::uint64_t frame) {
+                          im.on_stream_event(f, e, frame);
+                        });
+    decoder.emplace(
+        link_type, [&](const net::Transport& t) { im.on_transport(t, *reassembler); },
+        [&im](const net::Anomaly& a) { im.anomaly(a.frame, a.code, a.message); });
+  };
+  h.packet = [&](const net::RawPacket& packet) {
     ++im.counts.frames;
-    decoder.feed(packet);
-  }
-  decoder.flush();
-  reassembler.flush();
-  if (!source.error().empty()) {
+    decoder->feed(packet);
+  };
+  h.end = [&](const std::string&, std::uint64_t last_frame, const std::string& truncation) {
+    decoder->flush();
+    reassembler->flush();
+    if (truncation.empty()) return;
     im.capture_truncated = true;
-    ++im.counts.anomalies;
-    im.sink.record(
-        "anomaly",
-        {{"frame", im.counts.frames}, {"code", "capture-truncated"}, {"message", source.error()}});
+    im.anomaly(last_frame, "capture-truncated", truncation);
+  };
+  return net::run_capture(spec, h);
+}
+
+void Trace::Impl::on_transport(const net::Transport& t, net::TcpReassembler& reassembler) {
+  if (t0 < 0) t0 = t.info.time();
+  last_time = std::max(last_time, t.info.time());
+  if (t.kind == net::TransportKind::kTcp) {
+    reassembler.add(t);
+  } else if (t.kind == net::TransportKind::kUdp) {
+    on_udp(t);
+  } else if (t.ip.protocol == 1 || t.ip.protocol == 58) {
+    on_icmp(t);
   }
+}
+
+void Trace::Impl::anomaly(std::uint64_t frame, const std::string& code,
+                          const std::string& message) {
+  ++counts.anomalies;
+  sink.record("anomaly", {{"frame", frame}, {"code", code}, {"message", message}});
 }
 
 void Trace::finish() {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "phase.hpp"
+#include "seckit/net.hpp"
 #include "seckit/out.hpp"
 #include "verdict.hpp"
 
@@ -21,7 +22,6 @@ using Json = seckit::out::Json;
 struct TraceOptions {
   std::vector<std::uint16_t> tls_ports{443};
   std::vector<std::uint16_t> dtls_ports{443};
-  std::string filter;                 // BPF
   std::string keylog_path;            // --keylog
   std::vector<std::string> gateways;  // --gateway HOST: SNI, certificate name or address
   bool show_secrets = false;
@@ -63,8 +63,9 @@ class Trace {
   ~Trace();
   // Throws seckit::ToolError (exit 2) for an unreadable key log or one without a single valid
   // line (random bytes, another format): a key log that cannot be one is a usage error.
-  // Reads one capture (pcap or pcapng); throws seckit::ToolError for unreadable files.
-  void read_file(const std::string& path);
+  // Reads the captures (files in order, or live from an interface) until they end or a limit
+  // of spec stops them; throws seckit::ToolError for unreadable files or interfaces.
+  seckit::net::CaptureEnd read(const seckit::net::CaptureSpec& spec);
   // Ends every open session and DTLS flow (records, findings, verdicts).
   void finish();
   const TraceCounts& counts() const;

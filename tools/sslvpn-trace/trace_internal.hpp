@@ -313,6 +313,8 @@ struct Trace::Impl {
                          bool encrypted, const std::string& sender);
   void report_alert(TcpSession& s, const tls::Alert& alert, const Json& a, bool c2s,
                     std::uint64_t frame, double time);
+  void on_transport(const net::Transport& t, net::TcpReassembler& reassembler);
+  void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);
   // --- UDP ---------------------------------------------------------------------------------
   void on_udp(const net::Transport& t);
   void on_icmp(const net::Transport& t);

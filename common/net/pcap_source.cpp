@@ -56,6 +56,32 @@ PcapSource::PcapSource(const std::string& path) : handle_(std::make_unique<Handl
   link_type_ = pcap_datalink(handle_->pcap);
 }
 
+PcapSource::PcapSource() : handle_(std::make_unique<Handle>()) {}
+
+std::unique_ptr<PcapSource> PcapSource::live(const std::string& interface) {
+  std::unique_ptr<PcapSource> source(new PcapSource());
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_create(interface.c_str(), errbuf);
+  if (p == nullptr) {
+    throw ToolError(kExitEnvironment, interface, fmt::format("cannot capture: {}", errbuf));
+  }
+  source->handle_->pcap = p;
+  constexpr int kSnapLen = 262144;  // tcpdump's default: whole packets
+  constexpr int kTimeoutMs = 100;   // how often an idle capture looks at the stop condition
+  bool ok = pcap_set_snaplen(p, kSnapLen) == 0 && pcap_set_promisc(p, 0) == 0 &&
+            pcap_set_immediate_mode(p, 1) == 0 && pcap_set_timeout(p, kTimeoutMs) == 0 &&
+            pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO) == 0;
+  int rc = ok ? pcap_activate(p) : PCAP_ERROR;
+  if (rc < 0) {
+    std::string why = rc == PCAP_ERROR_PERM_DENIED ? "permission denied" : pcap_geterr(p);
+    throw ToolError(kExitEnvironment, interface, fmt::format("cannot capture: {}", why),
+                    "live capture needs root or CAP_NET_RAW (setcap cap_net_raw+ep, or sudo)");
+  }
+  source->live_ = true;
+  source->link_type_ = pcap_datalink(p);
+  return source;
+}
+
 PcapSource::~PcapSource() = default;
 
 void PcapSource::set_filter(const std::string& expression) {
@@ -75,6 +101,8 @@ bool PcapSource::next(RawPacket& packet) {
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   int rc = pcap_next_ex(handle_->pcap, &header, &data);
+  // Live: 0 is the read timeout expiring with nothing to deliver; look at the stop condition.
+  while (rc == 0 && live_ && !(stop_ && stop_())) rc = pcap_next_ex(handle_->pcap, &header, &data);
   if (rc == 1) {
     ++frame_;
     packet.info.frame = frame_;

@@ -106,6 +106,8 @@ struct TlsConnection::Impl {
     process(d, s, s.buf, 0);
   }
 
+  static std::size_t record_length(Bytes h) { return (static_cast<std::size_t>(h[3]) << 8) | h[4]; }
+
   // Parses records from all, which is either s.buf or a chunk outside it (then the unparsed
   // tail is copied into s.buf). bias: bytes of the same chunk already parsed, so that resync
   // byte counts are what they would be had the whole chunk gone through buf.
@@ -116,69 +118,94 @@ struct TlsConnection::Impl {
     while (all.size() - pos >= kTlsHeader) {
       Bytes h = all.subspan(pos);
       if (s.syncing) {
-        bool candidate = plausible_tls_header(h, max_record, false);
-        if (candidate) {
-          std::size_t len = (static_cast<std::size_t>(h[3]) << 8) | h[4];
-          std::size_t next = kTlsHeader + len;
-          if (h.size() < next) break;  // wait for the whole candidate record
-          if (h.size() == next || plausible_tls_header(h.subspan(next), max_record, true)) {
-            s.syncing = false;
-            if (bias + pos > 0 || s.scanned > 0) {
-              Marker m = where(s, pos);
-              engine.note(d, m.frame, m.time, "resync",
-                          fmt::format("resynchronised on a record header after skipping {} bytes",
-                                      s.scanned + bias + pos));
-            }
-            s.scanned = 0;
-            continue;
-          }
-        }
-        ++pos;
-        if (s.scanned + bias + pos > kMaxSyncScan && !s.any_record) {
-          Marker m = where(s, pos);
-          engine.note(d, m.frame, m.time, "not-tls",
-                      fmt::format("no TLS record header in the first {} bytes of the {} stream",
-                                  kMaxSyncScan, direction_name(d)));
-          s.abandoned = true;
-          s.buf.clear();
-          s.markers.clear();
-          return;
-        }
+        Hunt step = hunt(d, s, h, pos, bias);
+        if (step == Hunt::kAbandoned) return;
+        if (step == Hunt::kWait) break;
+        if (step == Hunt::kNext) ++pos;
         continue;
       }
       if (!plausible_tls_header(h, max_record, true)) {
-        Marker m = where(s, pos);
-        engine.malformed(d);
-        std::size_t len = (static_cast<std::size_t>(h[3]) << 8) | h[4];
-        bool oversized =
-            h[0] >= kChangeCipherSpec && h[0] <= kHeartbeat && h[1] == 3 && len > max_record;
-        engine.note(
-            d, m.frame, m.time, oversized ? "oversized-record" : "malformed-record",
-            oversized ? fmt::format("record length {} exceeds {}; resynchronising", len, max_record)
-                      : fmt::format("bytes {:02x} {:02x} {:02x} are not a TLS record "
-                                    "header; resynchronising",
-                                    h[0], h[1], h[2]));
-        s.syncing = true;
-        s.scanned = 0;
+        bad_header(d, s, h, pos);
         ++pos;
         continue;
       }
-      std::size_t len = (static_cast<std::size_t>(h[3]) << 8) | h[4];
+      std::size_t len = record_length(h);
       if (h.size() < kTlsHeader + len) break;
-      Marker m = where(s, pos);
-      detail::RecordIn rec;
-      rec.dir = d;
-      rec.type = h[0];
-      rec.version = static_cast<std::uint16_t>((h[1] << 8) | h[2]);
-      rec.fragment = h.subspan(kTlsHeader, len);
-      rec.frame = m.frame;
-      rec.time = m.time;
-      s.any_record = true;
-      engine.record(rec);
+      emit_record(d, s, h, pos, len);
       pos += kTlsHeader + len;
     }
     if (s.syncing) s.scanned += bias + pos;
-    // Keep only the unfinished tail; markers move with it.
+    keep_tail(s, all, pos, in_buf);
+  }
+
+  // While hunting for a record header after garbage: kFound when a plausible record (followed by
+  // another plausible header, or ending the data) starts at pos, kWait when the candidate record
+  // is not complete yet, kNext to try the next byte, kAbandoned when the stream never was TLS.
+  enum class Hunt { kFound, kWait, kNext, kAbandoned };
+  Hunt hunt(Direction d, Stream& s, Bytes h, std::size_t pos, std::size_t bias) {
+    const std::size_t max_record = engine.options().max_record;
+    if (plausible_tls_header(h, max_record, false)) {
+      std::size_t next = kTlsHeader + record_length(h);
+      if (h.size() < next) return Hunt::kWait;
+      if (h.size() == next || plausible_tls_header(h.subspan(next), max_record, true)) {
+        s.syncing = false;
+        if (bias + pos > 0 || s.scanned > 0) {
+          Marker m = where(s, pos);
+          engine.note(d, m.frame, m.time, "resync",
+                      fmt::format("resynchronised on a record header after skipping {} bytes",
+                                  s.scanned + bias + pos));
+        }
+        s.scanned = 0;
+        return Hunt::kFound;
+      }
+    }
+    if (s.scanned + bias + pos + 1 > kMaxSyncScan && !s.any_record) {
+      Marker m = where(s, pos + 1);
+      engine.note(d, m.frame, m.time, "not-tls",
+                  fmt::format("no TLS record header in the first {} bytes of the {} stream",
+                              kMaxSyncScan, direction_name(d)));
+      s.abandoned = true;
+      s.buf.clear();
+      s.markers.clear();
+      return Hunt::kAbandoned;
+    }
+    return Hunt::kNext;
+  }
+
+  // Bytes that cannot start a record where one should: noted, then hunted past.
+  void bad_header(Direction d, Stream& s, Bytes h, std::size_t pos) {
+    const std::size_t max_record = engine.options().max_record;
+    Marker m = where(s, pos);
+    engine.malformed(d);
+    std::size_t len = record_length(h);
+    bool oversized =
+        h[0] >= kChangeCipherSpec && h[0] <= kHeartbeat && h[1] == 3 && len > max_record;
+    engine.note(d, m.frame, m.time, oversized ? "oversized-record" : "malformed-record",
+                oversized
+                    ? fmt::format("record length {} exceeds {}; resynchronising", len, max_record)
+                    : fmt::format("bytes {:02x} {:02x} {:02x} are not a TLS record "
+                                  "header; resynchronising",
+                                  h[0], h[1], h[2]));
+    s.syncing = true;
+    s.scanned = 0;
+  }
+
+  void emit_record(Direction d, Stream& s, Bytes h, std::size_t pos, std::size_t len) {
+    Marker m = where(s, pos);
+    detail::RecordIn rec;
+    rec.dir = d;
+    rec.type = h[0];
+    rec.version = static_cast<std::uint16_t>((h[1] << 8) | h[2]);
+    rec.fragment = h.subspan(kTlsHeader, len);
+    rec.frame = m.frame;
+    rec.time = m.time;
+    s.any_record = true;
+    engine.record(rec);
+  }
+
+  // Keeps only the unfinished tail of all (from pos); markers move with it.
+  void keep_tail(Stream& s, Bytes all, std::size_t pos, bool in_buf) {
+    const std::size_t max_record = engine.options().max_record;
     if (in_buf) {
       s.buf.erase(s.buf.begin(), s.buf.begin() + static_cast<std::ptrdiff_t>(pos));
     } else {

@@ -161,9 +161,7 @@ void Engine::record(const RecordIn& rec) {
   if (!dtls_) ++s.seq;
 }
 
-bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
-  Dir& s = dir(rec.dir);
-  if (s.failed) return false;
+bool Engine::have_keys(const RecordIn& rec, Dir& s) {
   if (dtls_ && (!s.active || s.active_epoch != rec.epoch)) {
     // A record of the next epoch before (or without) its ChangeCipherSpec: promote.
     if (s.pending && (!s.active || rec.epoch == s.active_epoch + 1)) {
@@ -172,73 +170,71 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
       s.active_epoch = rec.epoch;
     }
   }
-  if (!s.active || (dtls_ && s.active_epoch != rec.epoch)) {
-    if (!no_key_noted_ && !s.active) {
-      no_key_noted_ = true;
-      std::string why = options_.keylog == nullptr ? std::string("no key log given")
-                        : !server_hello_seen_      ? std::string("handshake not seen")
-                        : suite_info(suite_).has_value() || is_tls13(version_)
-                            ? fmt::format("no key log entry for client random {}",
-                                          summary_.client_random.empty()
-                                              ? std::string("(unknown)")
-                                              : enc::hex_encode(summary_.client_random))
-                            : fmt::format("cipher suite {} is not supported for decryption",
-                                          cipher_suite_name(suite_));
-      std::string code = why.starts_with("cipher suite") ? "unsupported-cipher" : "no-key";
-      if (why.starts_with("handshake")) code = "mid-session";
-      note(rec.dir, rec.frame, rec.time, code, why);
-      set_opaque(code, why);
-    }
-    return false;
+  if (s.active && (!dtls_ || s.active_epoch == rec.epoch)) return true;
+  if (!no_key_noted_ && !s.active) note_no_keys(rec);
+  return false;
+}
+
+void Engine::note_no_keys(const RecordIn& rec) {
+  no_key_noted_ = true;
+  std::string why =
+      options_.keylog == nullptr ? std::string("no key log given")
+      : !server_hello_seen_      ? std::string("handshake not seen")
+      : suite_info(suite_).has_value() || is_tls13(version_)
+          ? fmt::format("no key log entry for client random {}",
+                        summary_.client_random.empty() ? std::string("(unknown)")
+                                                       : enc::hex_encode(summary_.client_random))
+          : fmt::format("cipher suite {} is not supported for decryption",
+                        cipher_suite_name(suite_));
+  std::string code = why.starts_with("cipher suite") ? "unsupported-cipher" : "no-key";
+  if (why.starts_with("handshake")) code = "mid-session";
+  note(rec.dir, rec.frame, rec.time, code, why);
+  set_opaque(code, why);
+}
+
+Result<Bytes> Engine::open_after_gap(const RecordIn& rec, Dir& s, Result<Bytes> result,
+                                     std::uint64_t& seq, std::uint8_t& inner) {
+  // Records lost in the gap: at least one (the gap's bytes belong to some record), at most one
+  // per smallest possible record, plus the records cut at either edge of the gap.
+  std::uint64_t gap_bytes = s.gap_search;
+  s.gap_search = 0;
+  std::uint64_t limit = std::min<std::uint64_t>(gap_bytes / kMinRecordWire + 2, kMaxGapSearch);
+  std::uint64_t k = 1;
+  for (; !result && k <= limit; ++k) {
+    result = s.active->open_into(rec.type, rec.version, s.seq + k, rec.fragment, s.plain, &inner);
   }
-  bool after_gap = false;
-  const std::uint64_t seq_before_gap = s.seq;
-  const std::uint64_t gap_bytes = s.gap_search;  // bytes lost in gaps since the last record
-  if (!dtls_ && s.gap_lost) {
-    s.gap_lost = false;
-    after_gap = true;
-    if (rec.fragment.size() >= 8) s.seq = explicit_nonce(rec.fragment) - s.nonce_offset;
+  if (result) {
+    s.seq += k - 1;  // k was incremented once past the number that worked
+    seq = s.seq;
   }
-  std::uint64_t seq = dtls_ ? (static_cast<std::uint64_t>(rec.epoch) << 48) | rec.seq48 : s.seq;
-  std::uint16_t aad_version = rec.version;
-  auto result = s.active->open_into(rec.type, aad_version, seq, rec.fragment, s.plain, &inner);
-  if (!dtls_ && s.gap_search > 0) {
-    // Records lost in the gap: at least one (the gap's bytes belong to some record), at most one
-    // per smallest possible record, plus the records cut at either edge of the gap.
-    s.gap_search = 0;
-    after_gap = true;
-    std::uint64_t limit = std::min<std::uint64_t>(gap_bytes / kMinRecordWire + 2, kMaxGapSearch);
-    std::uint64_t k = 1;
-    for (; !result && k <= limit; ++k) {
-      result = s.active->open_into(rec.type, aad_version, s.seq + k, rec.fragment, s.plain, &inner);
+  return result;
+}
+
+Result<Bytes> Engine::open_with_other_masters(const RecordIn& rec, Dir& s, Result<Bytes> result,
+                                              std::uint64_t seq, std::uint8_t& inner) {
+  // Another candidate master secret (e.g. the Cisco session id pair next to a wrong
+  // CLIENT_RANDOM line): rebuild both directions' keys and retry this record.
+  while (!result && master_index_ + 1 < masters_.size()) {
+    ++master_index_;
+    Dir& other = dir(rec.dir == Direction::kClientToServer ? Direction::kServerToClient
+                                                           : Direction::kClientToServer);
+    bool other_active = other.active.has_value();
+    setup_tls12_keys();
+    s.active = std::move(s.pending);
+    s.pending.reset();
+    if (other_active && other.decrypted == 0) {
+      other.active = std::move(other.pending);
+      other.pending.reset();
     }
-    if (result) {
-      s.seq += k - 1;  // k was incremented once past the number that worked
-      seq = s.seq;
-    }
-  }
-  if (!result && !master_confirmed_ && !is_tls13(version_) && s.decrypted == 0 &&
-      master_index_ + 1 < masters_.size()) {
-    // Another candidate master secret (e.g. the Cisco session id pair next to a wrong
-    // CLIENT_RANDOM line): rebuild both directions' keys and retry this record.
-    while (!result && master_index_ + 1 < masters_.size()) {
-      ++master_index_;
-      Dir& other = dir(rec.dir == Direction::kClientToServer ? Direction::kServerToClient
-                                                             : Direction::kClientToServer);
-      bool other_active = other.active.has_value();
-      setup_tls12_keys();
-      s.active = std::move(s.pending);
-      s.pending.reset();
-      if (other_active && other.decrypted == 0) {
-        other.active = std::move(other.pending);
-        other.pending.reset();
-      }
-      if (s.active) {
-        result = s.active->open_into(rec.type, aad_version, seq, rec.fragment, s.plain, &inner);
-      }
+    if (s.active) {
+      result = s.active->open_into(rec.type, rec.version, seq, rec.fragment, s.plain, &inner);
     }
   }
-  if (!result && after_gap) {
+  return result;
+}
+
+void Engine::decrypt_failed(const RecordIn& rec, Dir& s, bool after_gap) {
+  if (after_gap) {
     s.failed = true;
     std::string why = fmt::format(
         "after the gap no sequence number opens the next {} record; decryption of this "
@@ -246,30 +242,28 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
         direction_name(rec.dir));
     note(rec.dir, rec.frame, rec.time, "gap", why);
     set_opaque("gap", why);
-    return false;
+    return;
   }
-  if (!result) {
-    if (dtls_ && s.decrypted > 0) {
-      // One bad DTLS record (corrupt, replayed) does not condemn the association.
-      note(rec.dir, rec.frame, rec.time, "malformed-record",
-           fmt::format("record epoch {} seq {} failed its integrity check", rec.epoch, rec.seq48));
-      return false;
-    }
-    s.failed = true;
-    if (!wrong_key_noted_) {
-      wrong_key_noted_ = true;
-      std::string why = fmt::format(
-          "{} check failed on the first protected {} record: the key log entry does not belong "
-          "to this session",
-          suite_info(suite_) && suite_info(suite_)->aead ? "AEAD tag" : "MAC",
-          direction_name(rec.dir));
-      note(rec.dir, rec.frame, rec.time, "wrong-key", why);
-      set_opaque("wrong-key", why);
-    }
-    return false;
+  if (dtls_ && s.decrypted > 0) {
+    // One bad DTLS record (corrupt, replayed) does not condemn the association.
+    note(rec.dir, rec.frame, rec.time, "malformed-record",
+         fmt::format("record epoch {} seq {} failed its integrity check", rec.epoch, rec.seq48));
+    return;
   }
+  s.failed = true;
+  if (wrong_key_noted_) return;
+  wrong_key_noted_ = true;
+  std::string why = fmt::format(
+      "{} check failed on the first protected {} record: the key log entry does not belong "
+      "to this session",
+      suite_info(suite_) && suite_info(suite_)->aead ? "AEAD tag" : "MAC", direction_name(rec.dir));
+  note(rec.dir, rec.frame, rec.time, "wrong-key", why);
+  set_opaque("wrong-key", why);
+}
+
+void Engine::on_decrypted(const RecordIn& rec, Dir& s, std::uint64_t seq, std::uint64_t lost,
+                          std::uint64_t gap_bytes, bool after_gap) {
   if (after_gap) {
-    std::uint64_t lost = s.seq - seq_before_gap;
     note(rec.dir, rec.frame, rec.time, "gap-bridged",
          fmt::format("decryption of the {} stream resumes after {} lost record{}{}",
                      direction_name(rec.dir), lost, lost == 1 ? "" : "s",
@@ -290,6 +284,33 @@ bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
   summary_.decrypted = true;
   summary_.opaque_reason.clear();
   summary_.opaque_message.clear();
+}
+
+bool Engine::decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner) {
+  Dir& s = dir(rec.dir);
+  if (s.failed || !have_keys(rec, s)) return false;
+  bool after_gap = false;
+  const std::uint64_t seq_before_gap = s.seq;
+  const std::uint64_t gap_bytes = s.gap_search;  // bytes lost in gaps since the last record
+  if (!dtls_ && s.gap_lost) {
+    s.gap_lost = false;
+    after_gap = true;
+    if (rec.fragment.size() >= 8) s.seq = explicit_nonce(rec.fragment) - s.nonce_offset;
+  }
+  std::uint64_t seq = dtls_ ? (static_cast<std::uint64_t>(rec.epoch) << 48) | rec.seq48 : s.seq;
+  auto result = s.active->open_into(rec.type, rec.version, seq, rec.fragment, s.plain, &inner);
+  if (!dtls_ && s.gap_search > 0) {
+    after_gap = true;
+    result = open_after_gap(rec, s, std::move(result), seq, inner);
+  }
+  if (!result && !master_confirmed_ && !is_tls13(version_) && s.decrypted == 0) {
+    result = open_with_other_masters(rec, s, std::move(result), seq, inner);
+  }
+  if (!result) {
+    decrypt_failed(rec, s, after_gap);
+    return false;
+  }
+  on_decrypted(rec, s, seq, s.seq - seq_before_gap, gap_bytes, after_gap);
   out = result.value();
   return true;
 }

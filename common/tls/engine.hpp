@@ -91,6 +91,18 @@ class Engine {
   void on_finished(const RecordIn& rec, const Finished& f, bool decrypted);
   void change_cipher_spec(const RecordIn& rec);
   bool decrypt(const RecordIn& rec, Bytes& out, std::uint8_t& inner_type);
+  // The pieces of decrypt(): keys for the record's epoch (else noted once why not), the sequence
+  // numbers a gap may have skipped, the other candidate master secrets, and what a failure or a
+  // first success means for the direction.
+  bool have_keys(const RecordIn& rec, Dir& s);
+  void note_no_keys(const RecordIn& rec);
+  Result<Bytes> open_after_gap(const RecordIn& rec, Dir& s, Result<Bytes> result,
+                               std::uint64_t& seq, std::uint8_t& inner_type);
+  Result<Bytes> open_with_other_masters(const RecordIn& rec, Dir& s, Result<Bytes> result,
+                                        std::uint64_t seq, std::uint8_t& inner_type);
+  void decrypt_failed(const RecordIn& rec, Dir& s, bool after_gap);
+  void on_decrypted(const RecordIn& rec, Dir& s, std::uint64_t seq, std::uint64_t lost,
+                    std::uint64_t gap_bytes, bool after_gap);
   void setup_tls12_keys();
   void add_psk_master(const RecordIn& rec, const ServerHello& sh);
   void setup_tls13_handshake_keys(const RecordIn& rec);

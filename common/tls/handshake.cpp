@@ -56,19 +56,48 @@ std::string dn_text(Bytes der) {
   return text;
 }
 
+// server_name (RFC 6066 3): the first host_name entry.
+std::optional<std::string> first_host_name(Reader r) {
+  Reader list = r.sub(r.be16());
+  while (list.ok() && !list.empty()) {
+    std::uint8_t kind = list.u8();
+    auto host = list.text(list.be16());
+    if (list.ok() && kind == 0) return std::string(host);
+  }
+  return std::nullopt;
+}
+
+// pre_shared_key (RFC 8446 4.2.11): identities<7..2^16-1> of {identity<1..2^16-1>, uint32 age}.
+std::size_t psk_identity_count(Reader r) {
+  std::size_t n = 0;
+  Reader ids = r.sub(r.be16());
+  while (ids.ok() && !ids.empty()) {
+    ids.skip(ids.be16());
+    ids.be32();
+    if (ids.ok()) ++n;
+  }
+  return n;
+}
+
+// key_share (RFC 8446 4.2.8): the groups of the client_shares.
+std::vector<std::uint16_t> key_share_groups(Reader r) {
+  std::vector<std::uint16_t> groups;
+  Reader shares = r.sub(r.be16());
+  while (shares.ok() && !shares.empty()) {
+    std::uint16_t group = shares.be16();
+    shares.skip(shares.be16());
+    if (shares.ok()) groups.push_back(group);
+  }
+  return groups;
+}
+
 void parse_client_extensions(ClientHello& ch) {
   for (const auto& ext : ch.extensions) {
     Reader r(ext.data);
     switch (ext.type) {
-      case 0: {  // server_name
-        Reader list = r.sub(r.be16());
-        while (list.ok() && !list.empty()) {
-          std::uint8_t kind = list.u8();
-          auto host = list.text(list.be16());
-          if (list.ok() && kind == 0 && !ch.sni) ch.sni = std::string(host);
-        }
+      case 0:  // server_name
+        if (!ch.sni) ch.sni = first_host_name(r);
         break;
-      }
       case 5:
         ch.status_request = true;
         break;
@@ -100,16 +129,10 @@ void parse_client_extensions(ClientHello& ch) {
         ch.session_ticket = true;
         ch.session_ticket_length = ext.data.size();
         break;
-      case 41: {  // pre_shared_key: identities<7..2^16-1>, binders
+      case 41:  // pre_shared_key
         ch.pre_shared_key = true;
-        Reader ids = r.sub(r.be16());
-        while (ids.ok() && !ids.empty()) {
-          ids.skip(ids.be16());
-          ids.be32();
-          if (ids.ok()) ++ch.psk_identities;
-        }
+        ch.psk_identities += psk_identity_count(r);
         break;
-      }
       case 42:
         ch.early_data = true;
         break;
@@ -120,12 +143,8 @@ void parse_client_extensions(ClientHello& ch) {
         ch.psk_key_exchange_modes = u8_list(r.sub(r.u8()));
         break;
       case 51: {  // key_share client_shares
-        Reader shares = r.sub(r.be16());
-        while (shares.ok() && !shares.empty()) {
-          std::uint16_t group = shares.be16();
-          shares.skip(shares.be16());
-          if (shares.ok()) ch.key_share_groups.push_back(group);
-        }
+        auto groups = key_share_groups(r);
+        ch.key_share_groups.insert(ch.key_share_groups.end(), groups.begin(), groups.end());
         break;
       }
       case 0xff01:
@@ -390,6 +409,72 @@ Result<std::vector<Extension>> parse_extensions(Bytes data) {
   return out;
 }
 
+namespace {
+
+Result<HelloVerifyRequest> parse_hello_verify_request(Bytes body) {
+  Reader r(body);
+  HelloVerifyRequest hvr;
+  hvr.server_version = r.be16();
+  hvr.cookie = to_buffer(r.bytes(r.u8()));
+  if (!r.ok()) return r.error("truncated hello_verify_request");
+  return hvr;
+}
+
+Result<EncryptedExtensions> parse_encrypted_extensions(Bytes body) {
+  Reader r(body);
+  auto exts = parse_extensions(r.sub(r.be16()).rest());
+  if (!r.ok()) return r.error("truncated encrypted_extensions");
+  if (!exts) return exts.error();
+  EncryptedExtensions ee;
+  ee.extensions = std::move(exts.value());
+  for (const auto& e : ee.extensions) {
+    if (e.type == 0) ee.server_name_acknowledged = true;
+    if (e.type == 42) ee.early_data = true;
+    if (e.type == 16) {
+      auto list = alpn_list(e.data);
+      if (!list.empty()) ee.alpn = list.front();
+    }
+  }
+  return ee;
+}
+
+// TLS 1.2 and 1.3 name the signature algorithm; earlier versions do not.
+Result<CertificateVerify> parse_certificate_verify(Bytes body, bool with_algorithm) {
+  Reader r(body);
+  CertificateVerify cv;
+  if (with_algorithm) cv.algorithm = r.be16();
+  cv.signature_length = r.bytes(r.be16()).size();
+  if (!r.ok()) return r.error("truncated certificate_verify");
+  return cv;
+}
+
+Result<NewSessionTicket> parse_new_session_ticket(Bytes body, bool tls13) {
+  Reader r(body);
+  NewSessionTicket t;
+  t.lifetime = r.be32();
+  if (tls13) {
+    t.age_add = r.be32();
+    t.nonce = to_buffer(r.bytes(r.u8()));
+    t.ticket_length = r.bytes(r.be16()).size();
+    auto exts = parse_extensions(r.sub(r.be16()).rest());
+    if (exts) t.extensions = std::move(exts.value());
+  } else {
+    t.ticket_length = r.bytes(r.be16()).size();
+  }
+  if (!r.ok()) return r.error("truncated new_session_ticket");
+  return t;
+}
+
+Result<KeyUpdate> parse_key_update(Bytes body) {
+  Reader r(body);
+  KeyUpdate ku;
+  ku.update_requested = r.u8() == 1;
+  if (!r.ok()) return r.error("truncated key_update");
+  return ku;
+}
+
+}  // namespace
+
 HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseContext& ctx) {
   HandshakeMessage m;
   m.type = type;
@@ -404,7 +489,6 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
       m.error = result.error();
     }
   };
-  Reader r(body);
   switch (type) {
     case kClientHello:
       take(parse_client_hello(body, ctx.dtls));
@@ -412,38 +496,12 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
     case kServerHello:
       take(parse_server_hello(body, ctx.dtls));
       break;
-    case kHelloVerifyRequest: {
-      HelloVerifyRequest hvr;
-      hvr.server_version = r.be16();
-      hvr.cookie = to_buffer(r.bytes(r.u8()));
-      if (r.ok()) {
-        m.parsed = std::move(hvr);
-      } else {
-        m.error = r.error("truncated hello_verify_request");
-      }
+    case kHelloVerifyRequest:
+      take(parse_hello_verify_request(body));
       break;
-    }
-    case kEncryptedExtensions: {
-      auto exts = parse_extensions(r.sub(r.be16()).rest());
-      if (!r.ok()) {
-        m.error = r.error("truncated encrypted_extensions");
-      } else if (!exts) {
-        m.error = exts.error();
-      } else {
-        EncryptedExtensions ee;
-        ee.extensions = std::move(exts.value());
-        for (const auto& e : ee.extensions) {
-          if (e.type == 0) ee.server_name_acknowledged = true;
-          if (e.type == 42) ee.early_data = true;
-          if (e.type == 16) {
-            auto list = alpn_list(e.data);
-            if (!list.empty()) ee.alpn = list.front();
-          }
-        }
-        m.parsed = std::move(ee);
-      }
+    case kEncryptedExtensions:
+      take(parse_encrypted_extensions(body));
       break;
-    }
     case kCertificate:
       take(parse_certificate(body, tls13));
       break;
@@ -456,49 +514,18 @@ HandshakeMessage parse_handshake(std::uint8_t type, Bytes body, const ParseConte
     case kClientKeyExchange:
       take(parse_client_key_exchange(body, ctx));
       break;
-    case kCertificateVerify: {
-      CertificateVerify cv;
-      if (tls12 || tls13) cv.algorithm = r.be16();
-      cv.signature_length = r.bytes(r.be16()).size();
-      if (r.ok()) {
-        m.parsed = cv;
-      } else {
-        m.error = r.error("truncated certificate_verify");
-      }
+    case kCertificateVerify:
+      take(parse_certificate_verify(body, tls12 || tls13));
       break;
-    }
-    case kNewSessionTicket: {
-      NewSessionTicket t;
-      t.lifetime = r.be32();
-      if (tls13) {
-        t.age_add = r.be32();
-        t.nonce = to_buffer(r.bytes(r.u8()));
-        t.ticket_length = r.bytes(r.be16()).size();
-        auto exts = parse_extensions(r.sub(r.be16()).rest());
-        if (exts) t.extensions = std::move(exts.value());
-      } else {
-        t.ticket_length = r.bytes(r.be16()).size();
-      }
-      if (r.ok()) {
-        m.parsed = std::move(t);
-      } else {
-        m.error = r.error("truncated new_session_ticket");
-      }
+    case kNewSessionTicket:
+      take(parse_new_session_ticket(body, tls13));
       break;
-    }
     case kFinished:
       m.parsed = Finished{to_buffer(body)};
       break;
-    case kKeyUpdate: {
-      KeyUpdate ku;
-      ku.update_requested = r.u8() == 1;
-      if (r.ok()) {
-        m.parsed = ku;
-      } else {
-        m.error = r.error("truncated key_update");
-      }
+    case kKeyUpdate:
+      take(parse_key_update(body));
       break;
-    }
     default:
       break;
   }

@@ -17,7 +17,6 @@ namespace {
 
 using EvpKdfPtr = std::unique_ptr<EVP_KDF, crypto::Deleter<EVP_KDF_free>>;
 using EvpKdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, crypto::Deleter<EVP_KDF_CTX_free>>;
-using EvpCipherPtr = std::unique_ptr<EVP_CIPHER, crypto::Deleter<EVP_CIPHER_free>>;
 using EvpMacPtr = std::unique_ptr<EVP_MAC, crypto::Deleter<EVP_MAC_free>>;
 
 const char* md_name(crypto::Digest d) {
@@ -64,23 +63,39 @@ Buffer tls1_prf(const char* digest, Bytes secret, std::string_view label, Bytes 
   return run_kdf("TLS1-PRF", params, length);
 }
 
-const EVP_CIPHER* evp_cipher(BulkCipher c) {
+// OpenSSL's name of each bulk cipher; empty for NULL and the unsupported ones.
+const char* cipher_name(BulkCipher c) {
   switch (c) {
     case BulkCipher::kAes128Gcm:
-      return EVP_aes_128_gcm();
+      return "AES-128-GCM";
     case BulkCipher::kAes256Gcm:
-      return EVP_aes_256_gcm();
+      return "AES-256-GCM";
     case BulkCipher::kChaCha20Poly1305:
-      return EVP_chacha20_poly1305();
+      return "ChaCha20-Poly1305";
     case BulkCipher::kAes128Cbc:
-      return EVP_aes_128_cbc();
+      return "AES-128-CBC";
     case BulkCipher::kAes256Cbc:
-      return EVP_aes_256_cbc();
+      return "AES-256-CBC";
     case BulkCipher::kDes3Cbc:
-      return EVP_des_ede3_cbc();
+      return "DES-EDE3-CBC";
     default:
-      return nullptr;
+      return "";
   }
+}
+
+using Header = std::array<std::uint8_t, 13>;
+
+// RFC 5246 6.2.3.1/6.2.3.3: seq_num || type || version || length, the MAC and AEAD input.
+Header record_header(std::uint64_t sequence, std::uint8_t type, std::uint16_t version,
+                     std::size_t length) {
+  Header h{};
+  for (int i = 0; i < 8; ++i) h[i] = static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
+  h[8] = type;
+  h[9] = static_cast<std::uint8_t>(version >> 8);
+  h[10] = static_cast<std::uint8_t>(version);
+  h[11] = static_cast<std::uint8_t>(length >> 8);
+  h[12] = static_cast<std::uint8_t>(length);
+  return h;
 }
 
 bool explicit_iv(std::uint16_t version) {
@@ -149,7 +164,7 @@ std::optional<RecordProtection> RecordProtection::from_keys(const SuiteInfo& sui
                                                             Bytes iv, Bytes mac_key,
                                                             bool encrypt_then_mac) {
   if (suite.cipher == BulkCipher::kUnsupported) return std::nullopt;
-  if (suite.cipher != BulkCipher::kNull && !evp_cipher(suite.cipher)) return std::nullopt;
+  if (suite.cipher != BulkCipher::kNull && *cipher_name(suite.cipher) == '\0') return std::nullopt;
   if (key.size() != suite.key_length || iv.size() < suite.iv_length ||
       mac_key.size() != suite.mac_length) {
     return std::nullopt;
@@ -161,23 +176,10 @@ std::optional<RecordProtection> RecordProtection::from_keys(const SuiteInfo& sui
   p.iv_.assign(iv.begin(), iv.begin() + static_cast<std::ptrdiff_t>(suite.iv_length));
   p.mac_key_.assign(mac_key.begin(), mac_key.end());
   p.etm_ = encrypt_then_mac && !suite.aead;
-  p.ctx_.reset(EVP_CIPHER_CTX_new());
-  if (!p.ctx_) return std::nullopt;
   if (suite.cipher != BulkCipher::kNull) {
-    // An explicitly fetched cipher: the EVP_aes_*() objects make every EVP_DecryptInit_ex do
-    // a provider lookup by name. The context keeps its own reference, so the fetch is freed.
-    const EVP_CIPHER* legacy = evp_cipher(suite.cipher);
-    EvpCipherPtr fetched(EVP_CIPHER_fetch(nullptr, EVP_CIPHER_get0_name(legacy), nullptr));
-    const EVP_CIPHER* cipher = fetched ? fetched.get() : legacy;
-    bool ok = EVP_DecryptInit_ex(p.ctx_.get(), cipher, nullptr, nullptr, nullptr) == 1;
-    if (ok && suite.aead) {
-      ok = EVP_CIPHER_CTX_ctrl(p.ctx_.get(), EVP_CTRL_AEAD_SET_IVLEN, 12, nullptr) == 1;
-    }
-    ok = ok && EVP_DecryptInit_ex(p.ctx_.get(), nullptr, nullptr, p.key_.data(), nullptr) == 1;
-    if (!ok) {
-      crypto::openssl_errors();
-      return std::nullopt;
-    }
+    auto cipher = crypto::Cipher::create(cipher_name(suite.cipher), p.key_);
+    if (!cipher) return std::nullopt;
+    p.cipher_ = std::move(*cipher);
   }
   if (!suite.aead && suite.mac) {
     EvpMacPtr hmac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
@@ -240,123 +242,103 @@ Result<Buffer> RecordProtection::open(std::uint8_t content_type, std::uint16_t v
 Result<Bytes> RecordProtection::open_into(std::uint8_t content_type, std::uint16_t version,
                                           std::uint64_t sequence, Bytes fragment, Buffer& scratch,
                                           std::uint8_t* inner_type) {
-  EVP_CIPHER_CTX* ctx = ctx_.get();
-  if (!ctx) return parse_error("no keys");
-  // Grown only: resize() would zero-fill again whenever a longer record follows a shorter one.
-  auto reserve_out = [&scratch](std::size_t n) {
-    if (scratch.size() < n) scratch.resize(n);
-    return scratch.data();
-  };
-  using Header = std::array<std::uint8_t, 13>;
-  auto header_aad = [&](std::uint8_t type, std::size_t plain_len) {
-    Header aad{};
-    for (int i = 0; i < 8; ++i) aad[i] = static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
-    aad[8] = type;
-    aad[9] = static_cast<std::uint8_t>(version >> 8);
-    aad[10] = static_cast<std::uint8_t>(version);
-    aad[11] = static_cast<std::uint8_t>(plain_len >> 8);
-    aad[12] = static_cast<std::uint8_t>(plain_len);
-    return aad;
-  };
-
+  if (suite_.cipher != BulkCipher::kNull && !cipher_) return parse_error("no keys");
   if (suite_.aead) {
-    constexpr std::size_t kTag = 16;
-    std::array<std::uint8_t, 12> nonce{};
-    Bytes ciphertext;
-    Header aad_buf{};
-    Bytes aad;
-    if (suite_.tls13 || suite_.cipher == BulkCipher::kChaCha20Poly1305) {
-      // RFC 8446 5.3 / RFC 7905: the 64-bit sequence number XORed into the static IV.
-      if (fragment.size() < kTag) return parse_error("record too short");
-      std::memcpy(nonce.data(), iv_.data(), 12);
-      for (int i = 0; i < 8; ++i)
-        nonce[4 + i] ^= static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
-      ciphertext = fragment.first(fragment.size() - kTag);
-      if (suite_.tls13) {
-        aad_buf[0] = content_type;
-        aad_buf[1] = static_cast<std::uint8_t>(version >> 8);
-        aad_buf[2] = static_cast<std::uint8_t>(version);
-        aad_buf[3] = static_cast<std::uint8_t>(fragment.size() >> 8);
-        aad_buf[4] = static_cast<std::uint8_t>(fragment.size());
-        aad = Bytes(aad_buf).first(5);
-      } else {
-        aad_buf = header_aad(content_type, ciphertext.size());
-        aad = aad_buf;
-      }
+    return open_aead(content_type, version, sequence, fragment, scratch, inner_type);
+  }
+  if (inner_type) *inner_type = content_type;
+  if (suite_.cipher != BulkCipher::kNull) {
+    return open_cbc(content_type, version, sequence, fragment, scratch);
+  }
+  std::size_t mac_len = suite_.mac_length;
+  if (fragment.size() < mac_len) return parse_error("record too short");
+  Bytes content = fragment.first(fragment.size() - mac_len);
+  if (!mac_matches(content_type, version, sequence, content, fragment.subspan(content.size()))) {
+    return parse_error("bad-mac");
+  }
+  return content;
+}
+
+Result<Bytes> RecordProtection::open_aead(std::uint8_t content_type, std::uint16_t version,
+                                          std::uint64_t sequence, Bytes fragment, Buffer& scratch,
+                                          std::uint8_t* inner_type) {
+  constexpr std::size_t kTag = 16;
+  std::array<std::uint8_t, 12> nonce{};
+  Bytes ciphertext;
+  Header aad_buf{};
+  Bytes aad;
+  if (suite_.tls13 || suite_.cipher == BulkCipher::kChaCha20Poly1305) {
+    // RFC 8446 5.3 / RFC 7905: the 64-bit sequence number XORed into the static IV.
+    if (fragment.size() < kTag) return parse_error("record too short");
+    std::memcpy(nonce.data(), iv_.data(), 12);
+    for (int i = 0; i < 8; ++i) nonce[4 + i] ^= static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
+    ciphertext = fragment.first(fragment.size() - kTag);
+    if (suite_.tls13) {
+      // RFC 8446 5.2: the additional data is the record header (type, version, length).
+      aad_buf = record_header(0, content_type, version, fragment.size());
+      aad = Bytes(aad_buf).subspan(8);
     } else {
-      // RFC 5288: 4-byte salt from the key block + 8-byte explicit nonce in the record.
-      if (fragment.size() < 8 + kTag) return parse_error("record too short");
-      std::memcpy(nonce.data(), iv_.data(), 4);
-      std::memcpy(nonce.data() + 4, fragment.data(), 8);
-      ciphertext = fragment.subspan(8, fragment.size() - 8 - kTag);
-      aad_buf = header_aad(content_type, ciphertext.size());
+      aad_buf = record_header(sequence, content_type, version, ciphertext.size());
       aad = aad_buf;
     }
-    Bytes tag = fragment.last(kTag);
-    std::uint8_t* out = reserve_out(ciphertext.size() + 16);
-    int len = 0, fin = 0;
-    // Key and cipher were set in from_keys(): only the nonce changes per record.
-    if (EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) != 1 ||
-        EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1 ||
-        EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(), static_cast<int>(ciphertext.size())) !=
-            1 ||
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, kTag, mut(tag.data())) != 1 ||
-        EVP_DecryptFinal_ex(ctx, out + len, &fin) != 1) {
-      crypto::openssl_errors();  // drain the queue; the cause is known
-      return parse_error("bad-tag");
-    }
-    std::size_t n = static_cast<std::size_t>(len) + static_cast<std::size_t>(fin);
-    if (suite_.tls13) {
-      // TLSInnerPlaintext: content || type || zeros.
-      while (n > 0 && out[n - 1] == 0) --n;
-      if (n == 0) return parse_error("no inner content type");
-      if (inner_type) *inner_type = out[n - 1];
-      --n;
-    } else if (inner_type) {
-      *inner_type = content_type;
-    }
-    return Bytes(out, n);
+  } else {
+    // RFC 5288: 4-byte salt from the key block + 8-byte explicit nonce in the record.
+    if (fragment.size() < 8 + kTag) return parse_error("record too short");
+    std::memcpy(nonce.data(), iv_.data(), 4);
+    std::memcpy(nonce.data() + 4, fragment.data(), 8);
+    ciphertext = fragment.subspan(8, fragment.size() - 8 - kTag);
+    aad_buf = record_header(sequence, content_type, version, ciphertext.size());
+    aad = aad_buf;
   }
+  auto plain = cipher_->open(nonce, aad, ciphertext, fragment.last(kTag), scratch);
+  if (!plain) return parse_error("bad-tag");
+  if (!suite_.tls13) {
+    if (inner_type) *inner_type = content_type;
+    return plain;
+  }
+  // TLSInnerPlaintext: content || type || zeros.
+  std::size_t n = plain->size();
+  while (n > 0 && (*plain)[n - 1] == 0) --n;
+  if (n == 0) return parse_error("no inner content type");
+  if (inner_type) *inner_type = (*plain)[n - 1];
+  return plain->first(n - 1);
+}
 
-  // CBC / NULL with HMAC.
+bool RecordProtection::mac_matches(std::uint8_t content_type, std::uint16_t version,
+                                   std::uint64_t sequence, Bytes data, Bytes expected) {
+  Header header = record_header(sequence, content_type, version, data.size());
+  std::size_t out_len = 0;
+  EVP_MAC_CTX* m = mac_.get();
+  // A null key re-initialises with the key set in from_keys().
+  if (!m || EVP_MAC_init(m, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(m, header.data(), header.size()) != 1 ||
+      EVP_MAC_update(m, data.data(), data.size()) != 1 ||
+      EVP_MAC_final(m, mac_out_.data(), &out_len, mac_out_.size()) != 1) {
+    crypto::openssl_errors();
+    return false;
+  }
+  return out_len == expected.size() &&
+         std::equal(expected.begin(), expected.end(), mac_out_.begin());
+}
+
+// CBC with HMAC: MAC-then-encrypt, or encrypt-then-MAC (RFC 7366) when negotiated.
+Result<Bytes> RecordProtection::open_cbc(std::uint8_t content_type, std::uint16_t version,
+                                         std::uint64_t sequence, Bytes fragment, Buffer& scratch) {
   std::size_t mac_len = suite_.mac_length;
-  // True when HMAC(header(type, len_field) || data) equals expected.
-  auto mac_ok = [&](Bytes data, Bytes expected) {
-    Header header = header_aad(content_type, data.size());
-    std::size_t out_len = 0;
-    EVP_MAC_CTX* m = mac_.get();
-    // A null key re-initialises with the key set in from_keys().
-    if (!m || EVP_MAC_init(m, nullptr, 0, nullptr) != 1 ||
-        EVP_MAC_update(m, header.data(), header.size()) != 1 ||
-        EVP_MAC_update(m, data.data(), data.size()) != 1 ||
-        EVP_MAC_final(m, mac_out_.data(), &out_len, mac_out_.size()) != 1) {
-      crypto::openssl_errors();
-      return false;
-    }
-    return out_len == expected.size() &&
-           std::equal(expected.begin(), expected.end(), mac_out_.begin());
-  };
-  if (inner_type) *inner_type = content_type;
-  if (suite_.cipher == BulkCipher::kNull) {
-    if (fragment.size() < mac_len) return parse_error("record too short");
-    Bytes content = fragment.first(fragment.size() - mac_len);
-    if (!mac_ok(content, fragment.subspan(content.size()))) return parse_error("bad-mac");
-    return content;
-  }
-
-  std::size_t block = suite_.cipher == BulkCipher::kDes3Cbc ? 8 : 16;
+  std::size_t block = cipher_->block_size();
   Bytes body = fragment;
   if (etm_) {
     // RFC 7366: MAC over the IV + ciphertext, checked before decrypting.
     if (body.size() < mac_len) return parse_error("record too short");
     Bytes enc = body.first(body.size() - mac_len);
-    if (!mac_ok(enc, body.subspan(enc.size()))) return parse_error("bad-mac");
+    if (!mac_matches(content_type, version, sequence, enc, body.subspan(enc.size()))) {
+      return parse_error("bad-mac");
+    }
     body = enc;
   }
   std::array<std::uint8_t, 16> iv{};
   Bytes ciphertext;
-  bool explicit_ = explicit_iv(version_);
-  if (explicit_) {
+  if (explicit_iv(version_)) {
     if (body.size() < 2 * block || body.size() % block != 0) return parse_error("bad CBC length");
     std::memcpy(iv.data(), body.data(), block);
     ciphertext = body.subspan(block);
@@ -367,17 +349,10 @@ Result<Bytes> RecordProtection::open_into(std::uint8_t content_type, std::uint16
     // TLS 1.0: the next record's IV is this record's last ciphertext block.
     iv_.assign(body.end() - static_cast<std::ptrdiff_t>(block), body.end());
   }
-  std::uint8_t* out = reserve_out(ciphertext.size() + block);
-  int len = 0, fin = 0;
-  if (EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, iv.data()) != 1 ||
-      EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
-      EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(), static_cast<int>(ciphertext.size())) !=
-          1 ||
-      EVP_DecryptFinal_ex(ctx, out + len, &fin) != 1) {
-    crypto::openssl_errors();
-    return parse_error("bad-mac");
-  }
-  std::size_t n = static_cast<std::size_t>(len) + static_cast<std::size_t>(fin);
+  auto plain = cipher_->crypt(Bytes(iv.data(), block), ciphertext, scratch);
+  if (!plain) return parse_error("bad-mac");
+  std::size_t n = plain->size();
+  const std::uint8_t* out = plain->data();
   std::size_t pad = n == 0 ? 0 : out[n - 1];
   if (pad + 1 > n) return parse_error("bad-mac");
   for (std::size_t i = n - pad - 1; i < n; ++i) {
@@ -387,7 +362,10 @@ Result<Bytes> RecordProtection::open_into(std::uint8_t content_type, std::uint16
   if (etm_) return Bytes(out, n);
   if (n < mac_len) return parse_error("bad-mac");
   Bytes content(out, n - mac_len);
-  if (!mac_ok(content, Bytes(out + content.size(), mac_len))) return parse_error("bad-mac");
+  if (!mac_matches(content_type, version, sequence, content,
+                   Bytes(out + content.size(), mac_len))) {
+    return parse_error("bad-mac");
+  }
   return content;
 }
 

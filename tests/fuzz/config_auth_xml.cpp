@@ -9,6 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   o.show_secrets = size % 2 == 0;
   auto r =
       sslvpn::parse_config_auth(std::string_view(reinterpret_cast<const char*>(data), size), o);
-  if (r.ok()) (void)r->dump(-1, ' ', false, sslvpn::Json::error_handler_t::replace);
+  if (r.ok())
+    (void)sslvpn::to_json(*r).dump(-1, ' ', false, sslvpn::Json::error_handler_t::replace);
   return 0;
 }

@@ -5,12 +5,14 @@
 #include <algorithm>
 
 #include "ntlm.hpp"
+#include "seckit/cipher.hpp"
 #include "seckit/crypto.hpp"
 
 namespace cbaudit::krb5 {
 
 using seckit::parse_error;
 using seckit::Result;
+using seckit::crypto::Cipher;
 using seckit::crypto::Digest;
 
 namespace {
@@ -31,32 +33,14 @@ Digest sha2_digest(int etype) {
 std::size_t sha2_mac_size(int etype) { return etype == kAes256CtsHmacSha384192 ? 24 : 16; }
 constexpr std::size_t kSha1MacSize = 12;
 
-// One AES block operation in ECB mode; the CBC chaining is done by hand for CTS.
-class AesBlock {
- public:
-  AesBlock(Bytes key, bool encrypt) : encrypt_(encrypt) {
-    const EVP_CIPHER* cipher = key.size() == 32   ? EVP_aes_256_ecb()
-                               : key.size() == 16 ? EVP_aes_128_ecb()
-                                                  : nullptr;
-    ok_ =
-        cipher && ctx_ &&
-        EVP_CipherInit_ex(ctx_.get(), cipher, nullptr, key.data(), nullptr, encrypt ? 1 : 0) == 1 &&
-        EVP_CIPHER_CTX_set_padding(ctx_.get(), 0) == 1;
+// AES in ECB mode for the key length (16 or 32 bytes): the block operation CTS and the key
+// derivation chain by hand.
+Result<Cipher> aes_ecb(Bytes key, Cipher::Direction direction) {
+  if (key.size() != 16 && key.size() != 32) {
+    return parse_error("AES key of " + std::to_string(key.size()) + " bytes");
   }
-  bool ok() const { return ok_; }
-  // in and out are kBlock bytes; false when OpenSSL fails.
-  bool apply(const std::uint8_t* in, std::uint8_t* out) {
-    int len = 0;
-    return EVP_CipherUpdate(ctx_.get(), out, &len, in, static_cast<int>(kBlock)) == 1 &&
-           len == static_cast<int>(kBlock);
-  }
-  bool encrypting() const { return encrypt_; }
-
- private:
-  seckit::crypto::EvpCipherCtxPtr ctx_{EVP_CIPHER_CTX_new()};
-  bool encrypt_;
-  bool ok_ = false;
-};
+  return Cipher::create(key.size() == 32 ? "AES-256-ECB" : "AES-128-ECB", key, direction);
+}
 
 Buffer concat(Bytes a, Bytes b) {
   Buffer out(a.begin(), a.end());
@@ -85,21 +69,9 @@ std::uint32_t rc4_usage(std::uint32_t usage) {
 
 Result<Buffer> rc4(Bytes key, Bytes data) {
   ntlm::require_legacy_provider("RC4");
-  EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "RC4", nullptr);
-  seckit::crypto::EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  Buffer out(data.size() + kBlock);
-  int len = 0, tail = 0;
-  bool ok =
-      cipher && ctx && EVP_CipherInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr, 1) == 1 &&
-      EVP_CIPHER_CTX_set_key_length(ctx.get(), static_cast<int>(key.size())) == 1 &&
-      EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, key.data(), nullptr, 1) == 1 &&
-      EVP_CipherUpdate(ctx.get(), out.data(), &len, data.data(), static_cast<int>(data.size())) ==
-          1 &&
-      EVP_CipherFinal_ex(ctx.get(), out.data() + len, &tail) == 1;
-  EVP_CIPHER_free(cipher);
-  if (!ok) return parse_error("RC4 failed: " + seckit::crypto::openssl_errors());
-  out.resize(static_cast<std::size_t>(len) + static_cast<std::size_t>(tail));
-  return out;
+  auto cipher = Cipher::create("RC4", key, Cipher::Direction::kEncrypt);
+  if (!cipher) return cipher.error();
+  return cipher->crypt({}, data);
 }
 
 Buffer rc4_usage_key(Bytes key, std::uint32_t usage) {
@@ -198,64 +170,15 @@ Buffer nfold(Bytes input, std::size_t out_bytes) {
 }
 
 Result<Buffer> aes_cts_encrypt(Bytes key, Bytes plain) {
-  AesBlock aes(key, true);
-  if (!aes.ok()) return parse_error("AES key of " + std::to_string(key.size()) + " bytes");
-  if (plain.size() < kBlock) return parse_error("AES-CTS input shorter than one block");
-  std::size_t blocks = (plain.size() + kBlock - 1) / kBlock;
-  std::size_t last = plain.size() - (blocks - 1) * kBlock;  // 1..16 bytes in the last block
-  // Plain CBC over the zero-padded input, then swap the last two blocks and cut the
-  // (now last) penultimate block to the length of the final plaintext block.
-  Buffer padded(plain.begin(), plain.end());
-  padded.resize(blocks * kBlock, 0);
-  Buffer cbc(blocks * kBlock);
-  std::uint8_t chain[kBlock] = {};
-  for (std::size_t i = 0; i < blocks; ++i) {
-    std::uint8_t x[kBlock];
-    for (std::size_t j = 0; j < kBlock; ++j) x[j] = padded[i * kBlock + j] ^ chain[j];
-    if (!aes.apply(x, &cbc[i * kBlock])) return parse_error("AES failed");
-    std::copy_n(&cbc[i * kBlock], kBlock, chain);
-  }
-  if (blocks == 1) return cbc;
-  Buffer out(cbc.begin(), cbc.begin() + static_cast<std::ptrdiff_t>((blocks - 2) * kBlock));
-  out.insert(out.end(), cbc.begin() + static_cast<std::ptrdiff_t>((blocks - 1) * kBlock),
-             cbc.end());
-  auto penultimate = cbc.begin() + static_cast<std::ptrdiff_t>((blocks - 2) * kBlock);
-  out.insert(out.end(), penultimate, penultimate + static_cast<std::ptrdiff_t>(last));
-  return out;
+  auto aes = aes_ecb(key, Cipher::Direction::kEncrypt);
+  if (!aes) return aes.error();
+  return seckit::crypto::cts_encrypt(*aes, plain);
 }
 
 Result<Buffer> aes_cts_decrypt(Bytes key, Bytes cipher) {
-  AesBlock aes(key, false);
-  if (!aes.ok()) return parse_error("AES key of " + std::to_string(key.size()) + " bytes");
-  if (cipher.size() < kBlock) return parse_error("AES-CTS ciphertext shorter than one block");
-  std::size_t blocks = (cipher.size() + kBlock - 1) / kBlock;
-  std::size_t last = cipher.size() - (blocks - 1) * kBlock;
-  Buffer out(cipher.size());
-  if (blocks == 1) {
-    if (!aes.apply(cipher.data(), out.data())) return parse_error("AES failed");
-    return out;
-  }
-  std::uint8_t chain[kBlock] = {};
-  for (std::size_t i = 0; i + 2 < blocks; ++i) {
-    std::uint8_t x[kBlock];
-    if (!aes.apply(&cipher[i * kBlock], x)) return parse_error("AES failed");
-    for (std::size_t j = 0; j < kBlock; ++j) out[i * kBlock + j] = x[j] ^ chain[j];
-    std::copy_n(&cipher[i * kBlock], kBlock, chain);
-  }
-  // On the wire: ... C(n-1)' = the full last CBC block, then the stolen head of C(n-2).
-  const std::uint8_t* full_last = &cipher[(blocks - 2) * kBlock];
-  const std::uint8_t* stolen = &cipher[(blocks - 1) * kBlock];
-  std::uint8_t t[kBlock];
-  if (!aes.apply(full_last, t)) return parse_error("AES failed");
-  // D(Cn) = C(n-1) xor Pn padded with zeros: the tail of D(Cn) is the tail of C(n-1).
-  std::uint8_t penultimate[kBlock];
-  std::copy_n(stolen, last, penultimate);
-  std::copy(t + last, t + kBlock, penultimate + last);
-  for (std::size_t j = 0; j < last; ++j) out[(blocks - 1) * kBlock + j] = t[j] ^ stolen[j];
-  std::uint8_t x[kBlock];
-  if (!aes.apply(penultimate, x)) return parse_error("AES failed");
-  for (std::size_t j = 0; j < kBlock; ++j) out[(blocks - 2) * kBlock + j] = x[j] ^ chain[j];
-  return out;
+  auto aes = aes_ecb(key, Cipher::Direction::kDecrypt);
+  if (!aes) return aes.error();
+  return seckit::crypto::cts_decrypt(*aes, cipher);
 }
 
 Buffer derive_key(int etype, Bytes base_key, Bytes constant) {
@@ -274,14 +197,15 @@ Buffer derive_key(int etype, Bytes base_key, Bytes constant) {
   }
   // RFC 3961 5.1: DR = E(key, n-fold(constant)) chained until enough bits; for AES the
   // random-to-key is the identity.
-  AesBlock aes(base_key, true);
+  auto aes = aes_ecb(base_key, Cipher::Direction::kEncrypt);
+  if (!aes) return {};
   Buffer block = nfold(constant, kBlock);
   Buffer out;
   while (out.size() < base_key.size()) {
-    Buffer next(kBlock);
-    if (!aes.ok() || !aes.apply(block.data(), next.data())) return {};
-    out.insert(out.end(), next.begin(), next.end());
-    block = next;
+    auto next = aes->crypt({}, block);
+    if (!next) return {};
+    out.insert(out.end(), next->begin(), next->end());
+    block = std::move(*next);
   }
   out.resize(base_key.size());
   return out;

@@ -54,123 +54,175 @@ void for_children(const xmlNode* n, F&& f) {
   }
 }
 
-void read_form(const xmlNode* form, Json& out, bool show) {
-  Json f = Json::object();
-  if (has_attr(form, "method")) f["method"] = attr(form, "method");
-  if (has_attr(form, "action")) f["action"] = attr(form, "action");
-  Json inputs = Json::array();
-  for_children(form, [&](const xmlNode* c) {
-    std::string_view n = name_of(c);
-    if (n == "input") {
-      Json in = {{"type", attr(c, "type")}, {"name", attr(c, "name")}};
-      if (has_attr(c, "label")) in["label"] = attr(c, "label");
-      if (has_attr(c, "value")) {
-        in["value"] = in["type"] == "password" ? redact(attr(c, "value"), show) : attr(c, "value");
-      }
-      inputs.push_back(in);
-    } else if (n == "select") {
-      Json sel = {{"type", "select"}, {"name", attr(c, "name")}};
-      if (has_attr(c, "label")) sel["label"] = attr(c, "label");
-      Json options = Json::array();
-      for_children(c, [&](const xmlNode* o) {
-        if (name_of(o) == "option")
-          options.push_back({{"value", attr(o, "value")}, {"label", text_of(o)}});
-      });
-      sel["options"] = options;
-      inputs.push_back(sel);
-    }
-  });
-  f["inputs"] = inputs;
-  out["form"] = f;
+std::string attr_or(const xmlNode* n, const char* name, Text& into) {
+  if (has_attr(n, name)) into = attr(n, name);
+  return into.value_or("");
 }
 
-void read_auth(const xmlNode* auth, Json& out, bool show) {
-  Json a = Json::object();
-  a["id"] = attr(auth, "id");
+std::vector<ConfigAuthChoice> read_choices(const xmlNode* list) {
+  std::vector<ConfigAuthChoice> choices;
+  for_children(list, [&](const xmlNode* o) {
+    if (name_of(o) == "option") choices.push_back({attr(o, "value"), text_of(o)});
+  });
+  return choices;
+}
+
+ConfigAuthForm read_form(const xmlNode* form, bool show) {
+  ConfigAuthForm f;
+  attr_or(form, "method", f.method);
+  attr_or(form, "action", f.action);
+  for_children(form, [&](const xmlNode* c) {
+    std::string_view n = name_of(c);
+    if (n != "input" && n != "select") return;
+    ConfigAuthInput in;
+    in.type = n == "select" ? "select" : attr(c, "type");
+    in.name = attr(c, "name");
+    attr_or(c, "label", in.label);
+    if (n == "select") {
+      in.options = read_choices(c);
+    } else if (has_attr(c, "value")) {
+      in.value = in.type == "password" ? redact(attr(c, "value"), show) : attr(c, "value");
+    }
+    f.inputs.push_back(std::move(in));
+  });
+  return f;
+}
+
+void read_auth(const xmlNode* auth, ConfigAuth& out, bool show) {
+  ConfigAuthPrompt a;
+  a.id = attr(auth, "id");
   for_children(auth, [&](const xmlNode* c) {
     std::string_view n = name_of(c);
-    if (n == "title" || n == "message" || n == "banner") {
-      a[std::string(n)] = text_of(c);
-    } else if (n == "error") {
-      a["error"] = text_of(c);
-      if (has_attr(c, "id")) a["error_id"] = attr(c, "id");
-    } else if (n == "form") {
-      read_form(c, a, show);
-    } else if (n == "username") {
-      out["username"] = text_of(c);
-    } else if (n == "password" || n == "secondary_password") {
-      out[std::string(n)] = redact(text_of(c), show);
+    if (n == "title") a.title = text_of(c);
+    if (n == "message") a.message = text_of(c);
+    if (n == "banner") a.banner = text_of(c);
+    if (n == "error") {
+      a.error = text_of(c);
+      attr_or(c, "id", a.error_id);
     }
+    if (n == "form") a.form = read_form(c, show);
+    if (n == "username") out.username = text_of(c);
+    if (n == "password") out.password = redact(text_of(c), show);
+    if (n == "secondary_password") out.secondary_password = redact(text_of(c), show);
   });
-  out["auth"] = a;
+  out.auth = std::move(a);
 }
 
 // <vpn-profile-manifest><vpn rev="1.0"><file type="profile" service-type="user"><uri>..</uri>
 // <hash type="sha1">..</hash></file></vpn></vpn-profile-manifest>, and the same shape (with a
 // version per file) in <vpn-core-manifest>.
-Json read_manifest(const xmlNode* m) {
-  Json files = Json::array();
+std::vector<ManifestFile> read_manifest(const xmlNode* m) {
+  std::vector<ManifestFile> files;
   std::function<void(const xmlNode*)> walk = [&](const xmlNode* n) {
     for_children(n, [&](const xmlNode* c) {
       if (name_of(c) != "file") return walk(c);
-      Json f = Json::object();
-      if (has_attr(c, "type")) f["type"] = attr(c, "type");
-      if (has_attr(c, "service-type")) f["service_type"] = attr(c, "service-type");
-      if (has_attr(c, "version")) f["version"] = attr(c, "version");
+      ManifestFile f;
+      attr_or(c, "type", f.type);
+      attr_or(c, "service-type", f.service_type);
+      attr_or(c, "version", f.version);
       for_children(c, [&](const xmlNode* d) {
         std::string_view dn = name_of(d);
-        if (dn == "uri") f["uri"] = text_of(d);
-        if (dn == "version") f["version"] = text_of(d);
+        if (dn == "uri") f.uri = text_of(d);
+        if (dn == "version") f.version = text_of(d);
         if (dn == "hash") {
-          f["hash_type"] = attr(d, "type");
-          f["hash"] = text_of(d);
+          f.hash_type = attr(d, "type");
+          f.hash = text_of(d);
         }
       });
-      files.push_back(f);
+      files.push_back(std::move(f));
     });
   };
   walk(m);
   return files;
 }
 
-void read_element(const xmlNode* c, Json& out, const ConfigAuthOptions& options) {
+// The plain text elements, by element name.
+Text* text_field(ConfigAuth& out, std::string_view n) {
+  if (n == "device-id") return &out.device_id;
+  if (n == "group-access") return &out.group_access;
+  if (n == "group-select") return &out.group_select;
+  if (n == "tunnel-group") return &out.tunnel_group;
+  if (n == "group-alias") return &out.group_alias;
+  if (n == "config-hash") return &out.config_hash;
+  if (n == "server-cert-hash") return &out.server_cert_hash;
+  if (n == "mac-address-list") return &out.mac_address_list;
+  if (n == "capabilities") return &out.capabilities;
+  return nullptr;
+}
+
+// Secrets: redacted at once, so they never reach a record unless asked for.
+Text* secret_field(ConfigAuth& out, std::string_view n) {
+  if (n == "session-id") return &out.session_id;
+  if (n == "auth-handle") return &out.auth_handle;
+  if (n == "session-token") return &out.session_token;
+  return nullptr;
+}
+
+void read_element(const xmlNode* c, ConfigAuth& out, const ConfigAuthOptions& options) {
   std::string_view n = name_of(c);
   bool show = options.show_secrets;
-  if (n == "version") {
-    out["version"] = text_of(c);
-    if (has_attr(c, "who")) out["version_who"] = attr(c, "who");
-  } else if (n == "device-id") {
-    out["device_id"] = text_of(c);
-  } else if (n == "group-access" || n == "group-select" || n == "tunnel-group" ||
-             n == "group-alias" || n == "auth-handle" || n == "config-hash" ||
-             n == "server-cert-hash" || n == "session-id" || n == "mac-address-list" ||
-             n == "capabilities") {
-    std::string key(n);
-    for (char& ch : key)
-      if (ch == '-') ch = '_';
-    std::string value = text_of(c);
-    out[key] = (n == "session-id" || n == "auth-handle") ? redact(value, show) : value;
-  } else if (n == "session-token") {
-    out["session_token"] = redact(text_of(c), show);
-  } else if (n == "opaque") {
-    // The server's opaque state: only what identifies the group, never echoed whole.
-    for_children(c, [&](const xmlNode* d) { read_element(d, out, options); });
+  if (Text* field = text_field(out, n)) {
+    *field = text_of(c);
+  } else if (Text* secret = secret_field(out, n)) {
+    *secret = redact(text_of(c), show);
+  } else if (n == "version") {
+    out.version = text_of(c);
+    attr_or(c, "who", out.version_who);
   } else if (n == "auth") {
     read_auth(c, out, show);
   } else if (n == "vpn-profile-manifest") {
-    out["profile_manifest"] = read_manifest(c);
+    out.profile_manifest = read_manifest(c);
   } else if (n == "vpn-core-manifest") {
-    out["core_manifest"] = read_manifest(c);
-  } else if (n == "config" || n == "vpn-base-config" || n == "host-scan") {
-    for_children(c, [&](const xmlNode* d) { read_element(d, out, options); });
+    out.core_manifest = read_manifest(c);
   } else if (n == "group-list" || n == "select") {
-    Json list = Json::array();
-    for_children(c, [&](const xmlNode* o) {
-      if (name_of(o) == "option")
-        list.push_back({{"value", attr(o, "value")}, {"label", text_of(o)}});
-    });
-    out["group_list"] = list;
+    out.group_list = read_choices(c);
+  } else if (n == "opaque" || n == "config" || n == "vpn-base-config" || n == "host-scan") {
+    // Containers (the server's opaque state: only what identifies the group is kept).
+    for_children(c, [&](const xmlNode* d) { read_element(d, out, options); });
   }
+}
+
+void put(Json& j, const char* key, const Text& value) {
+  if (value) j[key] = *value;
+}
+
+Json to_json(const std::vector<ConfigAuthChoice>& choices) {
+  Json list = Json::array();
+  for (const auto& c : choices) list.push_back({{"value", c.value}, {"label", c.label}});
+  return list;
+}
+
+Json to_json(const ConfigAuthForm& form) {
+  Json f = Json::object();
+  put(f, "method", form.method);
+  put(f, "action", form.action);
+  Json inputs = Json::array();
+  for (const auto& in : form.inputs) {
+    Json i = {{"type", in.type}, {"name", in.name}};
+    put(i, "label", in.label);
+    put(i, "value", in.value);
+    if (in.type == "select") i["options"] = to_json(in.options);
+    inputs.push_back(std::move(i));
+  }
+  f["inputs"] = std::move(inputs);
+  return f;
+}
+
+Json to_json(const ConfigAuthPrompt& auth) {
+  Json a = {{"id", auth.id}};
+  put(a, "title", auth.title);
+  put(a, "message", auth.message);
+  put(a, "banner", auth.banner);
+  put(a, "error", auth.error);
+  put(a, "error_id", auth.error_id);
+  if (auth.form) a["form"] = to_json(*auth.form);
+  return a;
+}
+
+Json to_json(const std::vector<ManifestFile>& files) {
+  Json list = Json::array();
+  for (const auto& f : files) list.push_back(to_json(f));
+  return list;
 }
 
 // libxml2 prints parse errors on stderr by default; we report them ourselves.
@@ -178,7 +230,8 @@ void silent_error(void*, const char*, ...) {}
 
 }  // namespace
 
-seckit::Result<Json> parse_config_auth(std::string_view xml, const ConfigAuthOptions& options) {
+seckit::Result<ConfigAuth> parse_config_auth(std::string_view xml,
+                                             const ConfigAuthOptions& options) {
   if (xml.size() > options.max_body) return seckit::parse_error("config-auth body too large");
   if (xml.size() > static_cast<std::size_t>(INT32_MAX)) return seckit::parse_error("too large");
   xmlSetGenericErrorFunc(nullptr, silent_error);
@@ -199,14 +252,54 @@ seckit::Result<Json> parse_config_auth(std::string_view xml, const ConfigAuthOpt
     return seckit::parse_error(
         fmt::format("XML root is <{}>, not <config-auth>", root ? std::string(name_of(root)) : ""));
   }
-  Json out = Json::object();
-  out["type"] = attr(root, "type");
-  if (has_attr(root, "client")) out["client"] = attr(root, "client");
-  if (has_attr(root, "aggregate-auth-version")) {
-    out["aggregate_auth_version"] = attr(root, "aggregate-auth-version");
-  }
+  ConfigAuth out;
+  out.type = attr(root, "type");
+  attr_or(root, "client", out.client);
+  attr_or(root, "aggregate-auth-version", out.aggregate_auth_version);
   for_children(root, [&](const xmlNode* c) { read_element(c, out, options); });
   return out;
+}
+
+Json to_json(const ManifestFile& file) {
+  Json f = Json::object();
+  put(f, "type", file.type);
+  put(f, "service_type", file.service_type);
+  put(f, "version", file.version);
+  put(f, "uri", file.uri);
+  put(f, "hash_type", file.hash_type);
+  put(f, "hash", file.hash);
+  return f;
+}
+
+Json to_json(const ConfigAuth& doc) {
+  Json j = {{"type", doc.type}};
+  for (const auto& [key, value] : {std::pair{"client", &doc.client},
+                                   {"aggregate_auth_version", &doc.aggregate_auth_version},
+                                   {"version", &doc.version},
+                                   {"version_who", &doc.version_who},
+                                   {"device_id", &doc.device_id},
+                                   {"capabilities", &doc.capabilities},
+                                   {"group_access", &doc.group_access},
+                                   {"group_select", &doc.group_select},
+                                   {"tunnel_group", &doc.tunnel_group},
+                                   {"group_alias", &doc.group_alias},
+                                   {"auth_handle", &doc.auth_handle},
+                                   {"config_hash", &doc.config_hash},
+
+                                   {"mac_address_list", &doc.mac_address_list},
+                                   {"session_id", &doc.session_id},
+                                   {"session_token", &doc.session_token},
+                                   {"username", &doc.username},
+                                   {"password", &doc.password},
+                                   {"secondary_password", &doc.secondary_password},
+                                   {"server_cert_hash", &doc.server_cert_hash}}) {
+    put(j, key, *value);
+  }
+  if (doc.auth) j["auth"] = to_json(*doc.auth);
+  if (doc.group_list) j["group_list"] = to_json(*doc.group_list);
+  if (doc.profile_manifest) j["profile_manifest"] = to_json(*doc.profile_manifest);
+  if (doc.core_manifest) j["core_manifest"] = to_json(*doc.core_manifest);
+  return j;
 }
 
 }  // namespace sslvpn

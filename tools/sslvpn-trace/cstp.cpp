@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace sslvpn {
 
@@ -129,6 +130,18 @@ std::vector<RecordHeader> dtls_record_headers(Bytes datagram) {
     out.push_back(h);
   }
   return out;
+}
+
+// OpenSSL's DTLS client retransmits after 1 s and doubles the wait (capped near 16 s:
+// RFC 6347 4.2.4.1 suggests 1 s initial and at least 60 s maximum; implementations cap lower).
+std::string dtls_retry_pattern(const std::vector<double>& intervals) {
+  if (intervals.empty()) return "single attempt";
+  bool doubling = std::fabs(intervals[0] - 1.0) < 0.3;
+  for (std::size_t i = 1; i < intervals.size() && doubling; ++i) {
+    doubling = std::fabs(intervals[i] / intervals[i - 1] - 2.0) < 0.3 ||
+               (intervals[i] > 15 && intervals[i] < 17.5);
+  }
+  return doubling ? "exponential backoff from 1 s" : "irregular";
 }
 
 }  // namespace sslvpn

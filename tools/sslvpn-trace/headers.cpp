@@ -141,7 +141,7 @@ Json tunnel_parameters(const seckit::http::Message& req, const seckit::http::Mes
   if (const auto* post = resp.header("X-CSTP-Post-Auth-XML")) {
     auto xml = parse_config_auth(post->value, {});
     if (xml) {
-      p["post_auth_xml"] = *xml;
+      p["post_auth_xml"] = to_json(*xml);
     } else {
       p["post_auth_xml_error"] = xml.error().message;
     }

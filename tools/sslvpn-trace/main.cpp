@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "seckit/capture_cli.hpp"
 #include "seckit/cli.hpp"
 #include "trace.hpp"
 
@@ -24,24 +25,23 @@ class ToolSink : public sslvpn::Sink {
   }
   // Text mode: sessions finish out of capture order (a DTLS verdict is known only at the end),
   // so the timeline is sorted by time before it is printed. JSON streams as produced.
-  void timeline(double t, const std::string& who, const std::string& text, int severity) override {
+  void timeline(double t, const std::string& who, const std::string& text,
+                sslvpn::Tone tone) override {
     auto& e = tool_.emitter();
     if (e.json() || tool_.common().quiet) return;
     const auto& s = tool_.style();
-    std::string body = severity == 2   ? s.red(text)
-                       : severity == 1 ? s.yellow(text)
-                       : severity == 3 ? s.dim(text)
-                                       : text;
+    std::string body = tone == sslvpn::Tone::kError     ? s.red(text)
+                       : tone == sslvpn::Tone::kWarning ? s.yellow(text)
+                       : tone == sslvpn::Tone::kDim     ? s.dim(text)
+                                                        : text;
     last_time_ = t;
     pending_.push_back({t, fmt::format("{:>+10.3f}s  {:<8} {}", t, who, body), std::nullopt});
   }
-  void finding(const std::string& code, int severity, const std::string& message,
+  void finding(const std::string& code, seckit::out::Severity severity, const std::string& message,
                const sslvpn::Json& details) override {
     seckit::out::Finding f;
     f.code = code;
-    f.severity = severity >= 2   ? seckit::out::Severity::kError
-                 : severity == 1 ? seckit::out::Severity::kWarning
-                                 : seckit::out::Severity::kInfo;
+    f.severity = severity;
     f.message = message;
     f.details = details;
     if (tool_.emitter().json()) {
@@ -93,17 +93,13 @@ int main(int argc, char** argv) {
   seckit::cli::Tool tool("sslvpn-trace",
                          "Reconstruct AnyConnect/OpenConnect SSL VPN connections from a pcap");
   auto& app = tool.app();
-  std::vector<std::string> files;
+  seckit::net::CaptureSpec capture;
   sslvpn::TraceOptions options;
-  tool.file_arg(app.add_option("captures", files, "pcap or pcapng files to read (- for stdin)")
-                    ->type_name("CAPTURE"));
+  seckit::cli::add_capture_options(tool, capture);
   tool.file_arg(app.add_option("-k,--keylog", options.keylog_path,
                                "SSLKEYLOGFILE (NSS key log) of the client, for the HTTP, CSTP "
                                "and DTLS contents")
                     ->type_name("FILE"));
-  app.add_option("-f,--filter", options.filter,
-                 "BPF filter applied by libpcap before decoding (tcpdump syntax)")
-      ->type_name("BPF");
   app.add_option("--tls-port", options.tls_ports,
                  "TCP ports of the VPN gateway's HTTPS/CSTP service (default 443)")
       ->type_name("PORT")
@@ -125,19 +121,22 @@ int main(int argc, char** argv) {
                "instead of redacting them");
 
   return tool.run(argc, argv, [&] {
-    if (files.empty()) throw seckit::usage_error("no capture given", "sslvpn-trace CAPTURE...");
+    seckit::cli::require_capture_source(capture, "sslvpn-trace CAPTURE... or -i IFACE");
+    seckit::net::stop_on_interrupt();
     auto& emitter = tool.emitter();
     ToolSink sink(tool);
     sslvpn::Trace trace(options, sink);
-    emitter.begin({{"captures", files},
+    emitter.begin({{"captures", capture.files},
+                   {"interface", capture.interface.empty() ? sslvpn::Json(nullptr)
+                                                           : sslvpn::Json(capture.interface)},
                    {"keylog", options.keylog_path.empty() ? sslvpn::Json(nullptr)
                                                           : sslvpn::Json(options.keylog_path)},
-                   {"filter", options.filter},
+                   {"filter", capture.filter},
                    {"tls_ports", options.tls_ports},
                    {"dtls_ports", options.dtls_ports},
                    {"gateways", options.gateways},
                    {"show_secrets", options.show_secrets}});
-    for (const auto& file : files) trace.read_file(file);
+    seckit::net::CaptureEnd end = trace.read(capture);
     trace.finish();
     sink.flush();
     const auto& counts = trace.counts();
@@ -151,7 +150,8 @@ int main(int argc, char** argv) {
           counts.tls_sessions, counts.decrypted_sessions, counts.vpn_sessions,
           counts.http_exchanges, counts.tunnels, counts.dtls_sessions, counts.certificates));
     }
-    return emitter.conclude(judgement.conclusion, counts.to_json(),
-                            {{"outcome", judgement.outcome}});
+    int rc =
+        emitter.conclude(judgement.conclusion, counts.to_json(), {{"outcome", judgement.outcome}});
+    return end == seckit::net::CaptureEnd::kInterrupted ? seckit::kExitInterrupted : rc;
   });
 }

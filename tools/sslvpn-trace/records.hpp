@@ -82,4 +82,8 @@ class TlsRecordScanner {
 // length). Stops at the first header that does not fit.
 std::vector<RecordHeader> dtls_record_headers(Bytes datagram);
 
+// How a DTLS client spaced its unanswered ClientHellos: "single attempt", "exponential backoff
+// from 1 s" or "irregular" (intervals in seconds between consecutive ClientHellos).
+std::string dtls_retry_pattern(const std::vector<double>& intervals);
+
 }  // namespace sslvpn

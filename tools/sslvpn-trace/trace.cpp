@@ -79,7 +79,7 @@ TcpSession* Trace::Impl::session_for(const net::FlowKey& flow, bool& c2s, std::u
   ++counts.tls_sessions;
   raw->gate.run([this, raw, time, frame] {
     event(fmt::format("tls#{}", raw->id), time,
-          fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), 3);
+          fmt::format("TCP {} -> {} (frame {})", raw->client, raw->server, frame), Tone::kDim);
   });
   tcp[key] = std::move(s);
   if (vpn_servers.count(raw->server) > 0) classify(*raw, SessionClass::kVpn);
@@ -197,13 +197,13 @@ void Trace::Impl::on_tls_event(TcpSession& s, const tls::Event& e) {
       if (e.note.code == "wrong-key") {
         s.gate.run([this, &s, message = e.note.message, frame = e.frame] {
           finding(
-              "keylog-mismatch", 1,
+              "keylog-mismatch", Severity::kWarning,
               fmt::format("the key log entry for {} does not decrypt it: {}", s.server, message),
               {{"session", s.id}, {"frame", frame}});
         });
       } else if (e.note.code == "mid-session") {
         s.gate.run([this, time = e.time, who] {
-          event(who(), time, "capture starts mid-session: no handshake seen", 1);
+          event(who(), time, "capture starts mid-session: no handshake seen", Tone::kWarning);
         });
       }
       break;
@@ -218,15 +218,15 @@ void Trace::Impl::report_alert(TcpSession& s, const tls::Alert& alert, const Jso
   event(fmt::format("tls#{}", s.id), time,
         fmt::format("TLS alert from the {}: {} {}", sender, alert.level_name(),
                     alert.description_name()),
-        2);
+        Tone::kError);
   if (is_certificate_alert(alert.description) && c2s) {
     cert_rejected = true;
-    finding("certificate-rejected", 2,
+    finding("certificate-rejected", Severity::kError,
             fmt::format("the client rejected the server certificate of {} ({} alert)", s.server,
                         alert.description_name()),
             {{"session", s.id}, {"frame", frame}, {"alert", a}});
   } else if (alert.level == 2) {
-    finding("tls-alert", 2,
+    finding("tls-alert", Severity::kError,
             fmt::format("fatal TLS alert {} from the {} on {}", alert.description_name(), sender,
                         s.server),
             {{"session", s.id}, {"frame", frame}, {"alert", a}});
@@ -245,7 +245,7 @@ void Trace::Impl::emit_handshake_phase(TcpSession& s, std::uint64_t frame, doubl
   std::string who = fmt::format("tls#{}", s.id);
   if (!sum.handshake_seen && !s.saw_client_hello_record) {
     // Not a failure: the handshake happened before the capture started.
-    phase(1, "tls-handshake", who, s.id, time, frame, "incomplete",
+    phase(Phase::kTlsHandshake, who, s.id, time, frame, PhaseStatus::kIncomplete,
           "no handshake in the capture (it starts mid-session)");
     return;
   }
@@ -269,8 +269,8 @@ void Trace::Impl::emit_handshake_phase(TcpSession& s, std::uint64_t frame, doubl
               : ", no client certificate requested";
   Json details = {{"client", s.client}, {"server", s.server}};
   if (!sum.client_ca_names.empty()) details["client_ca_names"] = sum.client_ca_names;
-  phase(1, "tls-handshake", who, s.id, time, frame, sum.handshake_seen ? "ok" : "inferred", text,
-        details);
+  phase(Phase::kTlsHandshake, who, s.id, time, frame,
+        sum.handshake_seen ? PhaseStatus::kOk : PhaseStatus::kInferred, text, details);
 }
 
 TcpSession* Trace::Impl::tunnel_for(const net::Address& client, const net::Address& server) {
@@ -294,45 +294,51 @@ Trace::Trace(TraceOptions options, Sink& sink)
 Trace::~Trace() = default;
 const TraceCounts& Trace::counts() const { return impl_->counts; }
 
-void Trace::read_file(const std::string& path) {
+net::CaptureEnd Trace::read(const net::CaptureSpec& spec) {
   Impl& im = *impl_;
-  net::PcapSource source(path);
-  if (!im.options.filter.empty()) source.set_filter(im.options.filter);
-  im.pcap = path;
-  net::TcpReassembler reassembler([&im](const net::StreamChunk& c) { im.on_stream(c); },
-                                  [&im](const net::FlowKey& f, net::StreamEvent e,
-                                        std::uint64_t frame) { im.on_stream_event(f, e, frame); });
-  net::PacketDecoder decoder(
-      source.link_type(),
-      [&](const net::Transport& t) {
-        if (im.t0 < 0) im.t0 = t.info.time();
-        im.last_time = std::max(im.last_time, t.info.time());
-        if (t.kind == net::TransportKind::kTcp) {
-          reassembler.add(t);
-        } else if (t.kind == net::TransportKind::kUdp) {
-          im.on_udp(t);
-        } else if (t.ip.protocol == 1 || t.ip.protocol == 58) {
-          im.on_icmp(t);
-        }
-      },
-      [&im](const net::Anomaly& a) {
-        ++im.counts.anomalies;
-        im.sink.record("anomaly", {{"frame", a.frame}, {"code", a.code}, {"message", a.message}});
-      });
-  net::RawPacket packet;
-  while (source.next(packet)) {
+  std::optional<net::TcpReassembler> reassembler;
+  std::optional<net::PacketDecoder> decoder;
+  net::CaptureHandlers h;
+  h.begin = [&](const std::string& source, int link_type) {
+    im.pcap = source;
+    reassembler.emplace([&im](const net::StreamChunk& c) { im.on_stream(c); },
+                        [&im](const net::FlowKey& f, net::StreamEvent e, std::uint64_t frame) {
+                          im.on_stream_event(f, e, frame);
+                        });
+    decoder.emplace(
+        link_type, [&](const net::Transport& t) { im.on_transport(t, *reassembler); },
+        [&im](const net::Anomaly& a) { im.anomaly(a.frame, a.code, a.message); });
+  };
+  h.packet = [&](const net::RawPacket& packet) {
     ++im.counts.frames;
-    decoder.feed(packet);
-  }
-  decoder.flush();
-  reassembler.flush();
-  if (!source.error().empty()) {
+    decoder->feed(packet);
+  };
+  h.end = [&](const std::string&, std::uint64_t last_frame, const std::string& truncation) {
+    decoder->flush();
+    reassembler->flush();
+    if (truncation.empty()) return;
     im.capture_truncated = true;
-    ++im.counts.anomalies;
-    im.sink.record(
-        "anomaly",
-        {{"frame", im.counts.frames}, {"code", "capture-truncated"}, {"message", source.error()}});
+    im.anomaly(last_frame, "capture-truncated", truncation);
+  };
+  return net::run_capture(spec, h);
+}
+
+void Trace::Impl::on_transport(const net::Transport& t, net::TcpReassembler& reassembler) {
+  if (t0 < 0) t0 = t.info.time();
+  last_time = std::max(last_time, t.info.time());
+  if (t.kind == net::TransportKind::kTcp) {
+    reassembler.add(t);
+  } else if (t.kind == net::TransportKind::kUdp) {
+    on_udp(t);
+  } else if (t.ip.protocol == 1 || t.ip.protocol == 58) {
+    on_icmp(t);
   }
+}
+
+void Trace::Impl::anomaly(std::uint64_t frame, const std::string& code,
+                          const std::string& message) {
+  ++counts.anomalies;
+  sink.record("anomaly", {{"frame", frame}, {"code", code}, {"message", message}});
 }
 
 void Trace::finish() {
@@ -367,7 +373,7 @@ void Trace::Impl::report_reconnects() {
       text += fmt::format("{}{:.1f}", text.empty() ? "" : ", ", iv);
     }
     finding(
-        "tunnel-reconnects", 1,
+        "tunnel-reconnects", Severity::kWarning,
         fmt::format("{} CSTP tunnels from {} to {} in one capture, {} s apart: the client keeps "
                     "reconnecting",
                     list.size(), pair.first.to_string(), pair.second.to_string(), text),

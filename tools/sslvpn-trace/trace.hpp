@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "phase.hpp"
+#include "seckit/net.hpp"
 #include "seckit/out.hpp"
 #include "verdict.hpp"
 
@@ -20,7 +22,6 @@ using Json = seckit::out::Json;
 struct TraceOptions {
   std::vector<std::uint16_t> tls_ports{443};
   std::vector<std::uint16_t> dtls_ports{443};
-  std::string filter;                 // BPF
   std::string keylog_path;            // --keylog
   std::vector<std::string> gateways;  // --gateway HOST: SNI, certificate name or address
   bool show_secrets = false;
@@ -32,12 +33,11 @@ class Sink {
   virtual ~Sink() = default;
   // A record of a type listed in docs/sslvpn-trace.md (tls_session, http_exchange, ...).
   virtual void record(const std::string& type, const Json& data) = 0;
-  // One timeline line for people: relative time, session label, text, severity 0 ok / 1 warn /
-  // 2 error / 3 dim.
+  // One timeline line for people: relative time, session label, text, and its tone.
   virtual void timeline(double relative_time, const std::string& who, const std::string& text,
-                        int severity) = 0;
-  virtual void finding(const std::string& code, int severity, const std::string& message,
-                       const Json& details) = 0;
+                        Tone tone) = 0;
+  virtual void finding(const std::string& code, seckit::out::Severity severity,
+                       const std::string& message, const Json& details) = 0;
   // A line for people after the timeline (context: the sessions that are not the VPN's).
   virtual void remark(const std::string& text) = 0;
 };
@@ -63,8 +63,9 @@ class Trace {
   ~Trace();
   // Throws seckit::ToolError (exit 2) for an unreadable key log or one without a single valid
   // line (random bytes, another format): a key log that cannot be one is a usage error.
-  // Reads one capture (pcap or pcapng); throws seckit::ToolError for unreadable files.
-  void read_file(const std::string& path);
+  // Reads the captures (files in order, or live from an interface) until they end or a limit
+  // of spec stops them; throws seckit::ToolError for unreadable files or interfaces.
+  seckit::net::CaptureEnd read(const seckit::net::CaptureSpec& spec);
   // Ends every open session and DTLS flow (records, findings, verdicts).
   void finish();
   const TraceCounts& counts() const;

@@ -76,7 +76,8 @@ void Trace::Impl::on_udp(const net::Transport& t) {
         std::string mode = h.version == tls::kDtlsCisco ? "legacy Cisco DTLS 0x0100"
                                                         : tls::version_name(h.version);
         f.gate.run([this, &f, mode, time = t.info.time(), frame = t.info.frame] {
-          phase(6, "dtls-handshake", fmt::format("dtls#{}", f.id), f.id, time, frame, "ok",
+          phase(Phase::kDtlsHandshake, fmt::format("dtls#{}", f.id), f.id, time, frame,
+                PhaseStatus::kOk,
                 fmt::format(
                     "DTLS ClientHello {} -> {} ({}){}", f.client, f.server, mode,
                     f.tunnel_session ? fmt::format(", tunnel of tls#{}", f.tunnel_session) : ""));
@@ -140,7 +141,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
       } else if (m.type == tls::kHelloVerifyRequest && !c2s) {
         f.hello_verify = true;
         f.gate.run([this, who, time = e.time] {
-          event(who, time, "DTLS HelloVerifyRequest (cookie exchange)", 3);
+          event(who, time, "DTLS HelloVerifyRequest (cookie exchange)", Tone::kDim);
         });
       } else if (m.type == tls::kFinished && !f.established && !c2s) {
         f.established = true;
@@ -150,7 +151,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
                             ? ", " + tls::cipher_suite_name(*f.dtls->summary().cipher_suite)
                             : "");
         f.gate.run([this, &f, who, text, time = e.time, frame = e.frame] {
-          phase(6, "dtls-handshake", who, f.id, time, frame, "ok", text);
+          phase(Phase::kDtlsHandshake, who, f.id, time, frame, PhaseStatus::kOk, text);
         });
       }
       break;
@@ -167,7 +168,8 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
             std::string text = fmt::format(
                 "DTLS {} from the {}{}", cstp_type_name(p.type), c2s ? "client" : "server",
                 f.disconnect_reason.empty() ? "" : ": \"" + f.disconnect_reason + "\"");
-            f.gate.run([this, who, text, time = e.time] { event(who, time, text, 1); });
+            f.gate.run(
+                [this, who, text, time = e.time] { event(who, time, text, Tone::kWarning); });
           }
         }
       }
@@ -177,7 +179,7 @@ void Trace::Impl::on_dtls_event(DtlsFlow& f, const tls::Event& e) {
       if (e.alert.description != 0) {
         std::string text = fmt::format("DTLS alert from the {}: {} {}", c2s ? "client" : "server",
                                        e.alert.level_name(), e.alert.description_name());
-        f.gate.run([this, who, text, time = e.time] { event(who, time, text, 2); });
+        f.gate.run([this, who, text, time = e.time] { event(who, time, text, Tone::kError); });
       }
       break;
     case tls::EventKind::kNote:
@@ -215,25 +217,48 @@ void Trace::Impl::finish_dtls(DtlsFlow& f) {
   f.gate.run([this, &f] { report_dtls(f); });
 }
 
-void Trace::Impl::report_dtls(DtlsFlow& f) {
-  std::string who = fmt::format("dtls#{}", f.id);
-  const tls::Summary& sum = f.dtls->summary();
-  bool blocked = f.blocked;
-  Json schedule = Json::array();
-  Json intervals = Json::array();
-  for (std::size_t i = 0; i < f.client_hello_times.size(); ++i) {
-    schedule.push_back(round6(f.client_hello_times[i] - f.client_hello_times[0]));
-    if (i > 0) {
-      intervals.push_back(round6(f.client_hello_times[i] - f.client_hello_times[i - 1]));
+namespace {
+// When each ClientHello was sent, relative to the first, and the gaps between them.
+struct HelloSchedule {
+  std::vector<double> offsets;
+  std::vector<double> intervals;
+};
+
+HelloSchedule hello_schedule(const std::vector<double>& times) {
+  HelloSchedule s;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    s.offsets.push_back(round6(times[i] - times[0]));
+    if (i > 0) s.intervals.push_back(round6(times[i] - times[i - 1]));
+  }
+  return s;
+}
+
+// CSTP packets and bytes per type and direction, for a decrypted DTLS channel.
+Json cstp_counts_json(const DtlsFlow& f) {
+  Json packets = Json::object();
+  for (int d = 0; d < 2; ++d) {
+    Json j = Json::object();
+    for (int t = 0; t < 256; ++t) {
+      if (f.cstp[d].packets[t] == 0) continue;
+      j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", f.cstp[d].packets[t]},
+                                                         {"bytes", f.cstp[d].bytes[t]}};
     }
+    packets[d == 0 ? "client" : "server"] = j;
   }
-  TcpSession* tunnel = nullptr;
-  for (auto& [k, s] : tcp) {
-    if (s->id == f.tunnel_session) tunnel = s.get();
-  }
-  for (auto& s : done_tcp) {
-    if (s->id == f.tunnel_session) tunnel = s.get();
-  }
+  return packets;
+}
+}  // namespace
+
+TcpSession* Trace::Impl::session_by_id(int id) {
+  TcpSession* found = nullptr;
+  for_each_session([&](TcpSession& s) {
+    if (s.id == id) found = &s;
+  });
+  return found;
+}
+
+Json Trace::Impl::dtls_json(const DtlsFlow& f, const Json& schedule, const Json& intervals) {
+  const tls::Summary& sum = f.dtls->summary();
   Json data = {{"session", f.id},
                {"client", f.client},
                {"server", f.server},
@@ -248,68 +273,64 @@ void Trace::Impl::report_dtls(DtlsFlow& f) {
                {"client_hello_schedule", schedule},
                {"client_hello_intervals", intervals},
                {"established", f.established},
-               {"blocked", blocked},
+               {"blocked", f.blocked},
                {"pending", f.pending},
                {"icmp_port_unreachable", f.icmp_unreachable},
                {"decrypted", f.decrypted || sum.decrypted}};
   if (sum.cipher_suite) data["cipher_suite"] = tls::cipher_suite_name(*sum.cipher_suite);
-  if (f.decrypted) {
-    Json packets = Json::object();
-    for (int d = 0; d < 2; ++d) {
-      Json j = Json::object();
-      for (int t = 0; t < 256; ++t) {
-        if (f.cstp[d].packets[t] == 0) continue;
-        j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", f.cstp[d].packets[t]},
-                                                           {"bytes", f.cstp[d].bytes[t]}};
-      }
-      packets[d == 0 ? "client" : "server"] = j;
-    }
-    data["packets"] = packets;
-  }
+  if (f.decrypted) data["packets"] = cstp_counts_json(f);
   if (!f.disconnect_reason.empty()) data["disconnect_reason"] = f.disconnect_reason;
   if (!f.notes.empty()) data["notes"] = f.notes;
-  if (blocked) {
-    // The MTU that applies: CSTP's once the data falls back to the TLS tunnel.
-    Json mtu = nullptr;
-    if (tunnel && tunnel->tunnel_params.contains("cstp_mtu"))
-      mtu = tunnel->tunnel_params["cstp_mtu"];
-    data["effective_mtu"] = mtu;
-    std::string sched;
-    for (const auto& v : schedule)
-      sched += fmt::format("{}{:.1f}", sched.empty() ? "" : ", ", v.get<double>());
-    std::string pattern;
-    std::vector<double> iv;
-    for (const auto& v : intervals) iv.push_back(v.get<double>());
-    bool doubling = !iv.empty() && std::fabs(iv[0] - 1.0) < 0.3;
-    for (std::size_t i = 1; i < iv.size() && doubling; ++i) {
-      doubling = std::fabs(iv[i] / iv[i - 1] - 2.0) < 0.3 || (iv[i] > 15 && iv[i] < 17.5);
-    }
-    pattern = iv.empty() ? "single attempt"
-              : doubling ? "exponential backoff from 1 s"
-                         : "irregular";
-    data["retry_pattern"] = pattern;
-    std::string text = fmt::format(
-        "DTLS {}: {} ClientHello{} at {} s unanswered ({}){}; data moves over CSTP (TLS){}",
-        f.icmp_unreachable ? "refused" : "blocked", f.client_hello_times.size(),
-        f.client_hello_times.size() == 1 ? "" : "s", sched, pattern,
-        f.icmp_unreachable ? fmt::format(", {} ICMP port unreachable", f.icmp_unreachable) : "",
-        mtu.is_null() ? ""
-                      : fmt::format(" with X-CSTP-MTU {} instead of X-DTLS-MTU", mtu.get<long>()));
-    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(), f.client_hello_frames.back(),
-          "blocked", text, {{"schedule", schedule}, {"intervals", intervals}});
-    finding("dtls-blocked", 1, text,
-            {{"session", f.id}, {"schedule", schedule}, {"effective_mtu", mtu}});
+  return data;
+}
+
+// DTLS never answered: the phase line, the finding, and the MTU the data falls back to.
+void Trace::Impl::report_dtls_blocked(DtlsFlow& f, Json& data, const Json& schedule,
+                                      const Json& intervals) {
+  // The MTU that applies: CSTP's once the data falls back to the TLS tunnel.
+  Json mtu = nullptr;
+  const TcpSession* tunnel = session_by_id(f.tunnel_session);
+  if (tunnel && tunnel->tunnel_params.contains("cstp_mtu")) mtu = tunnel->tunnel_params["cstp_mtu"];
+  data["effective_mtu"] = mtu;
+  std::string sched;
+  for (const auto& v : schedule)
+    sched += fmt::format("{}{:.1f}", sched.empty() ? "" : ", ", v.get<double>());
+  std::string pattern = dtls_retry_pattern(intervals.get<std::vector<double>>());
+  data["retry_pattern"] = pattern;
+  std::string text = fmt::format(
+      "DTLS {}: {} ClientHello{} at {} s unanswered ({}){}; data moves over CSTP (TLS){}",
+      f.icmp_unreachable ? "refused" : "blocked", f.client_hello_times.size(),
+      f.client_hello_times.size() == 1 ? "" : "s", sched, pattern,
+      f.icmp_unreachable ? fmt::format(", {} ICMP port unreachable", f.icmp_unreachable) : "",
+      mtu.is_null() ? ""
+                    : fmt::format(" with X-CSTP-MTU {} instead of X-DTLS-MTU", mtu.get<long>()));
+  phase(Phase::kDtlsHandshake, fmt::format("dtls#{}", f.id), f.id, f.client_hello_times.back(),
+        f.client_hello_frames.back(), PhaseStatus::kBlocked, text,
+        {{"schedule", schedule}, {"intervals", intervals}});
+  finding("dtls-blocked", Severity::kWarning, text,
+          {{"session", f.id}, {"schedule", schedule}, {"effective_mtu", mtu}});
+}
+
+void Trace::Impl::report_dtls(DtlsFlow& f) {
+  std::string who = fmt::format("dtls#{}", f.id);
+  HelloSchedule hellos = hello_schedule(f.client_hello_times);
+  Json schedule = hellos.offsets;
+  Json intervals = hellos.intervals;
+  Json data = dtls_json(f, schedule, intervals);
+  if (f.blocked) {
+    report_dtls_blocked(f, data, schedule, intervals);
   } else if (f.pending) {
-    phase(6, "dtls-handshake", who, f.id, f.client_hello_times.back(), f.client_hello_frames.back(),
-          "incomplete",
+    phase(Phase::kDtlsHandshake, who, f.id, f.client_hello_times.back(),
+          f.client_hello_frames.back(), PhaseStatus::kIncomplete,
           fmt::format("DTLS ClientHello unanswered, but the capture ends {:.1f} s after the first "
                       "one: too soon to tell whether DTLS is blocked",
                       last_time - f.client_hello_times[0]));
   } else if (!f.established && f.datagrams[1] > 0) {
-    finding("dtls-failed", 2, fmt::format("the DTLS handshake with {} did not complete", f.server),
+    finding("dtls-failed", Severity::kError,
+            fmt::format("the DTLS handshake with {} did not complete", f.server),
             {{"session", f.id}});
-  } else if (f.established && !f.decrypted && !sum.handshake_seen) {
-    phase(6, "dtls-handshake", who, f.id, f.first_time, f.first_frame, "inferred",
+  } else if (f.established && !f.decrypted && !f.dtls->summary().handshake_seen) {
+    phase(Phase::kDtlsHandshake, who, f.id, f.first_time, f.first_frame, PhaseStatus::kInferred,
           fmt::format("DTLS ({}) answered by the server: {} client / {} server datagrams", f.mode,
                       f.datagrams[0], f.datagrams[1]));
   }

@@ -127,7 +127,7 @@ void Trace::Impl::report_gateway(const ServerEvidence& e, const GatewayDecision&
   event("gateway", first - 1e-6,
         fmt::format("{}{}: {} confidence: {}", e.server,
                     e.names.empty() ? "" : " (" + e.names.front() + ")", d.confidence, why),
-        0);
+        Tone::kOk);
 }
 
 // Undecided sessions go to the gateways' story or to context; DTLS flows follow their address.
@@ -174,7 +174,7 @@ void Trace::Impl::report_context(const std::vector<ServerEvidence>& evidence,
                          [&](const std::string& n) { return gateway_name_matches(wanted, n); });
     });
     if (matched) continue;
-    finding("gateway-unmatched", 1,
+    finding("gateway-unmatched", Severity::kWarning,
             fmt::format("--gateway {} matched no SNI, server certificate name or address in the "
                         "capture",
                         wanted),

@@ -40,12 +40,12 @@ void Trace::Impl::on_http_message(TcpSession& s, const http::Message& m) {
 std::vector<std::string> Trace::Impl::announced_paths() const {
   std::vector<std::string> paths;
   paths.reserve(manifest_files.size());
-  for (const auto& f : manifest_files) paths.push_back(f.value("uri", ""));
+  for (const auto& f : manifest_files) paths.push_back(f.file.uri.value_or(""));
   return paths;
 }
 
 namespace {
-std::optional<Json> config_auth_of(const http::Message& m, bool show, std::string* error) {
+std::optional<ConfigAuth> config_auth_of(const http::Message& m, bool show, std::string* error) {
   if (m.body.find("<config-auth") == std::string::npos) return std::nullopt;
   ConfigAuthOptions o;
   o.show_secrets = show;
@@ -67,30 +67,33 @@ std::string file_name(const std::string& path) { return path.substr(path.rfind('
 
 // The manifest entry a downloader GET fetches: the same path once percent-decoded, else the same
 // file name (ocserv announces /profiles/NAME but openconnect asks for /profiles%2FNAME).
-const Json* manifest_entry_for(const std::vector<Json>& files, const std::string& target) {
+const AnnouncedFile* manifest_entry_for(const std::vector<AnnouncedFile>& files,
+                                        const std::string& target) {
   std::string path = decoded_path(target);
   for (const auto& f : files)
-    if (decoded_path(f.value("uri", "")) == path) return &f;
-  for (const auto& f : files)
-    if (!file_name(path).empty() && file_name(decoded_path(f.value("uri", ""))) == file_name(path))
+    if (decoded_path(f.file.uri.value_or("")) == path) return &f;
+  for (const auto& f : files) {
+    if (!file_name(path).empty() &&
+        file_name(decoded_path(f.file.uri.value_or(""))) == file_name(path))
       return &f;
+  }
   return nullptr;
 }
 
 // Phase 4: the downloaded file against the hash its manifest announced.
-Json check_download(const std::vector<Json>& files, const http::Message& req,
+Json check_download(const std::vector<AnnouncedFile>& files, const http::Message& req,
                     const http::Message& resp) {
   Json out = {{"bytes", resp.body_length}};
-  const Json* entry = manifest_entry_for(files, req.target);
+  const AnnouncedFile* entry = manifest_entry_for(files, req.target);
   if (!entry) {
     out["verified"] = nullptr;
     out["note"] = "not in any manifest seen in this capture";
     return out;
   }
-  std::string type = entry->value("hash_type", "sha1");
-  std::string expected = seckit::enc::ascii_lower(entry->value("hash", ""));
-  out["manifest"] = entry->value("manifest", "");
-  out["uri"] = entry->value("uri", "");
+  std::string type = entry->file.hash_type.value_or("sha1");
+  std::string expected = seckit::enc::ascii_lower(entry->file.hash.value_or(""));
+  out["manifest"] = entry->manifest;
+  out["uri"] = entry->file.uri.value_or("");
   out["hash_type"] = type;
   out["expected_hash"] = expected;
   auto digest = seckit::crypto::parse_digest(type);
@@ -112,16 +115,14 @@ Json check_download(const std::vector<Json>& files, const http::Message& req,
 
 namespace {
 // The phase an exchange belongs to, from its method and config-auth type.
-std::pair<int, std::string> phase_of(const http::Message& req, const Json& req_xml,
-                                     std::uint64_t exchange_number) {
-  if (http::name_equals(req.method, "CONNECT")) return {5, "cstp-connect"};
+Phase phase_of(const http::Message& req, const std::optional<ConfigAuth>& request,
+               std::uint64_t exchange_number) {
+  if (http::name_equals(req.method, "CONNECT")) return Phase::kCstpConnect;
   if (http::name_equals(req.method, "POST")) {
-    std::string type = req_xml.is_null() ? "" : req_xml.value("type", "");
-    bool init = type == "init" || (req_xml.is_null() && exchange_number == 1);
-    return init ? std::pair<int, std::string>{2, "group-selection"}
-                : std::pair<int, std::string>{3, "user-authentication"};
+    bool init = request ? request->type == "init" : exchange_number == 1;
+    return init ? Phase::kGroupSelection : Phase::kUserAuthentication;
   }
-  return {4, "download"};
+  return Phase::kDownload;
 }
 
 Json exchange_json(const http::Message& req, const http::Message& resp, bool show) {
@@ -149,109 +150,113 @@ void Trace::Impl::on_exchange(TcpSession& s, const http::Message& req, const htt
   // Findings follow the phase line they explain.
   std::vector<std::function<void()>> findings;
   std::string req_error, resp_error;
-  Json req_xml = config_auth_of(req, show, &req_error).value_or(Json(nullptr));
-  Json resp_xml = config_auth_of(resp, show, &resp_error).value_or(Json(nullptr));
-  auto [number, name] = phase_of(req, req_xml, s.exchanges);
-  if (s.role.empty()) s.role = number == 4 ? "download" : number == 5 ? "tunnel" : "auth";
-  if (number == 5) s.role = "tunnel";
+  std::optional<ConfigAuth> request = config_auth_of(req, show, &req_error);
+  std::optional<ConfigAuth> response = config_auth_of(resp, show, &resp_error);
+  Phase which = phase_of(req, request, s.exchanges);
+  if (s.role.empty()) {
+    s.role = which == Phase::kDownload      ? "download"
+             : which == Phase::kCstpConnect ? "tunnel"
+                                            : "auth";
+  }
+  if (which == Phase::kCstpConnect) s.role = "tunnel";
   double time = req.first_time ? req.first_time : resp.first_time;
   Json data = {{"session", s.id},
-               {"phase", number},
+               {"phase", phase_number(which)},
                {"time", time_string(time)},
                {"relative_time", round6(rel(time))}};
   data.update(exchange_json(req, resp, show));
-  if (!req_xml.is_null()) data["request"]["config_auth"] = req_xml;
-  if (!resp_xml.is_null()) data["response"]["config_auth"] = resp_xml;
+  if (request) data["request"]["config_auth"] = to_json(*request);
+  if (response) data["response"]["config_auth"] = to_json(*response);
   if (!req_error.empty()) data["request"]["config_auth_error"] = req_error;
   if (!resp_error.empty()) data["response"]["config_auth_error"] = resp_error;
 
   std::string text =
       fmt::format("{} {} -> {} {}", req.method, req.target, resp.status, resp.reason);
-  std::string status = resp.status >= 200 && resp.status < 400 ? "ok" : "failed";
-  if (number == 2 || number == 3) {
-    describe_auth(s, req_xml, resp_xml, resp.first_frame, text, status, findings);
-  } else if (number == 4) {
+  PhaseStatus status =
+      resp.status >= 200 && resp.status < 400 ? PhaseStatus::kOk : PhaseStatus::kFailed;
+  if (which == Phase::kGroupSelection || which == Phase::kUserAuthentication) {
+    describe_auth(s, request, response, resp.first_frame, text, status, findings);
+  } else if (which == Phase::kDownload) {
     describe_download(s, req, resp, data, text, status, findings);
   } else {
     describe_connect(s, req, resp, data, text, status, findings);
   }
   sink.record("http_exchange", data);
-  phase(number, name, fmt::format("tls#{}", s.id), s.id, time, req.first_frame, status, text);
+  phase(which, fmt::format("tls#{}", s.id), s.id, time, req.first_frame, status, text);
   for (auto& f : findings) f();
 }
 
-void Trace::Impl::describe_auth(TcpSession& s, const Json& req_xml, const Json& resp_xml,
-                                std::uint64_t resp_frame, std::string& text, std::string& status,
-                                std::vector<std::function<void()>>& findings) {
-  if (!req_xml.is_null()) {
-    std::string t = req_xml.value("type", "");
-    text += fmt::format(" [client {}", t);
-    if (req_xml.contains("group_select")) {
-      text += ", group-select " + req_xml["group_select"].get<std::string>();
-    }
-    if (req_xml.contains("username")) {
-      text += ", username " + req_xml["username"].get<std::string>();
-    }
-    if (req_xml.contains("password"))
-      text += ", password " + req_xml["password"].get<std::string>();
-    text += "]";
+namespace {
+// " [client auth-reply, group-select G, username U, password <redacted 7 bytes>]"
+std::string client_text(const ConfigAuth& request) {
+  std::string text = fmt::format(" [client {}", request.type);
+  if (request.group_select) text += ", group-select " + *request.group_select;
+  if (request.username) text += ", username " + *request.username;
+  if (request.password) text += ", password " + *request.password;
+  return text + "]";
+}
+
+// " [server auth-request, auth id main, error "...", "message", session-token ..., profile U H]"
+std::string server_text(const ConfigAuth& response) {
+  std::string text = fmt::format(" [server {}", response.type);
+  if (response.auth) {
+    const ConfigAuthPrompt& auth = *response.auth;
+    if (!auth.id.empty()) text += ", auth id " + auth.id;
+    if (auth.error) text += ", error \"" + *auth.error + "\"";
+    if (auth.message) text += ", \"" + *auth.message + "\"";
   }
-  if (!resp_xml.is_null()) {
-    std::string t = resp_xml.value("type", "");
-    const Json& auth = resp_xml.contains("auth") ? resp_xml["auth"] : Json::object();
-    std::string auth_id = auth.value("id", "");
-    text += fmt::format(" [server {}", t);
-    if (!auth_id.empty()) text += ", auth id " + auth_id;
-    if (auth.contains("error")) text += ", error \"" + auth["error"].get<std::string>() + "\"";
-    if (auth.contains("message")) text += ", \"" + auth["message"].get<std::string>() + "\"";
-    if (resp_xml.contains("session_token"))
-      text += ", session-token " + resp_xml["session_token"].get<std::string>();
-    for (const char* key : {"profile_manifest", "core_manifest"}) {
-      if (!resp_xml.contains(key)) continue;
-      for (const auto& f : resp_xml[key]) {
-        Json entry = f;
-        entry["manifest"] = std::string(key) == "profile_manifest" ? "profile" : "core";
-        manifest_files.push_back(std::move(entry));
-      }
-    }
-    if (resp_xml.contains("profile_manifest")) {
-      for (const auto& f : resp_xml["profile_manifest"]) {
-        text += ", profile " + f.value("uri", "?");
-        if (f.contains("hash")) text += " " + f.value("hash_type", "") + " " + f.value("hash", "");
-      }
-    }
-    text += "]";
-    bool success = auth_id == "success" || t == "complete";
-    // ocserv answers a wrong password with the same auth-request again (no <error>); Cisco
-    // gateways add <error id="..."> or answer with auth id "failure".
-    bool password_sent = !req_xml.is_null() && req_xml.contains("password");
-    bool failure = !success && (auth.contains("error") || auth_id == "failure" ||
-                                (password_sent && t == "auth-request"));
-    if (success) {
-      s.auth_success = auth_success = true;
-    } else if (failure) {
-      s.auth_failed = auth_failed = true;
-      status = "failed";
-      findings.push_back([=, this, &s] {
-        finding("auth-failed", 2,
-                fmt::format("authentication failed at {}: {}", s.server,
-                            auth.value("error", auth.value("message", "auth id " + auth_id))),
-                {{"session", s.id}, {"frame", resp_frame}});
-      });
-    }
+  if (response.session_token) text += ", session-token " + *response.session_token;
+  for (const auto& f : response.profile_manifest.value_or(std::vector<ManifestFile>{})) {
+    text += ", profile " + f.uri.value_or("?");
+    if (f.hash) text += " " + f.hash_type.value_or("") + " " + *f.hash;
+  }
+  return text + "]";
+}
+}  // namespace
+
+void Trace::Impl::describe_auth(TcpSession& s, const std::optional<ConfigAuth>& request,
+                                const std::optional<ConfigAuth>& response, std::uint64_t resp_frame,
+                                std::string& text, PhaseStatus& status,
+                                std::vector<std::function<void()>>& findings) {
+  if (request) text += client_text(*request);
+  if (!response) return;
+  text += server_text(*response);
+  for (const auto& [kind, files] : {std::pair{"profile", &response->profile_manifest},
+                                    std::pair{"core", &response->core_manifest}}) {
+    if (!*files) continue;
+    for (const auto& f : **files) manifest_files.push_back({kind, f});
+  }
+  const ConfigAuthPrompt auth = response->auth.value_or(ConfigAuthPrompt{});
+  bool success = auth.id == "success" || response->type == "complete";
+  // ocserv answers a wrong password with the same auth-request again (no <error>); Cisco
+  // gateways add <error id="..."> or answer with auth id "failure".
+  bool password_sent = request && request->password;
+  bool failure = !success && (auth.error || auth.id == "failure" ||
+                              (password_sent && response->type == "auth-request"));
+  if (success) {
+    s.auth_success = auth_success = true;
+  } else if (failure) {
+    s.auth_failed = auth_failed = true;
+    status = PhaseStatus::kFailed;
+    std::string why = auth.error.value_or(auth.message.value_or("auth id " + auth.id));
+    findings.push_back([=, this, &s] {
+      finding("auth-failed", Severity::kError,
+              fmt::format("authentication failed at {}: {}", s.server, why),
+              {{"session", s.id}, {"frame", resp_frame}});
+    });
   }
 }
 
 void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
                                     const http::Message& resp, Json& data, std::string& text,
-                                    std::string& status,
+                                    PhaseStatus& status,
                                     std::vector<std::function<void()>>& findings) {
   Json dl = check_download(manifest_files, req, resp);
   if (resp.status >= 400) {
-    status = "failed";
+    status = PhaseStatus::kFailed;
     findings.push_back([=, this, &s] {
       finding(
-          "download-failed", 2,
+          "download-failed", Severity::kError,
           fmt::format("download of {} failed: HTTP {} {}", req.target, resp.status, resp.reason),
           {{"session", s.id}, {"frame", resp.first_frame}});
     });
@@ -261,11 +266,11 @@ void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
       text += fmt::format(", {} bytes, {} matches the {} manifest", resp.body_length, type,
                           dl.value("manifest", ""));
     } else {
-      status = "failed";
+      status = PhaseStatus::kFailed;
       text += fmt::format(", {} bytes, {} differs from the {} manifest", resp.body_length, type,
                           dl.value("manifest", ""));
       findings.push_back([=, this, &s] {
-        finding("download-hash-mismatch", 2,
+        finding("download-hash-mismatch", Severity::kError,
                 fmt::format("{} downloaded from {} has {} {}, the manifest says {}", req.target,
                             s.server, type, dl.value("hash", ""), dl.value("expected_hash", "")),
                 {{"session", s.id}, {"frame", resp.first_frame}, {"download", dl}});
@@ -279,7 +284,7 @@ void Trace::Impl::describe_download(TcpSession& s, const http::Message& req,
 
 void Trace::Impl::describe_connect(TcpSession& s, const http::Message& req,
                                    const http::Message& resp, Json& data, std::string& text,
-                                   std::string& status,
+                                   PhaseStatus& status,
                                    std::vector<std::function<void()>>& findings) {
   bool show = options.show_secrets;
   if (resp.starts_tunnel()) {
@@ -318,9 +323,9 @@ void Trace::Impl::describe_connect(TcpSession& s, const http::Message& req,
     data["tunnel"] = p;
   } else {
     connect_refused = true;
-    status = "failed";
+    status = PhaseStatus::kFailed;
     findings.push_back([=, this, &s] {
-      finding("connect-refused", 2,
+      finding("connect-refused", Severity::kError,
               fmt::format("CONNECT /CSCOSSLC/tunnel refused by {}: HTTP {} {}", s.server,
                           resp.status, resp.reason),
               {{"session", s.id}, {"frame", resp.first_frame}});
@@ -335,7 +340,7 @@ void Trace::Impl::on_cstp(TcpSession& s, bool c2s, const CstpPacket& p) {
     event(fmt::format("tls#{}", s.id), p.time,
           fmt::format("CSTP {} from the {}{}", cstp_type_name(p.type), s.disconnect_from,
                       s.disconnect_reason.empty() ? "" : ": \"" + s.disconnect_reason + "\""),
-          1);
+          Tone::kWarning);
   }
 }
 

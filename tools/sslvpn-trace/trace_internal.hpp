@@ -176,6 +176,13 @@ inline bool is_certificate_alert(std::uint8_t d) {
 
 }  // namespace detail
 using namespace detail;  // NOLINT: internal header
+using seckit::out::Severity;
+
+// A manifest file and which manifest announced it ("profile" or "core").
+struct AnnouncedFile {
+  std::string manifest;
+  ManifestFile file;
+};
 
 struct Trace::Impl {
   TraceOptions options;
@@ -202,9 +209,9 @@ struct Trace::Impl {
   bool capture_truncated = false;
   std::uint64_t gateways = 0;     // identified at the end of the capture
   std::string no_gateway_detail;  // why none was, for the verdict
-  // Files announced in vpn-profile-manifest / vpn-core-manifest ({"manifest","uri","hash_type",
-  // "hash"}): what the downloader's GETs (phase 4) are checked against.
-  std::vector<Json> manifest_files;
+  // Files announced in vpn-profile-manifest / vpn-core-manifest: what the downloader's GETs
+  // (phase 4) are checked against.
+  std::vector<AnnouncedFile> manifest_files;
 
   Impl(TraceOptions o, Sink& s) : options(std::move(o)), sink(s) {
     if (!options.keylog_path.empty()) {
@@ -227,19 +234,18 @@ struct Trace::Impl {
 
   double rel(double t) const { return t0 < 0 ? 0 : t - t0; }
 
-  void finding(const std::string& code, int severity, const std::string& message,
+  void finding(const std::string& code, Severity severity, const std::string& message,
                const Json& details) {
     ++counts.findings;
-    if (severity >= 2) ++error_findings;
+    if (severity == Severity::kError) ++error_findings;
     sink.finding(code, severity, one_line(message), details);
   }
 
-  void phase(int number, const std::string& name, const std::string& who, int session, double time,
-             std::uint64_t frame, const std::string& status, const std::string& text,
-             const Json& details = Json::object()) {
-    Json d = {{"phase", number},
-              {"name", name},
-              {"status", status},
+  void phase(Phase which, const std::string& who, int session, double time, std::uint64_t frame,
+             PhaseStatus status, const std::string& text, const Json& details = Json::object()) {
+    Json d = {{"phase", phase_number(which)},
+              {"name", phase_name(which)},
+              {"status", phase_status_name(status)},
               {"session", session},
               {"time", time_string(time)},
               {"relative_time", round6(rel(time))},
@@ -247,14 +253,14 @@ struct Trace::Impl {
               {"text", text}};
     if (!details.empty()) d["details"] = details;
     sink.record("sslvpn_phase", d);
-    int severity = status == "ok" ? 0 : status == "inferred" ? 3 : status == "failed" ? 2 : 1;
-    std::string label = number > 0 ? fmt::format("phase {} {}: ", number, name) : "";
+    std::string label = fmt::format("phase {} {}: ", phase_number(which), phase_name(which));
     sink.timeline(rel(time), who,
-                  one_line(label + text + (status == "inferred" ? " (inferred)" : "")), severity);
+                  one_line(label + text + (status == PhaseStatus::kInferred ? " (inferred)" : "")),
+                  tone_of(status));
   }
 
-  void event(const std::string& who, double time, const std::string& text, int severity) {
-    sink.timeline(rel(time), who, one_line(text), severity);
+  void event(const std::string& who, double time, const std::string& text, Tone tone) {
+    sink.timeline(rel(time), who, one_line(text), tone);
   }
 
   // --- TCP ---------------------------------------------------------------------------------
@@ -265,14 +271,15 @@ struct Trace::Impl {
   void report_handshake(TcpSession& s, std::uint64_t frame, double time);
   void on_http_message(TcpSession& s, const http::Message& m);
   void on_exchange(TcpSession& s, const http::Message& req, const http::Message& resp);
-  void describe_auth(TcpSession& s, const Json& req_xml, const Json& resp_xml,
-                     std::uint64_t resp_frame, std::string& text, std::string& status,
+  void describe_auth(TcpSession& s, const std::optional<ConfigAuth>& request,
+                     const std::optional<ConfigAuth>& response, std::uint64_t resp_frame,
+                     std::string& text, PhaseStatus& status,
                      std::vector<std::function<void()>>& findings);
   void describe_download(TcpSession& s, const http::Message& req, const http::Message& resp,
-                         Json& data, std::string& text, std::string& status,
+                         Json& data, std::string& text, PhaseStatus& status,
                          std::vector<std::function<void()>>& findings);
   void describe_connect(TcpSession& s, const http::Message& req, const http::Message& resp,
-                        Json& data, std::string& text, std::string& status,
+                        Json& data, std::string& text, PhaseStatus& status,
                         std::vector<std::function<void()>>& findings);
   void emit_handshake_phase(TcpSession& s, std::uint64_t frame, double time);
   void infer_phase(TcpSession& s);
@@ -306,12 +313,17 @@ struct Trace::Impl {
                          bool encrypted, const std::string& sender);
   void report_alert(TcpSession& s, const tls::Alert& alert, const Json& a, bool c2s,
                     std::uint64_t frame, double time);
+  void on_transport(const net::Transport& t, net::TcpReassembler& reassembler);
+  void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);
   // --- UDP ---------------------------------------------------------------------------------
   void on_udp(const net::Transport& t);
   void on_icmp(const net::Transport& t);
   void on_dtls_event(DtlsFlow& f, const tls::Event& e);
   void finish_dtls(DtlsFlow& f);
   void report_dtls(DtlsFlow& f);
+  void report_dtls_blocked(DtlsFlow& f, Json& data, const Json& schedule, const Json& intervals);
+  Json dtls_json(const DtlsFlow& f, const Json& schedule, const Json& intervals);
+  TcpSession* session_by_id(int id);
   TcpSession* tunnel_for(const net::Address& client, const net::Address& server);
   void report_reconnects();
 };

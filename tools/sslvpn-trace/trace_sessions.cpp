@@ -61,8 +61,8 @@ void Trace::Impl::infer_phase(TcpSession& s) {
                 : s.handshake_time >= 0 ? s.handshake_time
                                         : s.first_time;
   std::uint64_t frame = s.data_time >= 0 ? s.data_frame : s.first_frame;
-  phase(guess == "tunnel" ? 5 : 2, guess == "tunnel" ? "cstp-connect" : "group-selection",
-        fmt::format("tls#{}", s.id), s.id, time, frame, "inferred", text,
+  phase(guess == "tunnel" ? Phase::kCstpConnect : Phase::kGroupSelection,
+        fmt::format("tls#{}", s.id), s.id, time, frame, PhaseStatus::kInferred, text,
         {{"reason", sum.opaque_reason.empty() ? "no key log" : sum.opaque_reason}});
 }
 
@@ -164,7 +164,7 @@ void Trace::Impl::report_tunnel(TcpSession& s) {
   sink.record("cstp_tunnel", t);
   if (unanswered >= 3) {
     ++dpd_timeouts;
-    finding("dpd-timeout", 1,
+    finding("dpd-timeout", Severity::kWarning,
             fmt::format("{} CSTP DPD requests went unanswered on {}", unanswered, s.server),
             {{"session", s.id}});
   }
@@ -177,7 +177,7 @@ void Trace::Impl::report_tunnel(TcpSession& s) {
                     packets_of(c, kCstpKeepalive), packets_of(v, kCstpData),
                     packets_of(v, kCstpDpdRequest) + packets_of(v, kCstpDpdResponse),
                     packets_of(v, kCstpKeepalive)),
-        3);
+        Tone::kDim);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ void Trace::Impl::report_keylog_mismatch() {
   if (!have_keylog) return;
   auto [with_random, known] = keylog_match();
   if (with_random == 0 || known > 0) return;
-  finding("keylog-mismatch", 1,
+  finding("keylog-mismatch", Severity::kWarning,
           fmt::format("the key log {} ({} secrets) has no line for the client random of any of "
                       "the {} TLS session{} in the capture: it is from another client or another "
                       "capture",

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "seckit/bytes.hpp"
@@ -60,6 +61,14 @@ class PcapSource {
   // Opens a pcap or pcapng file ("-" = stdin). Throws seckit::ToolError (exit 2) when the file
   // cannot be opened or is not a capture.
   explicit PcapSource(const std::string& path);
+  // Captures live on an interface ("any": all of them, Linux cooked headers), in immediate mode
+  // so that each packet is delivered as it arrives. Throws seckit::ToolError: exit 3 when the
+  // interface cannot be opened (no such device, no CAP_NET_RAW).
+  static std::unique_ptr<PcapSource> live(const std::string& interface);
+  // Live only: while waiting for packets, next() asks this every ~100 ms and returns false
+  // (the end) once it says stop.
+  void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
+  bool is_live() const { return live_; }
   ~PcapSource();
   PcapSource(const PcapSource&) = delete;
   PcapSource& operator=(const PcapSource&) = delete;
@@ -76,8 +85,11 @@ class PcapSource {
   std::uint64_t file_size() const { return file_size_; }
 
  private:
+  PcapSource();
   struct Handle;
   std::unique_ptr<Handle> handle_;
+  std::function<bool()> stop_;
+  bool live_ = false;
   int link_type_ = 0;
   std::uint64_t frame_ = 0;
   std::uint64_t file_size_ = 0;
@@ -86,6 +98,45 @@ class PcapSource {
 
 // Name of a DLT_/LINKTYPE_ value ("EN10MB", "LINUX_SLL2", ...), or "DLT_<n>".
 std::string link_type_name(int link_type);
+
+// ---------------------------------------------------------------------------------------------
+// The capture driver: one packet loop for every pcap tool
+
+// Where packets come from and when to stop. Files are read in order ("-" = stdin); with an
+// interface, packets are captured live instead.
+struct CaptureSpec {
+  std::vector<std::string> files;
+  std::string interface;    // live capture ("any" too); needs CAP_NET_RAW
+  std::string filter;       // BPF, tcpdump syntax
+  std::uint64_t count = 0;  // stop after this many packets in all (0: no limit)
+  double duration = 0;      // live: stop after this many seconds (0: no limit)
+  bool progress = false;    // percent done on stderr while files are read (for a terminal)
+};
+
+// Why the packets stopped coming.
+enum class CaptureEnd { kComplete, kCount, kDuration, kInterrupted };
+std::string_view capture_end_name(CaptureEnd end);  // "complete", "count", "duration", ...
+
+struct CaptureHandlers {
+  // A file or the interface starts: its name and link type (a PacketDecoder is made per source).
+  std::function<void(const std::string& source, int link_type)> begin;
+  std::function<void(const RawPacket& packet)> packet;
+  // The source ended. `truncation` is empty when it was read to its end, else one sentence:
+  // "capture ends early after frame N: <libpcap's reason>".
+  std::function<void(const std::string& source, std::uint64_t last_frame,
+                     const std::string& truncation)>
+      end;
+};
+
+// Runs the sources of spec in order through the handlers until they end or a limit is hit.
+// Throws seckit::ToolError for a file that cannot be read or an invalid filter (before any
+// packet of that source).
+CaptureEnd run_capture(const CaptureSpec& spec, const CaptureHandlers& handlers);
+
+// SIGINT and SIGTERM end a capture cleanly instead of killing the tool: run_capture returns
+// kInterrupted, the tool writes its summary and exits 130. Installed once; harmless to repeat.
+void stop_on_interrupt();
+bool interrupted();
 
 // ---------------------------------------------------------------------------------------------
 // Layers

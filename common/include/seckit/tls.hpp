@@ -27,6 +27,7 @@
 #include <variant>
 #include <vector>
 
+#include "seckit/cipher.hpp"
 #include "seckit/crypto.hpp"
 #include "seckit/result.hpp"
 
@@ -580,9 +581,17 @@ class RecordProtection {
   bool etm_ = false;
   // Cipher and key are set up once in from_keys(); a record only sets its IV/nonce, so no
   // per-record algorithm lookup or key schedule.
-  crypto::EvpCipherCtxPtr ctx_;
+  std::optional<crypto::Cipher> cipher_;
   crypto::EvpMacCtxPtr mac_;  // HMAC keyed once (CBC / NULL suites)
   Buffer mac_out_;            // reused MAC output
+
+  Result<Bytes> open_aead(std::uint8_t content_type, std::uint16_t version, std::uint64_t sequence,
+                          Bytes fragment, Buffer& scratch, std::uint8_t* inner_type);
+  Result<Bytes> open_cbc(std::uint8_t content_type, std::uint16_t version, std::uint64_t sequence,
+                         Bytes fragment, Buffer& scratch);
+  // True when HMAC(seq || type || version || length || data) equals expected.
+  bool mac_matches(std::uint8_t content_type, std::uint16_t version, std::uint64_t sequence,
+                   Bytes data, Bytes expected);
 };
 
 }  // namespace seckit::tls

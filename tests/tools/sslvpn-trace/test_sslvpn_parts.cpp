@@ -76,7 +76,7 @@ TEST_CASE("config-auth init from the client names group access and version", "[x
 </config-auth>)";
   auto r = parse_config_auth(xml, {});
   REQUIRE(r.ok());
-  const Json& j = *r;
+  const Json j = to_json(*r);
   CHECK(j["type"] == "init");
   CHECK(j["client"] == "vpn");
   CHECK(j["aggregate_auth_version"] == "2");
@@ -100,7 +100,7 @@ TEST_CASE("config-auth auth-request form lists inputs and the group list", "[xml
 </form></auth></config-auth>)";
   auto r = parse_config_auth(xml, {});
   REQUIRE(r.ok());
-  const Json& j = *r;
+  const Json j = to_json(*r);
   CHECK(j["tunnel_group"] == "EMP");
   CHECK(j["group_alias"] == "Employees");
   CHECK(j["auth"]["id"] == "main");
@@ -114,6 +114,13 @@ TEST_CASE("config-auth auth-request form lists inputs and the group list", "[xml
   CHECK(inputs[2]["options"].size() == 2);
   CHECK(inputs[2]["options"][1]["label"] == "Contractors");
   CHECK(j["auth"]["form"]["action"] == "/auth");
+  // The typed model the trace reads: the select is an input of its own type with its choices.
+  REQUIRE(r->auth);
+  REQUIRE(r->auth->form);
+  CHECK(r->auth->form->inputs[2].type == "select");
+  CHECK(r->auth->form->inputs[2].options[0].value == "EMP");
+  CHECK_FALSE(r->auth->form->inputs[0].value);
+  CHECK(r->auth_handle == "<redacted 3 bytes>");
 }
 
 TEST_CASE("config-auth complete carries token, cert hash and manifests", "[xml]") {
@@ -131,7 +138,7 @@ type="core" action="install" os="linux-64"><uri>binaries/anyconnect.sh</uri>
   SECTION("secrets redacted") {
     auto r = parse_config_auth(xml, {});
     REQUIRE(r.ok());
-    const Json& j = *r;
+    const Json j = to_json(*r);
     CHECK(j["auth"]["id"] == "success");
     CHECK(j["auth"]["banner"] == "Welcome");
     CHECK(j["session_token"] == "<redacted 8 bytes>");
@@ -151,8 +158,8 @@ type="core" action="install" os="linux-64"><uri>binaries/anyconnect.sh</uri>
     o.show_secrets = true;
     auto r = parse_config_auth(xml, o);
     REQUIRE(r.ok());
-    CHECK((*r)["session_token"] == "AB12CD34");
-    CHECK((*r)["session_id"] == "32768");
+    CHECK(r->session_token == "AB12CD34");
+    CHECK(r->session_id == "32768");
   }
 }
 
@@ -166,7 +173,7 @@ TEST_CASE("config-auth reader rejects garbage and other roots", "[xml]") {
       "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
       "<config-auth type=\"init\"><group-select>&e;</group-select></config-auth>",
       {});
-  if (r.ok()) CHECK((*r).value("group_select", "").find("root") == std::string::npos);
+  if (r.ok()) CHECK(r->group_select.value_or("").find("root") == std::string::npos);
 }
 
 TEST_CASE("header model redacts secrets and keeps cookie names", "[headers]") {
@@ -227,6 +234,15 @@ TEST_CASE("dtls record headers are read from a datagram", "[records]") {
   CHECK(h[0].epoch == 0);
   CHECK(h[0].length == 2);
   CHECK(h[0].first_byte == 1);
+}
+
+TEST_CASE("dtls retry pattern names a doubling timer", "[records]") {
+  // RFC 6347 4.2.4.1: an initial timer of 1 s, doubled at each retransmission.
+  CHECK(dtls_retry_pattern({}) == "single attempt");
+  CHECK(dtls_retry_pattern({1.0, 2.0, 4.0, 8.0}) == "exponential backoff from 1 s");
+  CHECK(dtls_retry_pattern({1.1, 1.9, 4.2}) == "exponential backoff from 1 s");
+  CHECK(dtls_retry_pattern({3.0, 3.0, 3.0}) == "irregular");
+  CHECK(dtls_retry_pattern({1.0, 1.0}) == "irregular");
 }
 
 TEST_CASE("tls record scanner reports headers split across chunks", "[records]") {

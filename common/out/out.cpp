@@ -135,13 +135,24 @@ void Emitter::begin(const Json& input) {
                        {"input", input}});
 }
 
+std::string& Emitter::open_record(std::string_view type) {
+  line_.clear();
+  line_ += R"({"type":)";
+  append_json_string(line_, type);
+  line_ += R"(,"data":)";
+  return line_;
+}
+
+void Emitter::close_record() {
+  line_ += '}';
+  write_line(line_);
+}
+
 void Emitter::record(std::string_view type, const Json& data) {
   if (!json_) return;
-  Json line;
-  line["type"] = type;
-  line["data"] = data;
   // replace: a stray invalid byte in a string never throws (and never loses the record).
-  write_line(line.dump(-1, ' ', false, Json::error_handler_t::replace));
+  open_record(type) += data.dump(-1, ' ', false, Json::error_handler_t::replace);
+  close_record();
 }
 
 void Emitter::finding(const Finding& finding) {

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "seckit/json_writer.hpp"
+
 namespace seckit::out {
 
 using Json = nlohmann::ordered_json;
@@ -84,6 +86,15 @@ class Emitter {
   void begin(const Json& input = Json::object());
   // JSON mode: one record. Text mode: ignored (the tool prints its own text).
   void record(std::string_view type, const Json& data);
+  // JSON mode: one record whose data `write(JsonWriter&)` writes straight from the caller's
+  // structs (one value: usually an object), without a tree. Text mode: ignored.
+  template <typename Write>
+  void write_record(std::string_view type, Write&& write) {
+    if (!json_) return;
+    JsonWriter writer(open_record(type));
+    write(writer);
+    close_record();
+  }
   // Counts findings by severity; JSON mode emits a `finding` record, text mode a line.
   void finding(const Finding& finding);
   // Text mode convenience: writes a line and flushes (so pipes see it as produced).
@@ -103,6 +114,10 @@ class Emitter {
 
  private:
   void write_line(const std::string& text);
+  // The line buffer with `{"type":T,"data":` written, and the line's end; reused per record.
+  std::string& open_record(std::string_view type);
+  void close_record();
+  std::string line_;
   Json finding_counts_json() const;
   std::ostream& stream_;
   bool json_;

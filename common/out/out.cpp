@@ -117,8 +117,32 @@ std::string rfc3339(std::int64_t unix_seconds, std::int32_t microseconds) {
 Emitter::Emitter(std::ostream& stream, bool json, std::string tool)
     : stream_(stream), json_(json), tool_(std::move(tool)) {}
 
+Emitter::~Emitter() {
+  try {
+    flush();
+  } catch (const BrokenPipe&) {  // nobody reads any more: nothing to tell
+  }
+}
+
 void Emitter::write_line(const std::string& text) {
+  if (batched_) {
+    batch_ += text;
+    batch_ += '\n';
+    if (batch_.size() >= std::size_t{64} * 1024) flush();
+    return;
+  }
   stream_ << text << '\n';
+  stream_.flush();
+  if (!stream_) {
+    if (errno == EPIPE) throw BrokenPipe{};
+    stream_.clear();
+  }
+}
+
+void Emitter::flush() {
+  if (batch_.empty()) return;
+  stream_.write(batch_.data(), static_cast<std::streamsize>(batch_.size()));
+  batch_.clear();
   stream_.flush();
   if (!stream_) {
     if (errno == EPIPE) throw BrokenPipe{};
@@ -195,6 +219,7 @@ int Emitter::conclude(const Conclusion& conclusion, Json counts, const Json& ext
     for (const auto& reason : conclusion.reasons) {
       write_line(fmt::format("{}: {}", verdict_name(conclusion.verdict), reason.message));
     }
+    flush();
     return exit_code;
   }
   Json reasons = Json::array();
@@ -209,6 +234,7 @@ int Emitter::conclude(const Conclusion& conclusion, Json counts, const Json& ext
   data["exit_code"] = exit_code;
   summarized_ = true;
   record("summary", data);
+  flush();
   return exit_code;
 }
 
@@ -220,6 +246,7 @@ void Emitter::close_after_error(int exit_code, std::string_view context, std::st
                          {"verdict", "error"},
                          {"error", {{"context", context}, {"message", message}}},
                          {"exit_code", exit_code}});
+  flush();
 }
 
 std::string Style::wrap(std::string_view code, std::string_view s) const {

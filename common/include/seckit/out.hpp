@@ -79,8 +79,20 @@ class Emitter {
  public:
   Emitter(std::ostream& stream, bool json, std::string tool);
 
+  ~Emitter();
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
+
   bool json() const { return json_; }
   std::ostream& stream() { return stream_; }
+
+  // Batched: lines are collected and written in blocks of about 64 KiB (and by flush(), the
+  // summary and the end of the run) instead of one write per line. For inputs that are read
+  // faster than anyone watches them (capture files); a live source (an interface, a pipe on
+  // stdin) keeps the default, every line written and flushed as it is produced.
+  void set_batched(bool batched) { batched_ = batched; }
+  // Writes what a batch holds (a no-op when unbatched).
+  void flush();
 
   // JSON mode: the `begin` record. `input` describes what is read (file names, flags).
   void begin(const Json& input = Json::object());
@@ -118,6 +130,8 @@ class Emitter {
   std::string& open_record(std::string_view type);
   void close_record();
   std::string line_;
+  std::string batch_;
+  bool batched_ = false;
   Json finding_counts_json() const;
   std::ostream& stream_;
   bool json_;

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace seckit::out {
@@ -77,7 +78,30 @@ void append_escape(std::string& out, unsigned char c) {
   }
 }
 
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// Bytes that end a run of plain ASCII: control characters, '"', '\\' and every non-ASCII byte.
+constexpr std::array<bool, 256> kSpecial = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < 256; ++c) table[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+  return table;
+}();
+
+// How many leading bytes need no escaping, eight at a time (the records are mostly hex and
+// names): a word passes when none of its bytes is below 0x20, at or above 0x80, '"' or '\\'.
+std::size_t plain_prefix(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, s.data() + i, 8);
+    const std::uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+    const std::uint64_t special = (x - kOnes * 0x20) | x | (quote - kOnes) | (backslash - kOnes);
+    // A byte's high bit in `special` is set when it is below 0x20 (the subtraction borrows), at or
+    // above 0x80, or equal to '"' or '\\' (its xor is 0 and 0 - 1 borrows); borrows only ever
+    // come from a byte that is itself special, so a clean word has no false negatives.
+    if ((special & kHigh) != 0) break;
+  }
+  return i;
+}
 
 }  // namespace
 
@@ -86,12 +110,8 @@ void append_json_string(std::string& out, std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     // Runs of plain ASCII are copied in one go.
-    std::size_t run = i;
-    while (run < text.size()) {
-      const auto c = static_cast<unsigned char>(text[run]);
-      if (c >= 0x80 || needs_escape(c)) break;
-      ++run;
-    }
+    std::size_t run = plain_prefix(text.substr(i)) + i;
+    while (run < text.size() && !kSpecial[static_cast<unsigned char>(text[run])]) ++run;
     out.append(text.data() + i, run - i);
     i = run;
     if (i >= text.size()) break;

@@ -43,7 +43,7 @@ struct SessionTracker::Session {
   bool natt = false;
   std::size_t certificates = 0;
   std::vector<std::uint16_t> l2tp_client_ports;
-  std::list<SaKey>::iterator activity;  // this SA's place in by_activity_
+  std::list<Activity>::iterator activity;  // this SA's place in by_activity_
 };
 
 std::size_t SaKeyHash::operator()(const SaKey& key) const {
@@ -86,7 +86,7 @@ bool spi_zero(const std::array<std::uint8_t, 8>& spi) {
 SessionTracker::SessionMap::iterator SessionTracker::create(const SaKey& key, const IkeContext& ctx,
                                                             const IkeMessage& m) {
   if (sessions_.size() >= limits_.max_sessions) {
-    finish(sessions_.find(by_activity_.front()), ctx.info.time(), Why::kEvicted);
+    finish(sessions_.find(by_activity_.front().key), ctx.info.time(), Why::kEvicted);
   }
   auto session = std::make_unique<Session>();
   session->version = m.major;
@@ -103,7 +103,7 @@ SessionTracker::SessionMap::iterator SessionTracker::create(const SaKey& key, co
   session->first_sec = ctx.info.ts_sec;
   session->first_usec = ctx.info.ts_usec;
   session->order = ++counter_;
-  session->activity = by_activity_.insert(by_activity_.end(), key);
+  session->activity = by_activity_.insert(by_activity_.end(), Activity{key, ctx.info.time()});
   if (m.major == 1) {
     v1_by_addresses_[address_pair(session->initiator, session->responder)].push_back(key);
   }
@@ -117,6 +117,7 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
   if (it == sessions_.end()) it = create(key, ctx, m);
   Session& s = *it->second;
   by_activity_.splice(by_activity_.end(), by_activity_, s.activity);
+  s.activity->last_time = ctx.info.time();
   s.last_time = ctx.info.time();
   if (spi_zero(s.spi_r) && !spi_zero(m.spi_r)) s.spi_r = m.spi_r;
   if (ctx.non_esp_marker) s.natt = true;
@@ -198,9 +199,8 @@ void SessionTracker::note_l2tp(const IkeContext& ctx) {
 
 void SessionTracker::expire(double now) {
   while (!by_activity_.empty()) {
-    auto it = sessions_.find(by_activity_.front());
-    if (now - it->second->last_time < kGiveUpHorizon) return;
-    finish(it, now, Why::kIdle);
+    if (now - by_activity_.front().last_time < kGiveUpHorizon) return;
+    finish(sessions_.find(by_activity_.front().key), now, Why::kIdle);
   }
 }
 

@@ -135,7 +135,13 @@ class SessionTracker {
   SaHandler on_sa_;
   SessionLimits limits_;
   SessionMap sessions_;
-  std::list<SaKey> by_activity_;  // least recently active first
+  // Least recently active first, with the session's last activity time so that expire() reads
+  // it without a lookup per packet.
+  struct Activity {
+    SaKey key;
+    double last_time = 0;
+  };
+  std::list<Activity> by_activity_;
   // IKEv1 SAs by "initiator|responder" address bytes, for L2TP.
   std::unordered_map<std::string, std::vector<SaKey>> v1_by_addresses_;
   std::uint64_t counter_ = 0;

@@ -112,6 +112,7 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
   int rc;
   try {
     rc = body();
+    if (emitter_) emitter_->flush();
     out().flush();
   } catch (const out::BrokenPipe&) {
     std::signal(SIGPIPE, SIG_DFL);
@@ -139,6 +140,7 @@ void Tool::close_stream_after_error(int exit_code, std::string_view context,
   if (!emitter_) return;
   try {
     emitter_->close_after_error(exit_code, context, message);
+    emitter_->flush();
     out().flush();
   } catch (...) {
     // The stream itself failed (closed pipe, full disk): stderr still gets the error line.

@@ -117,8 +117,32 @@ std::string rfc3339(std::int64_t unix_seconds, std::int32_t microseconds) {
 Emitter::Emitter(std::ostream& stream, bool json, std::string tool)
     : stream_(stream), json_(json), tool_(std::move(tool)) {}
 
+Emitter::~Emitter() {
+  try {
+    flush();
+  } catch (const BrokenPipe&) {  // nobody reads any more: nothing to tell
+  }
+}
+
 void Emitter::write_line(const std::string& text) {
+  if (batched_) {
+    batch_ += text;
+    batch_ += '\n';
+    if (batch_.size() >= std::size_t{64} * 1024) flush();
+    return;
+  }
   stream_ << text << '\n';
+  stream_.flush();
+  if (!stream_) {
+    if (errno == EPIPE) throw BrokenPipe{};
+    stream_.clear();
+  }
+}
+
+void Emitter::flush() {
+  if (batch_.empty()) return;
+  stream_.write(batch_.data(), static_cast<std::streamsize>(batch_.size()));
+  batch_.clear();
   stream_.flush();
   if (!stream_) {
     if (errno == EPIPE) throw BrokenPipe{};
@@ -135,13 +159,24 @@ void Emitter::begin(const Json& input) {
                        {"input", input}});
 }
 
+std::string& Emitter::open_record(std::string_view type) {
+  line_.clear();
+  line_ += R"({"type":)";
+  append_json_string(line_, type);
+  line_ += R"(,"data":)";
+  return line_;
+}
+
+void Emitter::close_record() {
+  line_ += '}';
+  write_line(line_);
+}
+
 void Emitter::record(std::string_view type, const Json& data) {
   if (!json_) return;
-  Json line;
-  line["type"] = type;
-  line["data"] = data;
   // replace: a stray invalid byte in a string never throws (and never loses the record).
-  write_line(line.dump(-1, ' ', false, Json::error_handler_t::replace));
+  open_record(type) += data.dump(-1, ' ', false, Json::error_handler_t::replace);
+  close_record();
 }
 
 void Emitter::finding(const Finding& finding) {
@@ -184,6 +219,7 @@ int Emitter::conclude(const Conclusion& conclusion, Json counts, const Json& ext
     for (const auto& reason : conclusion.reasons) {
       write_line(fmt::format("{}: {}", verdict_name(conclusion.verdict), reason.message));
     }
+    flush();
     return exit_code;
   }
   Json reasons = Json::array();
@@ -198,6 +234,7 @@ int Emitter::conclude(const Conclusion& conclusion, Json counts, const Json& ext
   data["exit_code"] = exit_code;
   summarized_ = true;
   record("summary", data);
+  flush();
   return exit_code;
 }
 
@@ -209,6 +246,7 @@ void Emitter::close_after_error(int exit_code, std::string_view context, std::st
                          {"verdict", "error"},
                          {"error", {{"context", context}, {"message", message}}},
                          {"exit_code", exit_code}});
+  flush();
 }
 
 std::string Style::wrap(std::string_view code, std::string_view s) const {

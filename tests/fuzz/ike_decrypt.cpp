@@ -13,13 +13,14 @@
 namespace {
 class NullSink : public ikedecode::RecordSink {
  public:
-  void message(const ikedecode::Json& d, const ikedecode::IkeMessage&, const ikedecode::IkeContext&,
-               const ikedecode::MessageRelation&) override {
-    (void)d.dump(-1, ' ', false, ikedecode::Json::error_handler_t::replace);
+  void message(const ikedecode::MessageEvent& e) override {
+    std::string text;
+    seckit::out::JsonWriter w(text);
+    ikedecode::write_message_record(w, e);
   }
   void certificate(const ikedecode::Json&) override {}
   void anomaly(const ikedecode::Json&) override {}
-  void sa(const ikedecode::Json&, const std::vector<seckit::out::Finding>&) override {}
+  void sa(const ikedecode::SaReport&, const std::vector<seckit::out::Finding>&) override {}
   void finding(const seckit::out::Finding&) override {}
 };
 }  // namespace

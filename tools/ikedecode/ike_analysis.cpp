@@ -58,7 +58,8 @@ std::optional<std::uint32_t> v1_attribute(const std::vector<Proposal>& proposals
 
 }  // namespace
 
-Json SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx, bool from_initiator) {
+std::optional<NatDetection> SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx,
+                                                bool from_initiator) {
   if (exchange_ == 0) exchange_ = m.exchange;
   Bytes spi_i(m.spi_i), spi_r(m.spi_r);
   if (cky_i_.empty()) cky_i_ = hex(spi_i);
@@ -96,17 +97,17 @@ Json SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx, bool from_i
     if (m.major == 1 && (t == 20 || t == 130)) natd_v1.push_back(p.body);
   }
 
-  Json result = nullptr;
+  std::optional<NatDetection> result;
   auto check = [&](const std::string& digest, const std::vector<std::string>& source,
                    const std::vector<std::string>& destination) {
     std::string src = hex(natd_hash(digest, spi_i, spi_r, ctx.src, ctx.src_port));
     std::string dst = hex(natd_hash(digest, spi_i, spi_r, ctx.dst, ctx.dst_port));
-    Json j;
-    j["hash"] = digest;
+    NatDetection j;
+    j.hash = digest;
     if (!source.empty()) {
       bool match = std::find(source.begin(), source.end(), src) != source.end();
-      j["source_matches"] = match;
-      j["source_expected"] = src;
+      j.source_matches = match;
+      j.source_expected = src;
       // The sender hashed an address other than the one we see: it is behind a NAT (or fakes
       // the hash to force UDP encapsulation). One mismatch in any message is enough.
       auto& side = from_initiator ? initiator_behind_nat_ : responder_behind_nat_;
@@ -114,8 +115,8 @@ Json SaSecurity::observe(const IkeMessage& m, const IkeContext& ctx, bool from_i
     }
     if (!destination.empty()) {
       bool match = std::find(destination.begin(), destination.end(), dst) != destination.end();
-      j["destination_matches"] = match;
-      j["destination_expected"] = dst;
+      j.destination_matches = match;
+      j.destination_expected = dst;
       auto& side = from_initiator ? responder_behind_nat_ : initiator_behind_nat_;
       side = side.value_or(false) || !match;
     }
@@ -209,61 +210,51 @@ std::vector<std::string> SaSecurity::weak_algorithms(std::uint8_t version,
   return weak;
 }
 
-void SaSecurity::finish(Json& sa, std::vector<Finding>& findings, std::uint8_t version) const {
+SecuritySummary SaSecurity::summarize(std::uint8_t version) const {
+  SecuritySummary out;
   if (!offered_.empty()) {
-    std::string text = proposals_text(version, offered_);
-    sa["offered_proposals"] = text;
-    sa["proposal_fingerprint"] = fingerprint(text);
+    out.offered_proposals = proposals_text(version, offered_);
+    out.proposal_fingerprint = fingerprint(out.offered_proposals);
   }
-  if (!accepted_.empty()) sa["accepted_proposal"] = proposals_text(version, accepted_);
-  if (ke_group_i_) sa["ke_group_initiator"] = dh_group_name(*ke_group_i_);
-  if (ke_group_r_) sa["ke_group_responder"] = dh_group_name(*ke_group_r_);
-  if (natd_seen_) {
-    Json nat = Json::object();
-    if (initiator_behind_nat_) nat["initiator_behind_nat"] = *initiator_behind_nat_;
-    if (responder_behind_nat_) nat["responder_behind_nat"] = *responder_behind_nat_;
-    if (initiator_behind_nat_.value_or(false) || responder_behind_nat_.value_or(false)) {
-      nat["note"] =
-          "a NAT-D hash does not match the addresses in the capture: a NAT between the peers and "
-          "the capture point, or a peer faking NAT-D to force UDP encapsulation (strongSwan "
-          "force_encap); the peers switch to UDP 4500";
-    }
-    sa["nat"] = nat;
-  }
-  auto weak_accepted = weak_algorithms(version, accepted_);
-  if (!weak_accepted.empty()) {
-    sa["weak_crypto"] = weak_accepted;
-    findings.push_back({"weak-crypto",
-                        Severity::kWarning,
-                        fmt::format("SA {} negotiated weak algorithms: {}", sa.value("spi_i", ""),
-                                    fmt::join(weak_accepted, ", ")),
-                        {{"algorithms", weak_accepted}, {"spi_i", sa.value("spi_i", "")}},
-                        nullptr});
-  } else {
-    auto weak_offered = weak_algorithms(version, offered_);
-    if (!weak_offered.empty()) {
-      sa["weak_crypto_offered"] = weak_offered;
-      findings.push_back({"weak-crypto-offered",
-                          Severity::kInfo,
-                          fmt::format("SA {} initiator offered weak algorithms: {}",
-                                      sa.value("spi_i", ""), fmt::join(weak_offered, ", ")),
-                          {{"algorithms", weak_offered}, {"spi_i", sa.value("spi_i", "")}},
-                          nullptr});
-    }
-  }
+  if (!accepted_.empty()) out.accepted_proposal = proposals_text(version, accepted_);
+  if (ke_group_i_) out.ke_group_initiator = dh_group_name(*ke_group_i_);
+  if (ke_group_r_) out.ke_group_responder = dh_group_name(*ke_group_r_);
+  if (natd_seen_) out.nat = NatSummary{initiator_behind_nat_, responder_behind_nat_};
+  out.weak_crypto = weak_algorithms(version, accepted_);
+  if (out.weak_crypto.empty()) out.weak_crypto_offered = weak_algorithms(version, offered_);
   bool psk = v1_auth_method_ &&
              (*v1_auth_method_ == 1 || *v1_auth_method_ == 65001 || *v1_auth_method_ == 65002);
-  if (version == 1 && exchange_ == 4 && psk) {
-    Json details{{"spi_i", sa.value("spi_i", "")}};
-    bool complete = !g_xi_.empty() && !g_xr_.empty() && !sai_b_.empty() && !idir_b_.empty() &&
-                    !ni_b_.empty() && !nr_b_.empty() && !hash_r_.empty() && !cky_r_.empty();
-    if (complete) {
-      // ike-scan's psk-crack input: g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r
-      std::string line = fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{}", g_xr_, g_xi_, cky_r_, cky_i_,
-                                     sai_b_, idir_b_, ni_b_, nr_b_, hash_r_);
-      sa["psk_crack"] = line;
-      details["psk_crack"] = line;
-    }
+  out.aggressive_psk = version == 1 && exchange_ == 4 && psk;
+  bool complete = !g_xi_.empty() && !g_xr_.empty() && !sai_b_.empty() && !idir_b_.empty() &&
+                  !ni_b_.empty() && !nr_b_.empty() && !hash_r_.empty() && !cky_r_.empty();
+  if (out.aggressive_psk && complete) {
+    // ike-scan's psk-crack input: g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r
+    out.psk_crack = fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{}", g_xr_, g_xi_, cky_r_, cky_i_, sai_b_,
+                                idir_b_, ni_b_, nr_b_, hash_r_);
+  }
+  return out;
+}
+
+void SaSecurity::add_findings(const SecuritySummary& summary, const std::string& spi_i,
+                              std::vector<Finding>& findings) {
+  if (!summary.weak_crypto.empty()) {
+    findings.push_back({"weak-crypto",
+                        Severity::kWarning,
+                        fmt::format("SA {} negotiated weak algorithms: {}", spi_i,
+                                    fmt::join(summary.weak_crypto, ", ")),
+                        {{"algorithms", summary.weak_crypto}, {"spi_i", spi_i}},
+                        nullptr});
+  } else if (!summary.weak_crypto_offered.empty()) {
+    findings.push_back({"weak-crypto-offered",
+                        Severity::kInfo,
+                        fmt::format("SA {} initiator offered weak algorithms: {}", spi_i,
+                                    fmt::join(summary.weak_crypto_offered, ", ")),
+                        {{"algorithms", summary.weak_crypto_offered}, {"spi_i", spi_i}},
+                        nullptr});
+  }
+  if (summary.aggressive_psk) {
+    Json details{{"spi_i", spi_i}};
+    if (!summary.psk_crack.empty()) details["psk_crack"] = summary.psk_crack;
     findings.push_back({"aggressive-mode-psk", Severity::kWarning,
                         "IKEv1 aggressive mode with a pre-shared key: the responder's hash can be "
                         "cracked offline (psk-crack, hashcat -m 5300/5400)",

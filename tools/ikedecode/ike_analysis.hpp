@@ -15,11 +15,48 @@ namespace ikedecode {
 
 struct IkeContext;
 
+// One message's NAT-D payloads checked against the hashes of the addresses it travelled between.
+struct NatDetection {
+  std::string hash;  // the digest the hashes were computed with: "SHA1", "SHA256"...
+  std::optional<bool> source_matches, destination_matches;
+  std::string source_expected, destination_expected;  // hex, when the matching payload is there
+};
+
+// What NAT-D says about each side of an SA.
+struct NatSummary {
+  std::optional<bool> initiator_behind_nat, responder_behind_nat;
+  bool behind_nat() const {
+    return initiator_behind_nat.value_or(false) || responder_behind_nat.value_or(false);
+  }
+};
+
+// Why NAT-D mismatches, for people (the ike_sa record's nat.note and the text view).
+inline constexpr const char* kNatNote =
+    "a NAT-D hash does not match the addresses in the capture: a NAT between the peers and the "
+    "capture point, or a peer faking NAT-D to force UDP encapsulation (strongSwan force_encap); "
+    "the peers switch to UDP 4500";
+
+// The SA's security at its end: proposals, groups, NAT, weak algorithms, psk-crack material.
+struct SecuritySummary {
+  std::string offered_proposals, proposal_fingerprint;  // empty: no SA payload from the initiator
+  std::string accepted_proposal;                        // empty: none from the responder
+  std::optional<std::string> ke_group_initiator, ke_group_responder;
+  std::optional<NatSummary> nat;
+  std::vector<std::string> weak_crypto;          // accepted weak algorithms
+  std::vector<std::string> weak_crypto_offered;  // offered ones, when none was accepted
+  bool aggressive_psk = false;                   // IKEv1 aggressive mode with a PSK
+  std::string psk_crack;                         // its psk-crack line, when complete
+};
+
 class SaSecurity {
  public:
-  // Returns the NAT-D verification of this message (null when it carries no NAT-D).
-  Json observe(const IkeMessage& message, const IkeContext& ctx, bool from_initiator);
-  void finish(Json& sa, std::vector<seckit::out::Finding>& findings, std::uint8_t version) const;
+  // Returns the NAT-D verification of this message (nullopt when it carries no NAT-D).
+  std::optional<NatDetection> observe(const IkeMessage& message, const IkeContext& ctx,
+                                      bool from_initiator);
+  SecuritySummary summarize(std::uint8_t version) const;
+  // weak-crypto, weak-crypto-offered and aggressive-mode-psk findings of the summary.
+  static void add_findings(const SecuritySummary& summary, const std::string& spi_i,
+                           std::vector<seckit::out::Finding>& findings);
 
   // Canonical text and fingerprint of a proposal list ("ESP:ENCR_AES_CBC/256,...|...").
   static std::string proposals_text(std::uint8_t version, const std::vector<Proposal>& proposals);

@@ -46,9 +46,9 @@ struct CaptureAnalyzer::TcpFraming {
 CaptureAnalyzer::CaptureAnalyzer(CaptureOptions options, RecordSink& sink)
     : options_(std::move(options)),
       sink_(sink),
-      tracker_([this](const Json& sa, const std::vector<seckit::out::Finding>& findings) {
+      tracker_([this](const SaReport& sa, const std::vector<seckit::out::Finding>& findings) {
         ++counts_.sas;
-        std::string verdict = sa.value("verdict", "");
+        const std::string& verdict = sa.verdict;
         if (verdict == "established") ++counts_.established;
         if (verdict == "failed") ++counts_.failed;
         if (verdict == "timed_out") ++counts_.timed_out;
@@ -368,9 +368,9 @@ void CaptureAnalyzer::on_tcp_chunk(const seckit::net::StreamChunk& chunk) {
 }
 
 // Decrypts the message when keys are known (IKEv1 through its decryptor, IKEv2 SK/SKF) and
-// parses the plaintext payloads into it; returns the SKF reassembly record (null when none).
-Json CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMessage& m) {
-  Json skf = nullptr;
+// parses the plaintext payloads into it; returns the SKF reassembly it completed, if any.
+std::optional<SkfSummary> CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMessage& m) {
+  std::optional<SkfSummary> skf;
   std::string decrypt_error;
   const IkeV2Keys* keys = find_keys(m);
   std::optional<DecryptResult> plain;
@@ -395,9 +395,7 @@ Json CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMessage& m) {
   if (is_skf) {
     auto done = skf_.add(m, ctx.info.frame, plain ? &plain->plaintext : nullptr);
     if (done) {
-      skf = {{"total_fragments", done->total},
-             {"frames", done->frames},
-             {"decrypted", done->decrypted}};
+      skf = SkfSummary{done->total, done->frames, done->decrypted};
       if (done->decrypted) {
         m.owned.push_back(std::move(done->plaintext));
         parse_payload_chain(m, done->first_payload, m.owned.back(), true);
@@ -437,41 +435,6 @@ std::optional<std::string> message_inference(const IkeMessage& m) {
 
 }  // namespace
 
-// The ike_message record: where the message was found, its decoding and its place in the SA.
-Json CaptureAnalyzer::message_record(const IkeContext& ctx, const IkeMessage& m,
-                                     const MessageRelation& rel, const Json& skf) const {
-  Json source{{"pcap", pcap_},
-              {"frame", ctx.info.frame},
-              {"time", seckit::out::rfc3339(ctx.info.ts_sec, ctx.info.ts_usec)},
-              {"src", ctx.src.to_string()},
-              {"src_port", ctx.src_port},
-              {"dst", ctx.dst.to_string()},
-              {"dst_port", ctx.dst_port},
-              {"transport", ctx.tcp              ? "tcp"
-                            : ctx.non_esp_marker ? "udp-natt"
-                                                 : "udp"}};
-  if (!ctx.ip_fragment_frames.empty()) source["ip_fragment_frames"] = ctx.ip_fragment_frames;
-  bool standard_port = contains(options_.ike_ports, ctx.src_port) ||
-                       contains(options_.ike_ports, ctx.dst_port) || ctx.non_esp_marker;
-  if (!standard_port) source["nonstandard_port"] = true;
-  Json data{{"source", source}};
-  Json body = message_json(m);
-  for (auto it = body.begin(); it != body.end(); ++it) data[it.key()] = std::move(it.value());
-  data["direction"] = rel.direction;
-  if (rel.retransmission) {
-    data["retransmission"] = true;
-    data["retransmit_interval"] = std::round(*rel.retransmit_interval * 1e6) / 1e6;
-  }
-  if (rel.request_frame) {
-    data["request_frame"] = *rel.request_frame;
-    data["response_time"] = std::round(*rel.response_time * 1e6) / 1e6;
-  }
-  if (!rel.nat_detection.is_null()) data["nat_detection"] = rel.nat_detection;
-  if (!skf.is_null()) data["skf_reassembled"] = skf;
-  if (auto inference = message_inference(m)) data["inference"] = *inference;
-  return data;
-}
-
 void CaptureAnalyzer::emit_certificates(const IkeContext& ctx, const IkeMessage& m,
                                         const MessageRelation& rel) {
   for (const Payload& p : m.payloads) {
@@ -506,15 +469,12 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   }
   IkeMessage& m = *parsed;
   ++counts_.ike_messages;
-  Json skf = decrypt(ctx, m);
+  std::optional<SkfSummary> skf = decrypt(ctx, m);
   MessageRelation rel = tracker_.add(ctx, m);
-  if (sink_.wants_message_json()) {
-    sink_.message(message_record(ctx, m, rel, skf), m, ctx, rel);
-  } else {  // the text ladder needs the structs and the inference only
-    Json data = Json::object();
-    if (auto inference = message_inference(m)) data["inference"] = *inference;
-    sink_.message(data, m, ctx, rel);
-  }
+  bool standard_port = contains(options_.ike_ports, ctx.src_port) ||
+                       contains(options_.ike_ports, ctx.dst_port) || ctx.non_esp_marker;
+  sink_.message(MessageEvent{m, ctx, rel, pcap_, !standard_port, skf ? &*skf : nullptr,
+                             message_inference(m)});
   emit_certificates(ctx, m, rel);
   for (const std::string& text : m.anomalies) {
     anomaly(ctx.info.frame, "ike-payload-malformed",

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ike_decrypt.hpp"
@@ -30,17 +32,36 @@ struct CaptureOptions {
   const KeyStore* keys = nullptr;
 };
 
-// Receives every record (type + data) in order.
+// An SKF message that completed its reassembly (RFC 7383).
+struct SkfSummary {
+  std::uint16_t total_fragments = 0;
+  std::vector<std::uint64_t> frames;
+  bool decrypted = false;
+};
+
+// One decoded message and everything its ike_message record says besides the message itself.
+struct MessageEvent {
+  const IkeMessage& message;
+  const IkeContext& ctx;
+  const MessageRelation& relation;
+  std::string_view pcap;
+  bool nonstandard_port = false;         // neither an IKE port nor behind the non-ESP marker
+  const SkfSummary* skf = nullptr;       // when this message completed an SKF reassembly
+  std::optional<std::string> inference;  // what a short encrypted response most likely is
+};
+
+// The ike_message record's data object (ike_records_json.cpp), and the same as a tree (tests).
+void write_message_record(seckit::out::JsonWriter& w, const MessageEvent& event);
+Json message_record_json(const MessageEvent& event);
+
+// Receives every record in order, typed; JSON and text are the sink's to render.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  virtual void message(const Json& data, const IkeMessage& message, const IkeContext& ctx,
-                       const MessageRelation& relation) = 0;
-  // false: message() reads only "inference" from `data`, so the full record is not built.
-  virtual bool wants_message_json() const { return true; }
+  virtual void message(const MessageEvent& event) = 0;
   virtual void certificate(const Json& data) = 0;
   virtual void anomaly(const Json& data) = 0;
-  virtual void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) = 0;
+  virtual void sa(const SaReport& sa, const std::vector<seckit::out::Finding>& findings) = 0;
   // A finding about the run rather than one SA (keys that matched nothing).
   virtual void finding(const seckit::out::Finding& finding) = 0;
 };
@@ -71,9 +92,7 @@ class CaptureAnalyzer {
 
  private:
   void on_ike(const IkeContext& ctx, Bytes wire);
-  Json decrypt(const IkeContext& ctx, IkeMessage& m);
-  Json message_record(const IkeContext& ctx, const IkeMessage& m, const MessageRelation& rel,
-                      const Json& skf) const;
+  std::optional<SkfSummary> decrypt(const IkeContext& ctx, IkeMessage& m);
   void emit_certificates(const IkeContext& ctx, const IkeMessage& m, const MessageRelation& rel);
   void on_tcp_chunk(const seckit::net::StreamChunk& chunk);
   void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);

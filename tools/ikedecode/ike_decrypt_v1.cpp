@@ -70,11 +70,7 @@ std::vector<std::uint8_t> digest(const EVP_MD* md, Bytes a, Bytes b) {
 
 }  // namespace
 
-std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
-                                                     const std::string& sender) {
-  if (m.major != 1) return std::nullopt;
-  const std::vector<std::uint8_t>* key = keys_.find_v1(m.spi_i);
-  if (key == nullptr) return std::nullopt;  // state only for SAs whose key is known: bounded
+IkeV1Decryptor::State& IkeV1Decryptor::state_for(const IkeMessage& m, const std::string& sender) {
   std::string cookie = hex(m.spi_i);
   auto found = states_.find(cookie);
   if (found == states_.end()) {
@@ -86,28 +82,113 @@ std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
     found = states_.emplace(cookie, State{}).first;
     found->second.initiator = sender;
   }
-  State& s = found->second;
-  s.order = ++counter_;
-  bool from_initiator = sender == s.initiator;
+  found->second.order = ++counter_;
+  return found->second;
+}
 
-  if (!m.encrypted) {
-    // Phase 1 in clear: the SA the responder accepted (the last one seen) and both KE values.
-    if (m.message_id != 0) return std::nullopt;
-    for (const Payload& p : m.payloads) {
-      if (p.type == 1 && !p.proposals().empty() && !p.proposals()[0].transforms.empty()) {
-        const Transform& t = p.proposals()[0].transforms[0];
-        s.key_bits = 0;
-        for (auto [type, value] : t.attributes) {
-          if (type == kAttrEncryption) s.encr = static_cast<std::uint16_t>(value);
-          if (type == kAttrHash) s.hash = static_cast<std::uint16_t>(value);
-          if (type == kAttrKeyLength) s.key_bits = static_cast<std::uint16_t>(value);
-        }
+// Phase 1 in clear: the SA the responder accepted (the last one seen) and both KE values.
+void IkeV1Decryptor::observe_clear(State& s, const IkeMessage& m, bool from_initiator) {
+  if (m.message_id != 0) return;
+  for (const Payload& p : m.payloads) {
+    if (p.type == 1 && !p.proposals().empty() && !p.proposals()[0].transforms.empty()) {
+      const Transform& t = p.proposals()[0].transforms[0];
+      s.key_bits = 0;
+      for (auto [type, value] : t.attributes) {
+        if (type == kAttrEncryption) s.encr = static_cast<std::uint16_t>(value);
+        if (type == kAttrHash) s.hash = static_cast<std::uint16_t>(value);
+        if (type == kAttrKeyLength) s.key_bits = static_cast<std::uint16_t>(value);
       }
-      if (p.type == 4) (from_initiator ? s.ke_i : s.ke_r).assign(p.body.begin(), p.body.end());
     }
+    if (p.type == 4) (from_initiator ? s.ke_i : s.ke_r).assign(p.body.begin(), p.body.end());
+  }
+}
+
+std::vector<std::uint8_t> IkeV1Decryptor::message_iv(State& s, const IkeMessage& m,
+                                                     const EVP_MD* md, std::size_t block,
+                                                     std::string& error) {
+  Bytes ciphertext = m.raw.subspan(kIkeHeaderSize);
+  std::vector<std::uint8_t> last_block(ciphertext.end() - static_cast<std::ptrdiff_t>(block),
+                                       ciphertext.end());
+  if (auto again = s.seen.find(last_block); again != s.seen.end()) {
+    return again->second;  // a retransmission: same IV, and no chaining step
+  }
+  std::vector<std::uint8_t> iv;
+  if (m.message_id == 0) {
+    if (s.phase1_iv.empty()) {
+      if (s.ke_i.empty() || s.ke_r.empty()) {
+        error = "both phase-1 KE payloads are needed for the IV and are not in the capture";
+        return {};
+      }
+      s.phase1_iv = digest(md, s.ke_i, s.ke_r);
+      s.phase1_iv.resize(block);
+    }
+    iv = s.phase1_iv;
+    s.phase1_iv = last_block;
+  } else {
+    auto& chained = s.phase2_iv[m.message_id];
+    if (chained.empty()) {
+      if (s.phase1_iv.empty()) {
+        error = "phase 1 was not decrypted, so the phase-2 IV is unknown";
+        s.phase2_iv.erase(m.message_id);
+        return {};
+      }
+      std::uint8_t id[4] = {static_cast<std::uint8_t>(m.message_id >> 24),
+                            static_cast<std::uint8_t>(m.message_id >> 16),
+                            static_cast<std::uint8_t>(m.message_id >> 8),
+                            static_cast<std::uint8_t>(m.message_id)};
+      chained = digest(md, s.phase1_iv, Bytes(id, 4));
+      chained.resize(block);
+    }
+    iv = chained;
+    chained = last_block;
+    if (s.phase2_iv.size() > 256) s.phase2_iv.erase(s.phase2_iv.begin());
+  }
+  if (s.seen.size() >= 64) s.seen.erase(s.seen.begin());
+  s.seen[last_block] = iv;
+  return iv;
+}
+
+namespace {
+
+// CBC without padding removal (IKEv1 pads to the block size, not PKCS#7). No integrity check in
+// IKEv1 encryption (the HASH payload needs SKEYID_a): a wrong key or IV shows as a first
+// payload whose generic header does not fit.
+void decrypt_cbc(const EVP_CIPHER* cipher, const std::vector<std::uint8_t>& key,
+                 const std::vector<std::uint8_t>& iv, Bytes ciphertext, DecryptResult& result) {
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
+  std::size_t block = static_cast<std::size_t>(EVP_CIPHER_block_size(cipher));
+  std::vector<std::uint8_t> out(ciphertext.size() + block);
+  int len = 0, total = 0;
+  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, key.data(), iv.data());
+  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
+  EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
+                    static_cast<int>(ciphertext.size()));
+  total = len;
+  EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
+  total += len;
+  out.resize(static_cast<std::size_t>(total));
+  std::size_t first_length = out.size() >= 4 ? (std::size_t{out[2]} << 8 | out[3]) : 0;
+  if (first_length < 4 || first_length > out.size() || out[1] != 0) {
+    result.error = "the plaintext does not start with a payload header (wrong key?)";
+    return;
+  }
+  result.integrity_ok = true;
+  result.plaintext = std::move(out);
+}
+
+}  // namespace
+
+std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
+                                                     const std::string& sender) {
+  if (m.major != 1) return std::nullopt;
+  const std::vector<std::uint8_t>* key = keys_.find_v1(m.spi_i);
+  if (key == nullptr) return std::nullopt;  // state only for SAs whose key is known: bounded
+  State& s = state_for(m, sender);
+  if (!m.encrypted) {
+    observe_clear(s, m, sender == s.initiator);
     return std::nullopt;
   }
-
   DecryptResult result;
   const EVP_CIPHER* cipher = v1_cipher(s.encr, key->size());
   const EVP_MD* md = v1_hash(s.hash);
@@ -129,69 +210,9 @@ std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
     result.error = "ciphertext is not a whole number of blocks";
     return result;
   }
-  std::vector<std::uint8_t> last_block(ciphertext.end() - static_cast<std::ptrdiff_t>(block),
-                                       ciphertext.end());
-  std::vector<std::uint8_t> iv;
-  bool phase1 = m.message_id == 0;
-  if (auto again = s.seen.find(last_block); again != s.seen.end()) {
-    iv = again->second;  // a retransmission: same IV, and no chaining step
-  } else {
-    if (phase1) {
-      if (s.phase1_iv.empty()) {
-        if (s.ke_i.empty() || s.ke_r.empty()) {
-          result.error =
-              "both phase-1 KE payloads are needed for the IV and are not in the capture";
-          return result;
-        }
-        s.phase1_iv = digest(md, s.ke_i, s.ke_r);
-        s.phase1_iv.resize(block);
-      }
-      iv = s.phase1_iv;
-      s.phase1_iv = last_block;
-    } else {
-      auto& chained = s.phase2_iv[m.message_id];
-      if (chained.empty()) {
-        if (s.phase1_iv.empty()) {
-          result.error = "phase 1 was not decrypted, so the phase-2 IV is unknown";
-          s.phase2_iv.erase(m.message_id);
-          return result;
-        }
-        std::uint8_t id[4] = {static_cast<std::uint8_t>(m.message_id >> 24),
-                              static_cast<std::uint8_t>(m.message_id >> 16),
-                              static_cast<std::uint8_t>(m.message_id >> 8),
-                              static_cast<std::uint8_t>(m.message_id)};
-        chained = digest(md, s.phase1_iv, Bytes(id, 4));
-        chained.resize(block);
-      }
-      iv = chained;
-      chained = last_block;
-      if (s.phase2_iv.size() > 256) s.phase2_iv.erase(s.phase2_iv.begin());
-    }
-    if (s.seen.size() >= 64) s.seen.erase(s.seen.begin());
-    s.seen[last_block] = iv;
-  }
-
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                      EVP_CIPHER_CTX_free);
-  std::vector<std::uint8_t> out(ciphertext.size() + block);
-  int len = 0, total = 0;
-  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, key->data(), iv.data());
-  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);  // IKEv1 pads to the block size, not PKCS#7
-  EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
-                    static_cast<int>(ciphertext.size()));
-  total = len;
-  EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
-  total += len;
-  out.resize(static_cast<std::size_t>(total));
-  // No integrity check in IKEv1 encryption (the HASH payload needs SKEYID_a): a wrong key or IV
-  // shows as a first payload whose generic header does not fit.
-  std::size_t first_length = out.size() >= 4 ? (std::size_t{out[2]} << 8 | out[3]) : 0;
-  if (first_length < 4 || first_length > out.size() || out[1] != 0) {
-    result.error = "the plaintext does not start with a payload header (wrong key?)";
-    return result;
-  }
-  result.integrity_ok = true;
-  result.plaintext = std::move(out);
+  std::vector<std::uint8_t> iv = message_iv(s, m, md, block, result.error);
+  if (iv.empty()) return result;
+  decrypt_cbc(cipher, *key, iv, ciphertext, result);
   return result;
 }
 

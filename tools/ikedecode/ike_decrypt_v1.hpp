@@ -8,6 +8,8 @@
 // So the decryptor watches every IKEv1 message of an SA whose key is known, in capture order.
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -39,6 +41,12 @@ class IkeV1Decryptor {
     std::map<std::vector<std::uint8_t>, std::vector<std::uint8_t>> seen;
     std::uint64_t order = 0;
   };
+  State& state_for(const IkeMessage& m, const std::string& sender);
+  static void observe_clear(State& s, const IkeMessage& m, bool from_initiator);
+  // The IV this message was encrypted with (RFC 2409 Appendix B), advancing the chain; empty
+  // with `error` set when the capture does not hold what it derives from.
+  static std::vector<std::uint8_t> message_iv(State& s, const IkeMessage& m, const EVP_MD* md,
+                                              std::size_t block, std::string& error);
   const KeyStore& keys_;
   std::map<std::string, State> states_;  // by initiator cookie (hex)
   std::uint64_t counter_ = 0;

@@ -79,12 +79,16 @@ void parse_payload_chain(IkeMessage& message, std::uint8_t first, Bytes data, bo
 // length matches, the version is 1.0 or 2.0, the exchange type and first payload are known.
 bool looks_like_ike(Bytes data);
 
-// JSON for a whole message and for one payload (the ike_message record body), rendered from the
-// typed structs in ike_output_json.cpp.
+// The ike_message record body written from the typed structs (ike_output_json.cpp): the fields
+// of a whole message into an open object, one payload as an object, and the fields of a notify's
+// data decoded where they mean something (NAT-D hash, COOKIE, INVALID_KE group...).
+void write_message_fields(seckit::out::JsonWriter& w, const IkeMessage& message);
+void write_payload(seckit::out::JsonWriter& w, const IkeMessage& message, const Payload& payload);
+void write_notify_data(seckit::out::JsonWriter& w, std::uint8_t version, std::uint16_t type,
+                       Bytes data);
+// The same as trees, for tests and the fuzz targets.
 Json message_json(const IkeMessage& message);
 Json payload_json(const IkeMessage& message, const Payload& payload);
-// Notify data decoded where it means something (NAT-D hash, COOKIE, INVALID_KE group...).
-Json notify_data_json(std::uint8_t version, std::uint16_t type, Bytes data);
 // "SA KE No N(NAT_DETECTION_SOURCE_IP) ..." in strongSwan's style, for the text ladder.
 std::string payload_summary(const IkeMessage& message);
 

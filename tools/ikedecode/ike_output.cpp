@@ -7,50 +7,51 @@
 namespace ikedecode {
 namespace {
 
-// "sent again after 1.0, 1.4, 2.0 and 2.7 s; nothing for 0.0 s after the last send"
-std::string retransmits_sentence(const Json& sa) {
+// "sent again after 1.0, 1.4, 2.0 and 2.7 s; the capture goes on 170.0 s after the last send"
+std::string retransmits_sentence(const SaReport& sa) {
   std::vector<std::string> gaps;
-  for (const auto& gap : sa["retransmission_schedule"]) {
-    gaps.push_back(fmt::format("{:.1f}", gap.get<double>()));
-  }
+  for (double gap : sa.retransmission_schedule) gaps.push_back(fmt::format("{:.1f}", gap));
   std::string list;
   for (std::size_t i = 0; i < gaps.size(); ++i) {
     list += (i == 0 ? "" : i + 1 == gaps.size() ? " and " : ", ") + gaps[i];
   }
   std::string out = gaps.empty() ? "sent once" : fmt::format("sent again after {} s", list);
-  if (sa.contains("capture_after_last_request")) {
-    out += fmt::format("; the capture goes on {:.1f} s after the last send",
-                       sa["capture_after_last_request"].get<double>());
-  }
+  out += fmt::format("; the capture goes on {:.1f} s after the last send",
+                     sa.capture_after_last_request);
   return out;
 }
 
-std::string side_nat(const Json& nat, const char* key, const char* who) {
-  if (!nat.contains(key)) return fmt::format("NAT-D tells nothing about the {}", who);
-  return fmt::format("the {} is {}behind a NAT", who, nat[key].get<bool>() ? "" : "not ");
+std::string side_nat(const std::optional<bool>& behind, const char* who) {
+  if (!behind) return fmt::format("NAT-D tells nothing about the {}", who);
+  return fmt::format("the {} is {}behind a NAT", who, *behind ? "" : "not ");
 }
 
 // "the initiator is behind a NAT, the responder is not behind a NAT (NAT-D hashes ...)"
-std::string nat_sentence(const Json& nat) {
-  std::string out = side_nat(nat, "initiator_behind_nat", "initiator") + ", " +
-                    side_nat(nat, "responder_behind_nat", "responder");
-  if (nat.contains("note")) out += " (" + nat["note"].get<std::string>() + ")";
+std::string nat_sentence(const NatSummary& nat) {
+  std::string out = side_nat(nat.initiator_behind_nat, "initiator") + ", " +
+                    side_nat(nat.responder_behind_nat, "responder");
+  if (nat.behind_nat()) out += fmt::format(" ({})", kNatNote);
   return out;
 }
 
 }  // namespace
 
-bool EmitterSink::wants_message_json() const { return choice_.messages && tool_.emitter().json(); }
-
-void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContext& ctx,
-                          const MessageRelation& rel) {
+void EmitterSink::message(const MessageEvent& event) {
   if (!choice_.messages) return;
   auto& e = tool_.emitter();
   if (e.json()) {
-    e.record("ike_message", data);
+    e.write_record("ike_message",
+                   [&](seckit::out::JsonWriter& w) { write_message_record(w, event); });
     return;
   }
-  // One ladder line per message: frame, relative time, endpoints, exchange, payloads.
+  message_line(event);
+}
+
+// One ladder line per message: frame, relative time, endpoints, exchange, payloads.
+void EmitterSink::message_line(const MessageEvent& event) {
+  const IkeMessage& m = event.message;
+  const IkeContext& ctx = event.ctx;
+  const MessageRelation& rel = event.relation;
   double t = ctx.info.time();
   if (first_time_ < 0) first_time_ = t;
   const auto& style = tool_.style();
@@ -74,8 +75,8 @@ void EmitterSink::message(const Json& data, const IkeMessage& m, const IkeContex
       line += " " + style.red(notify_name(m.major, n->type));
     }
   }
-  if (data.contains("inference")) line += " " + style.yellow(data["inference"].get<std::string>());
-  e.line(line);
+  if (event.inference) line += " " + style.yellow(*event.inference);
+  tool_.emitter().line(line);
 }
 
 void EmitterSink::certificate(const Json& data) {
@@ -102,48 +103,48 @@ void EmitterSink::anomaly(const Json& data) {
                                           data.value("code", ""), data.value("message", ""))));
 }
 
-void EmitterSink::sa(const Json& data, const std::vector<seckit::out::Finding>& findings) {
+void EmitterSink::sa(const SaReport& sa, const std::vector<seckit::out::Finding>& findings) {
   auto& e = tool_.emitter();
   if (choice_.sessions) {
     if (e.json()) {
-      e.record("ike_sa", data);
+      e.write_record("ike_sa", [&](seckit::out::JsonWriter& w) { write_sa_record(w, sa); });
     } else {
-      const auto& style = tool_.style();
-      std::string verdict = data.value("verdict", "");
-      std::string shown = verdict == "established"  ? style.green(verdict)
-                          : verdict == "incomplete" ? style.yellow(verdict)
-                                                    : style.red(verdict);
-      e.line("");
-      e.line(style.bold(fmt::format("IKEv{} SA {}/{}  {} -> {}", data.value("version", "?")[0],
-                                    data.value("spi_i", ""), data.value("spi_r", ""),
-                                    data.value("initiator", ""), data.value("responder", ""))));
-      seckit::out::KeyValue kv;
-      kv.add("verdict", shown + ": " + data.value("reason", ""));
-      if (data.contains("windows_error")) {
-        const Json& w = data["windows_error"];
-        // Event logs print Win32 errors (13805) in decimal, HRESULTs in hex.
-        std::string number = w.contains("win32") ? std::to_string(w.value("win32", 0))
-                                                 : w.value("hex", std::string());
-        kv.add("windows",
-               fmt::format("{} ({}) {}", number, w.value("name", ""), w.value("message", "")));
-      }
-      if (data.contains("retransmission_schedule")) {
-        kv.add("retransmits", retransmits_sentence(data));
-      }
-      if (data.contains("offered_proposals")) {
-        kv.add("offered", data.value("offered_proposals", ""));
-        kv.add("fingerprint", data.value("proposal_fingerprint", ""));
-      }
-      if (data.contains("accepted_proposal"))
-        kv.add("accepted", data.value("accepted_proposal", ""));
-      if (data.contains("nat")) kv.add("nat", nat_sentence(data["nat"]));
-      if (data.contains("psk_crack")) kv.add("psk-crack", data.value("psk_crack", ""));
-      kv.add("messages", fmt::format("{} ({} retransmissions)", data.value("messages", 0),
-                                     data.value("retransmissions", 0)));
-      e.line(kv.render(2));
+      sa_text(sa);
     }
   }
   for (const auto& f : findings) finding(f);
+}
+
+void EmitterSink::sa_text(const SaReport& sa) {
+  auto& e = tool_.emitter();
+  const auto& style = tool_.style();
+  const std::string& verdict = sa.verdict;
+  std::string shown = verdict == "established"  ? style.green(verdict)
+                      : verdict == "incomplete" ? style.yellow(verdict)
+                                                : style.red(verdict);
+  e.line("");
+  e.line(style.bold(fmt::format("IKEv{} SA {}/{}  {} -> {}", sa.version, sa.spi_i, sa.spi_r,
+                                sa.initiator, sa.responder)));
+  seckit::out::KeyValue kv;
+  kv.add("verdict", shown + ": " + sa.reason);
+  if (!sa.windows_error.is_null()) {
+    const Json& w = sa.windows_error;
+    // Event logs print Win32 errors (13805) in decimal, HRESULTs in hex.
+    std::string number =
+        w.contains("win32") ? std::to_string(w.value("win32", 0)) : w.value("hex", std::string());
+    kv.add("windows",
+           fmt::format("{} ({}) {}", number, w.value("name", ""), w.value("message", "")));
+  }
+  if (sa.from_unanswered) kv.add("retransmits", retransmits_sentence(sa));
+  if (!sa.security.offered_proposals.empty()) {
+    kv.add("offered", sa.security.offered_proposals);
+    kv.add("fingerprint", sa.security.proposal_fingerprint);
+  }
+  if (!sa.security.accepted_proposal.empty()) kv.add("accepted", sa.security.accepted_proposal);
+  if (sa.security.nat) kv.add("nat", nat_sentence(*sa.security.nat));
+  if (!sa.security.psk_crack.empty()) kv.add("psk-crack", sa.security.psk_crack);
+  kv.add("messages", fmt::format("{} ({} retransmissions)", sa.messages, sa.retransmissions));
+  e.line(kv.render(2));
 }
 
 void EmitterSink::finding(const seckit::out::Finding& f) {

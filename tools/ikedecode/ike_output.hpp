@@ -15,15 +15,15 @@ struct OutputChoice {
 class EmitterSink : public RecordSink {
  public:
   EmitterSink(seckit::cli::Tool& tool, OutputChoice choice) : tool_(tool), choice_(choice) {}
-  void message(const Json& data, const IkeMessage& message, const IkeContext& ctx,
-               const MessageRelation& relation) override;
-  bool wants_message_json() const override;
+  void message(const MessageEvent& event) override;
   void certificate(const Json& data) override;
   void anomaly(const Json& data) override;
-  void sa(const Json& data, const std::vector<seckit::out::Finding>& findings) override;
+  void sa(const SaReport& sa, const std::vector<seckit::out::Finding>& findings) override;
   void finding(const seckit::out::Finding& finding) override;
 
  private:
+  void message_line(const MessageEvent& event);
+  void sa_text(const SaReport& sa);
   seckit::cli::Tool& tool_;
   OutputChoice choice_;
   double first_time_ = -1;

@@ -43,7 +43,7 @@ struct SessionTracker::Session {
   bool natt = false;
   std::size_t certificates = 0;
   std::vector<std::uint16_t> l2tp_client_ports;
-  std::list<SaKey>::iterator activity;  // this SA's place in by_activity_
+  std::list<Activity>::iterator activity;  // this SA's place in by_activity_
 };
 
 std::size_t SaKeyHash::operator()(const SaKey& key) const {
@@ -86,7 +86,7 @@ bool spi_zero(const std::array<std::uint8_t, 8>& spi) {
 SessionTracker::SessionMap::iterator SessionTracker::create(const SaKey& key, const IkeContext& ctx,
                                                             const IkeMessage& m) {
   if (sessions_.size() >= limits_.max_sessions) {
-    finish(sessions_.find(by_activity_.front()), ctx.info.time(), Why::kEvicted);
+    finish(sessions_.find(by_activity_.front().key), ctx.info.time(), Why::kEvicted);
   }
   auto session = std::make_unique<Session>();
   session->version = m.major;
@@ -103,7 +103,7 @@ SessionTracker::SessionMap::iterator SessionTracker::create(const SaKey& key, co
   session->first_sec = ctx.info.ts_sec;
   session->first_usec = ctx.info.ts_usec;
   session->order = ++counter_;
-  session->activity = by_activity_.insert(by_activity_.end(), key);
+  session->activity = by_activity_.insert(by_activity_.end(), Activity{key, ctx.info.time()});
   if (m.major == 1) {
     v1_by_addresses_[address_pair(session->initiator, session->responder)].push_back(key);
   }
@@ -117,6 +117,7 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
   if (it == sessions_.end()) it = create(key, ctx, m);
   Session& s = *it->second;
   by_activity_.splice(by_activity_.end(), by_activity_, s.activity);
+  s.activity->last_time = ctx.info.time();
   s.last_time = ctx.info.time();
   if (spi_zero(s.spi_r) && !spi_zero(m.spi_r)) s.spi_r = m.spi_r;
   if (ctx.non_esp_marker) s.natt = true;
@@ -198,9 +199,8 @@ void SessionTracker::note_l2tp(const IkeContext& ctx) {
 
 void SessionTracker::expire(double now) {
   while (!by_activity_.empty()) {
-    auto it = sessions_.find(by_activity_.front());
-    if (now - it->second->last_time < kGiveUpHorizon) return;
-    finish(it, now, Why::kIdle);
+    if (now - by_activity_.front().last_time < kGiveUpHorizon) return;
+    finish(sessions_.find(by_activity_.front().key), now, Why::kIdle);
   }
 }
 
@@ -261,8 +261,8 @@ std::uint32_t windows_error_for_notify(std::uint8_t version, std::uint16_t type)
   }
 }
 
-Json schedule_json(const std::vector<MessageSummary>& sent) {
-  Json intervals = Json::array();
+std::vector<double> schedule(const std::vector<MessageSummary>& sent) {
+  std::vector<double> intervals;
   for (std::size_t i = 1; i < sent.size(); ++i) {
     intervals.push_back(std::round((sent[i].time - sent[i - 1].time) * 1000.0) / 1000.0);
   }
@@ -456,87 +456,67 @@ Verdict judge(const Session& s, double capture_end, bool evicted) {
   return v;
 }
 
-Json ladder_json(const Session& s) {
-  Json ladder = Json::array();
-  for (const auto& m : s.messages) {
-    Json step{{"frame", m.frame},
-              {"time", std::round((m.time - s.first_time) * 1e6) / 1e6},
-              {"direction", m.from_initiator ? "i->r" : "r->i"},
-              {"exchange", exchange_of(s, m.exchange)},
-              {"message_id", m.message_id},
-              {"length", m.length},
-              {"payloads", m.payloads}};
-    if (s.version == 2) step["response"] = m.response;
-    if (m.retransmission) step["retransmission"] = true;
-    if (m.ip_fragmented) step["ip_fragmented"] = true;
-    ladder.push_back(step);
-  }
-  return ladder;
-}
-
-Json sa_json(const Session& s, const Verdict& v) {
-  Json sa;
-  sa["version"] = fmt::format("{}.0", s.version);
-  sa["spi_i"] = hex(s.spi_i);
-  sa["spi_r"] = hex(s.spi_r);
-  sa["initiator"] = fmt::format("{}:{}", s.initiator.to_string(), s.initiator_port);
-  sa["responder"] = fmt::format("{}:{}", s.responder.to_string(), s.responder_port);
-  sa["first_exchange"] = exchange_of(s, s.first_exchange);
-  sa["start"] = seckit::out::rfc3339(s.first_sec, s.first_usec);
-  sa["duration"] = std::round((s.last_time - s.first_time) * 1e6) / 1e6;
-  sa["messages"] = s.messages.size() + s.dropped_messages;
-  sa["retransmissions"] =
-      std::count_if(s.messages.begin(), s.messages.end(), [](auto& m) { return m.retransmission; });
-  sa["verdict"] = v.verdict;
-  sa["reason"] = v.reason;
-  if (v.notify) sa["notify"] = notify_name(s.version, *v.notify);
-  if (v.windows_error != 0) {
-    Json win = windows_ike_error(v.windows_error);
-    if (!win.is_null()) sa["windows_error"] = win;
-  }
+SaReport sa_report(const Session& s, const Verdict& v) {
+  SaReport sa;
+  sa.version = s.version;
+  sa.spi_i = hex(s.spi_i);
+  sa.spi_r = hex(s.spi_r);
+  sa.initiator = fmt::format("{}:{}", s.initiator.to_string(), s.initiator_port);
+  sa.responder = fmt::format("{}:{}", s.responder.to_string(), s.responder_port);
+  sa.first_exchange = exchange_of(s, s.first_exchange);
+  sa.start = seckit::out::rfc3339(s.first_sec, s.first_usec);
+  sa.first_time = s.first_time;
+  sa.duration = std::round((s.last_time - s.first_time) * 1e6) / 1e6;
+  sa.messages = s.messages.size() + s.dropped_messages;
+  sa.retransmissions = static_cast<std::size_t>(std::count_if(
+      s.messages.begin(), s.messages.end(), [](auto& m) { return m.retransmission; }));
+  sa.verdict = v.verdict;
+  sa.reason = v.reason;
+  if (v.notify) sa.notify = notify_name(s.version, *v.notify);
+  if (v.windows_error != 0) sa.windows_error = windows_ike_error(v.windows_error);
   if (v.from_unanswered) {
-    sa["retransmission_schedule"] = schedule_json(v.last_request_sends);
-    sa["capture_after_last_request"] = std::round(v.silence * 1e6) / 1e6;
+    sa.from_unanswered = true;
+    sa.retransmission_schedule = schedule(v.last_request_sends);
+    sa.capture_after_last_request = std::round(v.silence * 1e6) / 1e6;
   }
-  sa["nat_t"] = s.natt;
-  sa["certificates"] = s.certificates;
-  sa["ladder"] = ladder_json(s);
+  sa.nat_t = s.natt;
+  sa.certificates = s.certificates;
+  sa.ladder = &s.messages;
+  sa.security = s.security.summarize(s.version);
+  sa.l2tp_client_ports = s.l2tp_client_ports;
+  if (v.child_failure) sa.child_sa_notify = notify_name(2, *v.child_failure);
   return sa;
 }
 
-void l2tp_findings(const Session& s, Json& sa, std::vector<Finding>& findings) {
-  if (s.l2tp_client_ports.empty()) return;
-  sa["l2tp_client_ports"] = s.l2tp_client_ports;
-  if (std::any_of(s.l2tp_client_ports.begin(), s.l2tp_client_ports.end(),
-                  [](std::uint16_t p) { return p != 1701; })) {
+void l2tp_findings(const SaReport& sa, std::vector<Finding>& findings) {
+  const auto& ports = sa.l2tp_client_ports;
+  if (std::any_of(ports.begin(), ports.end(), [](std::uint16_t p) { return p != 1701; })) {
     findings.push_back({"l2tp-source-port",
                         Severity::kWarning,
                         "L2TP client does not use UDP source port 1701 (macOS/iOS behaviour); "
                         "TMG/RRAS L2TP policies that expect 1701 drop it",
-                        {{"ports", s.l2tp_client_ports}},
+                        {{"ports", ports}},
                         nullptr});
   }
 }
 
-void verdict_findings(const Session& s, const Verdict& v, Json& sa,
-                      std::vector<Finding>& findings) {
-  if (v.child_failure) {
-    std::string notify = notify_name(2, *v.child_failure);
-    sa["child_sa"] = {{"verdict", "failed"}, {"notify", notify}};
+void verdict_findings(const SaReport& sa, const Verdict& v, std::vector<Finding>& findings) {
+  if (sa.child_sa_notify) {
+    const std::string& notify = *sa.child_sa_notify;
     findings.push_back({"child-sa-failed",
                         Severity::kError,
-                        fmt::format("IKE SA {}: CHILD_SA refused with {}", hex(s.spi_i), notify),
-                        {{"spi_i", hex(s.spi_i)}, {"notify", notify}},
+                        fmt::format("IKE SA {}: CHILD_SA refused with {}", sa.spi_i, notify),
+                        {{"spi_i", sa.spi_i}, {"notify", notify}},
                         windows_ike_error(windows_error_for_notify(2, *v.child_failure))});
   }
   if (v.verdict == "failed" || v.verdict == "timed_out") {
     Finding f;
     f.code = v.verdict == "failed" ? "ike-sa-failed" : "ike-sa-timed-out";
     f.severity = Severity::kError;
-    f.message = fmt::format("IKE SA {} {}: {}", hex(s.spi_i),
+    f.message = fmt::format("IKE SA {} {}: {}", sa.spi_i,
                             v.verdict == "failed" ? "failed" : "timed out", v.reason);
-    f.details = {{"spi_i", hex(s.spi_i)}, {"spi_r", hex(s.spi_r)}};
-    f.windows_error = v.windows_error ? windows_ike_error(v.windows_error) : Json(nullptr);
+    f.details = {{"spi_i", sa.spi_i}, {"spi_r", sa.spi_r}};
+    f.windows_error = sa.windows_error;
     findings.insert(findings.begin(), f);
   }
 }
@@ -546,11 +526,11 @@ void verdict_findings(const Session& s, const Verdict& v, Json& sa,
 void SessionTracker::finish(SessionMap::iterator it, double now, Why why) {
   Session& s = *it->second;
   Verdict v = judge(s, now, why == Why::kEvicted);
-  Json sa = sa_json(s, v);
+  SaReport sa = sa_report(s, v);
   std::vector<Finding> findings;
-  s.security.finish(sa, findings, s.version);
-  l2tp_findings(s, sa, findings);
-  verdict_findings(s, v, sa, findings);
+  SaSecurity::add_findings(sa.security, sa.spi_i, findings);
+  l2tp_findings(sa, findings);
+  verdict_findings(sa, v, findings);
   if (on_sa_) on_sa_(sa, findings);
   by_activity_.erase(s.activity);
   if (s.version == 1) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ike_analysis.hpp"
 #include "ike_message.hpp"
 #include "seckit/net.hpp"
 #include "seckit/out.hpp"
@@ -29,15 +30,14 @@ struct IkeContext {
   std::vector<std::uint64_t> ip_fragment_frames;
 };
 
-// What the session tracker adds to an ike_message record. (clang-tidy 14 reports its implicit
-// move constructor as throwing because of the Json member, whose move constructor is noexcept.)
-struct MessageRelation {  // NOLINT(bugprone-exception-escape)
+// What the session tracker adds to an ike_message record.
+struct MessageRelation {
   std::string direction;  // "initiator->responder" / "responder->initiator"
   bool retransmission = false;
   std::optional<double> retransmit_interval;
   std::optional<std::uint64_t> request_frame;  // for responses: the request it answers
   std::optional<double> response_time;
-  Json nat_detection = nullptr;  // recomputed NAT-D results for this message
+  std::optional<NatDetection> nat_detection;  // recomputed NAT-D results for this message
 };
 
 struct MessageSummary {
@@ -57,6 +57,34 @@ struct MessageSummary {
   bool natt = false;
   bool has_auth = false;  // an AUTH payload was visible (decrypted IKE_AUTH)
 };
+
+// Everything an ike_sa record says, decided when the SA is finished; rendered as JSON
+// (write_sa_record) and as text (ike_output.cpp) at the edge. Valid during the SaHandler call
+// only (the ladder points into the session). (clang-tidy 14 reports its implicit move
+// constructor as throwing because of the Json member, whose move constructor is noexcept.)
+struct SaReport {  // NOLINT(bugprone-exception-escape)
+  std::uint8_t version = 0;
+  std::string spi_i, spi_r, initiator, responder;  // hex; "address:port"
+  std::string first_exchange, start;               // exchange name; RFC 3339
+  double first_time = 0, duration = 0;
+  std::size_t messages = 0, retransmissions = 0;
+  std::string verdict, reason;  // established, failed, timed_out, incomplete
+  std::optional<std::string> notify;
+  Json windows_error = nullptr;  // common/winerr's object, null when none
+  bool from_unanswered = false;  // the verdict rests on an unanswered request: its schedule
+  std::vector<double> retransmission_schedule;
+  double capture_after_last_request = 0;
+  bool nat_t = false;
+  std::size_t certificates = 0;
+  const std::vector<MessageSummary>* ladder = nullptr;
+  SecuritySummary security;
+  std::vector<std::uint16_t> l2tp_client_ports;
+  std::optional<std::string> child_sa_notify;  // IKE SA up, its first CHILD_SA refused with it
+};
+
+// The ike_sa record's data object.
+void write_sa_record(seckit::out::JsonWriter& w, const SaReport& sa);
+Json sa_record_json(const SaReport& sa);  // the same, as a tree (tests)
 
 struct SessionLimits {
   std::size_t max_sessions = 10000;  // least recently active finished first beyond this
@@ -81,7 +109,8 @@ class SessionTracker {
  public:
   // on_sa receives the ike_sa record and its findings as each session is finished (idle past
   // the retransmission horizon, evicted, or at the end of the capture).
-  using SaHandler = std::function<void(const Json& sa, const std::vector<seckit::out::Finding>&)>;
+  using SaHandler =
+      std::function<void(const SaReport& sa, const std::vector<seckit::out::Finding>&)>;
   SessionTracker(SaHandler on_sa, SessionLimits limits = {});
   ~SessionTracker();
 
@@ -107,7 +136,13 @@ class SessionTracker {
   SaHandler on_sa_;
   SessionLimits limits_;
   SessionMap sessions_;
-  std::list<SaKey> by_activity_;  // least recently active first
+  // Least recently active first, with the session's last activity time so that expire() reads
+  // it without a lookup per packet.
+  struct Activity {
+    SaKey key;
+    double last_time = 0;
+  };
+  std::list<Activity> by_activity_;
   // IKEv1 SAs by "initiator|responder" address bytes, for L2TP.
   std::unordered_map<std::string, std::vector<SaKey>> v1_by_addresses_;
   std::uint64_t counter_ = 0;

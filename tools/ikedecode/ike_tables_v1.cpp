@@ -79,81 +79,86 @@ std::string ikev1_attribute_name(bool phase1, std::uint16_t type) {
   return or_unknown(find(kPhase2, type), type);
 }
 
-std::optional<std::string> ikev1_attribute_value_name(bool phase1, std::uint16_t type,
-                                                      std::uint32_t value) {
-  auto life = [&]() -> std::optional<std::string> {
-    if (value == 1) return "Seconds";
-    if (value == 2) return "Kilobytes";
-    return std::nullopt;
-  };
-  if (phase1) {
-    switch (type) {
-      case 1: {
-        static constexpr std::array<std::pair<U16, const char*>, 8> kEnc{{{1, "DES-CBC"},
-                                                                          {2, "IDEA-CBC"},
-                                                                          {3, "Blowfish-CBC"},
-                                                                          {4, "RC5-R16-B64-CBC"},
-                                                                          {5, "3DES-CBC"},
-                                                                          {6, "CAST-CBC"},
-                                                                          {7, "AES-CBC"},
-                                                                          {8, "CAMELLIA-CBC"}}};
-        if (const char* n = find(kEnc, static_cast<U16>(value))) return n;
-        return std::nullopt;
-      }
-      case 2: {
-        static constexpr std::array<std::pair<U16, const char*>, 6> kHash{{{1, "MD5"},
-                                                                           {2, "SHA"},
-                                                                           {3, "Tiger"},
-                                                                           {4, "SHA2-256"},
-                                                                           {5, "SHA2-384"},
-                                                                           {6, "SHA2-512"}}};
-        if (const char* n = find(kHash, static_cast<U16>(value))) return n;
-        return std::nullopt;
-      }
-      case 3: {
-        static constexpr std::array<std::pair<U16, const char*>, 23> kAuth{
-            {{1, "Pre-shared key"},
-             {2, "DSS signatures"},
-             {3, "RSA signatures"},
-             {4, "Encryption with RSA"},
-             {5, "Revised encryption with RSA"},
-             {6, "Encryption with El-Gamal"},
-             {7, "Revised encryption with El-Gamal"},
-             {8, "ECDSA signatures"},
-             {9, "ECDSA with SHA-256 on the P-256 curve"},
-             {10, "ECDSA with SHA-384 on the P-384 curve"},
-             {11, "ECDSA with SHA-512 on the P-521 curve"},
-             {64221, "HybridInitRSA"},
-             {64222, "HybridRespRSA"},
-             {64223, "HybridInitDSS"},
-             {64224, "HybridRespDSS"},
-             {65001, "XAUTHInitPreShared"},
-             {65002, "XAUTHRespPreShared"},
-             {65003, "XAUTHInitDSS"},
-             {65004, "XAUTHRespDSS"},
-             {65005, "XAUTHInitRSA"},
-             {65006, "XAUTHRespRSA"},
-             {65007, "XAUTHInitRSAEncryption"},
-             {65008, "XAUTHRespRSAEncryption"}}};
-        if (const char* n = find(kAuth, static_cast<U16>(value))) return n;
-        return std::nullopt;
-      }
-      case 4:
-        return dh_group_name(static_cast<U16>(value));
-      case 5:
-        if (value == 1) return "MODP";
-        if (value == 2) return "ECP";
-        if (value == 3) return "EC2N";
-        return std::nullopt;
-      case 11:
-        return life();
-      default:
-        return std::nullopt;
+namespace {
+
+std::optional<std::string> life_type_name(std::uint32_t value) {
+  if (value == 1) return "Seconds";
+  if (value == 2) return "Kilobytes";
+  return std::nullopt;
+}
+
+// RFC 2409 Appendix A (phase-1 attribute values), by attribute type.
+std::optional<std::string> phase1_attribute_value_name(std::uint16_t type, std::uint32_t value) {
+  switch (type) {
+    case 1: {
+      static constexpr std::array<std::pair<U16, const char*>, 8> kEnc{{{1, "DES-CBC"},
+                                                                        {2, "IDEA-CBC"},
+                                                                        {3, "Blowfish-CBC"},
+                                                                        {4, "RC5-R16-B64-CBC"},
+                                                                        {5, "3DES-CBC"},
+                                                                        {6, "CAST-CBC"},
+                                                                        {7, "AES-CBC"},
+                                                                        {8, "CAMELLIA-CBC"}}};
+      if (const char* n = find(kEnc, static_cast<U16>(value))) return n;
+      return std::nullopt;
     }
+    case 2: {
+      static constexpr std::array<std::pair<U16, const char*>, 6> kHash{{{1, "MD5"},
+                                                                         {2, "SHA"},
+                                                                         {3, "Tiger"},
+                                                                         {4, "SHA2-256"},
+                                                                         {5, "SHA2-384"},
+                                                                         {6, "SHA2-512"}}};
+      if (const char* n = find(kHash, static_cast<U16>(value))) return n;
+      return std::nullopt;
+    }
+    case 3: {
+      static constexpr std::array<std::pair<U16, const char*>, 23> kAuth{
+          {{1, "Pre-shared key"},
+           {2, "DSS signatures"},
+           {3, "RSA signatures"},
+           {4, "Encryption with RSA"},
+           {5, "Revised encryption with RSA"},
+           {6, "Encryption with El-Gamal"},
+           {7, "Revised encryption with El-Gamal"},
+           {8, "ECDSA signatures"},
+           {9, "ECDSA with SHA-256 on the P-256 curve"},
+           {10, "ECDSA with SHA-384 on the P-384 curve"},
+           {11, "ECDSA with SHA-512 on the P-521 curve"},
+           {64221, "HybridInitRSA"},
+           {64222, "HybridRespRSA"},
+           {64223, "HybridInitDSS"},
+           {64224, "HybridRespDSS"},
+           {65001, "XAUTHInitPreShared"},
+           {65002, "XAUTHRespPreShared"},
+           {65003, "XAUTHInitDSS"},
+           {65004, "XAUTHRespDSS"},
+           {65005, "XAUTHInitRSA"},
+           {65006, "XAUTHRespRSA"},
+           {65007, "XAUTHInitRSAEncryption"},
+           {65008, "XAUTHRespRSAEncryption"}}};
+      if (const char* n = find(kAuth, static_cast<U16>(value))) return n;
+      return std::nullopt;
+    }
+    case 4:
+      return dh_group_name(static_cast<U16>(value));
+    case 5:
+      if (value == 1) return "MODP";
+      if (value == 2) return "ECP";
+      if (value == 3) return "EC2N";
+      return std::nullopt;
+    case 11:
+      return life_type_name(value);
+    default:
+      return std::nullopt;
   }
+}
+
+// RFC 2407 4.5 (IPsec DOI attribute values), by attribute type.
+std::optional<std::string> phase2_attribute_value_name(std::uint16_t type, std::uint32_t value) {
   switch (type) {
     case 1:
-      return life();
+      return life_type_name(value);
     case 3:
       return dh_group_name(static_cast<U16>(value));
     case 4: {
@@ -183,6 +188,14 @@ std::optional<std::string> ikev1_attribute_value_name(bool phase1, std::uint16_t
     default:
       return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<std::string> ikev1_attribute_value_name(bool phase1, std::uint16_t type,
+                                                      std::uint32_t value) {
+  return phase1 ? phase1_attribute_value_name(type, value)
+                : phase2_attribute_value_name(type, value);
 }
 
 std::string id_type_name(std::uint8_t version, std::uint8_t type) {

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "ike_capture.hpp"
 #include "ike_output.hpp"
 #include "seckit/cli.hpp"
@@ -64,6 +66,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     choice.sessions = !only_messages;
     ikedecode::EmitterSink sink(tool, choice);
     auto& emitter = tool.emitter();
+    // Capture files are read faster than anyone watches: records go out in blocks. A capture
+    // on stdin may be live (tcpdump -w - | ikedecode -), so each record goes out as decided.
+    emitter.set_batched(std::find(files.begin(), files.end(), "-") == files.end());
     emitter.begin({{"captures", files},
                    {"filter", options.filter},
                    {"ike_ports", options.ike_ports},

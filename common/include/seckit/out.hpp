@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "seckit/json_writer.hpp"
+
 namespace seckit::out {
 
 using Json = nlohmann::ordered_json;
@@ -77,13 +79,34 @@ class Emitter {
  public:
   Emitter(std::ostream& stream, bool json, std::string tool);
 
+  ~Emitter();
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
+
   bool json() const { return json_; }
   std::ostream& stream() { return stream_; }
+
+  // Batched: lines are collected and written in blocks of about 64 KiB (and by flush(), the
+  // summary and the end of the run) instead of one write per line. For inputs that are read
+  // faster than anyone watches them (capture files); a live source (an interface, a pipe on
+  // stdin) keeps the default, every line written and flushed as it is produced.
+  void set_batched(bool batched) { batched_ = batched; }
+  // Writes what a batch holds (a no-op when unbatched).
+  void flush();
 
   // JSON mode: the `begin` record. `input` describes what is read (file names, flags).
   void begin(const Json& input = Json::object());
   // JSON mode: one record. Text mode: ignored (the tool prints its own text).
   void record(std::string_view type, const Json& data);
+  // JSON mode: one record whose data `write(JsonWriter&)` writes straight from the caller's
+  // structs (one value: usually an object), without a tree. Text mode: ignored.
+  template <typename Write>
+  void write_record(std::string_view type, Write&& write) {
+    if (!json_) return;
+    JsonWriter writer(open_record(type));
+    write(writer);
+    close_record();
+  }
   // Counts findings by severity; JSON mode emits a `finding` record, text mode a line.
   void finding(const Finding& finding);
   // Text mode convenience: writes a line and flushes (so pipes see it as produced).
@@ -103,6 +126,12 @@ class Emitter {
 
  private:
   void write_line(const std::string& text);
+  // The line buffer with `{"type":T,"data":` written, and the line's end; reused per record.
+  std::string& open_record(std::string_view type);
+  void close_record();
+  std::string line_;
+  std::string batch_;
+  bool batched_ = false;
   Json finding_counts_json() const;
   std::ostream& stream_;
   bool json_;

@@ -15,14 +15,13 @@ namespace {
 struct Collect : ikedecode::RecordSink {
   std::vector<Json> messages, certificates, anomalies, sas;
   std::vector<seckit::out::Finding> findings;
-  void message(const Json& d, const ikedecode::IkeMessage&, const ikedecode::IkeContext&,
-               const ikedecode::MessageRelation&) override {
-    messages.push_back(d);
+  void message(const ikedecode::MessageEvent& e) override {
+    messages.push_back(ikedecode::message_record_json(e));
   }
   void certificate(const Json& d) override { certificates.push_back(d); }
   void anomaly(const Json& d) override { anomalies.push_back(d); }
-  void sa(const Json& d, const std::vector<seckit::out::Finding>& f) override {
-    sas.push_back(d);
+  void sa(const ikedecode::SaReport& d, const std::vector<seckit::out::Finding>& f) override {
+    sas.push_back(ikedecode::sa_record_json(d));
     findings.insert(findings.end(), f.begin(), f.end());
   }
   void finding(const seckit::out::Finding& f) override { findings.push_back(f); }

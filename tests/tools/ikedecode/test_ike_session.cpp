@@ -12,8 +12,8 @@ namespace {
 struct Run {
   std::vector<Json> sas;
   std::vector<std::vector<seckit::out::Finding>> findings;
-  ikedecode::SessionTracker tracker{[this](const Json& sa, const auto& f) {
-    sas.push_back(sa);
+  ikedecode::SessionTracker tracker{[this](const ikedecode::SaReport& sa, const auto& f) {
+    sas.push_back(ikedecode::sa_record_json(sa));
     findings.push_back(f);
   }};
   std::vector<V> keep;
@@ -163,7 +163,7 @@ TEST_CASE("an unanswered, retransmitted IKE_AUTH that was IP-fragmented says so"
 
 TEST_CASE("sessions beyond the limit are finished oldest first", "[ike][session]") {
   std::size_t finished = 0;
-  ikedecode::SessionTracker tracker([&](const Json&, const auto&) { ++finished; },
+  ikedecode::SessionTracker tracker([&](const ikedecode::SaReport&, const auto&) { ++finished; },
                                     ikedecode::SessionLimits{4, 8});
   std::vector<V> keep;
   for (std::uint8_t i = 1; i <= 20; ++i) {
@@ -181,7 +181,9 @@ TEST_CASE("sessions beyond the limit are finished oldest first", "[ike][session]
 TEST_CASE("an SA idle past the give-up horizon is judged and freed as the capture advances",
           "[ike][session]") {
   std::vector<Json> sas;
-  ikedecode::SessionTracker tracker([&](const Json& sa, const auto&) { sas.push_back(sa); });
+  ikedecode::SessionTracker tracker([&](const ikedecode::SaReport& sa, const auto&) {
+    sas.push_back(ikedecode::sa_record_json(sa));
+  });
   std::vector<V> keep;
   // One IKE_SA_INIT per SA, one SA per second for 1000 s: never more than the horizon's worth
   // of SAs is held, and each is a timeout, since the capture went on without another send.

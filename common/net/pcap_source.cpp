@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -77,6 +78,10 @@ std::unique_ptr<PcapSource> PcapSource::live(const std::string& interface) {
     throw ToolError(kExitEnvironment, interface, fmt::format("cannot capture: {}", why),
                     "live capture needs root or CAP_NET_RAW (setcap cap_net_raw+ep, or sudo)");
   }
+  if (pcap_setnonblock(p, 1, errbuf) != 0 || pcap_get_selectable_fd(p) < 0) {
+    throw ToolError(kExitEnvironment, interface,
+                    fmt::format("cannot capture: no pollable descriptor ({})", errbuf));
+  }
   source->live_ = true;
   source->link_type_ = pcap_datalink(p);
   return source;
@@ -101,8 +106,14 @@ bool PcapSource::next(RawPacket& packet) {
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   int rc = pcap_next_ex(handle_->pcap, &header, &data);
-  // Live: 0 is the read timeout expiring with nothing to deliver; look at the stop condition.
-  while (rc == 0 && live_ && !(stop_ && stop_())) rc = pcap_next_ex(handle_->pcap, &header, &data);
+  // Live (non-blocking): 0 means nothing yet. Wait on the descriptor for at most 100 ms at a
+  // time, so the stop condition (a signal, the duration) is looked at even on an idle link.
+  while (rc == 0 && live_) {
+    if (stop_ && stop_()) return false;
+    pollfd fd{pcap_get_selectable_fd(handle_->pcap), POLLIN, 0};
+    ::poll(&fd, 1, 100);  // EINTR (a signal) and timeouts alike: look again
+    rc = pcap_next_ex(handle_->pcap, &header, &data);
+  }
   if (rc == 1) {
     ++frame_;
     packet.info.frame = frame_;

@@ -68,38 +68,36 @@ void CaptureAnalyzer::anomaly(std::uint64_t frame, const std::string& code,
   sink_.anomaly({{"pcap", pcap_}, {"frame", frame}, {"code", code}, {"message", message}});
 }
 
-void CaptureAnalyzer::read_file(const std::string& path) {
-  seckit::net::PcapSource source(path);
-  source.set_filter(options_.filter);
-  pcap_ = path;
-  seckit::net::PacketDecoder decoder(
-      source.link_type(), [this](const Transport& t) { on_transport(t); },
-      [this](const seckit::net::Anomaly& a) { anomaly(a.frame, a.code, a.message); });
-  seckit::net::RawPacket packet;
-  std::uint64_t last_frame = 0;
-  double next_progress = 0;
-  while (source.next(packet)) {
-    last_frame = packet.info.frame;
+seckit::net::CaptureEnd CaptureAnalyzer::read(const seckit::net::CaptureSpec& spec) {
+  filtered_ = !spec.filter.empty();
+  std::optional<seckit::net::PacketDecoder> decoder;
+  seckit::net::CaptureHandlers h;
+  h.begin = [&](const std::string& source, int link_type) {
+    pcap_ = source;
+    decoder.emplace(
+        link_type, [this](const Transport& t) { on_transport(t); },
+        [this](const seckit::net::Anomaly& a) { anomaly(a.frame, a.code, a.message); });
+  };
+  h.packet = [&](const seckit::net::RawPacket& packet) {
     capture_end_ = std::max(capture_end_, packet.info.time());
     tracker_.expire(capture_end_);
-    decoder.feed(packet);
-    if (options_.progress && source.file_size() > 0 && (packet.info.frame & 0xfff) == 0) {
-      double done =
-          100.0 * static_cast<double>(source.position()) / static_cast<double>(source.file_size());
-      if (done >= next_progress) {
-        std::cerr << fmt::format("\r{}: {:.0f}% ({} frames)", path, done, packet.info.frame)
-                  << std::flush;
-        next_progress = done + 1;
-      }
+    decoder->feed(packet);
+  };
+  h.end = [&](const std::string& source, std::uint64_t last_frame, const std::string& truncation) {
+    if (!truncation.empty()) {
+      anomaly(last_frame, "capture-truncated", truncation);
+      truncated_.push_back(fmt::format("{}: {}", source, truncation));
     }
-  }
-  if (options_.progress) std::cerr << "\r\x1b[K" << std::flush;
-  if (!source.error().empty()) {
-    anomaly(last_frame, "capture-truncated",
-            fmt::format("capture ends early after frame {}: {}", last_frame, source.error()));
-    truncated_.push_back(
-        fmt::format("{} ends early after frame {} ({})", path, last_frame, source.error()));
-  }
+    end_source(*decoder);
+  };
+  seckit::net::CaptureSpec with_progress = spec;
+  with_progress.progress = options_.progress;
+  return seckit::net::run_capture(with_progress, h);
+}
+
+// What is left of one capture source once its packets are read: buffered fragments and TCP
+// streams, counters, fragmented messages that never completed.
+void CaptureAnalyzer::end_source(seckit::net::PacketDecoder& decoder) {
   decoder.flush();
   tcp_->flush();
   tcp_framing_.clear();
@@ -136,7 +134,7 @@ RunEvidence CaptureAnalyzer::evidence() const {
   e.timed_out = counts_.timed_out;
   e.incomplete = counts_.incomplete;
   e.truncated = truncated_;
-  e.filtered = !options_.filter.empty();
+  e.filtered = filtered_;
   if (options_.keys != nullptr) {
     e.keys.given = true;
     e.keys.entries = options_.keys->size();

@@ -26,7 +26,6 @@ namespace ikedecode {
 struct CaptureOptions {
   std::vector<std::uint16_t> ike_ports{500};
   std::vector<std::uint16_t> natt_ports{4500};
-  std::string filter;
   bool heuristics = true;  // IKE on other UDP ports by header sanity
   bool progress = false;   // progress on stderr
   const KeyStore* keys = nullptr;
@@ -80,7 +79,9 @@ class CaptureAnalyzer {
   CaptureAnalyzer(CaptureOptions options, RecordSink& sink);
   ~CaptureAnalyzer();
   // Reads one capture file completely (throws ToolError when it cannot be opened).
-  void read_file(const std::string& path);
+  // Reads the captures of spec (files in order, or live from an interface) until they end or a
+  // limit stops them.
+  seckit::net::CaptureEnd read(const seckit::net::CaptureSpec& spec);
   // Ends every open session (emits the ike_sa records) and reports keys that matched nothing.
   void finish();
   const CaptureCounts& counts() const { return counts_; }
@@ -92,6 +93,7 @@ class CaptureAnalyzer {
 
  private:
   void on_ike(const IkeContext& ctx, Bytes wire);
+  void end_source(seckit::net::PacketDecoder& decoder);
   std::optional<SkfSummary> decrypt(const IkeContext& ctx, IkeMessage& m);
   void emit_certificates(const IkeContext& ctx, const IkeMessage& m, const MessageRelation& rel);
   void on_tcp_chunk(const seckit::net::StreamChunk& chunk);
@@ -103,6 +105,7 @@ class CaptureAnalyzer {
   SessionTracker tracker_;
   CaptureCounts counts_;
   std::string pcap_;
+  bool filtered_ = false;  // a BPF filter hid part of the capture
   std::unique_ptr<seckit::net::TcpReassembler> tcp_;
   struct TcpFraming;
   std::map<seckit::net::FlowKey, TcpFraming> tcp_framing_;

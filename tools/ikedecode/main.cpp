@@ -6,6 +6,7 @@
 
 #include "ike_capture.hpp"
 #include "ike_output.hpp"
+#include "seckit/capture_cli.hpp"
 #include "seckit/cli.hpp"
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
@@ -14,16 +15,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   seckit::cli::Tool tool("ikedecode",
                          "Decode IKEv1/IKEv2 handshakes in pcap/pcapng captures and diagnose them");
   auto& app = tool.app();
-  std::vector<std::string> files;
+  seckit::net::CaptureSpec capture;
   std::vector<std::string> key_files;
   ikedecode::CaptureOptions options;
   bool only_messages = false, only_sessions = false, no_heuristics = false;
   std::string progress = "auto";
-  tool.file_arg(app.add_option("captures", files, "pcap or pcapng files to read (- for stdin)")
-                    ->type_name("CAPTURE"));
-  app.add_option("-f,--filter", options.filter,
-                 "BPF filter applied by libpcap before decoding (tcpdump syntax)")
-      ->type_name("BPF");
+  seckit::cli::add_capture_options(tool, capture);
   tool.file_arg(app.add_option("-k,--keys", key_files,
                                "Keys for decrypting IKEv2 SK/SKF payloads and IKEv1 encrypted "
                                "messages: Wireshark's ikev2_decryption_table or "
@@ -53,7 +50,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
 
   return tool.run(argc, argv, [&] {
     // Checked here rather than by CLI11 so the hidden --generate works without a capture.
-    if (files.empty()) throw seckit::usage_error("no capture given", "ikedecode CAPTURE...");
+    seckit::cli::require_capture_source(capture, "ikedecode CAPTURE... or -i IFACE");
+    seckit::net::stop_on_interrupt();
     ikedecode::KeyStore keys;
     for (const auto& file : key_files) keys.load_file(file);
     if (!key_files.empty()) options.keys = &keys;
@@ -68,14 +66,19 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     auto& emitter = tool.emitter();
     // Capture files are read faster than anyone watches: records go out in blocks. A capture
     // on stdin may be live (tcpdump -w - | ikedecode -), so each record goes out as decided.
-    emitter.set_batched(std::find(files.begin(), files.end(), "-") == files.end());
+    // Live capture (-i) likewise.
+    const auto& files = capture.files;
+    emitter.set_batched(capture.interface.empty() &&
+                        std::find(files.begin(), files.end(), "-") == files.end());
     emitter.begin({{"captures", files},
-                   {"filter", options.filter},
+                   {"interface", capture.interface.empty() ? seckit::out::Json(nullptr)
+                                                           : seckit::out::Json(capture.interface)},
+                   {"filter", capture.filter},
                    {"ike_ports", options.ike_ports},
                    {"natt_ports", options.natt_ports},
                    {"keys", key_files.size()}});
     ikedecode::CaptureAnalyzer analyzer(options, sink);
-    for (const auto& file : files) analyzer.read_file(file);
+    seckit::net::CaptureEnd end = analyzer.read(capture);
     analyzer.finish();
     const auto& counts = analyzer.counts();
     auto evidence = analyzer.evidence();
@@ -88,6 +91,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
           counts.frames, counts.ike_messages, counts.sas, counts.established, counts.failed,
           counts.timed_out, counts.incomplete, counts.certificates, counts.anomalies));
     }
-    return emitter.conclude(ikedecode::conclude_run(evidence), counts.to_json());
+    int rc = emitter.conclude(ikedecode::conclude_run(evidence), counts.to_json());
+    return end == seckit::net::CaptureEnd::kInterrupted ? seckit::kExitInterrupted : rc;
   });
 }

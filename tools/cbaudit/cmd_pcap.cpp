@@ -120,7 +120,9 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
     if (type == "cb_audit") print_audit_line(tool, d);
     if (type == "anomaly") e.line(tool.style().yellow("anomaly: ") + d.value("message", ""));
   });
-  for (const auto& file : o.captures) auditor.read_file(file);
+  seckit::net::CaptureSpec capture;
+  capture.files = o.captures;
+  auditor.read(capture);
   auditor.finish();
   const auto& c = auditor.counts();
   keylog_finding(tool, c, o.keylog);

@@ -337,30 +337,35 @@ void PcapAuditor::on_event(const net::FlowKey& key, net::StreamEvent event, std:
   }
 }
 
-void PcapAuditor::read_file(const std::string& path) {
-  net::PcapSource source(path);
-  net::TcpReassembler tcp(
-      [this](const net::StreamChunk& c) { on_chunk(c); },
-      [this](const net::FlowKey& k, net::StreamEvent e, std::uint64_t f) { on_event(k, e, f); });
-  net::PacketDecoder decoder(
-      source.link_type(),
-      [&](const net::Transport& t) {
-        if (t.kind == net::TransportKind::kTcp) tcp.add(t);
-      },
-      [this](const net::Anomaly& a) { anomaly(a.frame, a.code, a.message); });
-  net::RawPacket packet;
-  while (source.next(packet)) {
+void PcapAuditor::read(const net::CaptureSpec& spec) {
+  std::optional<net::TcpReassembler> tcp;
+  std::optional<net::PacketDecoder> decoder;
+  net::CaptureHandlers h;
+  h.begin = [&](const std::string&, int link_type) {
+    tcp.emplace(
+        [this](const net::StreamChunk& c) { on_chunk(c); },
+        [this](const net::FlowKey& k, net::StreamEvent e, std::uint64_t f) { on_event(k, e, f); });
+    decoder.emplace(
+        link_type,
+        [&](const net::Transport& t) {
+          if (t.kind == net::TransportKind::kTcp) tcp->add(t);
+        },
+        [this](const net::Anomaly& a) { anomaly(a.frame, a.code, a.message); });
+  };
+  h.packet = [&](const net::RawPacket& packet) {
     ++counts_.frames;
-    decoder.feed(packet);
-  }
-  decoder.flush();
-  tcp.flush();
-  for (auto& [key, conn] : conns_) conn->close();
-  conns_.clear();
-  if (!source.error().empty()) {
-    counts_.truncated = fmt::format("{}: {}", path, source.error());
+    decoder->feed(packet);
+  };
+  h.end = [&](const std::string& source, std::uint64_t, const std::string& truncation) {
+    decoder->flush();
+    tcp->flush();
+    for (auto& [key, conn] : conns_) conn->close();
+    conns_.clear();
+    if (truncation.empty()) return;
+    counts_.truncated = fmt::format("{}: {}", source, truncation);
     anomaly(counts_.frames, "capture-truncated", counts_.truncated);
-  }
+  };
+  (void)net::run_capture(spec, h);
 }
 
 void PcapAuditor::anomaly(std::uint64_t frame, const std::string& code,

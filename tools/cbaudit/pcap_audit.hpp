@@ -79,7 +79,8 @@ class PcapAuditor {
   using Emit = std::function<void(std::string_view type, const seckit::out::Json& data)>;
   PcapAuditor(PcapAuditOptions options, Emit emit);
   ~PcapAuditor();
-  void read_file(const std::string& path);
+  // Reads the capture files of spec in order (the shared capture driver).
+  void read(const seckit::net::CaptureSpec& spec);
   void finish();
   const PcapCounts& counts() const { return counts_; }
   // Which clients would fail at the chosen level, and which are undecided.

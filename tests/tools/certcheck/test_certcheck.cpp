@@ -65,7 +65,8 @@ namespace {
 
 // A certificate built by OpenSSL with the given extensions (openssl x509v3 config syntax), so
 // the expected answer comes from OpenSSL's own X509_check_ca, not from the reader under test.
-std::vector<std::uint8_t> make_der(long version, std::vector<std::pair<int, const char*>> exts,
+std::vector<std::uint8_t> make_der(long version,
+                                   const std::vector<std::pair<int, const char*>>& exts,
                                    bool self_signed) {
   static EVP_PKEY* key = EVP_EC_gen("P-256");
   X509* cert = X509_new();
@@ -240,7 +241,7 @@ TEST_CASE("the connect option takes HOST:PORT, bracketed IPv6 too, and nothing e
 
 TEST_CASE("expiry units refuse a bare m with a hint, and times are RFC 3339 or @UNIX",
           "[certcheck][options]") {
-  CHECK(certcheck::resolve_expires_within("30d") == 30 * 86400);
+  CHECK(certcheck::resolve_expires_within("30d") == 30L * 86400);
   try {
     (void)certcheck::resolve_expires_within("90m");
     FAIL("90m accepted");
@@ -257,7 +258,7 @@ TEST_CASE("expiry units refuse a bare m with a hint, and times are RFC 3339 or @
 
 TEST_CASE("options resolve into what run_check needs, refusing what cannot apply",
           "[certcheck][options]") {
-  auto resolve = [](certcheck::FlagValues flags, certcheck::CheckOptions check,
+  auto resolve = [](const certcheck::FlagValues& flags, certcheck::CheckOptions check,
                     std::vector<std::string> inputs = {"a.pem"}) {
     certcheck::RunOptions run;
     run.inputs = std::move(inputs);

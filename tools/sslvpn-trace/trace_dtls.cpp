@@ -233,20 +233,6 @@ HelloSchedule hello_schedule(const std::vector<double>& times) {
   return s;
 }
 
-// CSTP packets and bytes per type and direction, for a decrypted DTLS channel.
-Json cstp_counts_json(const DtlsFlow& f) {
-  Json packets = Json::object();
-  for (int d = 0; d < 2; ++d) {
-    Json j = Json::object();
-    for (int t = 0; t < 256; ++t) {
-      if (f.cstp[d].packets[t] == 0) continue;
-      j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", f.cstp[d].packets[t]},
-                                                         {"bytes", f.cstp[d].bytes[t]}};
-    }
-    packets[d == 0 ? "client" : "server"] = j;
-  }
-  return packets;
-}
 }  // namespace
 
 TcpSession* Trace::Impl::session_by_id(int id) {
@@ -278,7 +264,10 @@ Json Trace::Impl::dtls_json(const DtlsFlow& f, const Json& schedule, const Json&
                {"icmp_port_unreachable", f.icmp_unreachable},
                {"decrypted", f.decrypted || sum.decrypted}};
   if (sum.cipher_suite) data["cipher_suite"] = tls::cipher_suite_name(*sum.cipher_suite);
-  if (f.decrypted) data["packets"] = cstp_counts_json(f);
+  if (f.decrypted) {
+    data["packets"] = {{"client", cstp_counts_json(f.cstp[0])},
+                       {"server", cstp_counts_json(f.cstp[1])}};
+  }
   if (!f.disconnect_reason.empty()) data["disconnect_reason"] = f.disconnect_reason;
   if (!f.notes.empty()) data["notes"] = f.notes;
   return data;

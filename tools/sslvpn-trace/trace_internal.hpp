@@ -174,6 +174,17 @@ inline bool is_certificate_alert(std::uint8_t d) {
   return d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48 || d == 116;
 }
 
+// CSTP packets and bytes per type name ({"DATA": {"packets", "bytes"}, ...}), one direction.
+inline Json cstp_counts_json(const CstpCounts& c) {
+  Json j = Json::object();
+  for (int t = 0; t < 256; ++t) {
+    if (c.packets[t] == 0) continue;
+    j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", c.packets[t]},
+                                                       {"bytes", c.bytes[t]}};
+  }
+  return j;
+}
+
 }  // namespace detail
 using namespace detail;  // NOLINT: internal header
 using seckit::out::Severity;

@@ -8,15 +8,6 @@
 namespace sslvpn {
 
 namespace {
-Json cstp_counts_json(const CstpCounts& c) {
-  Json j = Json::object();
-  for (int t = 0; t < 256; ++t) {
-    if (c.packets[t] == 0) continue;
-    j[cstp_type_name(static_cast<std::uint8_t>(t))] = {{"packets", c.packets[t]},
-                                                       {"bytes", c.bytes[t]}};
-  }
-  return j;
-}
 std::uint64_t packets_of(const CstpCounts& c, std::uint8_t type) { return c.packets[type]; }
 }  // namespace
 

@@ -292,10 +292,10 @@ TEST_CASE("options resolve into what run_check needs, refusing what cannot apply
   REQUIRE(run.connect);
   CHECK(resolved.host == "www.example.test");
 
-  auto usage = [&](certcheck::FlagValues f, certcheck::CheckOptions c,
+  auto usage = [&](const certcheck::FlagValues& f, certcheck::CheckOptions c,
                    std::vector<std::string> inputs = {"a.pem"}) {
     try {
-      (void)resolve(std::move(f), std::move(c), std::move(inputs));
+      (void)resolve(f, std::move(c), std::move(inputs));
     } catch (const seckit::ToolError& e) {
       return e.code() == seckit::kExitUsage;
     }

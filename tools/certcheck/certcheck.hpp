@@ -18,6 +18,12 @@
 
 namespace certcheck {
 
+// A STACK_OF(X509) that borrows its certificates: freeing it frees the stack, not them.
+struct BorrowedStackFree {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
+};
+using BorrowedCertStack = std::unique_ptr<STACK_OF(X509), BorrowedStackFree>;
+
 using seckit::out::Finding;
 using seckit::out::Json;
 using seckit::out::Severity;

@@ -583,10 +583,6 @@ std::optional<Finding> eku_restriction(X509* leaf, const std::set<std::string>& 
 }
 
 using CtxPtr = std::unique_ptr<X509_STORE_CTX, seckit::crypto::Deleter<X509_STORE_CTX_free>>;
-struct StackFree {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // not the certs: borrowed
-};
-using StackPtr = std::unique_ptr<STACK_OF(X509), StackFree>;
 
 // The anchors again, for OCSP_basic_verify: OpenSSL's default callback, --at as the time.
 std::unique_ptr<X509_STORE, seckit::crypto::Deleter<X509_STORE_free>> ocsp_anchors(
@@ -629,7 +625,7 @@ TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
 std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X509*>& candidates,
                                  const TrustStore& trust, const CheckOptions& o, Json* chain_info,
                                  seckit::crypto::X509Ptr* issuer) {
-  StackPtr untrusted(sk_X509_new_reserve(nullptr, static_cast<int>(candidates.size())));
+  BorrowedCertStack untrusted(sk_X509_new_reserve(nullptr, static_cast<int>(candidates.size())));
   for (X509* c : candidates) sk_X509_push(untrusted.get(), c);
   CtxPtr ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), trust.get(), leaf.x509.get(), untrusted.get());

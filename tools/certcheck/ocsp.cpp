@@ -26,9 +26,6 @@ constexpr std::size_t kMaxResponseBytes = 1u << 20;
 
 void free_string(char* text) { OPENSSL_free(text); }
 using StringPtr = std::unique_ptr<char, Deleter<free_string>>;
-struct StackFree {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // not the certs: borrowed
-};
 
 Finding make_finding(std::string code, std::string message, const OcspFacts& facts,
                      Json details = Json::object()) {
@@ -61,7 +58,7 @@ void examine(const OcspQuery& q, OCSP_RESPONSE* response, OCSP_REQUEST* request,
     return;
   }
   if (request && OCSP_check_nonce(request, basic.get()) <= 0) facts.nonce_mismatch = true;
-  std::unique_ptr<STACK_OF(X509), StackFree> issuer(sk_X509_new_null());
+  BorrowedCertStack issuer(sk_X509_new_null());
   sk_X509_push(issuer.get(), q.issuer);
   ERR_clear_error();
   if (OCSP_basic_verify(basic.get(), issuer.get(), q.store, 0) <= 0) {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "audit_entry.hpp"
+#include "fixture_keys.hpp"
 
 namespace {
 
@@ -12,16 +13,8 @@ using sshkey_ldap::audit_entry;
 using sshkey_ldap::AuditSettings;
 using sshkey_ldap::Policy;
 
-const char* kEd25519 =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINm0K3LjsTbhHUkl2h8WoJI0kgj5cUkOsa/tZVz0q0sM fixture-ed";
-const char* kRsa2048 =
-    "ssh-rsa "
-    "AAAAB3NzaC1yc2EAAAADAQABAAABAQCozlGaagTq1JvlDxGYo1VbDlgBJJmQYdVv02pPFkADNzysTU+F5eckFjKY3Nc3Lm"
-    "WI37g6CLHmyAQbJoqu4ULFu10p5RX0wxjMIY91gbaxqlgsFslwBE9HMTqx/pkyMP9OswkzDjg9O+WVir5cpdoMo18ImE3e"
-    "Ro4YdHk8K1AsNw0P/CEPORANRB+KbqqIBdUeDlMeDXvv9+/dT/2P3zqQL+sorasY1p9v/dO7GaBLk/"
-    "w2JOb88RHu43nMuzl"
-    "/tOTclvPg4knPOGWExt5ue37avsau09GquQlcv74LvEBzAISRBmugNSSTPy3ysnynPDseYKJ1eQ6BNfmWkHN/9uTF "
-    "fixture-rsa";
+using sshkey_ldap_fixtures::kEd25519;
+using sshkey_ldap_fixtures::kRsa2048;
 constexpr const char* kEdSha256 = "SHA256:jefydqKdK9f48HB0Tmg1HwQFF08z7chA6o/nMetBcLI";
 constexpr const char* kRsaSha256 = "SHA256:QKTrFnUM9fSUfA9EBDwNuJw45ko0rp1ASwh8/Ir/dKw";
 constexpr std::int64_t kNow = 1'800'000'000;  // 2027-01-15, day 20833

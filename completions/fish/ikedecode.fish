@@ -15,4 +15,5 @@ complete -c ikedecode -l natt-port -r -d "UDP/TCP ports carrying NAT-T (non-ESP 
 complete -c ikedecode -l no-heuristics -d "Do not look for IKE on other UDP ports by header sanity"
 complete -c ikedecode -l messages -d "Output the messages only (no per-SA records)"
 complete -c ikedecode -l sessions -d "Output the per-SA records only (no messages)"
+complete -c ikedecode -s v -l verbose -d "Text output: show each SA's identities, authentication methods, traffic selectors and accepted proposals (the ike_sa JSON record always carries them)"
 complete -c ikedecode -l progress -r -f -a "auto always never" -d "Progress on stderr for large files"

@@ -66,6 +66,10 @@ struct IkeMessage {
 
 std::string hex(Bytes data, std::size_t max_bytes = SIZE_MAX);
 inline std::string hex(const std::array<std::uint8_t, 8>& spi) { return hex(Bytes(spi)); }
+// An address as text (dotted IPv4, IPv6 groups; other lengths as hex) and a DER Name in RFC 2253
+// form (empty when it does not parse), as the records show them (ike_output_json.cpp).
+std::string ip_text(Bytes data);
+std::string dn_text(Bytes der);
 
 // Parses one ISAKMP/IKE message (starting at the header; no non-ESP marker). Fails only when the
 // header itself is unusable; anything after it is best effort with anomalies.

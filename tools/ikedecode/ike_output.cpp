@@ -1,6 +1,9 @@
 #include "ike_output.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "ike_tables.hpp"
 
@@ -32,6 +35,76 @@ std::string nat_sentence(const NatSummary& nat) {
                     side_nat(nat.responder_behind_nat, "responder");
   if (nat.behind_nat()) out += fmt::format(" ({})", kNatNote);
   return out;
+}
+
+std::string identity_text(const std::optional<Identity>& id) {
+  return id ? fmt::format("{} ({})", id->value, id->type_name) : "not seen";
+}
+
+std::string selector_text(const Selector& s) {
+  if (s.start_address.empty()) return s.type_name;
+  std::string out = s.start_address == s.end_address
+                        ? s.start_address
+                        : fmt::format("{}-{}", s.start_address, s.end_address);
+  if (s.ip_protocol != 0) out += fmt::format(" protocol {}", s.ip_protocol);
+  if (s.start_port != 0 || s.end_port != 65535) {
+    out += s.start_port == s.end_port ? fmt::format(" port {}", s.start_port)
+                                      : fmt::format(" ports {}-{}", s.start_port, s.end_port);
+  }
+  return out;
+}
+
+std::string selectors_text(const std::vector<Selector>& list) {
+  std::vector<std::string> parts;
+  parts.reserve(list.size());
+  for (const Selector& s : list) parts.push_back(selector_text(s));
+  return parts.empty() ? "none" : fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// "ENCR_AES_CBC/128, PRF_HMAC_SHA2_256, AUTH_HMAC_SHA2_256_128, CURVE25519" after the protocol.
+std::string proposal_text(const NegotiatedProposal& p) {
+  std::vector<std::string> parts;
+  if (p.encryption) {
+    parts.push_back(p.encryption->name +
+                    (p.key_length ? fmt::format("/{}", *p.key_length) : std::string()));
+  }
+  for (const auto* named : {&p.prf, &p.integrity, &p.hash, &p.dh_group, &p.esn}) {
+    if (*named) parts.push_back((*named)->name);
+  }
+  return fmt::format("{}: {}", p.protocol, fmt::join(parts, ", "));
+}
+
+std::string auth_text(const SaDetails& d) {
+  if (d.auth_negotiated) return d.auth_negotiated->name + " (the accepted transform's)";
+  return fmt::format("initiator {}, responder {}", d.auth_i ? d.auth_i->name : "not seen",
+                     d.auth_r ? d.auth_r->name : "not seen");
+}
+
+bool undecrypted_messages(const SaReport& sa) {
+  return std::any_of(sa.ladder->begin(), sa.ladder->end(),
+                     [](const MessageSummary& m) { return m.encrypted && !m.decrypted; });
+}
+
+// The -v lines: who, how, what was agreed. Absent ones say why rather than guess.
+void add_details(seckit::out::KeyValue& kv, const SaReport& sa) {
+  const SaDetails& d = sa.details;
+  if (d.identity_i || d.identity_r) {
+    kv.add("identities",
+           fmt::format("{} -> {}", identity_text(d.identity_i), identity_text(d.identity_r)));
+  }
+  if (d.auth_i || d.auth_r || d.auth_negotiated) kv.add("auth", auth_text(d));
+  if (!d.ts_from.empty()) {
+    kv.add("selectors",
+           fmt::format("{} === {} ({})", selectors_text(d.ts_i), selectors_text(d.ts_r),
+                       d.ts_from == "response" ? "agreed in the IKE_AUTH response"
+                                               : "proposed; no readable response"));
+  }
+  if (d.ike) kv.add("ike-sa", proposal_text(*d.ike));
+  if (d.child) kv.add("child-sa", proposal_text(*d.child));
+  if (!d.identity_i && !d.identity_r && undecrypted_messages(sa)) {
+    kv.add("identities", sa.version == 2 ? "encrypted in IKE_AUTH (pass --keys to read them)"
+                                         : "encrypted (pass --keys to read them)");
+  }
 }
 
 }  // namespace
@@ -143,6 +216,7 @@ void EmitterSink::sa_text(const SaReport& sa) {
   if (!sa.security.accepted_proposal.empty()) kv.add("accepted", sa.security.accepted_proposal);
   if (sa.security.nat) kv.add("nat", nat_sentence(*sa.security.nat));
   if (!sa.security.psk_crack.empty()) kv.add("psk-crack", sa.security.psk_crack);
+  if (choice_.verbose) add_details(kv, sa);
   kv.add("messages", fmt::format("{} ({} retransmissions)", sa.messages, sa.retransmissions));
   e.line(kv.render(2));
 }

@@ -10,6 +10,7 @@ struct OutputChoice {
   bool messages = true;
   bool sessions = true;
   bool certificates = true;
+  bool verbose = false;  // per-SA identities, authentication, selectors, accepted proposals
 };
 
 class EmitterSink : public RecordSink {

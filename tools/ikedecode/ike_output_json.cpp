@@ -12,10 +12,6 @@ namespace ikedecode {
 using seckit::bytes::Reader;
 using seckit::out::JsonWriter;
 
-namespace {
-
-constexpr std::size_t kMaxHex = 512;  // long opaque blobs are summarised by length
-
 std::string ip_text(Bytes data) {
   if (data.size() == 4) return fmt::format("{}.{}.{}.{}", data[0], data[1], data[2], data[3]);
   if (data.size() == 16) {
@@ -42,6 +38,10 @@ std::string dn_text(Bytes der) {
   X509_NAME_free(name);
   return out;
 }
+
+namespace {
+
+constexpr std::size_t kMaxHex = 512;  // long opaque blobs are summarised by length
 
 // {"text": ...} when valid UTF-8, else {"bytes": base64}: seckit::out::wire_text, written.
 void write_wire_text(JsonWriter& w, Bytes data) {

@@ -89,6 +89,78 @@ void write_security(JsonWriter& w, const SecuritySummary& s) {
   if (!s.psk_crack.empty()) w.field("psk_crack", s.psk_crack);
 }
 
+void write_named(JsonWriter& w, std::string_view key, const std::optional<NamedNumber>& named) {
+  if (named)
+    w.key(key).begin_object().field("id", named->id).field("name", named->name).end_object();
+}
+
+void write_identity(JsonWriter& w, std::string_view key, const std::optional<Identity>& id) {
+  if (!id) return;
+  w.key(key).begin_object().field("type", id->type).field("type_name", id->type_name);
+  w.field("value", id->value).end_object();
+}
+
+void write_selectors(JsonWriter& w, std::string_view key, const std::vector<Selector>& list) {
+  w.key(key).begin_array();
+  for (const Selector& s : list) {
+    w.begin_object().field("type", s.type).field("type_name", s.type_name);
+    w.field("ip_protocol", s.ip_protocol);
+    if (!s.start_address.empty()) {
+      w.field("start_port", s.start_port).field("end_port", s.end_port);
+      w.field("start_address", s.start_address).field("end_address", s.end_address);
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_proposal(JsonWriter& w, std::string_view key,
+                    const std::optional<NegotiatedProposal>& p) {
+  if (!p) return;
+  w.key(key).begin_object().field("protocol", p->protocol);
+  if (p->encryption) {
+    w.key("encryption").begin_object().field("id", p->encryption->id);
+    w.field("name", p->encryption->name);
+    if (p->key_length) w.field("key_length", *p->key_length);
+    w.end_object();
+  }
+  write_named(w, "prf", p->prf);
+  write_named(w, "integrity", p->integrity);
+  write_named(w, "hash", p->hash);
+  write_named(w, "dh_group", p->dh_group);
+  write_named(w, "esn", p->esn);
+  w.end_object();
+}
+
+// The per-SA details: each object only when the capture showed it in a readable payload.
+void write_details(JsonWriter& w, const SaDetails& d) {
+  if (d.identity_i || d.identity_r) {
+    w.key("identities").begin_object();
+    write_identity(w, "initiator", d.identity_i);
+    write_identity(w, "responder", d.identity_r);
+    w.end_object();
+  }
+  if (d.auth_i || d.auth_r || d.auth_negotiated) {
+    w.key("authentication").begin_object();
+    write_named(w, "initiator", d.auth_i);
+    write_named(w, "responder", d.auth_r);
+    write_named(w, "negotiated", d.auth_negotiated);
+    w.end_object();
+  }
+  if (!d.ts_from.empty()) {
+    w.key("traffic_selectors").begin_object().field("from", d.ts_from);
+    write_selectors(w, "initiator", d.ts_i);
+    write_selectors(w, "responder", d.ts_r);
+    w.end_object();
+  }
+  if (d.ike || d.child) {
+    w.key("negotiated").begin_object();
+    write_proposal(w, "ike", d.ike);
+    write_proposal(w, "child", d.child);
+    w.end_object();
+  }
+}
+
 }  // namespace
 
 void write_message_record(JsonWriter& w, const MessageEvent& e) {
@@ -145,6 +217,7 @@ void write_sa_record(JsonWriter& w, const SaReport& sa) {
   w.field("nat_t", sa.nat_t).field("certificates", sa.certificates);
   write_ladder(w, sa);
   write_security(w, sa.security);
+  write_details(w, sa.details);
   if (!sa.l2tp_client_ports.empty()) write_array(w, "l2tp_client_ports", sa.l2tp_client_ports);
   if (sa.child_sa_notify) {
     w.key("child_sa").begin_object().field("verdict", "failed");

@@ -36,6 +36,7 @@ struct SessionTracker::Session {
   // Outstanding requests by (message ID, sent by initiator): frame and time.
   std::map<std::pair<std::uint32_t, bool>, std::pair<std::uint64_t, double>> requests;
   SaSecurity security;  // proposals, groups, NAT-D, aggressive-mode material
+  SaDetailsCollector details;
   std::uint64_t order = 0;
   double first_time = 0, last_time = 0;
   std::int64_t first_sec = 0;
@@ -177,6 +178,7 @@ MessageRelation SessionTracker::add(const IkeContext& ctx, const IkeMessage& m) 
   }
 
   rel.nat_detection = s.security.observe(m, ctx, from_initiator);
+  s.details.observe(m, from_initiator);
   return rel;
 }
 
@@ -485,6 +487,7 @@ SaReport sa_report(const Session& s, const Verdict& v) {
   sa.security = s.security.summarize(s.version);
   sa.l2tp_client_ports = s.l2tp_client_ports;
   if (v.child_failure) sa.child_sa_notify = notify_name(2, *v.child_failure);
+  sa.details = s.details.details();
   return sa;
 }
 

@@ -15,6 +15,7 @@
 
 #include "ike_analysis.hpp"
 #include "ike_message.hpp"
+#include "ike_sa_details.hpp"
 #include "seckit/net.hpp"
 #include "seckit/out.hpp"
 
@@ -80,6 +81,7 @@ struct SaReport {  // NOLINT(bugprone-exception-escape)
   SecuritySummary security;
   std::vector<std::uint16_t> l2tp_client_ports;
   std::optional<std::string> child_sa_notify;  // IKE SA up, its first CHILD_SA refused with it
+  SaDetails details;  // identities, authentication, selectors, accepted proposals
 };
 
 // The ike_sa record's data object.

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   seckit::net::CaptureSpec capture;
   std::vector<std::string> key_files;
   ikedecode::CaptureOptions options;
-  bool only_messages = false, only_sessions = false, no_heuristics = false;
+  bool only_messages = false, only_sessions = false, no_heuristics = false, verbose = false;
   std::string progress = "auto";
   seckit::cli::add_capture_options(tool, capture);
   tool.file_arg(app.add_option("-k,--keys", key_files,
@@ -43,6 +43,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       app.add_flag("--messages", only_messages, "Output the messages only (no per-SA records)");
   app.add_flag("--sessions", only_sessions, "Output the per-SA records only (no messages)")
       ->excludes(messages_flag);
+  app.add_flag("-v,--verbose", verbose,
+               "Text output: show each SA's identities, authentication methods, traffic "
+               "selectors and accepted proposals (the ike_sa JSON record always carries them)");
   tool.choices(app.add_option("--progress", progress, "Progress on stderr for large files")
                    ->type_name("WHEN")
                    ->default_str("auto"),
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     ikedecode::OutputChoice choice;
     choice.messages = !only_sessions;
     choice.sessions = !only_messages;
+    choice.verbose = verbose;
     ikedecode::EmitterSink sink(tool, choice);
     auto& emitter = tool.emitter();
     // Capture files are read faster than anyone watches: records go out in blocks. A capture

@@ -5,6 +5,7 @@
 
 #include "ike_session.hpp"
 #include "ike_tables.hpp"
+#include "seckit/crypto.hpp"
 
 namespace ikedecode {
 
@@ -13,7 +14,9 @@ using seckit::out::Severity;
 
 std::vector<std::uint8_t> natd_hash(const std::string& digest, Bytes spi_i, Bytes spi_r,
                                     const seckit::net::Address& address, std::uint16_t port) {
-  const EVP_MD* md = EVP_get_digestbyname(digest.c_str());
+  // crypto::evp_md fetches each digest once for the process, not once per NAT-D payload.
+  auto parsed = seckit::crypto::parse_digest(digest);
+  const EVP_MD* md = parsed ? seckit::crypto::evp_md(*parsed) : nullptr;
   if (md == nullptr) return {};
   std::vector<std::uint8_t> input(spi_i.begin(), spi_i.end());
   input.insert(input.end(), spi_r.begin(), spi_r.end());

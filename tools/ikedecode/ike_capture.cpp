@@ -379,7 +379,7 @@ std::optional<SkfSummary> CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMes
       plain.reset();
     }
   } else if (keys != nullptr) {
-    plain = decrypt_sk(m, *keys);
+    plain = decrypt_sk(m, *keys, ciphers_);
     if (plain && !plain->error.empty()) {
       decrypt_error = plain->error;
       plain.reset();

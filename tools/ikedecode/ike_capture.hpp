@@ -110,6 +110,7 @@ class CaptureAnalyzer {
   struct TcpFraming;
   std::map<seckit::net::FlowKey, TcpFraming> tcp_framing_;
   SkfReassembler skf_;
+  SkCipherCache ciphers_;               // keyed once per SA and direction
   std::unique_ptr<IkeV1Decryptor> v1_;  // when keys were given
   // Cisco IKEv1 fragmentation (payload 132): fragments by (initiator cookie, fragment ID).
   struct CiscoFragments {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 
+#include "seckit/crypto.hpp"
 #include "seckit/error.hpp"
 
 namespace ikedecode {
@@ -418,69 +419,58 @@ std::optional<SkParts> split_sk(const IkeMessage& m, const Payload& sk, const Ik
   return parts;
 }
 
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+using seckit::crypto::Cipher;
 
-// RFC 5282: 4-byte salt from the end of the key, 8-byte IV from the payload.
-void decrypt_aead(const EVP_CIPHER* cipher, const std::vector<std::uint8_t>& ek,
-                  const SkParts& parts, DecryptResult& result) {
-  if (ek.size() < 4) {
-    result.error = "AEAD key shorter than its salt";
-    return;
-  }
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-  std::vector<std::uint8_t> out(parts.ciphertext.size() + 32);
-  int len = 0;
+// RFC 5282: 4-byte salt from the end of the key, 8-byte IV from the payload. A tag that does
+// not verify leaves integrity_ok false (wrong keys); any other failure is an error.
+void decrypt_aead(Cipher& cipher, const std::vector<std::uint8_t>& ek, const SkParts& parts,
+                  DecryptResult& result) {
   std::vector<std::uint8_t> nonce(ek.end() - 4, ek.end());
   nonce.insert(nonce.end(), parts.iv.begin(), parts.iv.end());
-  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr);
-  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr);
-  EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, ek.data(), nonce.data());
-  EVP_DecryptUpdate(ctx.get(), nullptr, &len, parts.aad.data(), static_cast<int>(parts.aad.size()));
-  EVP_DecryptUpdate(ctx.get(), out.data(), &len, parts.ciphertext.data(),
-                    static_cast<int>(parts.ciphertext.size()));
-  int total = len;
-  std::vector<std::uint8_t> tag(parts.icv.begin(), parts.icv.end());
-  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag.size()), tag.data());
-  result.integrity_ok = EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len) == 1;
-  out.resize(static_cast<std::size_t>(total));
-  result.plaintext = std::move(out);
+  auto plain = cipher.open(nonce, parts.aad, parts.ciphertext, parts.icv, result.plaintext);
+  if (!plain) {
+    if (plain.error().message != "bad-tag") result.error = plain.error().message;
+    result.plaintext.clear();
+    return;
+  }
+  result.integrity_ok = true;
+  result.plaintext.resize(plain->size());
+}
+
+// The integrity digest by its OpenSSL name, fetched once for the process (crypto::evp_md).
+const EVP_MD* integrity_md(const std::string& name) {
+  auto digest = seckit::crypto::parse_digest(name);
+  return digest ? seckit::crypto::evp_md(*digest) : nullptr;
 }
 
 // CBC (IKE's own padding, not PKCS#7) then the HMAC over the authenticated span.
-void decrypt_cbc(const EVP_CIPHER* cipher, const IkeV2Keys& keys,
-                 const std::vector<std::uint8_t>& ek, const std::vector<std::uint8_t>& ak,
+void decrypt_cbc(Cipher& cipher, const IkeV2Keys& keys, const std::vector<std::uint8_t>& ak,
                  const SkParts& parts, DecryptResult& result) {
-  if (static_cast<int>(ek.size()) != EVP_CIPHER_key_length(cipher)) {
-    result.error = fmt::format("{} needs a {}-byte key, the key file has {}", keys.cipher,
-                               EVP_CIPHER_key_length(cipher), ek.size());
+  auto plain = cipher.crypt(parts.iv, parts.ciphertext, result.plaintext);
+  if (!plain) {
+    result.error = plain.error().message;
+    result.plaintext.clear();
     return;
   }
-  if (parts.ciphertext.size() % static_cast<std::size_t>(EVP_CIPHER_block_size(cipher)) != 0) {
-    result.error = "ciphertext is not a whole number of blocks";
-    return;
-  }
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-  std::vector<std::uint8_t> out(parts.ciphertext.size() + 32);
-  int len = 0;
-  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, ek.data(), parts.iv.data());
-  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
-  EVP_DecryptUpdate(ctx.get(), out.data(), &len, parts.ciphertext.data(),
-                    static_cast<int>(parts.ciphertext.size()));
-  int total = len;
-  EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
-  total += len;
-  if (!keys.integrity.empty()) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    HMAC(EVP_get_digestbyname(keys.integrity.c_str()), ak.data(), static_cast<int>(ak.size()),
-         parts.authenticated.data(), parts.authenticated.size(), mac, &mac_len);
-    result.integrity_ok =
-        mac_len >= keys.icv_length && CRYPTO_memcmp(mac, parts.icv.data(), keys.icv_length) == 0;
-  } else {
+  result.plaintext.resize(plain->size());
+  if (keys.integrity.empty()) {
     result.integrity_ok = true;
+    return;
   }
-  out.resize(static_cast<std::size_t>(total));
-  result.plaintext = std::move(out);
+  const EVP_MD* md = integrity_md(keys.integrity);
+  static const unsigned char kNoKey = 0;  // HMAC() wants a non-null key even when it is empty
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (md == nullptr ||
+      HMAC(md, ak.empty() ? &kNoKey : ak.data(), static_cast<int>(ak.size()),
+           parts.authenticated.data(), parts.authenticated.size(), mac, &mac_len) == nullptr) {
+    result.error =
+        fmt::format("HMAC-{} not available: {}", keys.integrity, seckit::crypto::openssl_errors());
+    result.plaintext.clear();
+    return;
+  }
+  result.integrity_ok =
+      mac_len >= keys.icv_length && CRYPTO_memcmp(mac, parts.icv.data(), keys.icv_length) == 0;
 }
 
 // RFC 7296 3.14: the last plaintext byte is the pad length.
@@ -500,7 +490,27 @@ void strip_padding(DecryptResult& result) {
 
 }  // namespace
 
+seckit::Result<seckit::crypto::Cipher*> SkCipherCache::get(const IkeV2Keys& keys, bool initiator) {
+  auto key = std::make_pair(&keys, initiator);
+  auto it = ciphers_.find(key);
+  if (it == ciphers_.end()) {
+    const auto& ek = initiator ? keys.sk_ei : keys.sk_er;
+    // AEAD keys end with the 4-byte salt (RFC 5282 7.1): the cipher takes the rest.
+    Bytes cipher_key(ek);
+    if (keys.aead) cipher_key = ek.size() >= 4 ? cipher_key.first(ek.size() - 4) : Bytes{};
+    it = ciphers_.emplace(key, seckit::crypto::Cipher::create(keys.cipher, cipher_key)).first;
+  }
+  if (!it->second) return it->second.error();
+  return &*it->second;
+}
+
 std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& keys) {
+  SkCipherCache ciphers;
+  return decrypt_sk(m, keys, ciphers);
+}
+
+std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& keys,
+                                        SkCipherCache& ciphers) {
   if (!m.encrypted || m.major != 2) return std::nullopt;
   const Payload* sk = nullptr;
   for (const Payload& p : m.payloads) {
@@ -521,17 +531,17 @@ std::optional<DecryptResult> decrypt_sk(const IkeMessage& m, const IkeV2Keys& ke
     result.integrity_ok = true;
     result.plaintext.assign(parts->ciphertext.begin(), parts->ciphertext.end());
   } else {
-    const EVP_CIPHER* cipher = EVP_get_cipherbyname(keys.cipher.c_str());
-    if (cipher == nullptr) {
-      result.error = "cipher not available in OpenSSL";
+    auto cipher = ciphers.get(keys, initiator);
+    if (!cipher) {
+      result.error = cipher.error().message;
       return result;
     }
     if (keys.aead) {
-      decrypt_aead(cipher, ek, *parts, result);
+      decrypt_aead(**cipher, ek, *parts, result);
     } else {
-      decrypt_cbc(cipher, keys, ek, ak, *parts, result);
+      decrypt_cbc(**cipher, keys, ak, *parts, result);
     }
-    if (!result.error.empty()) return result;
+    if (!result.error.empty() || !result.integrity_ok) return result;
   }
   strip_padding(result);
   return result;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ike_message.hpp"
+#include "seckit/cipher.hpp"
 
 namespace ikedecode {
 
@@ -69,9 +70,23 @@ struct DecryptResult {
   std::string error;
 };
 
+// The SAs' ciphers, fetched and keyed once per SA and direction on first use and reused for the
+// SA's later messages; a cipher OpenSSL lacks or a key it refuses stays an error for each.
+class SkCipherCache {
+ public:
+  seckit::Result<seckit::crypto::Cipher*> get(const IkeV2Keys& keys, bool initiator);
+
+ private:
+  std::map<std::pair<const IkeV2Keys*, bool>, seckit::Result<seckit::crypto::Cipher>> ciphers_;
+};
+
 // Decrypts the SK or SKF payload of `message` (message.raw must hold the whole message).
 // nullopt when there is nothing to decrypt or no key for the sender's direction (tcpdump
-// secrets may hold only one direction).
+// secrets may hold only one direction). Every cipher or HMAC failure is the result's error; a
+// tag or ICV that does not verify leaves integrity_ok false. The second form keys a cipher for
+// this message only.
+std::optional<DecryptResult> decrypt_sk(const IkeMessage& message, const IkeV2Keys& keys,
+                                        SkCipherCache& ciphers);
 std::optional<DecryptResult> decrypt_sk(const IkeMessage& message, const IkeV2Keys& keys);
 
 // RFC 7383 fragments: collected per (SA, message ID, sender) until every number up to the total

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "seckit/crypto.hpp"
+
 namespace ikedecode {
 
 // Wireshark's ikev1_decryption_table: "initiator cookie,encryption key", both bare hex.
@@ -25,45 +27,51 @@ namespace {
 // RFC 2409 Appendix A: phase-1 attribute values.
 constexpr std::uint16_t kAttrEncryption = 1, kAttrHash = 2, kAttrKeyLength = 14;
 
-const EVP_CIPHER* v1_cipher(std::uint16_t encr, std::size_t key_size) {
+// OpenSSL's name of the phase-1 cipher for this key size; nullptr when not supported.
+const char* v1_cipher(std::uint16_t encr, std::size_t key_size) {
   switch (encr) {
     case 5:
-      return key_size == 24 ? EVP_des_ede3_cbc() : nullptr;
+      return key_size == 24 ? "DES-EDE3-CBC" : nullptr;
     case 7:
-      return key_size == 16   ? EVP_aes_128_cbc()
-             : key_size == 24 ? EVP_aes_192_cbc()
-             : key_size == 32 ? EVP_aes_256_cbc()
+      return key_size == 16   ? "AES-128-CBC"
+             : key_size == 24 ? "AES-192-CBC"
+             : key_size == 32 ? "AES-256-CBC"
                               : nullptr;
     default:
       return nullptr;
   }
 }
 
+// The phase-1 hash, fetched once for the process (crypto::evp_md).
 const EVP_MD* v1_hash(std::uint16_t hash) {
+  using seckit::crypto::Digest;
   switch (hash) {
     case 1:
-      return EVP_md5();
+      return seckit::crypto::evp_md(Digest::kMd5);
     case 2:
-      return EVP_sha1();
+      return seckit::crypto::evp_md(Digest::kSha1);
     case 4:
-      return EVP_sha256();
+      return seckit::crypto::evp_md(Digest::kSha256);
     case 5:
-      return EVP_sha384();
+      return seckit::crypto::evp_md(Digest::kSha384);
     case 6:
-      return EVP_sha512();
+      return seckit::crypto::evp_md(Digest::kSha512);
     default:
       return nullptr;
   }
 }
 
+// H(a | b), empty when OpenSSL fails.
 std::vector<std::uint8_t> digest(const EVP_MD* md, Bytes a, Bytes b) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  seckit::crypto::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
   unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), md, nullptr);
-  EVP_DigestUpdate(ctx.get(), a.data(), a.size());
-  EVP_DigestUpdate(ctx.get(), b.data(), b.size());
-  EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), a.data(), a.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
+    return {};
+  }
   out.resize(len);
   return out;
 }
@@ -120,6 +128,11 @@ std::vector<std::uint8_t> IkeV1Decryptor::message_iv(State& s, const IkeMessage&
         return {};
       }
       s.phase1_iv = digest(md, s.ke_i, s.ke_r);
+      if (s.phase1_iv.size() < block) {
+        error = "the phase-1 IV digest failed";
+        s.phase1_iv.clear();
+        return {};
+      }
       s.phase1_iv.resize(block);
     }
     iv = s.phase1_iv;
@@ -137,6 +150,11 @@ std::vector<std::uint8_t> IkeV1Decryptor::message_iv(State& s, const IkeMessage&
                             static_cast<std::uint8_t>(m.message_id >> 8),
                             static_cast<std::uint8_t>(m.message_id)};
       chained = digest(md, s.phase1_iv, Bytes(id, 4));
+      if (chained.size() < block) {
+        error = "the phase-2 IV digest failed";
+        s.phase2_iv.erase(m.message_id);
+        return {};
+      }
       chained.resize(block);
     }
     iv = chained;
@@ -153,21 +171,15 @@ namespace {
 // CBC without padding removal (IKEv1 pads to the block size, not PKCS#7). No integrity check in
 // IKEv1 encryption (the HASH payload needs SKEYID_a): a wrong key or IV shows as a first
 // payload whose generic header does not fit.
-void decrypt_cbc(const EVP_CIPHER* cipher, const std::vector<std::uint8_t>& key,
-                 const std::vector<std::uint8_t>& iv, Bytes ciphertext, DecryptResult& result) {
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                      EVP_CIPHER_CTX_free);
-  std::size_t block = static_cast<std::size_t>(EVP_CIPHER_block_size(cipher));
-  std::vector<std::uint8_t> out(ciphertext.size() + block);
-  int len = 0, total = 0;
-  EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, key.data(), iv.data());
-  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
-  EVP_DecryptUpdate(ctx.get(), out.data(), &len, ciphertext.data(),
-                    static_cast<int>(ciphertext.size()));
-  total = len;
-  EVP_DecryptFinal_ex(ctx.get(), out.data() + total, &len);
-  total += len;
-  out.resize(static_cast<std::size_t>(total));
+void decrypt_cbc(seckit::crypto::Cipher& cipher, const std::vector<std::uint8_t>& iv,
+                 Bytes ciphertext, DecryptResult& result) {
+  std::vector<std::uint8_t> out;
+  auto plain = cipher.crypt(iv, ciphertext, out);
+  if (!plain) {
+    result.error = plain.error().message;
+    return;
+  }
+  out.resize(plain->size());
   std::size_t first_length = out.size() >= 4 ? (std::size_t{out[2]} << 8 | out[3]) : 0;
   if (first_length < 4 || first_length > out.size() || out[1] != 0) {
     result.error = "the plaintext does not start with a payload header (wrong key?)";
@@ -190,7 +202,7 @@ std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
     return std::nullopt;
   }
   DecryptResult result;
-  const EVP_CIPHER* cipher = v1_cipher(s.encr, key->size());
+  const char* cipher = v1_cipher(s.encr, key->size());
   const EVP_MD* md = v1_hash(s.hash);
   if (cipher == nullptr || md == nullptr) {
     result.error = s.encr == 0
@@ -204,7 +216,15 @@ std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
                                s.key_bits, key->size());
     return result;
   }
-  std::size_t block = static_cast<std::size_t>(EVP_CIPHER_block_size(cipher));
+  if (!s.cipher) {  // fetched and keyed once per SA
+    auto created = seckit::crypto::Cipher::create(cipher, *key);
+    if (!created) {
+      result.error = created.error().message;
+      return result;
+    }
+    s.cipher = std::move(*created);
+  }
+  std::size_t block = s.cipher->block_size();
   Bytes ciphertext = m.raw.subspan(kIkeHeaderSize);
   if (ciphertext.empty() || ciphertext.size() % block != 0) {
     result.error = "ciphertext is not a whole number of blocks";
@@ -212,7 +232,7 @@ std::optional<DecryptResult> IkeV1Decryptor::process(const IkeMessage& m,
   }
   std::vector<std::uint8_t> iv = message_iv(s, m, md, block, result.error);
   if (iv.empty()) return result;
-  decrypt_cbc(cipher, *key, iv, ciphertext, result);
+  decrypt_cbc(*s.cipher, iv, ciphertext, result);
   return result;
 }
 

@@ -40,6 +40,7 @@ class IkeV1Decryptor {
     // Retransmissions repeat a ciphertext: the IV it was decrypted with, by its last block.
     std::map<std::vector<std::uint8_t>, std::vector<std::uint8_t>> seen;
     std::uint64_t order = 0;
+    std::optional<seckit::crypto::Cipher> cipher;  // keyed on the first encrypted message
   };
   State& state_for(const IkeMessage& m, const std::string& sender);
   static void observe_clear(State& s, const IkeMessage& m, bool from_initiator);

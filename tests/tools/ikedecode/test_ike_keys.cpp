@@ -1,6 +1,7 @@
 // Key-file lines: the three line formats, and what a malformed line must not load.
 #include <catch2/catch.hpp>
 
+#include "ike_builder.hpp"
 #include "ike_decrypt.hpp"
 
 namespace {
@@ -73,4 +74,54 @@ TEST_CASE("Wireshark ikev1_decryption_table lines: cookie and key", "[ike][keys]
   CHECK_FALSE(keys.add_line("00010203040506,0011", &error));        // short cookie
   CHECK_FALSE(keys.add_line("0001020304050607,", &error));          // no key
   CHECK_FALSE(keys.add_line("0001020304050607,00,11,22", &error));  // neither v1 nor v2
+}
+
+namespace {
+// An IKE_AUTH request whose SK payload holds a 16-byte IV, two AES blocks and a 16-byte ICV.
+std::vector<std::uint8_t> sk_message() {
+  return ike_test::message(2, 35, 0x08, 1, {{46, std::vector<std::uint8_t>(16 + 32 + 16, 0x5a)}});
+}
+
+ikedecode::IkeV2Keys cbc_keys(std::size_t key_bytes) {
+  ikedecode::IkeV2Keys k;
+  k.cipher = "aes-128-cbc";
+  k.iv_length = 16;
+  k.integrity = "SHA256";
+  k.icv_length = 16;
+  k.sk_ei.assign(key_bytes, 0x11);
+  k.sk_ai.assign(32, 0x22);
+  return k;
+}
+}  // namespace
+
+TEST_CASE("a key the cipher refuses is a decrypt failure, not a silent garbage plaintext",
+          "[ike][keys]") {
+  auto wire = sk_message();
+  auto m = ikedecode::parse_ike_message({wire.data(), wire.size()});
+  REQUIRE(m.ok());
+  REQUIRE(m->encrypted);
+  auto result = ikedecode::decrypt_sk(*m, cbc_keys(5));  // AES-128 needs 16 bytes
+  REQUIRE(result);
+  CHECK_FALSE(result->error.empty());
+  CHECK(result->plaintext.empty());
+  CHECK_FALSE(result->integrity_ok);
+}
+
+TEST_CASE("an ICV that does not verify fails integrity; the SA's cipher is keyed once",
+          "[ike][keys]") {
+  auto wire = sk_message();
+  auto m = ikedecode::parse_ike_message({wire.data(), wire.size()});
+  REQUIRE(m.ok());
+  auto keys = cbc_keys(16);
+  ikedecode::SkCipherCache ciphers;
+  auto result = ikedecode::decrypt_sk(*m, keys, ciphers);
+  REQUIRE(result);
+  CHECK(result->error.empty());
+  CHECK_FALSE(result->integrity_ok);  // the ICV is 0x5a bytes, not the HMAC
+  auto first = ciphers.get(keys, true);
+  auto again = ciphers.get(keys, true);
+  REQUIRE(first.ok());
+  REQUIRE(again.ok());
+  CHECK(*first == *again);
+  CHECK(ciphers.get(keys, false).ok() == false);  // no responder key in this SA
 }

@@ -19,7 +19,7 @@ class NullSink : public ikedecode::RecordSink {
     ikedecode::write_message_record(w, e);
   }
   void certificate(const ikedecode::Json&) override {}
-  void anomaly(const ikedecode::Json&) override {}
+  void anomaly(const seckit::Anomaly&, std::string_view) override {}
   void sa(const ikedecode::SaReport&, const std::vector<seckit::out::Finding>&) override {}
   void finding(const seckit::out::Finding&) override {}
 };

@@ -16,7 +16,7 @@ class NullSink : public ikedecode::RecordSink {
   }
   void finding(const seckit::out::Finding&) override {}
   void certificate(const ikedecode::Json&) override {}
-  void anomaly(const ikedecode::Json&) override {}
+  void anomaly(const seckit::Anomaly&, std::string_view) override {}
   void sa(const ikedecode::SaReport& d, const std::vector<seckit::out::Finding>&) override {
     std::string text;
     seckit::out::JsonWriter w(text);

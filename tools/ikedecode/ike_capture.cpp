@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "ike_tables.hpp"
+#include "ike_verdict.hpp"
 #include "seckit/enc.hpp"
 
 namespace ikedecode {
@@ -54,7 +55,13 @@ CaptureAnalyzer::CaptureAnalyzer(CaptureOptions options, RecordSink& sink)
         if (verdict == "timed_out") ++counts_.timed_out;
         if (verdict == "incomplete") ++counts_.incomplete;
         sink_.sa(sa, findings);
-      }) {
+      }),
+      anomalies_(
+          [this](const seckit::Anomaly& a, const std::string& pcap) {
+            ++counts_.anomalies;
+            sink_.anomaly(a, pcap);
+          },
+          kGiveUpHorizon) {
   if (options_.keys != nullptr) v1_ = std::make_unique<IkeV1Decryptor>(*options_.keys);
   tcp_ = std::make_unique<seckit::net::TcpReassembler>(
       [this](const seckit::net::StreamChunk& chunk) { on_tcp_chunk(chunk); });
@@ -63,9 +70,8 @@ CaptureAnalyzer::CaptureAnalyzer(CaptureOptions options, RecordSink& sink)
 CaptureAnalyzer::~CaptureAnalyzer() = default;
 
 void CaptureAnalyzer::anomaly(std::uint64_t frame, const std::string& code,
-                              const std::string& message) {
-  ++counts_.anomalies;
-  sink_.anomaly({{"pcap", pcap_}, {"frame", frame}, {"code", code}, {"message", message}});
+                              const std::string& message, std::uint64_t repeat_key) {
+  anomalies_.add({frame, code, message}, pcap_, capture_end_, repeat_key);
 }
 
 seckit::net::CaptureEnd CaptureAnalyzer::read(const seckit::net::CaptureSpec& spec) {
@@ -81,6 +87,7 @@ seckit::net::CaptureEnd CaptureAnalyzer::read(const seckit::net::CaptureSpec& sp
   h.packet = [&](const seckit::net::RawPacket& packet) {
     capture_end_ = std::max(capture_end_, packet.info.time());
     tracker_.expire(capture_end_);
+    anomalies_.expire(capture_end_);
     decoder->feed(packet);
   };
   h.end = [&](const std::string& source, std::uint64_t last_frame, const std::string& truncation) {
@@ -120,6 +127,7 @@ void CaptureAnalyzer::end_source(seckit::net::PacketDecoder& decoder) {
 void CaptureAnalyzer::finish() {
   for (const auto& [key, frags] : cisco_) report_cisco(key, frags, "end of capture");
   cisco_.clear();
+  anomalies_.flush();
   tracker_.finish_all(capture_end_);
   report_unused_keys();
 }
@@ -411,7 +419,8 @@ std::optional<SkfSummary> CaptureAnalyzer::decrypt(const IkeContext& ctx, IkeMes
     ++decrypt_failures_;
     anomaly(ctx.info.frame, "decrypt-failed",
             fmt::format("SPI {}/{} message ID {}: {}", hex(m.spi_i), hex(m.spi_r), m.message_id,
-                        decrypt_error));
+                        decrypt_error),
+            repeat_fingerprint(m.raw));
   }
 
   return skf;
@@ -462,7 +471,8 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
     anomaly(ctx.info.frame, "ike-malformed",
             fmt::format("{}:{} -> {}:{}: {} (byte {})", ctx.src.to_string(), ctx.src_port,
                         ctx.dst.to_string(), ctx.dst_port, parsed.error().message,
-                        parsed.error().offset));
+                        parsed.error().offset),
+            repeat_fingerprint(wire));
     return;
   }
   IkeMessage& m = *parsed;
@@ -476,7 +486,8 @@ void CaptureAnalyzer::on_ike(const IkeContext& ctx, Bytes wire) {
   emit_certificates(ctx, m, rel);
   for (const std::string& text : m.anomalies) {
     anomaly(ctx.info.frame, "ike-payload-malformed",
-            fmt::format("SPI {} message ID {}: {}", hex(m.spi_i), m.message_id, text));
+            fmt::format("SPI {} message ID {}: {}", hex(m.spi_i), m.message_id, text),
+            repeat_fingerprint(m.raw));
   }
   // After the fragment's own record: the reassembled message, when this completed it.
   if (m.major == 1 && !m.encrypted) cisco_fragment(ctx, m);

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ike_anomalies.hpp"
 #include "ike_decrypt.hpp"
 #include "ike_decrypt_v1.hpp"
 #include "ike_message.hpp"
@@ -52,6 +53,10 @@ struct MessageEvent {
 // The ike_message record's data object (ike_records_json.cpp), and the same as a tree (tests).
 void write_message_record(seckit::out::JsonWriter& w, const MessageEvent& event);
 Json message_record_json(const MessageEvent& event);
+// The anomaly record's data object, and the same as a tree (tests).
+void write_anomaly_record(seckit::out::JsonWriter& w, const seckit::Anomaly& anomaly,
+                          std::string_view pcap);
+Json anomaly_record_json(const seckit::Anomaly& anomaly, std::string_view pcap);
 
 // Receives every record in order, typed; JSON and text are the sink's to render.
 class RecordSink {
@@ -59,7 +64,8 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual void message(const MessageEvent& event) = 0;
   virtual void certificate(const Json& data) = 0;
-  virtual void anomaly(const Json& data) = 0;
+  // One anomaly kind with its repeat count (AnomalyRepeats), from capture `pcap`.
+  virtual void anomaly(const seckit::Anomaly& anomaly, std::string_view pcap) = 0;
   virtual void sa(const SaReport& sa, const std::vector<seckit::out::Finding>& findings) = 0;
   // A finding about the run rather than one SA (keys that matched nothing).
   virtual void finding(const seckit::out::Finding& finding) = 0;
@@ -97,13 +103,16 @@ class CaptureAnalyzer {
   std::optional<SkfSummary> decrypt(const IkeContext& ctx, IkeMessage& m);
   void emit_certificates(const IkeContext& ctx, const IkeMessage& m, const MessageRelation& rel);
   void on_tcp_chunk(const seckit::net::StreamChunk& chunk);
-  void anomaly(std::uint64_t frame, const std::string& code, const std::string& message);
+  // repeat_key: repeat_fingerprint of the message an anomaly is about (AnomalyRepeats).
+  void anomaly(std::uint64_t frame, const std::string& code, const std::string& message,
+               std::uint64_t repeat_key = 0);
   const IkeV2Keys* find_keys(const IkeMessage& m);
   void report_unused_keys();
   CaptureOptions options_;
   RecordSink& sink_;
   SessionTracker tracker_;
   CaptureCounts counts_;
+  AnomalyRepeats anomalies_;  // one record per kind, with its count
   std::string pcap_;
   bool filtered_ = false;  // a BPF filter hid part of the capture
   std::unique_ptr<seckit::net::TcpReassembler> tcp_;

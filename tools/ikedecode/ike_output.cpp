@@ -166,14 +166,17 @@ void EmitterSink::certificate(const Json& data) {
       s.value("sender", ""), s.value("frame", 0), data["der"].get<std::string>().size() * 3 / 4));
 }
 
-void EmitterSink::anomaly(const Json& data) {
+void EmitterSink::anomaly(const seckit::Anomaly& a, std::string_view pcap) {
   auto& e = tool_.emitter();
   if (e.json()) {
-    e.record("anomaly", data);
+    e.write_record("anomaly",
+                   [&](seckit::out::JsonWriter& w) { write_anomaly_record(w, a, pcap); });
     return;
   }
-  e.line(tool_.style().yellow(fmt::format("anomaly: frame {}: {}: {}", data.value("frame", 0),
-                                          data.value("code", ""), data.value("message", ""))));
+  std::string repeats =
+      a.count > 1 ? fmt::format(" (seen {} times, last in frame {})", a.count, a.last_frame) : "";
+  e.line(tool_.style().yellow(
+      fmt::format("anomaly: frame {}: {}: {}{}", a.frame, a.code, a.message, repeats)));
 }
 
 void EmitterSink::sa(const SaReport& sa, const std::vector<seckit::out::Finding>& findings) {

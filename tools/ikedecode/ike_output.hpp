@@ -18,7 +18,7 @@ class EmitterSink : public RecordSink {
   EmitterSink(seckit::cli::Tool& tool, OutputChoice choice) : tool_(tool), choice_(choice) {}
   void message(const MessageEvent& event) override;
   void certificate(const Json& data) override;
-  void anomaly(const Json& data) override;
+  void anomaly(const seckit::Anomaly& anomaly, std::string_view pcap) override;
   void sa(const SaReport& sa, const std::vector<seckit::out::Finding>& findings) override;
   void finding(const seckit::out::Finding& finding) override;
 

@@ -190,6 +190,20 @@ void write_message_record(JsonWriter& w, const MessageEvent& e) {
   w.end_object();
 }
 
+void write_anomaly_record(JsonWriter& w, const seckit::Anomaly& a, std::string_view pcap) {
+  w.begin_object().field("pcap", pcap).field("frame", a.frame);
+  w.field("code", a.code).field("message", a.message).field("count", a.count);
+  if (a.count > 1) w.field("last_frame", a.last_frame);
+  w.end_object();
+}
+
+Json anomaly_record_json(const seckit::Anomaly& anomaly, std::string_view pcap) {
+  std::string text;
+  JsonWriter w(text);
+  write_anomaly_record(w, anomaly, pcap);
+  return Json::parse(text);
+}
+
 Json message_record_json(const MessageEvent& event) {
   std::string text;
   JsonWriter w(text);

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "seckit/anomaly.hpp"
 #include "seckit/bytes.hpp"
 #include "seckit/result.hpp"
 
@@ -40,13 +41,9 @@ struct FrameInfo {
   double time() const { return static_cast<double>(ts_sec) + ts_usec / 1e6; }
 };
 
-// Something odd in the capture, reported as data (Zeek's "weird"): code is stable kebab-case.
-struct Anomaly {
-  std::uint64_t frame = 0;
-  std::string code;
-  std::string message;
-};
-using AnomalyHandler = std::function<void(const Anomaly&)>;
+// Something odd in the capture, reported as data: the one anomaly type (seckit/anomaly.hpp).
+using Anomaly = seckit::Anomaly;
+using AnomalyHandler = seckit::AnomalyHandler;
 
 // ---------------------------------------------------------------------------------------------
 // libpcap reader

@@ -19,7 +19,9 @@ struct Collect : ikedecode::RecordSink {
     messages.push_back(ikedecode::message_record_json(e));
   }
   void certificate(const Json& d) override { certificates.push_back(d); }
-  void anomaly(const Json& d) override { anomalies.push_back(d); }
+  void anomaly(const seckit::Anomaly& a, std::string_view pcap) override {
+    anomalies.push_back(ikedecode::anomaly_record_json(a, pcap));
+  }
   void sa(const ikedecode::SaReport& d, const std::vector<seckit::out::Finding>& f) override {
     sas.push_back(ikedecode::sa_record_json(d));
     findings.insert(findings.end(), f.begin(), f.end());
@@ -210,4 +212,27 @@ TEST_CASE("a datagram from UDP 1701 to 500 is IKE, not L2TP (issue 16)", "[ike][
   CHECK(sink.messages.size() == 1);
   CHECK(analyzer.counts().ike_messages == 1);
   CHECK(analyzer.counts().l2tp == 1);
+}
+
+TEST_CASE("a malformed payload repeated in every retransmission is one anomaly with its count",
+          "[ike][capture]") {
+  // A Notify payload whose body is shorter than its own header (RFC 7296 3.10: 4 bytes before
+  // the SPI), sent three times: the initiator retransmitting the same request.
+  V request = message(2, 34, 0x08, 0, {{41, V(2, 0)}});
+  Collect sink;
+  ikedecode::CaptureAnalyzer analyzer({}, sink);
+  Feeder feed;
+  for (std::uint64_t frame : {3, 7, 12}) feed.udp(analyzer, request, true, 500, 500, frame);
+  V other = message(2, 34, 0x08, 0, {{41, V(2, 0)}}, V(8, 9));  // another SA: its own record
+  feed.udp(analyzer, other, true, 500, 500, 13);
+  analyzer.finish();
+  REQUIRE(sink.messages.size() == 4);
+  REQUIRE(sink.anomalies.size() == 2);
+  CHECK(sink.anomalies[0]["code"] == "ike-payload-malformed");
+  CHECK(sink.anomalies[0]["frame"] == 3);
+  CHECK(sink.anomalies[0]["count"] == 3);
+  CHECK(sink.anomalies[0]["last_frame"] == 12);
+  CHECK(sink.anomalies[1]["frame"] == 13);
+  CHECK(sink.anomalies[1]["count"] == 1);
+  CHECK_FALSE(sink.anomalies[1].contains("last_frame"));
 }

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -86,11 +88,11 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
   try {
     app_.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app_.exit(e);
+    return checked_exit(app_.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app_.exit(e);
+    return checked_exit(app_.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app_.exit(e);
+    return checked_exit(app_.exit(e));
   } catch (const CLI::ParseError& e) {
     error("usage", e.what(), fmt::format("see {} --help", name_));
     return kExitUsage;
@@ -98,7 +100,7 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
   if (!generate_kind_.empty()) {
     try {
       std::cout << generate(generate_kind_);
-      return kExitOk;
+      return checked_exit(kExitOk);
     } catch (const std::exception& e) {
       error("--generate", e.what());
       return kExitUsage;
@@ -113,7 +115,7 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
   try {
     rc = body();
     if (emitter_) emitter_->flush();
-    out().flush();
+    check_output();
   } catch (const out::BrokenPipe&) {
     std::signal(SIGPIPE, SIG_DFL);
     std::raise(SIGPIPE);
@@ -133,6 +135,31 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
     return kExitUsage;
   }
   return rc;
+}
+
+void Tool::check_output() {
+  std::ostream& stream = out();
+  stream.flush();
+  if (stream) return;
+  const int err = errno;
+  if (err == EPIPE) throw out::BrokenPipe{};
+  throw environment_error(common_.output.empty() ? "standard output" : common_.output,
+                          fmt::format("write failed: {}", err != 0 ? std::strerror(err) : "error"));
+}
+
+// For the paths that write without a body (--help, --version, --generate): the same rule.
+int Tool::checked_exit(int rc) {
+  try {
+    check_output();
+    return rc;
+  } catch (const out::BrokenPipe&) {
+    std::signal(SIGPIPE, SIG_DFL);
+    std::raise(SIGPIPE);
+    return 128 + SIGPIPE;
+  } catch (const ToolError& e) {
+    error(e.context(), e.what(), e.hint());
+    return e.code();
+  }
 }
 
 void Tool::close_stream_after_error(int exit_code, std::string_view context,

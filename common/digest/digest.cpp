@@ -130,7 +130,9 @@ void sha1_stage(std::array<std::uint32_t, 5>& v, const std::uint32_t* schedule, 
   }
 }
 
-void compress(Sha1::State& hash, const std::uint8_t* block) {
+}  // namespace
+
+void detail::sha1_compress_portable(Sha1::State& hash, const std::uint8_t* block) {
   std::array<std::uint32_t, 80> schedule{};
   for (std::size_t t = 0; t < 16; ++t) schedule[t] = load_be<std::uint32_t>(block + 4 * t);
   for (std::size_t t = 16; t < 80; ++t) {
@@ -143,6 +145,12 @@ void compress(Sha1::State& hash, const std::uint8_t* block) {
   sha1_stage(v, schedule.data() + 40, 0x8f1bbcdc, majority<std::uint32_t>);
   sha1_stage(v, schedule.data() + 60, 0xca62c1d6, parity<std::uint32_t>);
   for (std::size_t i = 0; i < 5; ++i) hash[i] += v[i];
+}
+
+namespace {
+
+void compress(Sha1::State& hash, const std::uint8_t* block) {
+  if (!detail::sha1_compress_shani(hash, block)) detail::sha1_compress_portable(hash, block);
 }
 
 // 4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.

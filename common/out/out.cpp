@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <ostream>
 
@@ -121,6 +122,8 @@ Emitter::~Emitter() {
   try {
     flush();
   } catch (const BrokenPipe&) {  // nobody reads any more: nothing to tell
+  } catch (const std::exception&) {
+    // Only on a path that already failed: Tool::run flushes (and reports) before destruction.
   }
 }
 
@@ -133,10 +136,18 @@ void Emitter::write_line(const std::string& text) {
   }
   stream_ << text << '\n';
   stream_.flush();
-  if (!stream_) {
-    if (errno == EPIPE) throw BrokenPipe{};
-    stream_.clear();
-  }
+  check_stream();
+}
+
+// A write that failed is never a silent success: a reader that went away ends us like grep
+// (BrokenPipe), anything else (a full disk, a closed descriptor) is an environment error, so a
+// cron job or CI gate never takes a cut-short result for a whole one.
+void Emitter::check_stream() {
+  if (stream_) return;
+  const int err = errno;
+  if (err == EPIPE) throw BrokenPipe{};
+  throw environment_error("output",
+                          fmt::format("write failed: {}", err != 0 ? std::strerror(err) : "error"));
 }
 
 void Emitter::flush() {
@@ -144,10 +155,7 @@ void Emitter::flush() {
   stream_.write(batch_.data(), static_cast<std::streamsize>(batch_.size()));
   batch_.clear();
   stream_.flush();
-  if (!stream_) {
-    if (errno == EPIPE) throw BrokenPipe{};
-    stream_.clear();
-  }
+  check_stream();
 }
 
 void Emitter::begin(const Json& input) {

@@ -7,6 +7,9 @@ src="$SECKIT_SOURCE_DIR"
 for tool in ${SECKIT_BUILT_TOOLS//,/ }; do
   expect_exit 0 "$tool" --version
   assert_eq "$(last_stdout)" "$tool (seckit) $(sed -n 's/^project(seckit VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")" "$tool --version"
+  # Output that cannot be written is an error, never a silent success (exit 3, one line).
+  expect_exit 3 bash -c '"$1" --version >/dev/full' _ "$tool"
+  assert_one_line_error "$tool"
   expect_exit 0 "$tool" --help
   assert_contains "$(last_stdout)" "--json" "$tool --help lists the common flags"
 

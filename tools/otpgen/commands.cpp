@@ -103,6 +103,16 @@ int finish_pass(seckit::cli::Tool& tool, Json counts = Json::object()) {
 
 }  // namespace
 
+std::optional<OtpAccount> plain_secret_account(const std::string& file_text) {
+  const std::string text = trim(file_text);
+  if (text.rfind("otpauth://", 0) == 0 || text.find('=') != std::string::npos) return std::nullopt;
+  auto secret = seckit::enc::base32_decode(text);
+  if (!secret || secret->size() < 16) return std::nullopt;
+  OtpAccount account;
+  account.secret = std::move(*secret);
+  return account;
+}
+
 std::string read_stdin_line(const std::string& what) {
   std::string line;
   if (!std::getline(std::cin, line) && line.empty()) {

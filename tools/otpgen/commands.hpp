@@ -64,6 +64,10 @@ std::int64_t resolve_now(const Options& options);
 // The secret/URI/GA-file source as an account, flags applied; warns about argv secrets.
 OtpAccount resolve_account(seckit::cli::Tool& tool, const Options& options, bool required);
 std::string read_stdin_line(const std::string& what);
+// A --secret-file's text as an account when it needs no warning and no URI parsing: an unpadded
+// base32 secret of at least 16 bytes (TOTP, SHA-1, 6 digits, 30 s). nullopt for anything else,
+// which resolve_account handles and reports.
+std::optional<OtpAccount> plain_secret_account(const std::string& file_text);
 std::string default_user();  // $USER, else root
 std::string default_host();  // gethostname()
 void emit_qr_text(seckit::cli::Tool& tool, const std::string& mode, const std::string& uri);

@@ -1,10 +1,10 @@
 // otpgen: argument wiring only; the commands live in commands.cpp and enroll.cpp.
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <string_view>
 
 #include "commands.hpp"
+#include "fast_code.hpp"
 #include "seckit/version.hpp"
 
 namespace {
@@ -47,13 +47,8 @@ class CommandFilter {
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
 // programming error, found by every test); run() turns everything after into exit codes.
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
-  // What CLI11's version flag prints, without building the option tree first: scripts probe
-  // `--version` as often as they run anything (issue 18).
-  if (argc == 2 && std::string_view(argv[1]) == "--version") {
-    std::printf("otpgen (seckit) %.*s\n", static_cast<int>(seckit::kVersion.size()),
-                seckit::kVersion.data());
-    return 0;
-  }
+  if (argc == 2 && std::string_view(argv[1]) == "--version") return seckit::print_version("otpgen");
+  if (auto rc = otpgen::fast_code(argc, argv)) return *rc;
   seckit::cli::Tool tool("otpgen",
                          "TOTP/HOTP secrets, codes, enrollment and verification compatible with "
                          "pam_google_authenticator");

@@ -50,10 +50,8 @@ int run_commands_module(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::string_view(argv[1]) == "--version") {  // what CLI11 would print
-    std::printf("sshkey-ldap (seckit) %.*s\n", static_cast<int>(seckit::kVersion.size()),
-                seckit::kVersion.data());
-    return seckit::kExitOk;
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    return seckit::print_version("sshkey-ldap");
   }
   if (auto rc = sshkey_ldap::answer_from_cache(argc, argv)) return *rc;
   return run_commands_module(argc, argv);

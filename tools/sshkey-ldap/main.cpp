@@ -16,6 +16,7 @@ extern "C" __attribute__((visibility("default"))) int
 seckit_sshkey_ldap_main(  // NOLINT(bugprone-exception-escape)
     int argc, char** argv) {
   using namespace sshkey_ldap;
+  seckit::ldap::skip_sasl_plugins();  // binds are simple or anonymous
   seckit::cli::Tool tool("sshkey-ldap",
                          "SSH user and host keys in LDAP: sshd lookup, enrollment and audit");
   CLI::App& app = tool.app();

@@ -58,6 +58,10 @@ class Tool {
 
  private:
   // After an error in body(): the JSON stream still ends with its summary (verdict "error").
+  // Flushes the output and throws if a write to it failed (out::BrokenPipe for a reader that went
+  // away, an environment error otherwise); checked_exit returns rc, or the exit status of that.
+  void check_output();
+  int checked_exit(int rc);
   void close_stream_after_error(int exit_code, std::string_view context,
                                 std::string_view message) noexcept;
   std::string name_;

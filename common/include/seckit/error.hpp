@@ -3,6 +3,9 @@
 // per-record problems inside a capture are records (`anomaly`), not exceptions.
 #pragma once
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +51,16 @@ inline ToolError usage_error(const std::string& what, std::string hint = {}) {
 inline ToolError environment_error(std::string context, const std::string& what,
                                    std::string hint = {}) {
   return ToolError(kExitEnvironment, std::move(context), what, std::move(hint));
+}
+
+// For the short paths that print with stdio before (or without) seckit::cli::Tool: flushes
+// stdout and turns a failed write (a full disk, a closed descriptor) into the one-line error and
+// exit 3 that Tool::check_output gives; rc otherwise.
+inline int finish_stdout(const char* tool, int rc) {
+  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return rc;
+  const int err = errno;
+  std::fprintf(stderr, "%s: error: standard output: write failed: %s\n", tool, std::strerror(err));
+  return kExitEnvironment;
 }
 
 }  // namespace seckit

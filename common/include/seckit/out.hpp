@@ -126,6 +126,7 @@ class Emitter {
 
  private:
   void write_line(const std::string& text);
+  void check_stream();
   // The line buffer with `{"type":T,"data":` written, and the line's end; reused per record.
   std::string& open_record(std::string_view type);
   void close_record();

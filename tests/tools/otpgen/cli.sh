@@ -120,6 +120,49 @@ printf '%s\n' $S > secret.txt; chmod 600 secret.txt
 expect_exit 0 otpgen code --secret-file secret.txt --now 59 --digits 8
 assert_eq "$(last_stdout)" 94287082 "RFC 6238 vector through --secret-file"
 [ ! -s "$T/.stderr" ] || fail "unexpected warning with --secret-file: $(last_stderr)"
+# --- the short call scripts loop, `code --secret-file F` (answered without building the option
+# tree, issue 18): oathtool's code for the same moment; files the full command warns about or reads
+# as a URI keep that command's words and codes.
+at_same_step() {  # want-command... ; sets got/want, retried when a 30 s step boundary falls between
+  local try step
+  for try in 1 2 3; do
+    step=$(($(date +%s) / 30))
+    got=$(otpgen code "${short_args[@]}" 2>"$T/short.err"); want=$("$@")
+    [ "$step" = $(($(date +%s) / 30)) ] && return 0
+  done
+  fail "three 30 s step boundaries in a row"
+}
+for secret in $S GEZDGNBVGY3TQOJQGEZDGNBVGY GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ; do
+  printf '%s\n' "$secret" > short.txt; chmod 600 short.txt
+  for form in "--secret-file short.txt" "--secret-file=short.txt"; do
+    read -r -a short_args <<<"code $form"
+    at_same_step oathtool --totp -b "$secret"
+    assert_eq "$got" "$want" "short call 'otpgen code $form' with a ${#secret}-character secret"
+    [ ! -s "$T/short.err" ] || fail "short call warned: $(cat "$T/short.err")"
+  done
+done
+short_args=(code --secret-file short.txt)
+printf 'GEZDGNBVGY3TQOJQ\n' > short.txt  # 10 bytes: RFC 4226 wants 16
+at_same_step oathtool --totp -b GEZDGNBVGY3TQOJQ
+assert_eq "$got" "$want" "short call, 10-byte secret"
+assert_contains "$(cat "$T/short.err")" "only 10 bytes" "short call, 10-byte secret warned"
+printf 'GEZDGNBVGY3TQOJQGE======\n' > short.txt
+at_same_step oathtool --totp -b GEZDGNBVGY3TQOJQGE
+assert_eq "$got" "$want" "short call, padded secret"
+assert_contains "$(cat "$T/short.err")" "'=' padding" "short call, padded secret warned"
+printf 'otpauth://totp/x?secret=%s&digits=8&algorithm=SHA256\n' $S > short.txt
+at_same_step oathtool --totp=sha256 -d 8 -b $S
+assert_eq "$got" "$want" "short call, an otpauth URI in the file"
+expect_exit 2 otpgen code --secret-file missing.txt
+assert_one_line_error otpgen
+# A code that cannot be written is an error, never a silent success (full disk, closed stdout).
+printf '%s\n' $S > short.txt
+for args in "code --secret-file short.txt" "code --secret-file short.txt --json" "--version" "--help"; do
+  read -r -a argv <<<"$args"
+  expect_exit 3 bash -c 'otpgen "$@" >/dev/full' _ "${argv[@]}"
+  assert_one_line_error otpgen
+  assert_contains "$(last_stderr)" "write failed" "otpgen $args to a full disk"
+done
 expect_exit 0 bash -c "echo 'otpauth://totp/x?secret=$S&digits=8' | otpgen code --uri - --now 59"
 assert_eq "$(last_stdout)" 94287082 "RFC 6238 vector through --uri -"
 

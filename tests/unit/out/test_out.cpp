@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <sstream>
+#include <streambuf>
 
+#include "seckit/error.hpp"
 #include "seckit/out.hpp"
 
 using namespace seckit::out;
@@ -152,4 +155,33 @@ TEST_CASE("the summary carries verdict and reasons; text mode ends with the reas
   Emitter text(text_sink, false, "certcheck");
   text.conclude(c);
   CHECK(text_sink.str() == "inconclusive: 0 certificates read: pipe certificate records in\n");
+}
+
+namespace {
+// A stream buffer that refuses every write, the way a full disk does (errno ENOSPC).
+class FullDisk : public std::streambuf {
+ protected:
+  int_type overflow(int_type /*ch*/) override {
+    errno = ENOSPC;
+    return traits_type::eof();
+  }
+  std::streamsize xsputn(const char* /*s*/, std::streamsize /*n*/) override {
+    errno = ENOSPC;
+    return 0;
+  }
+};
+}  // namespace
+
+TEST_CASE("a record that cannot be written is an environment error, not a silent success",
+          "[out]") {
+  FullDisk full;
+  std::ostream sink(&full);
+  Emitter e(sink, false, "otpgen");
+  try {
+    e.line("123456");
+    FAIL("a write to a full disk went unnoticed");
+  } catch (const seckit::ToolError& error) {
+    CHECK(error.code() == seckit::kExitEnvironment);
+    CHECK(std::string(error.what()).find("No space left on device") != std::string::npos);
+  }
 }

@@ -254,10 +254,6 @@ std::string_view wildcard_problem(std::string_view name) {
   return {};
 }
 
-bool within_validity(const CertFacts& facts, std::int64_t at) {
-  return at >= facts.not_before && at <= facts.not_after;
-}
-
 std::string_view chain_error_citation(int openssl_error) {
   switch (openssl_error) {
     case X509_V_ERR_PERMITTED_VIOLATION:

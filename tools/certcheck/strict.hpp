@@ -76,10 +76,6 @@ std::vector<Violation> evaluate(const CertFacts& facts, const Placement& placeme
 // "public-suffix" (*.com: a wildcard directly left of a single-label base).
 std::string_view wildcard_problem(std::string_view dns_name);
 
-// RFC 5280 4.1.2.5: the validity period includes notAfter itself ("notBefore through
-// notAfter, inclusive"). OpenSSL's X509_cmp_time counts the second of notAfter as expired.
-bool within_validity(const CertFacts& facts, std::int64_t at);
-
 // The citation for a chain verification error OpenSSL reports (name constraints: RFC 5280
 // 4.2.1.10), empty for errors --strict does not reclassify.
 std::string_view chain_error_citation(int openssl_error);

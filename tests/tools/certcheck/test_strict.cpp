@@ -34,7 +34,7 @@ strict::CertFacts server_leaf() {
   f.signature_digest = seckit::crypto::Digest::kSha256;
   f.signature_algorithm = "ecdsa-with-SHA256";
   f.not_before = 1767225600;  // 2026-01-01
-  f.not_after = f.not_before + 90 * 86400 - 1;
+  f.not_after = f.not_before + 90LL * 86400 - 1;
   return f;
 }
 
@@ -225,7 +225,7 @@ TEST_CASE("a TLS server leaf is valid for at most 398 days, counted inclusively 
   CHECK(found(f, kServerLeaf, "strict-validity-too-long"));
   CHECK_FALSE(found(f, {true, false}, "strict-validity-too-long"));
   f.not_before = strict::kServerValidityLimitSince - 86400;  // issued before 2020-09-01
-  f.not_after = f.not_before + 2 * 365 * 86400;
+  f.not_after = f.not_before + 2LL * 365 * 86400;
   CHECK_FALSE(found(f, kServerLeaf, "strict-validity-too-long"));
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "seckit/bytes.hpp"
 #include "seckit/enc.hpp"
@@ -152,14 +153,17 @@ Result<Loaded> load_pkcs7(Bytes data, const LoadOptions& options) {
 // with RC2-40, which OpenSSL 3 keeps in its legacy provider. It is loaded the first time such a
 // file comes along, once per process, next to the default provider (loading one provider
 // explicitly would otherwise stop the default one from loading itself).
+struct ProviderUnload {
+  void operator()(OSSL_PROVIDER* provider) const { OSSL_PROVIDER_unload(provider); }
+};
+using ProviderPtr = std::unique_ptr<OSSL_PROVIDER, ProviderUnload>;
+
 bool load_legacy_provider() {
-  static const bool loaded = [] {
-    bool ok = OSSL_PROVIDER_load(nullptr, "default") != nullptr &&
-              OSSL_PROVIDER_load(nullptr, "legacy") != nullptr;
-    ERR_clear_error();
-    return ok;
-  }();
-  return loaded;
+  // Unloaded at exit, before OpenSSL's own cleanup (registered earlier, so run later).
+  static const ProviderPtr default_provider(OSSL_PROVIDER_load(nullptr, "default"));
+  static const ProviderPtr legacy_provider(OSSL_PROVIDER_load(nullptr, "legacy"));
+  ERR_clear_error();
+  return default_provider && legacy_provider;
 }
 
 // PKCS12_parse, again with the legacy provider when the first attempt met an algorithm the

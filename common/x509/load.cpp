@@ -5,12 +5,15 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
+#include <openssl/provider.h>
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "seckit/bytes.hpp"
 #include "seckit/enc.hpp"
+#include "seckit/error.hpp"
 #include "seckit/x509.hpp"
 
 namespace seckit::x509 {
@@ -146,6 +149,40 @@ Result<Loaded> load_pkcs7(Bytes data, const LoadOptions& options) {
   return loaded;
 }
 
+// Old Windows and Java exports (and `openssl pkcs12 -export -legacy`) encrypt the certificate bag
+// with RC2-40, which OpenSSL 3 keeps in its legacy provider. It is loaded the first time such a
+// file comes along, once per process, next to the default provider (loading one provider
+// explicitly would otherwise stop the default one from loading itself).
+struct ProviderUnload {
+  void operator()(OSSL_PROVIDER* provider) const { OSSL_PROVIDER_unload(provider); }
+};
+using ProviderPtr = std::unique_ptr<OSSL_PROVIDER, ProviderUnload>;
+
+bool load_legacy_provider() {
+  // Unloaded at exit, before OpenSSL's own cleanup (registered earlier, so run later).
+  static const ProviderPtr default_provider(OSSL_PROVIDER_load(nullptr, "default"));
+  static const ProviderPtr legacy_provider(OSSL_PROVIDER_load(nullptr, "legacy"));
+  ERR_clear_error();
+  return default_provider && legacy_provider;
+}
+
+// PKCS12_parse, again with the legacy provider when the first attempt met an algorithm the
+// loaded providers lack (ERR_R_UNSUPPORTED from a fetch). Throws an environment error (exit 3)
+// when that provider is not installed.
+bool parse_pkcs12(PKCS12* p12, const char* password, EVP_PKEY** key, X509** leaf,
+                  STACK_OF(X509) * *ca) {
+  if (PKCS12_parse(p12, password, key, leaf, ca) == 1) return true;
+  if (ERR_GET_REASON(ERR_peek_last_error()) != ERR_R_UNSUPPORTED) return false;
+  if (!load_legacy_provider()) {
+    throw environment_error("PKCS#12",
+                            "encrypted with a legacy algorithm (RC2/DES) and the OpenSSL legacy "
+                            "provider cannot be loaded",
+                            "install the package with ossl-modules/legacy.so (Debian 12: libssl3)");
+  }
+  ERR_clear_error();
+  return PKCS12_parse(p12, password, key, leaf, ca) == 1;
+}
+
 Result<Loaded> load_pkcs12(Bytes data, const LoadOptions& options) {
   const unsigned char* p = data.data();
   Pkcs12Ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
@@ -160,9 +197,8 @@ Result<Loaded> load_pkcs12(Bytes data, const LoadOptions& options) {
   EVP_PKEY* key = nullptr;
   X509* leaf = nullptr;
   STACK_OF(X509)* ca = nullptr;
-  if (PKCS12_parse(p12.get(), password, &key, &leaf, &ca) != 1) {
-    return parse_error("PKCS#12: " + openssl_reason() +
-                       " (legacy RC2/3DES files may need the OpenSSL legacy provider)");
+  if (!parse_pkcs12(p12.get(), password, &key, &leaf, &ca)) {
+    return parse_error("PKCS#12: " + openssl_reason());
   }
   crypto::EvpPkeyPtr key_owner(key);
   crypto::X509Ptr leaf_owner(leaf);

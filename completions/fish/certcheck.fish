@@ -26,6 +26,7 @@ complete -c certcheck -l warn-days -r -d "Warning when fewer than N days are lef
 complete -c certcheck -l crit-days -r -d "Error when fewer than N days are left"
 complete -c certcheck -l min-rsa-bits -r -d "Error for RSA/DSA keys shorter than N bits (default: warning below 2048)"
 complete -c certcheck -l forbid-sha1 -d "SHA-1 signatures are errors, not warnings"
+complete -c certcheck -l strict -d "RFC 5280 and CA/Browser Forum Baseline Requirements rules as errors, each finding citing its rule (strict-* codes; see docs/certcheck.md); notAfter is inclusive"
 complete -c certcheck -l ca-file -r -d "Trusted roots (PEM); builds and verifies each leaf's chain"
 complete -c certcheck -l ca-dir -r -f -a "(__fish_complete_directories)" -d "Directory of trusted roots (c_rehash layout)"
 complete -c certcheck -l untrusted -r -d "Intermediates for building chains (PEM, DER, PKCS#7; repeatable), never checked as end entities (openssl verify -untrusted)"

@@ -92,6 +92,8 @@ struct CheckOptions {
   bool ocsp = false;
   std::string ocsp_url;
   int ocsp_timeout = 10;
+  // --strict: RFC 5280 and CA/Browser Forum rules as errors (strict.hpp), notAfter inclusive.
+  bool strict = false;
   std::int64_t now = 0;
   bool chain_mode() const { return !ca_file.empty() || !ca_dir.empty(); }
   bool leaf_checks_requested() const {

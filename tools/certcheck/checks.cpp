@@ -14,6 +14,7 @@
 #include "certcheck.hpp"
 #include "chain.hpp"
 #include "seckit/winerr.hpp"
+#include "strict.hpp"
 
 namespace certcheck {
 namespace {
@@ -78,10 +79,12 @@ void check_validity(X509* cert, const CheckOptions& o, std::vector<Finding>& out
         fmt::format("not valid before {} (notBefore is in the future)", seckit::out::rfc3339(nb)),
         "CERT_E_EXPIRED", Json{{"not_before", seckit::out::rfc3339(nb)}}));
   }
-  if (o.now > na) {
+  if (o.now > na) {  // notAfter itself is still valid (RFC 5280 4.1.2.5)
+    Json details{{"not_after", seckit::out::rfc3339(na)}};
+    if (o.strict) details["rule"] = "RFC 5280 4.1.2.5";
     out.push_back(make("expired", Severity::kError,
                        fmt::format("expired on {}", seckit::out::rfc3339(na)), "CERT_E_EXPIRED",
-                       Json{{"not_after", seckit::out::rfc3339(na)}}));
+                       details));
     return;
   }
   std::int64_t days = left / 86400;
@@ -271,6 +274,35 @@ void check_names(X509* cert, const CheckOptions& o, std::vector<Finding>& out) {
   }
 }
 
+// Whether the leaf is a TLS server certificate for the Baseline Requirements: it says so
+// (serverAuth EKU) or is checked as one (a profile or --require-eku asking for serverAuth).
+bool tls_server_leaf(const x::ExtendedKeyUsage& eku, const CheckOptions& o) {
+  auto server_auth = [](std::string_view oid) { return oid == x::kOidServerAuth; };
+  if (eku.contains(x::kOidServerAuth) ||
+      std::any_of(o.require_ekus.begin(), o.require_ekus.end(), server_auth)) {
+    return true;
+  }
+  return std::any_of(o.profiles.begin(), o.profiles.end(), [&](const Profile* p) {
+    return std::any_of(p->required_ekus.begin(), p->required_ekus.end(), server_auth);
+  });
+}
+
+// The --strict rules' violations as error findings citing their rule; `element` names a chain
+// element (depth, subject) when the certificate is not the one reported.
+void add_strict_findings(X509* cert, const strict::Placement& placement, const Json& element,
+                         std::vector<Finding>& out) {
+  for (const auto& v : strict::evaluate(strict::extract_facts(cert), placement)) {
+    Json details = element.is_object() ? element : Json::object();
+    details["rule"] = v.citation;
+    std::string message = fmt::format("{}: {}", v.citation, v.message);
+    if (element.is_object()) {
+      message = fmt::format("chain element {} ({}): {}", element["depth"].get<int>(),
+                            element["element_subject"].get<std::string>(), message);
+    }
+    out.push_back(make(std::string(v.code), Severity::kError, std::move(message), {}, details));
+  }
+}
+
 // The finding code of a revocation (CRL) error, empty for the other verify errors.
 std::string_view crl_finding_code(int err) {
   switch (err) {
@@ -334,8 +366,9 @@ struct VerifyError {
   int depth;
   int code;
   std::string subject;
-  Json crl;         // the CRL OpenSSL was checking (null when none applied)
-  Json revocation;  // the certificate's CRL entry, for X509_V_ERR_CERT_REVOKED
+  std::int64_t not_after;  // of the element, for RFC 5280's inclusive notAfter under --strict
+  Json crl;                // the CRL OpenSSL was checking (null when none applied)
+  Json revocation;         // the certificate's CRL entry, for X509_V_ERR_CERT_REVOKED
 };
 
 int errors_index() {
@@ -349,8 +382,11 @@ int collect_errors(int ok, X509_STORE_CTX* ctx) {
       static_cast<std::vector<VerifyError>*>(X509_STORE_CTX_get_ex_data(ctx, errors_index()));
   X509* cert = X509_STORE_CTX_get_current_cert(ctx);
   if (errors) {
-    VerifyError e{X509_STORE_CTX_get_error_depth(ctx), X509_STORE_CTX_get_error(ctx),
-                  cert ? x::name_rfc4514(X509_get_subject_name(cert)) : std::string(), nullptr,
+    VerifyError e{X509_STORE_CTX_get_error_depth(ctx),
+                  X509_STORE_CTX_get_error(ctx),
+                  cert ? x::name_rfc4514(X509_get_subject_name(cert)) : std::string(),
+                  cert ? x::not_after(cert) : 0,
+                  nullptr,
                   nullptr};
     // Only valid during the callback: OpenSSL drops its reference once the check returns.
     if (X509_CRL* crl = X509_STORE_CTX_get0_current_crl(ctx);
@@ -498,6 +534,9 @@ std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
       out.push_back(make("ca-flag-on-leaf", Severity::kWarning,
                          "basicConstraints CA:TRUE on the certificate checked as an end entity"));
     }
+    if (o.strict) add_strict_findings(c, {true, tls_server_leaf(eku, o)}, nullptr, out);
+  } else if (o.strict) {
+    add_strict_findings(c, {false, false}, nullptr, out);
   }
   std::erase_if(out, [&](const Finding& f) {
     return std::find(o.ignore.begin(), o.ignore.end(), f.code) != o.ignore.end();
@@ -508,7 +547,8 @@ std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
 namespace {
 
 // One finding per chain element and kind of problem OpenSSL reported.
-std::vector<Finding> chain_error_findings(const std::vector<VerifyError>& errors) {
+std::vector<Finding> chain_error_findings(const std::vector<VerifyError>& errors,
+                                          const CheckOptions& o) {
   std::vector<Finding> out;
   std::set<std::pair<int, std::string>> seen;
   for (const auto& e : errors) {
@@ -517,6 +557,8 @@ std::vector<Finding> chain_error_findings(const std::vector<VerifyError>& errors
         (e.code == X509_V_ERR_CERT_HAS_EXPIRED || e.code == X509_V_ERR_CERT_NOT_YET_VALID)) {
       continue;
     }
+    // OpenSSL counts the second of notAfter as expired; RFC 5280 4.1.2.5 does not.
+    if (o.strict && e.code == X509_V_ERR_CERT_HAS_EXPIRED && o.now <= e.not_after) continue;
     std::string code = "chain-invalid";
     if (auto crl_code = crl_finding_code(e.code); !crl_code.empty()) {
       code = crl_code;
@@ -530,10 +572,30 @@ std::vector<Finding> chain_error_findings(const std::vector<VerifyError>& errors
                e.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
       code = "chain-untrusted";
     }
+    std::string_view citation;
+    if (o.strict) {
+      citation =
+          code == "chain-expired" ? "RFC 5280 4.1.2.5" : strict::chain_error_citation(e.code);
+      if (code == "chain-invalid" && !citation.empty()) code = "strict-name-constraints";
+    }
     if (!seen.insert({e.depth, code}).second) continue;
-    out.push_back(chain_error_finding(e, code));
+    Finding f = chain_error_finding(e, code);
+    if (!citation.empty()) {
+      f.details["rule"] = citation;
+      f.message += fmt::format(" ({})", citation);
+    }
+    out.push_back(std::move(f));
   }
   return out;
+}
+
+// --strict on the issuers of the chain built (intermediates from anywhere, the anchor).
+void strict_chain_findings(STACK_OF(X509) * chain, std::vector<Finding>& out) {
+  for (int i = 1; chain && i < sk_X509_num(chain); ++i) {
+    X509* element = sk_X509_value(chain, i);
+    Json where{{"depth", i}, {"element_subject", x::name_rfc4514(X509_get_subject_name(element))}};
+    add_strict_findings(element, {false, false}, where, out);
+  }
 }
 
 // Effective EKU, as CryptoAPI computes it: the intersection over the chain, where a certificate
@@ -635,8 +697,9 @@ std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X
   X509_verify_cert(ctx.get());
   ERR_clear_error();
 
-  std::vector<Finding> out = chain_error_findings(errors);
+  std::vector<Finding> out = chain_error_findings(errors, o);
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  if (o.strict) strict_chain_findings(chain, out);
   if (issuer && chain && sk_X509_num(chain) > 1) {
     X509_up_ref(sk_X509_value(chain, 1));
     issuer->reset(sk_X509_value(chain, 1));

@@ -84,6 +84,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                  "Error for RSA/DSA keys shorter than N bits (default: warning below 2048)")
       ->type_name("N");
   app.add_flag("--forbid-sha1", check.forbid_sha1, "SHA-1 signatures are errors, not warnings");
+  app.add_flag("--strict", check.strict,
+               "RFC 5280 and CA/Browser Forum Baseline Requirements rules as errors, each finding "
+               "citing its rule (strict-* codes; see docs/certcheck.md); notAfter is inclusive");
   tool.file_arg(app.add_option("--ca-file", check.ca_file,
                                "Trusted roots (PEM); builds and verifies each leaf's chain")
                     ->type_name("FILE"));

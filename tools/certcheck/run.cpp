@@ -207,7 +207,15 @@ std::vector<x::Certificate> read_input(const Input& in, InputReader& reader, Rep
       bytes = bytes.first(facts.stream.complete_bytes);
     }
   }
-  auto loaded = x::load(bytes, x::LoadOptions{in.name, reader.run().password});
+  seckit::Result<x::Loaded> loaded = seckit::parse_error("not loaded");
+  try {
+    loaded = x::load(bytes, x::LoadOptions{in.name, reader.run().password});
+  } catch (const seckit::ToolError& e) {  // the environment lacks something (exit 3)
+    std::string message = e.what();
+    if (!e.hint().empty()) message += " (" + e.hint() + ")";
+    reporter.input_error(in.name, message, e.code());
+    return {};
+  }
   if (!loaded) {
     reporter.input_error(in.name, loaded.error().message);
     return {};
@@ -394,10 +402,10 @@ std::size_t index_issuers(InputReader& reader, IssuerIndex& index) {
     std::string data;
     try {
       data = reader.read(in);
+      total += index_input(in, data, reader.run(), index);
     } catch (const seckit::ToolError&) {
       return true;  // reported by the second pass
     }
-    total += index_input(in, data, reader.run(), index);
     return true;
   });
   return total;

@@ -51,7 +51,9 @@ struct Loaded {
 };
 
 // Loads every certificate in data. A container that cannot be read (truncated PEM, bad PKCS#12
-// password, JSON record with broken base64) is a ParseError naming what failed.
+// password, JSON record with broken base64) is a ParseError naming what failed. A legacy
+// (RC2-40) PKCS#12 loads OpenSSL's legacy provider on demand; when its module is not installed,
+// that is the environment's fault, not the input's: load throws environment_error (exit 3).
 Result<Loaded> load(Bytes data, const LoadOptions& options);
 
 // One certificate from DER (used for JSON records and TLS handshakes).

@@ -418,3 +418,21 @@ if [ -d /etc/ssl/certs ]; then
   assert_eq "$(jq -r 'select(.type=="certificate").data.fingerprints.sha256' store.jsonl | sort -u | wc -l)" "$want" "every distinct certificate of the store (openssl x509)"
 fi
 pass "issue 17: symlinks, -r dedupe, /dev/fd secrets, -q, --expires-within units, finding source, system store"
+
+# --- issue 17: legacy PKCS#12 (RC2-40 certificate bag, 3DES key bag: old Windows/Java exports) -
+openssl pkcs12 -export -legacy -in leaf-eku-sc.pem -inkey leaf.key -passout file:p12.pass \
+  -out legacy.p12
+# (openssl itself stops at the RC2 bag without -legacy, after naming its algorithm)
+info=$(openssl pkcs12 -in legacy.p12 -info -noout -passin file:p12.pass 2>&1 || true)
+assert_contains "$info" "pbeWithSHA1And40BitRC2-CBC" "openssl made an RC2-40 PKCS#12"
+want=$(ossl_sha256 leaf-eku-sc.pem)
+expect_exit 0 certcheck --json --password-file p12.pass legacy.p12
+assert_eq "$(last_stdout | jq -r 'select(.type=="certificate").data.fingerprints.sha256')" "$want" \
+  "the legacy PKCS#12 opens (legacy provider loaded on demand)"
+# Without the provider's module (OPENSSL_MODULES pointing nowhere): an environment error, exit 3,
+# naming the package; a modern PKCS#12 still opens.
+expect_exit 3 env OPENSSL_MODULES="$T/no-modules" certcheck --password-file p12.pass legacy.p12
+assert_contains "$(last_stderr)" "legacy provider" "the error names the legacy provider"
+assert_contains "$(last_stderr)" "libssl3" "and the Debian package"
+expect_exit 0 env OPENSSL_MODULES="$T/no-modules" certcheck --password-file p12.pass leaf-eku-sc.p12
+pass "issue 17: legacy PKCS#12 with the legacy provider on demand; exit 3 without it"

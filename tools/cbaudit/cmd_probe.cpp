@@ -12,12 +12,14 @@
 #include "seckit/crypto.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
-#include "tls_client.hpp"
+#include "seckit/tlsclient.hpp"
 #include "token.hpp"
 
 namespace cbaudit {
 
 namespace {
+
+using seckit::tlsclient::Connection;
 
 struct Url {
   std::string scheme, host, path = "/";
@@ -40,9 +42,9 @@ Url parse_url(const std::string& text) {
     throw seckit::usage_error("unsupported scheme " + u.scheme,
                               "https://, ldaps:// or ldap:// (StartTLS)");
   }
-  auto [host, port] = split_host_port(authority, default_port);
-  u.host = host;
-  u.port = port;
+  auto endpoint = seckit::tlsclient::parse_endpoint(authority, default_port);
+  u.host = endpoint.host;
+  u.port = endpoint.port;
   return u;
 }
 
@@ -59,7 +61,7 @@ std::string lower(std::string s) {
 
 // A small HTTP/1.1 response reader for our own requests (Content-Length bodies; chunked bodies
 // are read until the terminating chunk without decoding: only the status matters here).
-HttpResponse read_response(TlsClient& c) {
+HttpResponse read_response(Connection& c) {
   std::string buf;
   std::size_t end;
   while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
@@ -143,14 +145,14 @@ struct Attempt {
   std::string detail;  // HTTP status / LDAP result
 };
 
-TlsOptions tls_options(const Url& u, const ProbeOptions& o) {
-  TlsOptions t;
-  t.host = u.host;
-  t.port = u.port;
+seckit::tlsclient::ConnectSpec tls_options(const Url& u, const ProbeOptions& o) {
+  seckit::tlsclient::ConnectSpec t;
+  t.endpoint = {u.host, u.port};
   t.ca_file = o.ca_file;
-  t.insecure = o.insecure;
+  t.verify =
+      o.insecure ? seckit::tlsclient::VerifyMode::kOff : seckit::tlsclient::VerifyMode::kRequire;
   t.timeout_seconds = o.timeout;
-  if (u.scheme == "ldap") t.starttls = "ldap";
+  if (u.scheme == "ldap") t.starttls = seckit::tlsclient::StartTls::kLdap;
   return t;
 }
 
@@ -204,7 +206,7 @@ class NtlmInitiator {
 Attempt http_attempt(const Url& u, const ProbeOptions& o, const std::string& scheme,
                      const ntlm::ClientCredentials& creds, const Variant& v,
                      const std::string& spn) {
-  TlsClient c(tls_options(u, o));
+  Connection c(tls_options(u, o));
   NtlmInitiator ntlm(scheme == "Negotiate", true);
   c.write(request(u, scheme + " " + seckit::enc::base64_encode(ntlm.first_token())));
   HttpResponse first = read_response(c);
@@ -231,10 +233,10 @@ Attempt http_attempt(const Url& u, const ProbeOptions& o, const std::string& sch
 
 // One NTLM bind as SASL GSS-SPNEGO carrying SPNEGO-wrapped NTLMSSP (what Windows clients send;
 // AD, Samba and OpenLDAP with cyrus-sasl accept it). Over ldap:// the StartTLS happened in
-// TlsClient.
+// Connection.
 Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCredentials& creds,
                      const Variant& v, const std::string& spn) {
-  TlsClient c(tls_options(u, o));
+  Connection c(tls_options(u, o));
   auto exchange = [&](const Buffer& req) {
     c.write(std::string(req.begin(), req.end()));
     std::string buf;
@@ -314,8 +316,8 @@ ProbeLevel judge_attempts(std::map<std::string, Attempt>& results) {
 
 // The server's certificate decides the right binding (recorded as expected_binding).
 Buffer probe_expected(seckit::out::Emitter& e, const Url& u, const ProbeOptions& o) {
-  TlsClient c(tls_options(u, o));
-  auto chain = c.peer_chain();
+  Connection c(tls_options(u, o));
+  auto chain = peer_chain(c.session());
   if (chain.empty()) throw seckit::environment_error(o.url, "the server sent no certificate");
   auto ep = end_point_expectation(chain.front());
   Buffer hash = ep.defined ? ep.hash : ep.windows_hash;
@@ -333,7 +335,7 @@ struct SchemeChoice {
 };
 
 SchemeChoice choose_scheme(const Url& u, const ProbeOptions& o) {
-  TlsClient c(tls_options(u, o));
+  Connection c(tls_options(u, o));
   c.write(request(u, ""));
   HttpResponse r = read_response(c);
   if (r.status != 401) {

@@ -14,7 +14,7 @@ constexpr int kFtpReady = 220;   // RFC 959 greeting
 constexpr int kFtpDelay = 120;   // RFC 959 "service ready in nnn minutes": 220 follows
 constexpr int kFtpAuthOk = 234;  // RFC 4217 4: "AUTH TLS" accepted
 constexpr int kLdapMessageId = 1;
-constexpr std::size_t kMaxLdapResponse = 64 * 1024;
+constexpr std::size_t kMaxLdapResponse = std::size_t{64} * 1024;
 
 std::string printable(std::string_view text) {
   std::string out;

@@ -54,7 +54,7 @@ struct HttpResponse {
   std::string body;
 };
 
-std::string lower(std::string s) {
+std::string ascii_lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
@@ -88,7 +88,7 @@ HttpResponse read_response(Connection& c) {
     if (colon != std::string::npos) {
       std::string value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      r.headers.emplace_back(lower(line.substr(0, colon)), value);
+      r.headers.emplace_back(ascii_lower(line.substr(0, colon)), value);
     }
     pos = next;
   }
@@ -96,7 +96,8 @@ HttpResponse read_response(Connection& c) {
   bool chunked = false;
   for (const auto& [k, v] : r.headers) {
     if (k == "content-length") length = std::strtoul(v.c_str(), nullptr, 10);
-    if (k == "transfer-encoding" && lower(v).find("chunked") != std::string::npos) chunked = true;
+    if (k == "transfer-encoding" && ascii_lower(v).find("chunked") != std::string::npos)
+      chunked = true;
   }
   if (chunked) {
     while (rest.find("\r\n0\r\n\r\n") == std::string::npos && rest.rfind("0\r\n\r\n", 0) != 0) {
@@ -128,7 +129,7 @@ std::string request(const Url& u, const std::string& authorization) {
 std::optional<std::string> challenge_of(const HttpResponse& r, const std::string& scheme) {
   for (const auto& [k, v] : r.headers) {
     if (k != "www-authenticate") continue;
-    if (lower(v).rfind(lower(scheme) + " ", 0) == 0) return v.substr(scheme.size() + 1);
+    if (ascii_lower(v).rfind(ascii_lower(scheme) + " ", 0) == 0) return v.substr(scheme.size() + 1);
   }
   return std::nullopt;
 }
@@ -348,8 +349,8 @@ SchemeChoice choose_scheme(const Url& u, const ProbeOptions& o) {
   bool ntlm = false, negotiate = false;
   for (const auto& [k, v] : r.headers) {
     if (k != "www-authenticate") continue;
-    ntlm |= lower(v).rfind("ntlm", 0) == 0;
-    negotiate |= lower(v).rfind("negotiate", 0) == 0;
+    ntlm |= ascii_lower(v).rfind("ntlm", 0) == 0;
+    negotiate |= ascii_lower(v).rfind("negotiate", 0) == 0;
   }
   if (!ntlm && !negotiate) {
     return {"", fmt::format("{} answers 401 but offers neither NTLM nor Negotiate: channel "

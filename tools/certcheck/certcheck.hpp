@@ -148,6 +148,7 @@ Json windows_error(std::string_view name);
 
 // --connect: the chain the server sends, after an optional STARTTLS dialogue (common/tlsclient).
 using ConnectSpec = seckit::tlsclient::ConnectSpec;
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit members copy Json; none is noexcept
 struct FetchedChain {
   std::vector<seckit::x509::Certificate> certs;  // as sent, source {connect, index, sni, ...}
   Json session;                                  // the tls_session record

@@ -3,4 +3,4 @@
 find_library(SECKIT_LDAP_LIBRARY NAMES ldap REQUIRED)
 find_library(SECKIT_LBER_LIBRARY NAMES lber REQUIRED)
 seckit_module(ldap SOURCES ldap/ldap.cpp ldap/filter.cpp ldap/tls_probe.cpp
-              DEPS ${SECKIT_LDAP_LIBRARY} ${SECKIT_LBER_LIBRARY} seckit::bytes seckit::enc OpenSSL::SSL fmt::fmt)
+              DEPS ${SECKIT_LDAP_LIBRARY} ${SECKIT_LBER_LIBRARY} seckit::bytes seckit::enc seckit::tlsclient OpenSSL::SSL fmt::fmt)

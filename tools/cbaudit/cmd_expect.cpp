@@ -8,7 +8,6 @@
 #include "commands.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
-#include "tls_client.hpp"
 
 namespace cbaudit {
 
@@ -97,13 +96,46 @@ int conclude_expect(seckit::out::Emitter& e, std::size_t certificates, std::size
 
 }  // namespace
 
+std::vector<seckit::x509::Certificate> peer_chain(const seckit::tlsclient::Session& session) {
+  std::vector<seckit::x509::Certificate> out;
+  for (std::size_t i = 0; i < session.chain.size(); ++i) {
+    auto cert = seckit::x509::from_der(session.chain[i], {{"tls_peer", i}});
+    if (cert) out.push_back(std::move(*cert));
+  }
+  return out;
+}
+
+namespace {
+
+// The connection facts and the bindings only an endpoint knows, next to the certificate's.
+Json connection_bindings(const std::string& origin, const seckit::tlsclient::Connection& c) {
+  const auto& s = c.session();
+  Json extra = Json::object();
+  extra["connect"] = origin;
+  extra["tls_version"] = s.protocol;
+  extra["cipher"] = s.cipher;
+  extra["extended_master_secret"] = s.extended_master_secret;
+  auto unique = c.tls_unique();
+  extra["tls_unique"] = unique ? describe_binding("tls-unique", *unique) : Json(nullptr);
+  Json exporter = describe_binding("tls-exporter", c.tls_exporter());
+  if (s.protocol != "TLSv1.3") {
+    exporter["note"] = s.extended_master_secret
+                           ? "TLS 1.2 with extended master secret (RFC 9266 3)"
+                           : "TLS 1.2 without extended master secret: RFC 9266 3 says "
+                             "tls-exporter must not be used";
+  }
+  extra["tls_exporter"] = exporter;
+  return extra;
+}
+
+}  // namespace
+
 int run_expect(seckit::cli::Tool& tool, const ExpectOptions& o) {
   auto& e = tool.emitter();
-  if (o.connect.empty() == o.cert.empty()) {
+  // Port 443 when --connect names none; --starttls/--sni without --connect are usage errors.
+  auto spec = seckit::tlsclient::resolve_connect(o.connect, 443);
+  if (!spec == o.cert.empty()) {
     throw seckit::usage_error("give a certificate (file or -) or --connect host:port, not both");
-  }
-  if (!o.starttls.empty() && o.connect.empty()) {
-    throw seckit::usage_error("--starttls needs --connect");
   }
   std::size_t certificates = 0, undefined = 0;
   if (!o.cert.empty()) {
@@ -123,36 +155,18 @@ int run_expect(seckit::cli::Tool& tool, const ExpectOptions& o) {
       emit_certificate(tool, cert, Json::object());
     }
   } else {
-    auto [host, port] = split_host_port(o.connect, 443);
-    e.begin({{"command", "expect"}, {"connect", o.connect}, {"starttls", o.starttls}});
-    TlsOptions t;
-    t.host = host;
-    t.port = port;
-    t.starttls = o.starttls;
-    t.ca_file = o.ca_file;
-    t.insecure = o.insecure;
-    t.server_name = o.server_name;
-    TlsClient client(t);
-    auto chain = client.peer_chain();
-    if (chain.empty()) throw seckit::environment_error(o.connect, "the server sent no certificate");
-    Json extra = Json::object();
-    extra["connect"] = o.connect;
-    extra["tls_version"] = client.version();
-    extra["cipher"] = client.cipher();
-    extra["extended_master_secret"] = client.extended_master_secret();
-    auto unique = client.tls_unique();
-    extra["tls_unique"] = unique ? describe_binding("tls-unique", *unique) : Json(nullptr);
-    Json exporter = describe_binding("tls-exporter", client.tls_exporter());
-    if (client.version() != "TLSv1.3") {
-      exporter["note"] = client.extended_master_secret()
-                             ? "TLS 1.2 with extended master secret (RFC 9266 3)"
-                             : "TLS 1.2 without extended master secret: RFC 9266 3 says "
-                               "tls-exporter must not be used";
+    e.begin(
+        {{"command", "expect"}, {"connect", o.connect.connect}, {"starttls", o.connect.starttls}});
+    spec->verify =
+        o.insecure ? seckit::tlsclient::VerifyMode::kOff : seckit::tlsclient::VerifyMode::kRequire;
+    seckit::tlsclient::Connection client(*spec);
+    auto chain = peer_chain(client.session());
+    if (chain.empty()) {
+      throw seckit::environment_error(o.connect.connect, "the server sent no certificate");
     }
-    extra["tls_exporter"] = exporter;
     ++certificates;
     if (!end_point_expectation(chain.front()).defined) ++undefined;
-    emit_certificate(tool, chain.front(), extra);
+    emit_certificate(tool, chain.front(), connection_bindings(o.connect.connect, client));
   }
   return conclude_expect(e, certificates, undefined, "the record stream holds no certificate");
 }

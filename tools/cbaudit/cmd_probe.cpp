@@ -12,12 +12,14 @@
 #include "seckit/crypto.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
-#include "tls_client.hpp"
+#include "seckit/tlsclient.hpp"
 #include "token.hpp"
 
 namespace cbaudit {
 
 namespace {
+
+using seckit::tlsclient::Connection;
 
 struct Url {
   std::string scheme, host, path = "/";
@@ -40,9 +42,9 @@ Url parse_url(const std::string& text) {
     throw seckit::usage_error("unsupported scheme " + u.scheme,
                               "https://, ldaps:// or ldap:// (StartTLS)");
   }
-  auto [host, port] = split_host_port(authority, default_port);
-  u.host = host;
-  u.port = port;
+  auto endpoint = seckit::tlsclient::parse_endpoint(authority, default_port);
+  u.host = endpoint.host;
+  u.port = endpoint.port;
   return u;
 }
 
@@ -52,14 +54,14 @@ struct HttpResponse {
   std::string body;
 };
 
-std::string lower(std::string s) {
+std::string ascii_lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
 // A small HTTP/1.1 response reader for our own requests (Content-Length bodies; chunked bodies
 // are read until the terminating chunk without decoding: only the status matters here).
-HttpResponse read_response(TlsClient& c) {
+HttpResponse read_response(Connection& c) {
   std::string buf;
   std::size_t end;
   while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
@@ -86,7 +88,7 @@ HttpResponse read_response(TlsClient& c) {
     if (colon != std::string::npos) {
       std::string value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      r.headers.emplace_back(lower(line.substr(0, colon)), value);
+      r.headers.emplace_back(ascii_lower(line.substr(0, colon)), value);
     }
     pos = next;
   }
@@ -94,7 +96,8 @@ HttpResponse read_response(TlsClient& c) {
   bool chunked = false;
   for (const auto& [k, v] : r.headers) {
     if (k == "content-length") length = std::strtoul(v.c_str(), nullptr, 10);
-    if (k == "transfer-encoding" && lower(v).find("chunked") != std::string::npos) chunked = true;
+    if (k == "transfer-encoding" && ascii_lower(v).find("chunked") != std::string::npos)
+      chunked = true;
   }
   if (chunked) {
     while (rest.find("\r\n0\r\n\r\n") == std::string::npos && rest.rfind("0\r\n\r\n", 0) != 0) {
@@ -126,7 +129,7 @@ std::string request(const Url& u, const std::string& authorization) {
 std::optional<std::string> challenge_of(const HttpResponse& r, const std::string& scheme) {
   for (const auto& [k, v] : r.headers) {
     if (k != "www-authenticate") continue;
-    if (lower(v).rfind(lower(scheme) + " ", 0) == 0) return v.substr(scheme.size() + 1);
+    if (ascii_lower(v).rfind(ascii_lower(scheme) + " ", 0) == 0) return v.substr(scheme.size() + 1);
   }
   return std::nullopt;
 }
@@ -143,14 +146,14 @@ struct Attempt {
   std::string detail;  // HTTP status / LDAP result
 };
 
-TlsOptions tls_options(const Url& u, const ProbeOptions& o) {
-  TlsOptions t;
-  t.host = u.host;
-  t.port = u.port;
+seckit::tlsclient::ConnectSpec tls_options(const Url& u, const ProbeOptions& o) {
+  seckit::tlsclient::ConnectSpec t;
+  t.endpoint = {u.host, u.port};
   t.ca_file = o.ca_file;
-  t.insecure = o.insecure;
+  t.verify =
+      o.insecure ? seckit::tlsclient::VerifyMode::kOff : seckit::tlsclient::VerifyMode::kRequire;
   t.timeout_seconds = o.timeout;
-  if (u.scheme == "ldap") t.starttls = "ldap";
+  if (u.scheme == "ldap") t.starttls = seckit::tlsclient::StartTls::kLdap;
   return t;
 }
 
@@ -204,7 +207,7 @@ class NtlmInitiator {
 Attempt http_attempt(const Url& u, const ProbeOptions& o, const std::string& scheme,
                      const ntlm::ClientCredentials& creds, const Variant& v,
                      const std::string& spn) {
-  TlsClient c(tls_options(u, o));
+  Connection c(tls_options(u, o));
   NtlmInitiator ntlm(scheme == "Negotiate", true);
   c.write(request(u, scheme + " " + seckit::enc::base64_encode(ntlm.first_token())));
   HttpResponse first = read_response(c);
@@ -231,10 +234,10 @@ Attempt http_attempt(const Url& u, const ProbeOptions& o, const std::string& sch
 
 // One NTLM bind as SASL GSS-SPNEGO carrying SPNEGO-wrapped NTLMSSP (what Windows clients send;
 // AD, Samba and OpenLDAP with cyrus-sasl accept it). Over ldap:// the StartTLS happened in
-// TlsClient.
+// Connection.
 Attempt ldap_attempt(const Url& u, const ProbeOptions& o, const ntlm::ClientCredentials& creds,
                      const Variant& v, const std::string& spn) {
-  TlsClient c(tls_options(u, o));
+  Connection c(tls_options(u, o));
   auto exchange = [&](const Buffer& req) {
     c.write(std::string(req.begin(), req.end()));
     std::string buf;
@@ -314,8 +317,8 @@ ProbeLevel judge_attempts(std::map<std::string, Attempt>& results) {
 
 // The server's certificate decides the right binding (recorded as expected_binding).
 Buffer probe_expected(seckit::out::Emitter& e, const Url& u, const ProbeOptions& o) {
-  TlsClient c(tls_options(u, o));
-  auto chain = c.peer_chain();
+  Connection c(tls_options(u, o));
+  auto chain = peer_chain(c.session());
   if (chain.empty()) throw seckit::environment_error(o.url, "the server sent no certificate");
   auto ep = end_point_expectation(chain.front());
   Buffer hash = ep.defined ? ep.hash : ep.windows_hash;
@@ -333,7 +336,7 @@ struct SchemeChoice {
 };
 
 SchemeChoice choose_scheme(const Url& u, const ProbeOptions& o) {
-  TlsClient c(tls_options(u, o));
+  Connection c(tls_options(u, o));
   c.write(request(u, ""));
   HttpResponse r = read_response(c);
   if (r.status != 401) {
@@ -346,8 +349,8 @@ SchemeChoice choose_scheme(const Url& u, const ProbeOptions& o) {
   bool ntlm = false, negotiate = false;
   for (const auto& [k, v] : r.headers) {
     if (k != "www-authenticate") continue;
-    ntlm |= lower(v).rfind("ntlm", 0) == 0;
-    negotiate |= lower(v).rfind("negotiate", 0) == 0;
+    ntlm |= ascii_lower(v).rfind("ntlm", 0) == 0;
+    negotiate |= ascii_lower(v).rfind("negotiate", 0) == 0;
   }
   if (!ntlm && !negotiate) {
     return {"", fmt::format("{} answers 401 but offers neither NTLM nor Negotiate: channel "

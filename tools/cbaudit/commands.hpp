@@ -9,15 +9,14 @@
 #include "audit.hpp"
 #include "krb5_keytab.hpp"
 #include "seckit/cli.hpp"
+#include "seckit/tlsclient.hpp"
+#include "seckit/x509.hpp"
 
 namespace cbaudit {
 
 struct ExpectOptions {
-  std::string cert;  // file or "-"
-  std::string connect;
-  std::string starttls;
-  std::string ca_file;
-  std::string server_name;
+  std::string cert;                         // file or "-"
+  seckit::tlsclient::ConnectFlags connect;  // the shared --connect group (seckit/connect_cli.hpp)
   bool insecure = false;
 };
 int run_expect(seckit::cli::Tool& tool, const ExpectOptions& options);
@@ -72,6 +71,8 @@ seckit::out::Conclusion judge_token(const TokenTally& tally, Level level,
 void print_finding(seckit::cli::Tool& tool, const seckit::out::Finding& finding);
 
 Level parse_level(const std::string& name);
+// The certificates a TLS server sent (leaf first), as certificate values; source {tls_peer: i}.
+std::vector<seckit::x509::Certificate> peer_chain(const seckit::tlsclient::Session& session);
 // The keytab named by --keytab; input_error (exit 2) when unreadable or malformed.
 krb5::Keytab load_keytab(seckit::cli::Tool& tool, const std::string& path);
 // The expected 16-byte CBT from --expect-cert (tls-server-end-point) or --expect-cbt HEX.

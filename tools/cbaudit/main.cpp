@@ -2,6 +2,7 @@
 // the commands live in cbaudit_core.
 #include "commands.hpp"
 #include "seckit/cli.hpp"
+#include "seckit/connect_cli.hpp"
 #include "seckit/error.hpp"
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
@@ -20,15 +21,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                     ->add_option("cert", ex.cert,
                                  "Certificate (PEM, DER, PKCS#7, certificate records; - = stdin)")
                     ->type_name("CERT"));
-  expect->add_option("--connect", ex.connect, "Connect to HOST:PORT and use its certificate")
-      ->type_name("HOST:PORT");
-  tool.choices(expect->add_option("--starttls", ex.starttls, "Upgrade the connection first")
-                   ->type_name("PROTO"),
-               {"ldap", "smtp", "imap"});
-  tool.file_arg(expect->add_option("--ca-file", ex.ca_file, "CA certificates (PEM) to verify with")
-                    ->type_name("FILE"));
-  expect->add_option("--server-name", ex.server_name, "Name to send (SNI) and verify")
-      ->type_name("NAME");
+  seckit::cli::ConnectOptionSet connect_set;
+  connect_set.connect_help = "Connect to HOST:PORT (port 443 when omitted) and use its certificate";
+  connect_set.hidden_sni_aliases = {"--server-name"};  // its name before the shared group
+  seckit::cli::add_connect_options(tool, *expect, ex.connect, connect_set);
   expect->add_flag("--insecure", ex.insecure, "Do not verify the server certificate");
 
   TokenOptions tk;

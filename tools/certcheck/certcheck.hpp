@@ -14,6 +14,7 @@
 #include "seckit/bytes.hpp"
 #include "seckit/cli.hpp"
 #include "seckit/out.hpp"
+#include "seckit/tlsclient.hpp"
 #include "seckit/x509.hpp"
 
 namespace certcheck {
@@ -147,18 +148,22 @@ std::string_view crl_reason_name(int code);
 // A Windows error by name, as the `windows_error` object of a finding (null when unknown).
 Json windows_error(std::string_view name);
 
-// --connect: the chain the server sends, after an optional STARTTLS dialogue.
-struct ConnectOptions {
-  std::string host;
-  std::string port;
-  std::string starttls;  // "", smtp, imap, ftp, ldap, postgres
-  std::string sni;       // empty: the host unless it is an IP literal
-  int timeout_seconds = 10;
+// --connect: the chain the server sends, after an optional STARTTLS dialogue (common/tlsclient).
+using ConnectSpec = seckit::tlsclient::ConnectSpec;
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit members copy Json; none is noexcept
+struct FetchedChain {
+  std::vector<seckit::x509::Certificate> certs;  // as sent, source {connect, index, sni, ...}
+  Json session;                                  // the tls_session record
+  std::vector<std::uint8_t> stapled;             // the stapled OCSP response, empty when none
+  seckit::tlsclient::Verification verification;  // against --ca-file or the system store
 };
-// `stapled`, when given, asks for the server's OCSP response (RFC 6066 status_request) and
-// receives it (empty when the server stapled none).
-std::vector<seckit::x509::Certificate> fetch_chain(const ConnectOptions& options, Json* session,
-                                                   std::vector<std::uint8_t>* stapled = nullptr);
+FetchedChain fetch_chain(const ConnectSpec& spec);
+// Findings for the --connect leaf from the connection's verification. Without --ca-file/--ca-dir
+// (the system store, like curl): chain-unverified when the chain does not verify, host-mismatch
+// when the name does not match and no --host/--ip/server profile checks a name already. With
+// them, certcheck's own chain check judges and the verification is only stated.
+std::vector<Finding> connection_findings(const seckit::tlsclient::Verification& v,
+                                         const CheckOptions& options);
 
 struct RunOptions {
   std::vector<std::string> inputs;
@@ -166,7 +171,7 @@ struct RunOptions {
   bool problems_only = false;   // -q/--problems-only: only certificates with findings
   std::string format = "text";  // text|json|junit
   std::optional<std::string> password;
-  std::optional<ConnectOptions> connect;
+  std::optional<ConnectSpec> connect;
 };
 
 int run_check(seckit::cli::Tool& tool, const RunOptions& run, CheckOptions& options);

@@ -4,6 +4,7 @@
 
 #include "certcheck.hpp"
 #include "options.hpp"
+#include "seckit/connect_cli.hpp"
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
 // programming error, found by every test); run() turns everything after into exit codes.
@@ -32,17 +33,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       app.add_option("--key", check.key_file,
                      "Check that the private key in FILE belongs to the (first) certificate")
           ->type_name("FILE"));
-  app.add_option("--connect", flags.connect,
-                 "Fetch the chain a TLS server sends (SNI = HOST unless it is an IP address)")
-      ->type_name("HOST:PORT");
-  tool.choices(app.add_option("--starttls", flags.starttls, "Upgrade a plaintext session first")
-                   ->type_name("PROTO"),
-               {"smtp", "imap", "ftp", "ldap", "postgres"});
-  app.add_option("--sni", flags.sni, "Server name to send instead of HOST")->type_name("NAME");
-  app.add_option("--timeout", flags.timeout, "Network timeout in seconds for --connect and --ocsp")
-      ->type_name("SECONDS")
-      ->default_str("10")
-      ->check(CLI::Range(1, 600));
+  seckit::cli::ConnectOptionSet connect_set;
+  connect_set.connect_help =
+      "Fetch and check the chain a TLS server sends; it is also verified against --ca-file or "
+      "the system trust store, and the result is always stated";
+  connect_set.ca_file = false;  // --ca-file below: the chain anchors, also the connection's trust
+  connect_set.timeout_help = "Network timeout in seconds for --connect and --ocsp";
+  seckit::cli::add_connect_options(tool, app, flags.net, connect_set);
   tool.choices(
       app.add_option("--profile", flags.profile_names,
                      "Check against a usage profile (repeatable; see `certcheck profiles`)")

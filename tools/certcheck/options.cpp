@@ -25,29 +25,23 @@ std::vector<std::string> resolve_ekus(const std::vector<std::string>& names) {
 }
 
 // A server profile checks the name the client dials, unless --host says otherwise.
-void imply_host(const ConnectOptions& connect, CheckOptions& check) {
+void imply_host(const ConnectSpec& connect, CheckOptions& check) {
   bool server = std::any_of(check.profiles.begin(), check.profiles.end(),
                             [](const Profile* p) { return p->side == Side::kServer; });
-  if (server && check.host.empty()) check.host = connect.sni.empty() ? connect.host : connect.sni;
+  if (server && check.host.empty()) check.host = seckit::tlsclient::effective_verify_name(connect);
 }
 
 }  // namespace
 
-ConnectOptions parse_connect(std::string_view spec, const FlagValues& flags) {
-  auto colon = spec.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == spec.size()) {
-    throw seckit::usage_error("--connect wants HOST:PORT", "e.g. mail.example.com:25");
-  }
-  ConnectOptions c;
-  c.host = std::string(spec.substr(0, colon));
-  c.port = std::string(spec.substr(colon + 1));
-  if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') {
-    c.host = c.host.substr(1, c.host.size() - 2);  // [::1]:443
-  }
-  c.starttls = flags.starttls;
-  c.sni = flags.sni;
-  c.timeout_seconds = flags.timeout;
-  return c;
+std::optional<ConnectSpec> resolve_connect(const FlagValues& flags, const CheckOptions& check) {
+  auto spec = seckit::tlsclient::resolve_connect(flags.net);
+  if (!spec) return spec;
+  spec->ca_file = check.ca_file;
+  spec->verify = seckit::tlsclient::VerifyMode::kReport;
+  spec->legacy_servers = true;  // old servers (SHA-1, small RSA) are what certcheck must inspect
+  spec->request_ocsp = check.ocsp;
+  spec->client_name = "certcheck.invalid";
+  return spec;
 }
 
 std::int64_t resolve_expires_within(const std::string& text) {
@@ -107,15 +101,11 @@ void resolve_options(const FlagValues& flags, std::int64_t now, RunOptions& run,
   }
   if (!check.crl_files.empty() && check.crl_check.empty()) check.crl_check = "leaf";
   if (!check.ocsp_url.empty()) check.ocsp = true;
-  check.ocsp_timeout = flags.timeout;
+  check.ocsp_timeout = flags.net.timeout_seconds;
   check_chain_options(check);
   if (!flags.password_file.empty()) run.password = read_password_file(flags.password_file);
-  if (!flags.connect.empty()) {
-    run.connect = parse_connect(flags.connect, flags);
-    imply_host(*run.connect, check);
-  } else if (!flags.starttls.empty()) {
-    throw seckit::usage_error("--starttls needs --connect");
-  }
+  run.connect = resolve_connect(flags, check);
+  if (run.connect) imply_host(*run.connect, check);
   if (run.inputs.empty() && !run.connect) {
     throw seckit::usage_error("no input", "give FILE..., - for stdin, or --connect HOST:PORT");
   }

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "certcheck.hpp"
+#include "seckit/tlsclient.hpp"
 
 namespace certcheck {
 
@@ -21,18 +23,16 @@ struct FlagValues {
   std::string expires_within;
   std::string at_time;
   std::string password_file;
-  std::string connect;  // HOST:PORT
-  std::string starttls;
-  std::string sni;
-  int timeout = 10;
+  seckit::tlsclient::ConnectFlags net;  // --connect, --sni, --starttls, --timeout (shared group)
   std::string format = "text";
   bool json = false;   // --json
   bool quiet = false;  // -q
 };
 
-// --connect HOST:PORT ([v6]:PORT too) with the STARTTLS, SNI and timeout flags. Usage error
-// (exit 2) when it is not HOST:PORT.
-ConnectOptions parse_connect(std::string_view spec, const FlagValues& flags);
+// --connect HOST:PORT ([v6]:PORT too) with the STARTTLS, SNI and timeout flags, verified against
+// --ca-file or the system store (reported, not enforced: the chain is what certcheck inspects).
+// nullopt without --connect; usage error (exit 2) for a bad HOST:PORT or --starttls alone.
+std::optional<ConnectSpec> resolve_connect(const FlagValues& flags, const CheckOptions& check);
 
 // --expires-within: seconds, or a usage error naming the units (and why "m" is refused).
 std::int64_t resolve_expires_within(const std::string& text);

@@ -241,6 +241,11 @@ void Reporter::tls_session(const Json& session) {
         session["protocol"].get<std::string>(), session["cipher"].get<std::string>(),
         session["starttls"].is_null() ? ""
                                       : ", STARTTLS " + session["starttls"].get<std::string>()));
+    // Always said, verified or not: "chain verified against the system trust store for ...".
+    const Json& v = session["verification"];
+    std::string summary = "chain " + v["summary"].get<std::string>();
+    em().line(v["verified"].get<bool>() ? tool_.style().green(summary)
+                                        : tool_.style().yellow(summary));
   }
 }
 

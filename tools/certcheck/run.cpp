@@ -252,6 +252,8 @@ class Checker {
   IssuerIndex& issuers() { return issuers_; }
   // The OCSP response the --connect server stapled (empty: none), for its first certificate.
   void set_stapled(std::vector<std::uint8_t> response) { stapled_ = std::move(response); }
+  // How the --connect chain verified (system store or --ca-file), for its first certificate.
+  void set_connection(seckit::tlsclient::Verification v) { connection_ = std::move(v); }
 
   // End entities: every certificate without CA:TRUE, the first one a server sends, the first of
   // a file bundle (unless a root), and a lone certificate (the user named it, so it gets the
@@ -297,6 +299,14 @@ class Checker {
     }
     const CheckOptions& o = scoped ? *scoped : o_;
     std::vector<Finding> findings = check_certificate(cert, leaf, o);
+    if (leaf && connection_ && cert.source.contains("connect") &&
+        cert.source.value("index", -1) == 0) {
+      for (auto& f : connection_findings(*connection_, o)) {
+        if (std::find(o.ignore.begin(), o.ignore.end(), f.code) == o.ignore.end()) {
+          findings.push_back(std::move(f));
+        }
+      }
+    }
     Json chain_info;
     if (leaf && trust_) {
       std::vector<X509*> candidates;
@@ -370,6 +380,7 @@ class Checker {
   std::optional<TrustStore> trust_;
   IssuerIndex issuers_;
   std::optional<std::vector<std::uint8_t>> stapled_;
+  std::optional<seckit::tlsclient::Verification> connection_;
 };
 
 // The certificates of one input that may issue others, added to `index`; returns how many
@@ -411,14 +422,14 @@ std::size_t index_issuers(InputReader& reader, IssuerIndex& index) {
   return total;
 }
 
-void check_connect(const ConnectOptions& connect, bool ocsp, Checker& checker, Reporter& reporter) {
-  Json session;
-  std::string origin = fmt::format("{}:{}", connect.host, connect.port);
+void check_connect(const ConnectSpec& connect, bool ocsp, Checker& checker, Reporter& reporter) {
+  std::string origin = connect.endpoint.text();
   try {
-    std::vector<std::uint8_t> stapled;
-    auto certs = fetch_chain(connect, &session, ocsp ? &stapled : nullptr);
-    if (ocsp) checker.set_stapled(std::move(stapled));
-    reporter.tls_session(session);
+    FetchedChain fetched = fetch_chain(connect);
+    if (ocsp) checker.set_stapled(std::move(fetched.stapled));
+    checker.set_connection(fetched.verification);
+    reporter.tls_session(fetched.session);
+    auto& certs = fetched.certs;
     if (certs.empty()) {
       reporter.input_error(origin, "the server sent no certificate");
       return;
@@ -432,7 +443,7 @@ void check_connect(const ConnectOptions& connect, bool ocsp, Checker& checker, R
 
 Json begin_input(const RunOptions& run, const CheckOptions& o) {
   Json input{{"files", run.inputs}};
-  if (run.connect) input["connect"] = fmt::format("{}:{}", run.connect->host, run.connect->port);
+  if (run.connect) input["connect"] = run.connect->endpoint.text();
   if (!o.profiles.empty()) {
     Json names = Json::array();
     for (const auto* p : o.profiles) names.push_back(p->name);

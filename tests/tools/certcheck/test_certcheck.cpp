@@ -223,20 +223,54 @@ TEST_CASE("an OCSP answer passes only when it is signed, current and good", "[ce
   CHECK(inconclusive(unreachable));
 }
 
-TEST_CASE("the connect option takes HOST:PORT, bracketed IPv6 too, and nothing else",
+TEST_CASE("the connection verifies against --ca-file or the system store and reports, not refuses",
           "[certcheck][options]") {
   certcheck::FlagValues flags;
-  flags.sni = "vpn.example.test";
-  flags.timeout = 3;
-  auto c = certcheck::parse_connect("mail.example.com:25", flags);
-  CHECK(c.host == "mail.example.com");
-  CHECK(c.port == "25");
-  CHECK(c.sni == "vpn.example.test");
-  CHECK(c.timeout_seconds == 3);
-  CHECK(certcheck::parse_connect("[::1]:443", flags).host == "::1");
-  for (const char* bad : {"mail.example.com", ":25", "host:", ""}) {
-    CHECK_THROWS_AS(certcheck::parse_connect(bad, flags), seckit::ToolError);
-  }
+  certcheck::CheckOptions check;
+  CHECK_FALSE(certcheck::resolve_connect(flags, check));
+  flags.net.connect = "[::1]:443";
+  flags.net.sni = "vpn.example.test";
+  flags.net.timeout_seconds = 3;
+  check.ca_file = "root.pem";
+  check.ocsp = true;
+  auto c = certcheck::resolve_connect(flags, check);
+  REQUIRE(c);
+  CHECK(c->endpoint.host == "::1");
+  CHECK(c->sni == "vpn.example.test");
+  CHECK(c->timeout_seconds == 3);
+  CHECK(c->ca_file == "root.pem");  // certcheck's --ca-file is the connection's trust too
+  CHECK(c->request_ocsp);
+  CHECK(c->legacy_servers);
+  CHECK(c->verify == seckit::tlsclient::VerifyMode::kReport);
+  flags.net.connect = "mail.example.com";
+  CHECK_THROWS_AS(certcheck::resolve_connect(flags, check), seckit::ToolError);
+}
+
+TEST_CASE("a chain that fails the system store, or the dialled name, is a finding",
+          "[certcheck][options]") {
+  seckit::tlsclient::Verification v;
+  v.checked = true;
+  v.trust = "system trust store";
+  v.name = "127.0.0.1";
+  v.error = "unable to get local issuer certificate";
+  v.error_depth = 1;
+  certcheck::CheckOptions system;
+  auto codes = [](const std::vector<certcheck::Finding>& fs) {
+    std::vector<std::string> out;
+    for (const auto& f : fs) out.push_back(f.code);
+    return out;
+  };
+  CHECK(codes(certcheck::connection_findings(v, system)) ==
+        std::vector<std::string>{"chain-unverified", "host-mismatch"});
+  certcheck::CheckOptions named = system;
+  named.host = "www.example.test";  // a server profile or --host checks the name itself
+  CHECK(codes(certcheck::connection_findings(v, named)) ==
+        std::vector<std::string>{"chain-unverified"});
+  certcheck::CheckOptions anchored = system;
+  anchored.ca_file = "root.pem";  // certcheck's own chain check judges
+  CHECK(certcheck::connection_findings(v, anchored).empty());
+  v.chain_trusted = v.name_matched = v.verified = true;
+  CHECK(certcheck::connection_findings(v, system).empty());
 }
 
 TEST_CASE("expiry units refuse a bare m with a hint, and times are RFC 3339 or @UNIX",
@@ -276,7 +310,7 @@ TEST_CASE("options resolve into what run_check needs, refusing what cannot apply
   flags.quiet = true;
   check.ca_file = "root.pem";
   check.ocsp_url = "http://127.0.0.1:8080/";
-  flags.timeout = 7;
+  flags.net.timeout_seconds = 7;
   std::tie(run, resolved) = resolve(flags, check);
   CHECK(run.format == "json");
   CHECK(run.problems_only);
@@ -286,8 +320,8 @@ TEST_CASE("options resolve into what run_check needs, refusing what cannot apply
   // A server profile with --connect checks the dialled (or SNI) name.
   certcheck::FlagValues connect;
   connect.profile_names = {"tls-server"};
-  connect.connect = "127.0.0.1:443";
-  connect.sni = "www.example.test";
+  connect.net.connect = "127.0.0.1:443";
+  connect.net.sni = "www.example.test";
   std::tie(run, resolved) = resolve(connect, {}, {});
   REQUIRE(run.connect);
   CHECK(resolved.host == "www.example.test");
@@ -308,7 +342,7 @@ TEST_CASE("options resolve into what run_check needs, refusing what cannot apply
   crl_alone.crl_files = {"x.crl"};
   CHECK(usage({}, crl_alone));
   certcheck::FlagValues starttls;
-  starttls.starttls = "smtp";
+  starttls.net.starttls = "smtp";
   CHECK(usage(starttls, {}));  // --starttls needs --connect
   CHECK(usage({}, {}, {}));    // no input
   certcheck::FlagValues eku;

@@ -19,6 +19,7 @@ namespace cbaudit {
 
 namespace {
 
+using seckit::enc::ascii_lower;
 using seckit::tlsclient::Connection;
 
 struct Url {
@@ -31,8 +32,7 @@ Url parse_url(const std::string& text) {
   auto sep = text.find("://");
   if (sep == std::string::npos)
     throw seckit::usage_error("not a URL: " + text, "https://host/path, ldaps://host, ldap://host");
-  u.scheme = text.substr(0, sep);
-  for (char& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  u.scheme = ascii_lower(text.substr(0, sep));
   std::string rest = text.substr(sep + 3);
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -53,11 +53,6 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
-
-std::string ascii_lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A small HTTP/1.1 response reader for our own requests (Content-Length bodies; chunked bodies
 // are read until the terminating chunk without decoding: only the status matters here).

@@ -3,7 +3,6 @@
 // MsvAvChannelBindings at all) and with a wrong one, using our own NTLM client.
 #include <fmt/format.h>
 
-
 #include "binding.hpp"
 #include "commands.hpp"
 #include "ldap_msg.hpp"

@@ -1,40 +1,36 @@
 #include <catch2/catch.hpp>
 
+#include "cli_support.hpp"
 #include "seckit/cli.hpp"
 
-namespace {
-int run(seckit::cli::Tool& tool, std::vector<std::string> args, const std::function<int()>& body) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  return tool.run(static_cast<int>(argv.size()), argv.data(), body);
-}
-}  // namespace
+using seckit::test::run_tool;
 
 TEST_CASE("a CLI11 parse error exits 2", "[cli]") {
   seckit::cli::Tool tool("demo", "demo tool");
-  CHECK(run(tool, {"demo", "--no-such-flag"}, [] { return 0; }) == seckit::kExitUsage);
+  CHECK(run_tool(tool, {"demo", "--no-such-flag"}, [] { return 0; }) == seckit::kExitUsage);
 }
 
 TEST_CASE("common flags work after a subcommand", "[cli]") {
   seckit::cli::Tool tool("demo", "demo tool");
   auto* sub = tool.app().add_subcommand("show", "show things");
   (void)sub;
-  CHECK(run(tool, {"demo", "show", "--json", "--color", "never"}, [] { return 0; }) == 0);
+  CHECK(run_tool(tool, {"demo", "show", "--json", "--color", "never"}, [] { return 0; }) == 0);
   CHECK(tool.common().json);
   CHECK(tool.common().color == "never");
 }
 
 TEST_CASE("a bad choice is a usage error", "[cli]") {
   seckit::cli::Tool tool("demo", "demo tool");
-  CHECK(run(tool, {"demo", "--color", "purple"}, [] { return 0; }) == seckit::kExitUsage);
+  CHECK(run_tool(tool, {"demo", "--color", "purple"}, [] { return 0; }) == seckit::kExitUsage);
 }
 
 TEST_CASE("ToolError from the body becomes its exit code", "[cli]") {
   seckit::cli::Tool tool("demo", "demo tool");
-  CHECK(run(tool, {"demo"}, []() -> int { throw seckit::environment_error("ldap", "down"); }) ==
-        seckit::kExitEnvironment);
+  CHECK(run_tool(tool, {"demo"}, []() -> int {
+          throw seckit::environment_error("ldap", "down");
+        }) == seckit::kExitEnvironment);
   seckit::cli::Tool tool2("demo", "demo tool");
-  CHECK(run(tool2, {"demo"}, []() -> int { throw std::runtime_error("boom"); }) ==
+  CHECK(run_tool(tool2, {"demo"}, []() -> int { throw std::runtime_error("boom"); }) ==
         seckit::kExitUsage);
 }
 

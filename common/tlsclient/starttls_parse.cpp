@@ -45,7 +45,8 @@ void append_tlv(Buffer& out, std::uint8_t tag, const Buffer& content) {
 }  // namespace
 
 Result<ReplyLine> parse_reply_line(std::string_view line) {
-  if (line.size() < 3 ||
+  // RFC 959 4.2 / RFC 5321 4.2: three digits, the first one 1-5 (what kind of reply it is).
+  if (line.size() < 3 || line[0] < '1' || line[0] > '5' ||
       !std::all_of(line.begin(), line.begin() + 3, [](char c) { return c >= '0' && c <= '9'; })) {
     return parse_error(fmt::format("not a reply line: '{}'", line.substr(0, 80)));
   }

@@ -40,6 +40,10 @@ TEST_CASE("a line that is not an smtp or ftp reply is an error", "[tlsclient]") 
   CHECK_FALSE(tc::parse_reply_line("22"));
   CHECK_FALSE(tc::parse_reply_line("* OK IMAP4rev1 ready"));
   CHECK_FALSE(tc::parse_reply_line("220x"));
+  // RFC 959 4.2: the first digit says what kind of reply it is, 1 to 5 (found by the fuzzer).
+  CHECK_FALSE(tc::parse_reply_line("043-STARTTLS"));
+  CHECK_FALSE(tc::parse_reply_line("650 no such kind"));
+  CHECK(tc::parse_reply_line("150 file status okay")->code == 150);
   CHECK_FALSE(tc::parse_reply_line(std::string("\x16\x03\x01\x00", 4)));  // a TLS record
 }
 

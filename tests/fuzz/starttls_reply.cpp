@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)tc::parse_imap_line(text);
       break;
     default: {
-      auto element = tc::ber_element_size(rest, 64 * 1024);
+      auto element = tc::ber_element_size(rest, std::size_t{64} * 1024);
       if (element && *element) {
         if (**element > rest.size()) break;  // needs more bytes
         (void)tc::parse_ldap_extended_response(rest.first(**element));

@@ -140,11 +140,7 @@ int Tool::run(int argc, char** argv, const std::function<int()>& body) {
 void Tool::check_output() {
   std::ostream& stream = out();
   stream.flush();
-  if (stream) return;
-  const int err = errno;
-  if (err == EPIPE) throw out::BrokenPipe{};
-  throw environment_error(common_.output.empty() ? "standard output" : common_.output,
-                          fmt::format("write failed: {}", err != 0 ? std::strerror(err) : "error"));
+  out::check_written(stream, common_.output.empty() ? "standard output" : common_.output);
 }
 
 // For the paths that write without a body (--help, --version, --generate): the same rule.

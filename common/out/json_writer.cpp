@@ -6,6 +6,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "seckit/enc.hpp"
+#include "seckit/out.hpp"
+
 namespace seckit::out {
 
 namespace {
@@ -231,6 +234,16 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
   out_ += json;
   comma_ = true;
   return *this;
+}
+
+JsonWriter& JsonWriter::wire_text(std::string_view data) {
+  begin_object();
+  if (is_valid_utf8(data)) {
+    field("text", data);
+  } else {
+    field("bytes", enc::base64_encode(enc::as_bytes(data)));
+  }
+  return end_object();
 }
 
 void JsonWriter::rollback(const Mark& mark) {

@@ -99,12 +99,21 @@ bool is_valid_utf8(std::string_view s) {
 }
 
 Json wire_text(std::string_view data) {
-  if (is_valid_utf8(data)) return Json{{"text", std::string(data)}};
-  return Json{{"bytes", enc::base64_encode(enc::as_bytes(data))}};
+  std::string text;
+  JsonWriter(text).wire_text(data);
+  return Json::parse(text);
 }
 
 Json wire_text(std::span<const std::uint8_t> data) {
   return wire_text(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+}
+
+void check_written(const std::ostream& stream, std::string_view context) {
+  if (stream) return;
+  const int err = errno;
+  if (err == EPIPE) throw BrokenPipe{};
+  throw environment_error(std::string(context),
+                          fmt::format("write failed: {}", err != 0 ? std::strerror(err) : "error"));
 }
 
 std::string rfc3339(std::int64_t unix_seconds, std::int32_t microseconds) {
@@ -136,18 +145,7 @@ void Emitter::write_line(const std::string& text) {
   }
   stream_ << text << '\n';
   stream_.flush();
-  check_stream();
-}
-
-// A write that failed is never a silent success: a reader that went away ends us like grep
-// (BrokenPipe), anything else (a full disk, a closed descriptor) is an environment error, so a
-// cron job or CI gate never takes a cut-short result for a whole one.
-void Emitter::check_stream() {
-  if (stream_) return;
-  const int err = errno;
-  if (err == EPIPE) throw BrokenPipe{};
-  throw environment_error("output",
-                          fmt::format("write failed: {}", err != 0 ? std::strerror(err) : "error"));
+  check_written(stream_, "output");
 }
 
 void Emitter::flush() {
@@ -155,7 +153,7 @@ void Emitter::flush() {
   stream_.write(batch_.data(), static_cast<std::streamsize>(batch_.size()));
   batch_.clear();
   stream_.flush();
-  check_stream();
+  check_written(stream_, "output");
 }
 
 void Emitter::begin(const Json& input) {

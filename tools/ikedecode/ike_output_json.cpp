@@ -43,18 +43,6 @@ namespace {
 
 constexpr std::size_t kMaxHex = 512;  // long opaque blobs are summarised by length
 
-// {"text": ...} when valid UTF-8, else {"bytes": base64}: seckit::out::wire_text, written.
-void write_wire_text(JsonWriter& w, Bytes data) {
-  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-  w.begin_object();
-  if (seckit::out::is_valid_utf8(text)) {
-    w.field("text", text);
-  } else {
-    w.field("bytes", seckit::enc::base64_encode(data));
-  }
-  w.end_object();
-}
-
 // The identity in an ID payload, by type (the IPv4/IPv6/FQDN/DN numbers agree across versions).
 void write_identification(JsonWriter& w, std::uint8_t version, std::uint8_t type, Bytes data) {
   std::uint8_t ip = type == 1 ? 4 : type == 5 ? 6 : 0;
@@ -62,7 +50,7 @@ void write_identification(JsonWriter& w, std::uint8_t version, std::uint8_t type
     w.field("value", ip_text(data));
   } else if (type == 2 || type == 3) {
     w.key("value");
-    write_wire_text(w, data);
+    w.wire_text(data);
   } else if (type == 9) {
     std::string dn = dn_text(data);
     if (!dn.empty()) w.field("value", dn);
@@ -168,7 +156,7 @@ void write_config_attribute(JsonWriter& w, std::uint8_t version, const ConfigAtt
     w.field("value", ip_text(a.data.subspan(0, 16)));
   } else if (at == 7 || at == 25) {
     w.key("value");
-    write_wire_text(w, a.data);
+    w.wire_text(a.data);
   } else if (a.length > 0) {
     w.field("hex", hex(a.data, kMaxHex));
   }
@@ -302,7 +290,7 @@ void BodyJson::operator()(const CertPayload& p) const {
   }
   if (!p.request && p.encoding == 12) {
     w.key("hash_and_url");
-    write_wire_text(w, p.data.size() > 20 ? p.data.subspan(20) : Bytes{});
+    w.wire_text(p.data.size() > 20 ? p.data.subspan(20) : Bytes{});
   }
 }
 
@@ -331,7 +319,7 @@ void BodyJson::operator()(const EapPayload& p) const {
   if (const char* name = eap_type_name(*p.type)) w.field("eap_type_name", name);
   if (*p.type == 1) {
     w.key("identity");
-    write_wire_text(w, p.identity);
+    w.wire_text(p.identity);
   }
 }
 
@@ -347,7 +335,7 @@ bool write_redirect(JsonWriter& w, Reader& r) {
                                          : "unknown");
   w.key("gateway");
   if (gw_type == 3) {
-    write_wire_text(w, gw);
+    w.wire_text(gw);
   } else {
     w.value(ip_text(gw));
   }

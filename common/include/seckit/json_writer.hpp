@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -51,6 +52,12 @@ class JsonWriter {
   JsonWriter& null();
   // Already serialised JSON (one complete value), copied as is.
   JsonWriter& raw(std::string_view json);
+  // Bytes from the wire that may not be text: {"text": ...} when valid UTF-8, else
+  // {"bytes": base64}, as seckit::out::wire_text builds them for trees.
+  JsonWriter& wire_text(std::string_view data);
+  JsonWriter& wire_text(std::span<const std::uint8_t> data) {
+    return wire_text(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+  }
 
   // key(name).value(v) in one call.
   template <typename T>

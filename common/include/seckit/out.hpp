@@ -68,6 +68,11 @@ Json wire_text(std::span<const std::uint8_t> data);
 Json wire_text(std::string_view data);
 bool is_valid_utf8(std::string_view data);
 
+// After a write to `stream`: nothing when it succeeded; else throws BrokenPipe when the reader
+// went away (EPIPE) and otherwise the exit-3 environment error "CONTEXT: write failed: ..." (a
+// full disk, a closed descriptor), so a cut-short output is never taken for a whole one.
+void check_written(const std::ostream& stream, std::string_view context);
+
 // RFC 3339 UTC with microseconds: 2026-11-22T17:05:05.123456Z
 std::string rfc3339(std::int64_t unix_seconds, std::int32_t microseconds = 0);
 
@@ -126,7 +131,6 @@ class Emitter {
 
  private:
   void write_line(const std::string& text);
-  void check_stream();
   // The line buffer with `{"type":T,"data":` written, and the line's end; reused per record.
   std::string& open_record(std::string_view type);
   void close_record();

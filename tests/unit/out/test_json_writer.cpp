@@ -1,6 +1,7 @@
 // JsonWriter: expected texts from RFC 8259 (section 7 string escaping, section 6 numbers, the
 // section 13 examples) and, for the layout of doubles and invalid UTF-8, from nlohmann's
 // serializer, which the records written before the writer existed used (an independent peer).
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -132,4 +133,18 @@ TEST_CASE("a member rolled back to its mark leaves no trace", "[out][json]") {
   w.rollback(mark);
   w.field("b", 2).end_object();
   CHECK(out == R"({"a":1,"b":2})");
+}
+
+TEST_CASE("wire text is a text member when it is UTF-8, else base64 bytes", "[out][json]") {
+  // RFC 3629: "é" (C3 A9) is valid UTF-8; a lone 0xFF and a truncated sequence are not. The
+  // base64 texts are RFC 4648 section 4's encoding of the same bytes ("/wA=" for FF 00).
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array().wire_text(std::string_view("GET /\xC3\xA9"));
+  w.wire_text(std::string_view("\xff\x00", 2)).wire_text(std::string_view("\xC3", 1));
+  const std::array<std::uint8_t, 3> bytes = {'a', 'b', 'c'};
+  w.wire_text(std::span<const std::uint8_t>(bytes)).end_array();
+  CHECK(out ==
+        "[{\"text\":\"GET /\xC3\xA9\"},{\"bytes\":\"/wA=\"},{\"bytes\":\"ww==\"},"
+        "{\"text\":\"abc\"}]");
 }

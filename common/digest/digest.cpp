@@ -147,14 +147,8 @@ void detail::sha1_compress_portable(Sha1::State& hash, const std::uint8_t* block
   for (std::size_t i = 0; i < 5; ++i) hash[i] += v[i];
 }
 
-namespace {
-
-void compress(Sha1::State& hash, const std::uint8_t* block) {
-  if (!detail::sha1_compress_shani(hash, block)) detail::sha1_compress_portable(hash, block);
-}
-
 // 4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-constexpr std::array<std::uint32_t, 64> kSha256Constants = {
+const std::array<std::uint32_t, 64> detail::kSha256Constants = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -163,6 +157,12 @@ constexpr std::array<std::uint32_t, 64> kSha256Constants = {
     0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+namespace {
+
+void compress(Sha1::State& hash, const std::uint8_t* block) {
+  if (!detail::sha1_compress_shani(hash, block)) detail::sha1_compress_portable(hash, block);
+}
 
 // 4.2.3: the first 64 bits of the fractional parts of the cube roots of the first 80 primes.
 constexpr std::array<std::uint64_t, 80> kSha512Constants = {
@@ -217,20 +217,26 @@ void sha2_compress(std::array<Word, 8>& hash, const std::uint8_t* block,
     schedule[t] = small_sigma(schedule[t - 2], rot.small1) + schedule[t - 7] +
                   small_sigma(schedule[t - 15], rot.small0) + schedule[t - 16];
   }
-  std::array<Word, 8> v = hash;  // a b c d e f g h
+  Word a = hash[0], b = hash[1], c = hash[2], d = hash[3];
+  Word e = hash[4], f = hash[5], g = hash[6], h = hash[7];
   for (std::size_t t = 0; t < kRounds; ++t) {
-    const Word t1 =
-        v[7] + big_sigma(v[4], rot.big1) + choose(v[4], v[5], v[6]) + constants[t] + schedule[t];
-    const Word t2 = big_sigma(v[0], rot.big0) + majority(v[0], v[1], v[2]);
-    std::rotate(v.rbegin(), v.rbegin() + 1, v.rend());  // h=g, g=f, ... b=a
-    v[4] += t1;
-    v[0] = t1 + t2;
+    const Word t1 = h + big_sigma(e, rot.big1) + choose(e, f, g) + constants[t] + schedule[t];
+    const Word t2 = big_sigma(a, rot.big0) + majority(a, b, c);
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
   }
+  const std::array<Word, 8> v = {a, b, c, d, e, f, g, h};
   for (std::size_t i = 0; i < 8; ++i) hash[i] += v[i];
 }
 
 void compress(Sha256::State& hash, const std::uint8_t* block) {
-  sha2_compress(hash, block, kSha256Constants, kSha256Rotations);
+  if (!detail::sha256_compress_shani(hash, block)) detail::sha256_compress_portable(hash, block);
 }
 
 void compress(Sha512::State& hash, const std::uint8_t* block) {
@@ -394,6 +400,10 @@ std::vector<std::uint8_t> small_digest(Digest digest, std::span<const std::uint8
     default:
       unsupported(digest);
   }
+}
+
+void detail::sha256_compress_portable(Sha256::State& hash, const std::uint8_t* block) {
+  sha2_compress(hash, block, kSha256Constants, kSha256Rotations);
 }
 
 }  // namespace seckit::crypto

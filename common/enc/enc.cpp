@@ -104,12 +104,24 @@ std::string base64_encode(Bytes data, Base64Alphabet alphabet, bool pad) {
   return out;
 }
 
+namespace {
+
+// Each byte's value in an alphabet, -1 for bytes outside it; built at compile time.
+constexpr std::array<std::int8_t, 256> base64_lookup(std::string_view table) {
+  std::array<std::int8_t, 256> lookup{};
+  for (auto& v : lookup) v = -1;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    lookup[static_cast<unsigned char>(table[i])] = static_cast<std::int8_t>(i);
+  }
+  return lookup;
+}
+constexpr auto kBase64StdLookup = base64_lookup(kBase64Std);
+constexpr auto kBase64UrlLookup = base64_lookup(kBase64Url);
+
+}  // namespace
+
 Result<Buffer> base64_decode(std::string_view text, Base64Alphabet alphabet) {
-  std::string_view table = alphabet == Base64Alphabet::kUrl ? kBase64Url : kBase64Std;
-  std::array<int, 256> lookup;
-  lookup.fill(-1);
-  for (std::size_t i = 0; i < table.size(); ++i)
-    lookup[static_cast<unsigned char>(table[i])] = static_cast<int>(i);
+  const auto& lookup = alphabet == Base64Alphabet::kUrl ? kBase64UrlLookup : kBase64StdLookup;
 
   Buffer out;
   out.reserve(text.size() / 4 * 3);

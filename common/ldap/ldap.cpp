@@ -41,6 +41,33 @@ timeval remaining_timeval(Clock::time_point deadline) {
   return tv;
 }
 
+// A search entry decoded in one pass over its BER (ldap_get_dn_ber / ldap_get_attribute_ber, as
+// ldap_first_attribute(3) describes), not one scan of the entry per attribute as
+// ldap_get_values_len does: an audit reads every entry of the directory (issue 18).
+Entry read_entry(LDAP* ld, LDAPMessage* m) {
+  Entry entry;
+  BerElement* ber = nullptr;
+  berval dn{};
+  if (ldap_get_dn_ber(ld, m, &ber, &dn) != LDAP_SUCCESS) {
+    if (ber) ber_free(ber, 0);
+    return entry;
+  }
+  std::unique_ptr<BerElement, void (*)(BerElement*)> owned(ber,
+                                                           [](BerElement* b) { ber_free(b, 0); });
+  entry.dn.assign(dn.bv_val, dn.bv_len);
+  berval name{};
+  berval* values = nullptr;  // a BerVarray ending with a null bv_val
+  while (ldap_get_attribute_ber(ld, m, ber, &name, &values) == LDAP_SUCCESS && name.bv_val) {
+    auto& out = entry.attributes[enc::ascii_lower(std::string_view(name.bv_val, name.bv_len))];
+    if (values) {
+      for (const berval* v = values; v->bv_val; ++v) out.emplace_back(v->bv_val, v->bv_len);
+      ber_memfree(values);
+      values = nullptr;
+    }
+  }
+  return entry;
+}
+
 std::string diagnostic(LDAP* ld) {
   if (!ld) return {};
   char* text = nullptr;
@@ -289,22 +316,7 @@ SearchStats Connection::search(const std::string& base, Scope scope, const std::
            m = ldap_next_message(ld_, m)) {
         int type = ldap_msgtype(m);
         if (type == LDAP_RES_SEARCH_ENTRY) {
-          Entry entry;
-          if (char* dn = ldap_get_dn(ld_, m)) {
-            entry.dn = dn;
-            ldap_memfree(dn);
-          }
-          BerElement* ber = nullptr;
-          for (char* name = ldap_first_attribute(ld_, m, &ber); name;
-               name = ldap_next_attribute(ld_, m, ber)) {
-            auto& values = entry.attributes[enc::ascii_lower(name)];
-            if (berval** vals = ldap_get_values_len(ld_, m, name)) {
-              for (berval** v = vals; *v; ++v) values.emplace_back((*v)->bv_val, (*v)->bv_len);
-              ldap_value_free_len(vals);
-            }
-            ldap_memfree(name);
-          }
-          if (ber) ber_free(ber, 0);
+          Entry entry = read_entry(ld_, m);
           ++stats.entries;
           on_entry(entry);
         } else if (type == LDAP_RES_SEARCH_RESULT) {

@@ -47,11 +47,15 @@ struct Sha1 : HashSpec<std::uint32_t, 5, 64, 20> {};
 struct Sha256 : HashSpec<std::uint32_t, 8, 64, 32> {};
 struct Sha512 : HashSpec<std::uint64_t, 8, 128, 64> {};
 
-// SHA-1's compression of one 64-byte block (FIPS 180-4 6.1.2): portable, and on the x86 SHA
-// extensions when the CPU has them (returns false and does nothing when it has not). The hash
-// functions use the second when they can; the tests compare the two.
+// SHA-1's and SHA-256's compression of one 64-byte block (FIPS 180-4 6.1.2, 6.2.2): portable,
+// and on the x86 SHA extensions when the CPU has them (returns false and does nothing when it
+// has not). The hash functions use the second when they can; the tests compare the two.
 void sha1_compress_portable(Sha1::State& hash, const std::uint8_t* block);
 bool sha1_compress_shani(Sha1::State& hash, const std::uint8_t* block);
+void sha256_compress_portable(Sha256::State& hash, const std::uint8_t* block);
+bool sha256_compress_shani(Sha256::State& hash, const std::uint8_t* block);
+// FIPS 180-4 4.2.2: the SHA-256 round constants.
+extern const std::array<std::uint32_t, 64> kSha256Constants;
 
 // HMAC key schedule of one hash: the states after compressing (K xor ipad) and (K xor opad).
 template <class Hash>

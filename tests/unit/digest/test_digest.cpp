@@ -193,3 +193,30 @@ TEST_CASE("SHA-1 compression on the SHA extensions equals the FIPS 180-4 functio
     REQUIRE(portable == extensions);
   }
 }
+
+TEST_CASE("SHA-256 compression on the SHA extensions equals the FIPS 180-4 function", "[digest]") {
+  std::uint64_t x = 0x2545f4914f6cdd1dULL;  // xorshift64, fixed seed
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  detail::Sha256::State probe{};
+  const std::array<std::uint8_t, 64> zero_block{};
+  if (!detail::sha256_compress_shani(probe, zero_block.data())) {
+    WARN("this CPU has no SHA extensions: only the portable SHA-256 compression runs here");
+    return;
+  }
+  for (int i = 0; i < 2000; ++i) {
+    detail::Sha256::State state{};
+    for (auto& word : state) word = static_cast<std::uint32_t>(next());
+    std::array<std::uint8_t, 64> block{};
+    for (auto& byte : block) byte = static_cast<std::uint8_t>(next());
+    auto portable = state;
+    auto extensions = state;
+    detail::sha256_compress_portable(portable, block.data());
+    REQUIRE(detail::sha256_compress_shani(extensions, block.data()));
+    REQUIRE(portable == extensions);
+  }
+}

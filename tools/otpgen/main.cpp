@@ -1,6 +1,8 @@
 // otpgen: argument wiring only; the commands live in commands.cpp and enroll.cpp.
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "commands.hpp"
@@ -42,13 +44,30 @@ class CommandFilter {
   bool all_ = false;
 };
 
+// The calls answered without CLI11: --version, and `code --secret-file FILE` (fast_code.hpp).
+std::optional<int> short_call(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--version") return seckit::print_version("otpgen");
+  return otpgen::fast_code(argc, argv);
+}
+
+#if defined(__GLIBC__)
+// glibc calls the functions of .init_array with (argc, argv, envp). Answering the short calls
+// from the first of them, before the C++ static initialisers of the other translation units run
+// (libstdc++'s iostream and locale set-up, CLI11's validators: ~80 k instructions, more than the
+// call itself), is what brings `otpgen code` under oathtool (issue 18). The short calls use
+// nothing that a static initialiser sets up: stdio, the secret file, the HMAC.
+__attribute__((constructor(101))) void answer_short_call_early(int argc, char** argv,
+                                                               char** /*envp*/) {
+  if (auto rc = short_call(argc, argv)) std::exit(*rc);
+}
+#endif
+
 }  // namespace
 
 // Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
 // programming error, found by every test); run() turns everything after into exit codes.
-int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
-  if (argc == 2 && std::string_view(argv[1]) == "--version") return seckit::print_version("otpgen");
-  if (auto rc = otpgen::fast_code(argc, argv)) return *rc;
+int main(int argc, char** argv) {                    // NOLINT(bugprone-exception-escape)
+  if (auto rc = short_call(argc, argv)) return *rc;  // where the early answer does not exist
   seckit::cli::Tool tool("otpgen",
                          "TOTP/HOTP secrets, codes, enrollment and verification compatible with "
                          "pam_google_authenticator");

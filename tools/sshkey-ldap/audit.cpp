@@ -43,12 +43,11 @@ class Auditor {
     for (const auto& item : audit.items) {
       if (item.finding) emit(*item.finding);
       if (!item.key) continue;
-      if (em_.json()) {
-        Json record = key_json(item.key->key, item.key->sha256);
-        record["user"] = audit.name;
-        record["dn"] = entry.dn;
-        em_.record("key", record);
-      }
+      em_.write_record("key", [&](seckit::out::JsonWriter& w) {
+        w.begin_object();
+        write_key_fields(w, item.key->key, item.key->sha256);
+        w.field("user", audit.name).field("dn", entry.dn).end_object();
+      });
       auto& holders = holders_[item.key->sha256];
       holders.type_label = sshkey::type_label(item.key->key.key);
       holders.add(entry.dn, audit.name);

@@ -89,7 +89,7 @@ class EntryAuditor {
       return std::nullopt;
     }
     std::string sha256 = sshkey::fingerprint_sha256(key->key);
-    auto problems = judge_key(policy_, *key, settings_.now);
+    auto problems = judge_key(policy_, *key, sha256, settings_.now);
     Json details;
     if (!problems.empty()) {
       const auto& k = key->key;

@@ -34,18 +34,18 @@ int run_check(Context& ctx, const std::string& key_file, const std::string& hash
     auto key = sshkey::parse_authorized_key_line(source.text);
     if (!key) throw seckit::input_error(where, key.error().message);
     ++keys;
+    const std::string sha256 = sshkey::fingerprint_sha256(key->key);
     Json j = key_json(*key);
     j["origin"] = where;
     records.push_back(j);
     out.push_back(fmt::format(
-        "{} {} {} ({})", key->key.bits,
-        hash == "md5" ? sshkey::fingerprint_md5(key->key) : sshkey::fingerprint_sha256(key->key),
+        "{} {} {} ({})", key->key.bits, hash == "md5" ? sshkey::fingerprint_md5(key->key) : sha256,
         key->comment.empty() ? "no comment" : key->comment, sshkey::type_label(key->key)));
     // The audit's rules, every problem of the line; an error-level one fails the check.
     bool has_error = false;
-    for (auto& problem : judge_key(ctx.policy, *key, now)) {
+    for (auto& problem : judge_key(ctx.policy, *key, sha256, now)) {
       has_error = has_error || problem.severity == seckit::out::Severity::kError;
-      problem.details["sha256"] = sshkey::fingerprint_sha256(key->key);
+      problem.details["sha256"] = sha256;
       problem.details["origin"] = where;
       problems.push_back({problem.code, problem.severity,
                           fmt::format("{}: {}", where, problem.message), problem.details});

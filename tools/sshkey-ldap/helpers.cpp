@@ -34,49 +34,70 @@ KeyValueLines split_key_value(const std::string& value) {
 
 namespace {
 
-seckit::out::Json options_json(const std::vector<sshkey::CertificateOption>& options) {
-  seckit::out::Json out = seckit::out::Json::array();
+using seckit::out::JsonWriter;
+
+void write_options(JsonWriter& w, const std::vector<sshkey::CertificateOption>& options) {
+  w.begin_array();
   for (const auto& o : options) {
-    seckit::out::Json j = {{"name", seckit::out::wire_text(o.name)}};
-    if (o.value) j["value"] = seckit::out::wire_text(*o.value);
-    if (!o.unknown_data_hex.empty()) j["unknown_data_hex"] = o.unknown_data_hex;
-    out.push_back(std::move(j));
+    w.begin_object().key("name").wire_text(o.name);
+    if (o.value) w.key("value").wire_text(*o.value);
+    if (!o.unknown_data_hex.empty()) w.field("unknown_data_hex", o.unknown_data_hex);
+    w.end_object();
   }
-  return out;
+  w.end_array();
+}
+
+void write_certificate(JsonWriter& w, const sshkey::Certificate& c) {
+  w.begin_object()
+      .field("serial", c.serial)
+      .field("cert_type", c.cert_type == 1 ? "user" : "host")
+      .key("key_id")
+      .wire_text(c.key_id)
+      .key("principals")
+      .begin_array();
+  for (const auto& p : c.principals) w.value(p);
+  w.end_array()
+      .field("valid_after", cert_time(c.valid_after))
+      .field("valid_before", cert_time(c.valid_before))
+      .key("critical_options");
+  write_options(w, c.critical_options);
+  w.key("extensions");
+  write_options(w, c.extensions);
+  w.field("signature_algorithm", c.signature_algorithm)
+      .field("ca_sha256", c.signature_key_sha256)
+      .end_object();
 }
 
 }  // namespace
 
-seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {
-  return key_json(key, sshkey::fingerprint_sha256(key.key));
+void write_key_fields(JsonWriter& w, const sshkey::AuthorizedKey& key, const std::string& sha256) {
+  w.field("type", key.key.type)
+      .field("bits", key.key.bits)
+      .field("sha256", sha256)
+      .field("md5", sshkey::fingerprint_md5(key.key))
+      .key("comment")
+      .wire_text(key.comment)
+      .key("options")
+      .begin_array();
+  for (const auto& o : key.options) {
+    w.begin_object().field("name", o.name);
+    if (o.value) w.field("value", *o.value);
+    w.end_object();
+  }
+  w.end_array();
+  if (key.key.certificate) {
+    w.key("certificate");
+    write_certificate(w, *key.key.certificate);
+  }
 }
 
-seckit::out::Json key_json(const sshkey::AuthorizedKey& key, const std::string& sha256) {
-  seckit::out::Json j = {{"type", key.key.type},
-                         {"bits", key.key.bits},
-                         {"sha256", sha256},
-                         {"md5", sshkey::fingerprint_md5(key.key)},
-                         {"comment", seckit::out::wire_text(key.comment)}};
-  seckit::out::Json options = seckit::out::Json::array();
-  for (const auto& o : key.options) {
-    options.push_back(o.value ? seckit::out::Json{{"name", o.name}, {"value", *o.value}}
-                              : seckit::out::Json{{"name", o.name}});
-  }
-  j["options"] = options;
-  if (key.key.certificate) {
-    const auto& c = *key.key.certificate;
-    j["certificate"] = {{"serial", c.serial},
-                        {"cert_type", c.cert_type == 1 ? "user" : "host"},
-                        {"key_id", seckit::out::wire_text(c.key_id)},
-                        {"principals", c.principals},
-                        {"valid_after", cert_time(c.valid_after)},
-                        {"valid_before", cert_time(c.valid_before)},
-                        {"critical_options", options_json(c.critical_options)},
-                        {"extensions", options_json(c.extensions)},
-                        {"signature_algorithm", c.signature_algorithm},
-                        {"ca_sha256", c.signature_key_sha256}};
-  }
-  return j;
+seckit::out::Json key_json(const sshkey::AuthorizedKey& key) {
+  std::string text;
+  JsonWriter w(text);
+  w.begin_object();
+  write_key_fields(w, key, sshkey::fingerprint_sha256(key.key));
+  w.end_object();
+  return seckit::out::Json::parse(text);
 }
 
 std::string entry_name(const seckit::ldap::Entry& entry) {

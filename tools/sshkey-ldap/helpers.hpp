@@ -24,9 +24,13 @@ struct KeyValueLines {
 };
 KeyValueLines split_key_value(const std::string& value);
 
+// The fields of a `key` record (type, bits, sha256, md5, comment, options, certificate) written
+// into the object `w` has open; the caller adds its own (audit: user, dn) and closes it. sha256
+// is the key's fingerprint, already computed by the caller (audit hashes every key once).
+void write_key_fields(seckit::out::JsonWriter& w, const sshkey::AuthorizedKey& key,
+                      const std::string& sha256);
+// The same fields as a tree, for the commands that add to a record before writing it.
 seckit::out::Json key_json(const sshkey::AuthorizedKey& key);
-// The same with the SHA256 fingerprint already computed (audit hashes every key once).
-seckit::out::Json key_json(const sshkey::AuthorizedKey& key, const std::string& sha256);
 // uid, else cn, else the DN.
 std::string entry_name(const seckit::ldap::Entry& entry);
 // "2026-11-22T17:05:05Z" or "forever" for certificate validity bounds.

@@ -36,10 +36,9 @@ void judge_certificate(const Policy& policy, const sshkey::Certificate& c,
 }  // namespace
 
 std::vector<KeyProblem> judge_key(const Policy& policy, const sshkey::AuthorizedKey& key,
-                                  std::int64_t now) {
+                                  const std::string& sha256, std::int64_t now) {
   std::vector<KeyProblem> out;
   const auto& k = key.key;
-  std::string sha256 = sshkey::fingerprint_sha256(k);
   if (k.algorithm == sshkey::Algorithm::kDsa && !policy.allow_dsa) {
     out.push_back({"dsa-key", Severity::kError,
                    fmt::format("DSA key {} (disabled since OpenSSH 7.0)", sha256)});

@@ -20,8 +20,9 @@ struct KeyProblem {
   seckit::out::Json details = seckit::out::Json::object();  // option, valid_before/after
 };
 
-// Every problem of the key, not only the first.
+// Every problem of the key, not only the first. sha256: the key's fingerprint
+// (sshkey::fingerprint_sha256), which the messages name; callers hash each key once.
 std::vector<KeyProblem> judge_key(const Policy& policy, const sshkey::AuthorizedKey& key,
-                                  std::int64_t now);
+                                  const std::string& sha256, std::int64_t now);
 
 }  // namespace sshkey_ldap

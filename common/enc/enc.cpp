@@ -107,11 +107,11 @@ std::string base64_encode(Bytes data, Base64Alphabet alphabet, bool pad) {
 namespace {
 
 // Each byte's value in an alphabet, -1 for bytes outside it; built at compile time.
-constexpr std::array<std::int8_t, 256> base64_lookup(std::string_view table) {
-  std::array<std::int8_t, 256> lookup{};
+constexpr std::array<int, 256> base64_lookup(std::string_view table) {
+  std::array<int, 256> lookup{};
   for (auto& v : lookup) v = -1;
   for (std::size_t i = 0; i < table.size(); ++i) {
-    lookup[static_cast<unsigned char>(table[i])] = static_cast<std::int8_t>(i);
+    lookup[static_cast<unsigned char>(table[i])] = static_cast<int>(i);
   }
   return lookup;
 }

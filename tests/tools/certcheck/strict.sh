@@ -307,6 +307,26 @@ assert_eq "$(last_stdout | jq -r 'select(.data.code=="expired").data.details.rul
   "leaf expiry cites 4.1.2.5"
 tested "valid at exactly notAfter, expired a second later (RFC 5280 4.1.2.5)"
 
+# --- an issuer's findings once per run (docs/certcheck.md "Strict mode") ------------------------
+# Two leaves under int-bcnc (non-critical basicConstraints, RFC 5280 4.2.1.9): openssl -x509_strict
+# rejects both chains; certcheck names the intermediate's violation once, not once per leaf plus
+# once on its own record.
+issue leaf-bcnc2 "/CN=bcnc2.example.com" int-bcnc "$(leaf_ext bcnc2)"
+ossl_strict_rejects leaf-bcnc2.pem int-bcnc.pem
+count_bcnc() { jq -r 'select(.type=="finding" and .data.code=="strict-basic-constraints-not-critical") | "\(.data.details.depth // "own") \(.data.details.source.file)"' strict.jsonl; }
+expect_exit 1 certcheck --strict --json --ca-file root.pem --untrusted int-bcnc.pem leaf-bcnc.pem leaf-bcnc2.pem
+last_stdout >strict.jsonl
+assert_eq "$(count_bcnc)" "1 leaf-bcnc.pem" "--untrusted intermediate: once, on the first leaf, at depth 1"
+expect_exit 1 certcheck --strict --json --ca-file root.pem int-bcnc.pem leaf-bcnc.pem leaf-bcnc2.pem
+last_stdout >strict.jsonl
+assert_eq "$(count_bcnc)" "own int-bcnc.pem" "intermediate read first: once, on its own record"
+expect_exit 1 certcheck --strict --json --ca-file root.pem leaf-bcnc.pem int-bcnc.pem leaf-bcnc2.pem
+last_stdout >strict.jsonl
+assert_eq "$(count_bcnc)" "1 leaf-bcnc.pem" "intermediate read after a leaf: once, on that leaf"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="strict-basic-constraints-not-critical").data.details.element_subject' strict.jsonl)" \
+  "CN=Strict BC-noncritical CA" "the leaf's finding names the element"
+tested "an issuer's strict findings are reported once per run"
+
 # --- without --strict nothing changes: the strict PKIs get no strict-* finding -----------------
 for f in kcs noaki empty nosan cn-other w-partial rsa2052 dsa p192 eku-any eku-cs long; do
   certcheck --json --ca-file root.pem --untrusted int.pem "$f.pem" >plain.jsonl || true

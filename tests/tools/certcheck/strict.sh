@@ -192,6 +192,19 @@ tested "wildcard not in the left-most label (BR 7.1.2.7.12)"
 expect_rule strict-wildcard-public-suffix "BR 3.2.2.6" w-tld.pem
 expect_clean strict-wildcard-public-suffix w-good.pem
 tested "wildcard over a public suffix *.com (BR 3.2.2.6)"
+# A multi-label public suffix: co.uk is in the PSL's ICANN section, so *.co.uk covers every
+# registrant under it (BR 3.2.2.6). openssl's host check knows no PSL: it lets *.co.uk match, which
+# is where --strict goes beyond it; *.example.co.uk is a registrable base and stays clean.
+grep -qx 'co.uk' /usr/share/publicsuffix/public_suffix_list.dat || fail "co.uk not in the PSL"
+wild w-psl '*.co.uk'
+wild w-psl-ok '*.example.co.uk'
+openssl x509 -in w-psl.pem -noout -checkhost www.co.uk | grep -q "does match" || fail "openssl refuses *.co.uk"
+openssl x509 -in w-psl-ok.pem -noout -checkhost a.example.co.uk | grep -q "does match" || fail "*.example.co.uk"
+expect_rule strict-wildcard-public-suffix "BR 3.2.2.6" w-psl.pem
+assert_contains "$(jq -r 'select(.data.code=="strict-wildcard-public-suffix").data.message' strict.jsonl)" \
+  "co.uk is a public suffix" "the finding names the suffix"
+expect_clean strict-wildcard-public-suffix w-psl-ok.pem
+tested "wildcard over a multi-label public suffix *.co.uk (BR 3.2.2.6, Public Suffix List)"
 
 # --- BR 6.1.5 keys: RSA >= 2048 and a multiple of 8, no DSA, ECDSA only on P-256/384/521 ---------
 leaf rsa1024 "" rsa1024

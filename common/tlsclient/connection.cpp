@@ -15,31 +15,6 @@ namespace seckit::tlsclient {
 
 using detail::Clock;
 
-struct Connection::Handles {
-  detail::Socket socket;
-  std::unique_ptr<SSL_CTX, crypto::Deleter<SSL_CTX_free>> ctx;
-  std::unique_ptr<SSL, crypto::Deleter<SSL_free>> ssl;
-  int timeout_seconds = 10;
-
-  ~Handles() {
-    // Best effort close_notify; the socket is non-blocking, so this never waits.
-    if (ssl && SSL_is_init_finished(ssl.get())) SSL_shutdown(ssl.get());
-    ERR_clear_error();
-  }
-
-  Clock::time_point next_deadline() const {
-    return Clock::now() + std::chrono::seconds(timeout_seconds);
-  }
-
-  // Waits for what OpenSSL asks for after rc; false when the error is not a retry.
-  bool retry(int rc, Clock::time_point deadline, std::string_view what) const {
-    int err = SSL_get_error(ssl.get(), rc);
-    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return false;
-    socket.wait(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, what);
-    return true;
-  }
-};
-
 namespace {
 
 std::string tls_error(std::string_view fallback) {
@@ -57,7 +32,80 @@ Buffer der_of(X509* cert) {
   return out;
 }
 
+// Protocol, cipher, the chain as sent and the stapled OCSP response, once the handshake is done.
+void read_session_facts(SSL* ssl, bool request_ocsp, Session& session) {
+  session.protocol = SSL_get_version(ssl);
+  session.cipher = SSL_get_cipher_name(ssl);
+  session.extended_master_secret = SSL_get_extms_support(ssl) == 1;
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+    session.chain.push_back(der_of(sk_X509_value(chain, i)));
+  }
+  if (!request_ocsp) return;
+  const unsigned char* response = nullptr;
+  long length = SSL_get_tlsext_status_ocsp_resp(ssl, &response);
+  if (response != nullptr && length > 0)
+    session.ocsp_response = Buffer(response, response + length);
+}
+
 }  // namespace
+
+struct Connection::Handles {
+  detail::Socket socket;
+  std::unique_ptr<SSL_CTX, crypto::Deleter<SSL_CTX_free>> ctx;
+  std::unique_ptr<SSL, crypto::Deleter<SSL_free>> ssl;
+  int timeout_seconds = 10;
+
+  ~Handles() {
+    // Best effort close_notify; the socket is non-blocking, so this never waits.
+    if (ssl && SSL_is_init_finished(ssl.get())) SSL_shutdown(ssl.get());
+    ERR_clear_error();
+  }
+
+  Clock::time_point next_deadline() const {
+    return Clock::now() + std::chrono::seconds(timeout_seconds);
+  }
+
+  // The SSL_CTX and SSL over the connected socket: no verification inside the handshake (the
+  // policy is applied after it, so the facts are read either way), SNI, OCSP stapling asked for.
+  // Returns the security level to verify at: the system's, even when --legacy-servers lowers
+  // the handshake's.
+  int prepare_tls(const ConnectSpec& spec, const std::string& sni) {
+    ctx.reset(SSL_CTX_new(TLS_client_method()));
+    if (!ctx) crypto::throw_openssl("SSL_CTX_new");
+    const int auth_level = SSL_CTX_get_security_level(ctx.get());
+    if (spec.legacy_servers) SSL_CTX_set_security_level(ctx.get(), 0);
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+    ssl.reset(SSL_new(ctx.get()));
+    if (!ssl) crypto::throw_openssl("SSL_new");
+    SSL_set_fd(ssl.get(), socket.fd());
+    if (!sni.empty()) SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
+    if (spec.request_ocsp) SSL_set_tlsext_status_type(ssl.get(), TLSEXT_STATUSTYPE_ocsp);
+    return auth_level;
+  }
+
+  // SSL_connect, polling the socket for what OpenSSL wants until done or the deadline.
+  void handshake(const ConnectSpec& spec, Clock::time_point deadline) {
+    for (;;) {
+      ERR_clear_error();
+      int rc = SSL_connect(ssl.get());
+      if (rc == 1) return;
+      if (retry(rc, deadline, "the TLS handshake")) continue;
+      socket.fail("TLS handshake failed: " +
+                      tls_error("the server closed the connection (does it speak TLS here?)"),
+                  spec.starttls == StartTls::kNone ? "a plaintext port needs --starttls PROTO"
+                                                   : std::string());
+    }
+  }
+
+  // Waits for what OpenSSL asks for after rc; false when the error is not a retry.
+  bool retry(int rc, Clock::time_point deadline, std::string_view what) const {
+    int err = SSL_get_error(ssl.get(), rc);
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return false;
+    socket.wait(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, what);
+    return true;
+  }
+};
 
 Connection::Connection(const ConnectSpec& spec)
     : handles_(std::make_unique<Handles>()), spec_(spec) {
@@ -68,44 +116,12 @@ Connection::Connection(const ConnectSpec& spec)
   detail::StorePtr store = spec.verify == VerifyMode::kOff ? nullptr : detail::load_trust(spec);
   h.socket.connect(spec.endpoint, deadline);
   detail::starttls(h.socket, spec, deadline);
-  h.ctx.reset(SSL_CTX_new(TLS_client_method()));
-  if (!h.ctx) crypto::throw_openssl("SSL_CTX_new");
-  // Verification keeps the system's level even when the handshake accepts old servers.
-  const int auth_level = SSL_CTX_get_security_level(h.ctx.get());
-  if (spec.legacy_servers) SSL_CTX_set_security_level(h.ctx.get(), 0);
-  SSL_CTX_set_verify(h.ctx.get(), SSL_VERIFY_NONE, nullptr);
-  h.ssl.reset(SSL_new(h.ctx.get()));
-  if (!h.ssl) crypto::throw_openssl("SSL_new");
-  SSL_set_fd(h.ssl.get(), h.socket.fd());
   session_.sni = effective_sni(spec);
-  if (!session_.sni.empty()) SSL_set_tlsext_host_name(h.ssl.get(), session_.sni.c_str());
-  if (spec.request_ocsp) SSL_set_tlsext_status_type(h.ssl.get(), TLSEXT_STATUSTYPE_ocsp);
-  for (;;) {
-    ERR_clear_error();
-    int rc = SSL_connect(h.ssl.get());
-    if (rc == 1) break;
-    if (h.retry(rc, deadline, "the TLS handshake")) continue;
-    h.socket.fail("TLS handshake failed: " +
-                      tls_error("the server closed the connection (does it speak TLS here?)"),
-                  spec.starttls == StartTls::kNone ? "a plaintext port needs --starttls PROTO"
-                                                   : std::string());
-  }
-  SSL* ssl = h.ssl.get();
-  session_.protocol = SSL_get_version(ssl);
-  session_.cipher = SSL_get_cipher_name(ssl);
-  session_.extended_master_secret = SSL_get_extms_support(ssl) == 1;
-  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
-  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
-    session_.chain.push_back(der_of(sk_X509_value(chain, i)));
-  }
-  if (spec.request_ocsp) {
-    const unsigned char* response = nullptr;
-    long length = SSL_get_tlsext_status_ocsp_resp(ssl, &response);
-    if (response != nullptr && length > 0)
-      session_.ocsp_response = Buffer(response, response + length);
-  }
+  const int auth_level = h.prepare_tls(spec, session_.sni);
+  h.handshake(spec, deadline);
+  read_session_facts(h.ssl.get(), spec.request_ocsp, session_);
   if (spec.verify == VerifyMode::kOff) return;
-  session_.verification = detail::verify_peer(ssl, store.get(), effective_verify_name(spec),
+  session_.verification = detail::verify_peer(h.ssl.get(), store.get(), effective_verify_name(spec),
                                               auth_level, detail::trust_description(spec));
   if (spec.verify == VerifyMode::kRequire && !session_.verification.verified) {
     h.socket.fail("TLS certificate " + describe(session_.verification),

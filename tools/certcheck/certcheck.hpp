@@ -4,9 +4,11 @@
 
 #include <openssl/x509.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,9 +132,24 @@ struct Scope {
 };
 Scope certificate_scope(const Json& source, const CheckOptions& options);
 
+// --strict reports an issuing certificate's own findings once per run, on the first record that
+// meets it: its own record when it is an input read before the leaves it issues, else the first
+// leaf whose chain holds it (details.depth and details.element_subject name it). Ten thousand
+// leaves under one bad intermediate make one finding, not ten thousand and one.
+class StrictIssuersSeen {
+ public:
+  // True the first time `cert` (by its DER's SHA-1, which OpenSSL caches) is offered.
+  bool first_time(X509* cert);
+
+ private:
+  std::set<std::array<unsigned char, 20>> seen_;
+};
+
 // Findings about one certificate on its own (validity, key, signature, profiles, names).
+// `issuers_seen` (null: none kept) limits an issuer's --strict findings to one per run.
 std::vector<Finding> check_certificate(const seckit::x509::Certificate& cert, bool leaf,
-                                       const CheckOptions& options);
+                                       const CheckOptions& options,
+                                       StrictIssuersSeen* issuers_seen = nullptr);
 
 // --crl FILE: every CRL in PEM (X509 CRL or PKCS7 blocks; other blocks skipped), DER, or DER
 // PKCS#7. Anything else, a broken block, trailing bytes or no CRL at all: input_error (exit 2).

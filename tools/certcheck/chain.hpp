@@ -56,9 +56,11 @@ class TrustStore {
 // Builds and verifies the chain of `leaf` with `candidates` as untrusted intermediates; findings
 // per element and (in `chain_info`) the chain and its effective EKU.
 // `issuer`, when given, receives the leaf's issuer on the chain built (null when there is none).
+// `issuers_seen` (null: none kept) limits each issuer's --strict findings to one per run.
 std::vector<Finding> check_chain(const seckit::x509::Certificate& leaf,
                                  const std::vector<X509*>& candidates, const TrustStore& trust,
                                  const CheckOptions& options, Json* chain_info,
-                                 seckit::crypto::X509Ptr* issuer = nullptr);
+                                 seckit::crypto::X509Ptr* issuer = nullptr,
+                                 StrictIssuersSeen* issuers_seen = nullptr);
 
 }  // namespace certcheck

@@ -517,8 +517,15 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   return static_cast<std::int64_t>(timegm(&tm)) - offset;
 }
 
-std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
-                                       const CheckOptions& o) {
+bool StrictIssuersSeen::first_time(X509* cert) {
+  std::array<unsigned char, 20> sha1{};
+  unsigned int length = 0;
+  if (X509_digest(cert, EVP_sha1(), sha1.data(), &length) != 1) return true;
+  return seen_.insert(sha1).second;
+}
+
+std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf, const CheckOptions& o,
+                                       StrictIssuersSeen* issuers_seen) {
   std::vector<Finding> out;
   X509* c = cert.x509.get();
   check_validity(c, o, out);
@@ -535,7 +542,7 @@ std::vector<Finding> check_certificate(const x::Certificate& cert, bool leaf,
                          "basicConstraints CA:TRUE on the certificate checked as an end entity"));
     }
     if (o.strict) add_strict_findings(c, {true, tls_server_leaf(eku, o)}, nullptr, out);
-  } else if (o.strict) {
+  } else if (o.strict && (!issuers_seen || issuers_seen->first_time(c))) {
     add_strict_findings(c, {false, false}, nullptr, out);
   }
   std::erase_if(out, [&](const Finding& f) {
@@ -590,9 +597,12 @@ std::vector<Finding> chain_error_findings(const std::vector<VerifyError>& errors
 }
 
 // --strict on the issuers of the chain built (intermediates from anywhere, the anchor).
-void strict_chain_findings(STACK_OF(X509) * chain, std::vector<Finding>& out) {
+// Each issuer once per run when `issuers_seen` is given (see StrictIssuersSeen).
+void strict_chain_findings(STACK_OF(X509) * chain, StrictIssuersSeen* issuers_seen,
+                           std::vector<Finding>& out) {
   for (int i = 1; chain && i < sk_X509_num(chain); ++i) {
     X509* element = sk_X509_value(chain, i);
+    if (issuers_seen && !issuers_seen->first_time(element)) continue;
     Json where{{"depth", i}, {"element_subject", x::name_rfc4514(X509_get_subject_name(element))}};
     add_strict_findings(element, {false, false}, where, out);
   }
@@ -686,7 +696,7 @@ TrustStore::TrustStore(const CheckOptions& o) : store_(X509_STORE_new()) {
 
 std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X509*>& candidates,
                                  const TrustStore& trust, const CheckOptions& o, Json* chain_info,
-                                 seckit::crypto::X509Ptr* issuer) {
+                                 seckit::crypto::X509Ptr* issuer, StrictIssuersSeen* issuers_seen) {
   BorrowedCertStack untrusted(sk_X509_new_reserve(nullptr, static_cast<int>(candidates.size())));
   for (X509* c : candidates) sk_X509_push(untrusted.get(), c);
   CtxPtr ctx(X509_STORE_CTX_new());
@@ -699,7 +709,7 @@ std::vector<Finding> check_chain(const x::Certificate& leaf, const std::vector<X
 
   std::vector<Finding> out = chain_error_findings(errors, o);
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
-  if (o.strict) strict_chain_findings(chain, out);
+  if (o.strict) strict_chain_findings(chain, issuers_seen, out);
   if (issuer && chain && sk_X509_num(chain) > 1) {
     X509_up_ref(sk_X509_value(chain, 1));
     issuer->reset(sk_X509_value(chain, 1));

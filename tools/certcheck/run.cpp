@@ -298,7 +298,7 @@ class Checker {
       scoped->profiles = scope.profiles;
     }
     const CheckOptions& o = scoped ? *scoped : o_;
-    std::vector<Finding> findings = check_certificate(cert, leaf, o);
+    std::vector<Finding> findings = check_certificate(cert, leaf, o, &strict_issuers_);
     if (leaf && connection_ && cert.source.contains("connect") &&
         cert.source.value("index", -1) == 0) {
       for (auto& f : connection_findings(*connection_, o)) {
@@ -313,7 +313,8 @@ class Checker {
       group.collect(cert.x509.get(), kMaxChainLevels, candidates);
       issuers_.collect(cert.x509.get(), kMaxChainLevels, candidates);
       seckit::crypto::X509Ptr issuer;
-      auto chain_findings = check_chain(cert, candidates, *trust_, o, &chain_info, &issuer);
+      auto chain_findings =
+          check_chain(cert, candidates, *trust_, o, &chain_info, &issuer, &strict_issuers_);
       findings.insert(findings.end(), chain_findings.begin(), chain_findings.end());
       if (o.ocsp) check_ocsp(cert, issuer.get(), findings, chain_info);
     }
@@ -379,6 +380,7 @@ class Checker {
   seckit::crypto::EvpPkeyPtr private_key_;
   std::optional<TrustStore> trust_;
   IssuerIndex issuers_;
+  StrictIssuersSeen strict_issuers_;
   std::optional<std::vector<std::uint8_t>> stapled_;
   std::optional<seckit::tlsclient::Verification> connection_;
 };

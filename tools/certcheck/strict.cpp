@@ -12,6 +12,7 @@
 #include <cctype>
 #include <tuple>
 
+#include "psl.hpp"
 #include "seckit/x509.hpp"
 
 namespace certcheck::strict {
@@ -117,9 +118,30 @@ std::optional<std::string> wildcard_not_leftmost(const CertFacts& f, const Place
   return wildcard(f, p, "not-leftmost", "a wildcard is allowed only in the left-most label");
 }
 
+// BR 3.2.2.6: `*.com` by syntax, `*.co.uk` by the Public Suffix List (ICANN section); without
+// the list a multi-label base cannot be judged, and the finding says so rather than passing it.
 std::optional<std::string> wildcard_public_suffix(const CertFacts& f, const Placement& p) {
-  return wildcard(f, p, "public-suffix",
-                  "a wildcard directly left of a top-level (public suffix) label");
+  if (!p.leaf) return std::nullopt;
+  for (const auto& name : f.dns_names) {
+    std::string_view problem = wildcard_problem(name);
+    if (problem == "public-suffix") {
+      return fmt::format(
+          "dNSName {}: a wildcard directly left of a top-level (public suffix) label", name);
+    }
+    if (!problem.empty() || name.rfind("*.", 0) != 0) continue;
+    std::string_view base = std::string_view(name).substr(2);
+    if (!f.public_suffixes) {
+      return fmt::format(
+          "dNSName {}: could not be checked against the Public Suffix List ({} cannot be read; "
+          "install the publicsuffix package)",
+          name, PublicSuffixList::kSystemPath);
+    }
+    if (f.public_suffixes->is_public_suffix(base)) {
+      return fmt::format("dNSName {}: {} is a public suffix (Public Suffix List, ICANN section)",
+                         name, base);
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> rsa_too_small(const CertFacts& f, const Placement&) {
@@ -270,6 +292,7 @@ std::string_view chain_error_citation(int openssl_error) {
 
 CertFacts extract_facts(X509* cert) {
   CertFacts f;
+  f.public_suffixes = PublicSuffixList::system();
   f.version = static_cast<int>(X509_get_version(cert)) + 1;
   f.self_signed = X509_self_signed(cert, 1) == 1;
   std::tie(f.basic_constraints, f.basic_constraints_critical) =

@@ -16,6 +16,10 @@
 
 #include "seckit/crypto.hpp"
 
+namespace certcheck {
+class PublicSuffixList;  // psl.hpp
+}
+
 namespace certcheck::strict {
 
 // What the rules look at, read from the certificate once.
@@ -44,7 +48,11 @@ struct CertFacts {
   std::string signature_algorithm;
   std::int64_t not_before = 0;
   std::int64_t not_after = 0;
+  // The ICANN Public Suffix List the wildcard rule checks `*.base` against; null when it could
+  // not be read (the rule then says so instead of passing a multi-label base unchecked).
+  const PublicSuffixList* public_suffixes = nullptr;
 };
+// The certificate's facts, with the system's Public Suffix List (PublicSuffixList::system()).
 CertFacts extract_facts(X509* cert);
 
 // Where the certificate stands: a leaf (end entity) or an issuer on a chain, and whether it is a
@@ -71,9 +79,10 @@ struct Violation {
 };
 std::vector<Violation> evaluate(const CertFacts& facts, const Placement& placement);
 
-// The wildcard problem of one dNSName, empty when it is fine: "partial" (f*o.example.com, a
-// '*' that is not the whole left-most label), "not-leftmost" (www.*.example.com) or
-// "public-suffix" (*.com: a wildcard directly left of a single-label base).
+// The wildcard problem of one dNSName by its syntax alone, empty when it is fine: "partial"
+// (f*o.example.com, a '*' that is not the whole left-most label), "not-leftmost"
+// (www.*.example.com) or "public-suffix" (*.com: a wildcard directly left of a single-label base;
+// multi-label public suffixes such as co.uk are the rule's business, with the PSL).
 std::string_view wildcard_problem(std::string_view dns_name);
 
 // The citation for a chain verification error OpenSSL reports (name constraints: RFC 5280

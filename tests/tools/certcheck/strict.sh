@@ -192,6 +192,19 @@ tested "wildcard not in the left-most label (BR 7.1.2.7.12)"
 expect_rule strict-wildcard-public-suffix "BR 3.2.2.6" w-tld.pem
 expect_clean strict-wildcard-public-suffix w-good.pem
 tested "wildcard over a public suffix *.com (BR 3.2.2.6)"
+# A multi-label public suffix: co.uk is in the PSL's ICANN section, so *.co.uk covers every
+# registrant under it (BR 3.2.2.6). openssl's host check knows no PSL: it lets *.co.uk match, which
+# is where --strict goes beyond it; *.example.co.uk is a registrable base and stays clean.
+grep -qx 'co.uk' /usr/share/publicsuffix/public_suffix_list.dat || fail "co.uk not in the PSL"
+wild w-psl '*.co.uk'
+wild w-psl-ok '*.example.co.uk'
+openssl x509 -in w-psl.pem -noout -checkhost www.co.uk | grep -q "does match" || fail "openssl refuses *.co.uk"
+openssl x509 -in w-psl-ok.pem -noout -checkhost a.example.co.uk | grep -q "does match" || fail "*.example.co.uk"
+expect_rule strict-wildcard-public-suffix "BR 3.2.2.6" w-psl.pem
+assert_contains "$(jq -r 'select(.data.code=="strict-wildcard-public-suffix").data.message' strict.jsonl)" \
+  "co.uk is a public suffix" "the finding names the suffix"
+expect_clean strict-wildcard-public-suffix w-psl-ok.pem
+tested "wildcard over a multi-label public suffix *.co.uk (BR 3.2.2.6, Public Suffix List)"
 
 # --- BR 6.1.5 keys: RSA >= 2048 and a multiple of 8, no DSA, ECDSA only on P-256/384/521 ---------
 leaf rsa1024 "" rsa1024
@@ -306,6 +319,26 @@ expect_exit 1 certcheck --strict --json --at "@$((leaf_end + 1))" --ca-file root
 assert_eq "$(last_stdout | jq -r 'select(.data.code=="expired").data.details.rule')" "RFC 5280 4.1.2.5" \
   "leaf expiry cites 4.1.2.5"
 tested "valid at exactly notAfter, expired a second later (RFC 5280 4.1.2.5)"
+
+# --- an issuer's findings once per run (docs/certcheck.md "Strict mode") ------------------------
+# Two leaves under int-bcnc (non-critical basicConstraints, RFC 5280 4.2.1.9): openssl -x509_strict
+# rejects both chains; certcheck names the intermediate's violation once, not once per leaf plus
+# once on its own record.
+issue leaf-bcnc2 "/CN=bcnc2.example.com" int-bcnc "$(leaf_ext bcnc2)"
+ossl_strict_rejects leaf-bcnc2.pem int-bcnc.pem
+count_bcnc() { jq -r 'select(.type=="finding" and .data.code=="strict-basic-constraints-not-critical") | "\(.data.details.depth // "own") \(.data.details.source.file)"' strict.jsonl; }
+expect_exit 1 certcheck --strict --json --ca-file root.pem --untrusted int-bcnc.pem leaf-bcnc.pem leaf-bcnc2.pem
+last_stdout >strict.jsonl
+assert_eq "$(count_bcnc)" "1 leaf-bcnc.pem" "--untrusted intermediate: once, on the first leaf, at depth 1"
+expect_exit 1 certcheck --strict --json --ca-file root.pem int-bcnc.pem leaf-bcnc.pem leaf-bcnc2.pem
+last_stdout >strict.jsonl
+assert_eq "$(count_bcnc)" "own int-bcnc.pem" "intermediate read first: once, on its own record"
+expect_exit 1 certcheck --strict --json --ca-file root.pem leaf-bcnc.pem int-bcnc.pem leaf-bcnc2.pem
+last_stdout >strict.jsonl
+assert_eq "$(count_bcnc)" "1 leaf-bcnc.pem" "intermediate read after a leaf: once, on that leaf"
+assert_eq "$(jq -r 'select(.type=="finding" and .data.code=="strict-basic-constraints-not-critical").data.details.element_subject' strict.jsonl)" \
+  "CN=Strict BC-noncritical CA" "the leaf's finding names the element"
+tested "an issuer's strict findings are reported once per run"
 
 # --- without --strict nothing changes: the strict PKIs get no strict-* finding -----------------
 for f in kcs noaki empty nosan cn-other w-partial rsa2052 dsa p192 eku-any eku-cs long; do

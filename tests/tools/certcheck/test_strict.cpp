@@ -3,10 +3,12 @@
 // strict.sh.
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
 
+#include "psl.hpp"
 #include "seckit/x509.hpp"
 #include "strict.hpp"
 
@@ -158,6 +160,78 @@ TEST_CASE("wildcards: only the whole left-most label, never over a TLD", "[certc
   auto f = server_leaf();
   f.dns_names = {"www.example.com", "*.com"};
   CHECK(found(f, kServerLeaf, "strict-wildcard-public-suffix"));
+}
+
+// The list's format (publicsuffix.org/list "Format of the List"): rules, `*.` wildcards, `!`
+// exceptions, `//` comments, and only the ICANN section counts for the Baseline Requirements.
+TEST_CASE("public suffix list: rules, wildcards, exceptions, the ICANN section only",
+          "[certcheck][psl]") {
+  auto list = certcheck::PublicSuffixList::parse(
+      "// comment\nignored.before\n// ===BEGIN ICANN DOMAINS===\ncom\nuk\nco.uk\n*.ck\n!www.ck\n"
+      "  jp   trailing words are ignored\n// ===END ICANN DOMAINS===\n"
+      "// ===BEGIN PRIVATE DOMAINS===\nuk.com\n// ===END PRIVATE DOMAINS===\n");
+  CHECK(list.size() == 6);
+  CHECK(list.is_public_suffix("co.uk"));
+  CHECK(list.is_public_suffix("CO.UK"));
+  CHECK_FALSE(list.is_public_suffix("example.co.uk"));
+  CHECK(list.is_public_suffix("anything.ck"));
+  CHECK_FALSE(list.is_public_suffix("www.ck"));
+  CHECK(list.public_suffix("www.www.ck") == "ck");
+  CHECK_FALSE(list.is_public_suffix("uk.com"));  // PRIVATE section: not for CAs
+  CHECK_FALSE(list.is_public_suffix("ignored.before"));
+  CHECK(list.is_public_suffix("example"));  // unlisted TLD: the default rule "*"
+  CHECK(list.public_suffix("a.b.example") == "example");
+}
+
+// Expected values: the list's own test vectors (github.com/publicsuffix/list, tests/test_psl.txt;
+// checkPublicSuffix(domain, registrable) with null = the domain is itself a public suffix), on the
+// Debian copy of the list, ICANN section.
+TEST_CASE("public suffix list: the PSL test vectors on the system list", "[certcheck][psl]") {
+  const auto* list = certcheck::PublicSuffixList::system();
+  REQUIRE(list != nullptr);  // scripts/bootstrap installs the publicsuffix package
+  for (const char* suffix : {"com", "jp", "ac.jp", "kyoto.jp", "ide.kyoto.jp", "c.kobe.jp", "ck",
+                             "test.ck", "mm", "c.mm", "us", "ak.us", "k12.ak.us", "co.uk"}) {
+    CAPTURE(suffix);
+    CHECK(list->is_public_suffix(suffix));
+  }
+  struct Vector {
+    const char* domain;
+    const char* suffix;  // the registrable domain less its left-most label
+  };
+  for (const Vector& v :
+       {Vector{"example.com", "com"}, Vector{"b.example.com", "com"}, Vector{"test.ac.jp", "ac.jp"},
+        Vector{"b.ide.kyoto.jp", "ide.kyoto.jp"}, Vector{"b.c.kobe.jp", "c.kobe.jp"},
+        Vector{"city.kobe.jp", "kobe.jp"}, Vector{"www.city.kobe.jp", "kobe.jp"},
+        Vector{"b.test.ck", "test.ck"}, Vector{"www.ck", "ck"}, Vector{"www.www.ck", "ck"},
+        Vector{"b.c.mm", "c.mm"}, Vector{"test.k12.ak.us", "k12.ak.us"},
+        Vector{"example.example", "example"}}) {
+    CAPTURE(v.domain);
+    CHECK(list->public_suffix(v.domain) == v.suffix);
+    CHECK_FALSE(list->is_public_suffix(v.domain));
+  }
+}
+
+TEST_CASE("wildcards over a multi-label public suffix (BR 3.2.2.6), and no list is no pass",
+          "[certcheck][strict][psl]") {
+  auto list = certcheck::PublicSuffixList::parse(
+      "// ===BEGIN ICANN DOMAINS===\ncom\nuk\nco.uk\n*.ck\n!www.ck\n// ===END ICANN DOMAINS===\n");
+  auto f = server_leaf();
+  f.public_suffixes = &list;
+  f.dns_names = {"*.co.uk"};
+  CHECK(found(f, kServerLeaf, "strict-wildcard-public-suffix"));
+  f.dns_names = {"*.foo.ck"};
+  CHECK(found(f, kServerLeaf, "strict-wildcard-public-suffix"));
+  f.dns_names = {"*.example.co.uk", "*.www.ck"};
+  CHECK_FALSE(found(f, kServerLeaf, "strict-wildcard-public-suffix"));
+  f.public_suffixes = nullptr;  // the list could not be read: the rule says so
+  auto v = strict::evaluate(f, kServerLeaf);
+  auto it = std::find_if(v.begin(), v.end(), [](const strict::Violation& x) {
+    return x.code == "strict-wildcard-public-suffix";
+  });
+  REQUIRE(it != v.end());
+  CHECK(it->message.find("could not be checked") != std::string::npos);
+  f.dns_names = {"www.example.co.uk"};  // no wildcard: nothing to check
+  CHECK_FALSE(found(f, kServerLeaf, "strict-wildcard-public-suffix"));
 }
 
 TEST_CASE("keys: RSA >= 2048 in whole bytes, ECDSA on P-256/384/521, no DSA (BR 6.1.5)",

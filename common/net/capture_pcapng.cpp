@@ -27,9 +27,9 @@ constexpr std::uint16_t kOptionTsOffset = 14;
 constexpr std::uint32_t kMaxBlock = 16 * 1024 * 1024;  // libpcap's limit
 constexpr std::uint32_t kMaxCaplen = 262144;
 
-std::uint16_t u16(Reader& r, bool little) { return little ? r.le16() : r.be16(); }
-std::uint32_t u32(Reader& r, bool little) { return little ? r.le32() : r.be32(); }
-std::uint64_t u64(Reader& r, bool little) { return little ? r.le64() : r.be64(); }
+std::uint16_t ng_u16(Reader& r, bool little) { return little ? r.le16() : r.be16(); }
+std::uint32_t ng_u32(Reader& r, bool little) { return little ? r.le32() : r.be32(); }
+std::uint64_t ng_u64(Reader& r, bool little) { return little ? r.le64() : r.be64(); }
 
 struct Interface {
   int link_type = 0;
@@ -44,7 +44,7 @@ struct Block {
   Bytes body;  // between the length fields
 };
 
-std::string truncated(std::size_t wanted, std::size_t got) {
+std::string truncated_block(std::size_t wanted, std::size_t got) {
   return fmt::format("truncated pcapng dump file; tried to read {} bytes, only got {}", wanted,
                      got);
 }
@@ -69,11 +69,11 @@ bool CaptureFileReader::Pcapng::read_block(CaptureBytes& input, Block& block, st
   Bytes head = input.peek(12);
   if (head.empty()) return false;
   if (head.size() < 8) {
-    error = truncated(8, head.size());
+    error = truncated_block(8, head.size());
     return false;
   }
   Reader r(head);
-  block.type = u32(r, little);
+  block.type = ng_u32(r, little);
   if (block.type == kSectionHeader) {
     // The byte order is the section's own: its magic decides before the length is read.
     Reader order(head.subspan(std::min<std::size_t>(8, head.size())));
@@ -85,7 +85,7 @@ bool CaptureFileReader::Pcapng::read_block(CaptureBytes& input, Block& block, st
     little = magic == kByteOrderMagic;
     r = Reader(head.subspan(4));
   }
-  std::uint32_t total = u32(r, little);
+  std::uint32_t total = ng_u32(r, little);
   if (total < 12) {
     error = fmt::format("block in pcapng dump file has a length of {} < 12", total);
     return false;
@@ -98,11 +98,11 @@ bool CaptureFileReader::Pcapng::read_block(CaptureBytes& input, Block& block, st
   if (whole.size() < total) {
     // libpcap counts after the fields it had read: 12 bytes of a section header, else 8.
     std::size_t before = block.type == kSectionHeader ? 12 : 8;
-    error = truncated(total - before, whole.size() - std::min(before, whole.size()));
+    error = truncated_block(total - before, whole.size() - std::min(before, whole.size()));
     return false;
   }
   Reader trailer(whole.subspan(total - 4));
-  if (u32(trailer, little) != total) {
+  if (ng_u32(trailer, little) != total) {
     error = "block total length in header and trailer don't match";
     return false;
   }
@@ -114,8 +114,8 @@ bool CaptureFileReader::Pcapng::read_block(CaptureBytes& input, Block& block, st
 bool CaptureFileReader::Pcapng::section_header(Bytes body, std::string& error) {
   Reader r(body);
   r.skip(4);  // byte-order magic, read already
-  std::uint16_t major = u16(r, little);
-  std::uint16_t minor = u16(r, little);
+  std::uint16_t major = ng_u16(r, little);
+  std::uint16_t minor = ng_u16(r, little);
   if (!r.ok() || major != 1) {
     error = fmt::format("unsupported pcapng savefile version {}.{}", major, minor);
     return false;
@@ -127,18 +127,18 @@ bool CaptureFileReader::Pcapng::section_header(Bytes body, std::string& error) {
 bool CaptureFileReader::Pcapng::interface(Bytes body, std::string& error) {
   Reader r(body);
   Interface ifc;
-  std::uint16_t linktype = u16(r, little);
+  std::uint16_t linktype = ng_u16(r, little);
   ifc.link_type = dlt_from_linktype(linktype);
   r.skip(2);
-  std::uint32_t snaplen = u32(r, little);
+  std::uint32_t snaplen = ng_u32(r, little);
   if (!r.ok()) {
     error = "an Interface Description Block is too short";
     return false;
   }
   if (snaplen != 0 && snaplen < kMaxCaplen) ifc.snapshot = snaplen;
   while (r.remaining() >= 4) {
-    std::uint16_t code = u16(r, little);
-    std::uint16_t length = u16(r, little);
+    std::uint16_t code = ng_u16(r, little);
+    std::uint16_t length = ng_u16(r, little);
     Reader value = r.sub(length);
     r.skip((4 - length % 4) % 4);
     if (code == kOptionEnd || !r.ok()) break;
@@ -154,7 +154,7 @@ bool CaptureFileReader::Pcapng::interface(Bytes body, std::string& error) {
       ifc.units_per_second = 1;
       for (int i = 0; i < exponent; ++i) ifc.units_per_second *= ifc.binary ? 2 : 10;
     } else if (code == kOptionTsOffset && length >= 8) {
-      ifc.offset_seconds = static_cast<std::int64_t>(u64(value, little));
+      ifc.offset_seconds = static_cast<std::int64_t>(ng_u64(value, little));
     }
   }
   if (first_link_type < 0) {
@@ -186,15 +186,15 @@ bool CaptureFileReader::Pcapng::packet(const Block& block, CaptureRecord& record
   std::uint64_t t = 0;
   std::uint32_t caplen = 0;
   if (block.type == kSimplePacket) {
-    record.origlen = u32(r, little);
+    record.origlen = ng_u32(r, little);
     caplen = static_cast<std::uint32_t>(std::min<std::uint64_t>(record.origlen, r.remaining()));
   } else {
-    id = block.type == kPacket ? u16(r, little) : u32(r, little);
+    id = block.type == kPacket ? ng_u16(r, little) : ng_u32(r, little);
     if (block.type == kPacket) r.skip(2);  // drops count
-    std::uint64_t high = u32(r, little);
-    t = high << 32 | u32(r, little);
-    caplen = u32(r, little);
-    record.origlen = u32(r, little);
+    std::uint64_t high = ng_u32(r, little);
+    t = high << 32 | ng_u32(r, little);
+    caplen = ng_u32(r, little);
+    record.origlen = ng_u32(r, little);
   }
   if (id >= interfaces.size()) {
     error = fmt::format(

@@ -140,7 +140,9 @@ void PcapSource::set_filter(const std::string& expression) {
   if (handle_->file) {
     // Compiled for the file's link type, applied per frame in next() (pcap_offline_filter).
     constexpr int kSnapLen = 262144;
-    handle_->dead = pcap_open_dead(link_type_, kSnapLen);
+    if (handle_->filtering) pcap_freecode(&handle_->program);  // a second filter replaces it
+    handle_->filtering = false;
+    if (handle_->dead == nullptr) handle_->dead = pcap_open_dead(link_type_, kSnapLen);
     if (handle_->dead == nullptr) throw usage_error("--filter: cannot compile (out of memory)");
     if (pcap_compile(handle_->dead, &handle_->program, expression.c_str(), 1,
                      PCAP_NETMASK_UNKNOWN) != 0) {

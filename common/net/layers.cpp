@@ -100,8 +100,19 @@ Result<LinkFrame> decode_link(int link_type, Bytes data) {
 std::string Address::to_string() const {
   char text[INET6_ADDRSTRLEN] = {};
   if (version == 4) {
-    inet_ntop(AF_INET, bytes.data(), text, sizeof text);
-  } else if (version == 6) {
+    // By hand: glibc's inet_ntop formats IPv4 with sprintf, a cost paid for every record.
+    std::string out;
+    out.reserve(15);
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i > 0) out += '.';
+      unsigned v = bytes[i];
+      if (v >= 100) out += static_cast<char>('0' + v / 100);
+      if (v >= 10) out += static_cast<char>('0' + v / 10 % 10);
+      out += static_cast<char>('0' + v % 10);
+    }
+    return out;
+  }
+  if (version == 6) {
     inet_ntop(AF_INET6, bytes.data(), text, sizeof text);
   } else {
     return "?";

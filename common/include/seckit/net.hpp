@@ -1,6 +1,7 @@
 // common/net: the capture layer every pcap-reading tool shares (ikedecode, sslvpn-trace, cbaudit).
 //
-//   PcapSource      libpcap reader (pcap and pcapng, optional BPF filter), one packet at a time
+//   PcapSource      capture files (our reader, capture_file.hpp) and live capture (libpcap),
+//                   optional BPF filter, one packet at a time
 //   decode_link     Ethernet (+802.1Q/QinQ), Linux SLL/SLL2, raw IPv4/IPv6, BSD NULL/LOOP
 //   parse_ip        IPv4 and IPv6 (extension header chain), fragment information
 //   FragmentReassembler  bounded IPv4/IPv6 fragment reassembly
@@ -83,6 +84,9 @@ class PcapSource {
 
  private:
   PcapSource();
+  bool open_own(const std::string& path, bool regular);
+  void open_libpcap(const std::string& path);
+  bool next_from_file(RawPacket& packet);
   struct Handle;
   std::unique_ptr<Handle> handle_;
   std::function<bool()> stop_;

@@ -337,7 +337,7 @@ void PcapAuditor::on_event(const net::FlowKey& key, net::StreamEvent event, std:
   }
 }
 
-void PcapAuditor::read(const net::CaptureSpec& spec) {
+net::CaptureEnd PcapAuditor::read(const net::CaptureSpec& spec) {
   std::optional<net::TcpReassembler> tcp;
   std::optional<net::PacketDecoder> decoder;
   net::CaptureHandlers h;
@@ -365,7 +365,7 @@ void PcapAuditor::read(const net::CaptureSpec& spec) {
     counts_.truncated = fmt::format("{}: {}", source, truncation);
     anomaly(counts_.frames, "capture-truncated", counts_.truncated);
   };
-  (void)net::run_capture(spec, h);
+  return net::run_capture(spec, h);
 }
 
 void PcapAuditor::anomaly(std::uint64_t frame, const std::string& code,

@@ -1,8 +1,11 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "binding.hpp"
 #include "commands.hpp"
 #include "pcap_audit.hpp"
+#include "seckit/capture_cli.hpp"
 #include "seckit/enc.hpp"
 #include "seckit/fs.hpp"
 
@@ -86,20 +89,15 @@ Json counts_json(const PcapCounts& c) {
   return counts;
 }
 
-}  // namespace
-
-int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
-  auto& e = tool.emitter();
-  if (o.captures.empty()) throw seckit::usage_error("no capture given", "cbaudit pcap CAPTURE");
+PcapAuditOptions audit_options(seckit::cli::Tool& tool, const PcapOptions& o,
+                               seckit::tls::KeyLog& keylog, krb5::Keytab& keytab) {
   PcapAuditOptions options;
   options.level = parse_level(o.level);
   options.proxy = o.proxy;
-  seckit::tls::KeyLog keylog;
   if (!o.keylog.empty()) {
     load_keylog(keylog, o.keylog);
     options.keylog = &keylog;
   }
-  krb5::Keytab keytab;
   if (!o.keytab.empty()) {
     keytab = load_keytab(tool, o.keytab);
     options.keytab = &keytab;
@@ -108,8 +106,28 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
     options.fallback_cbt = expected_cbt(tool, o.cert, "");
     options.fallback_subject = o.cert;
   }
+  return options;
+}
+
+}  // namespace
+
+int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
+  auto& e = tool.emitter();
+  const auto& capture = o.capture;
+  seckit::cli::require_capture_source(capture, "cbaudit pcap CAPTURE... or -i IFACE");
+  seckit::net::stop_on_interrupt();
+  seckit::tls::KeyLog keylog;
+  krb5::Keytab keytab;
+  PcapAuditOptions options = audit_options(tool, o, keylog, keytab);
+  // Capture files are read faster than anyone watches: records go out in blocks. Live capture
+  // (-i) and stdin (tcpdump -w - | cbaudit pcap -) write each record as it is decided.
+  const auto& files = capture.files;
+  e.set_batched(capture.interface.empty() &&
+                std::find(files.begin(), files.end(), "-") == files.end());
   e.begin({{"command", "pcap"},
-           {"captures", o.captures},
+           {"captures", files},
+           {"interface", capture.interface.empty() ? Json(nullptr) : Json(capture.interface)},
+           {"filter", capture.filter},
            {"keylog", o.keylog.empty() ? Json(nullptr) : Json(o.keylog)},
            {"keytab", o.keytab.empty() ? Json(nullptr) : Json(o.keytab)},
            {"level", level_name(options.level)}});
@@ -120,9 +138,7 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
     if (type == "cb_audit") print_audit_line(tool, d);
     if (type == "anomaly") e.line(tool.style().yellow("anomaly: ") + d.value("message", ""));
   });
-  seckit::net::CaptureSpec capture;
-  capture.files = o.captures;
-  auditor.read(capture);
+  seckit::net::CaptureEnd end = auditor.read(capture);
   auditor.finish();
   const auto& c = auditor.counts();
   keylog_finding(tool, c, o.keylog);
@@ -140,7 +156,8 @@ int run_pcap(seckit::cli::Tool& tool, const PcapOptions& o) {
   }
   Json extra = {{"level", level_name(options.level)},
                 {"readiness", readiness_result_name(readiness_result(conclusion))}};
-  return e.conclude(conclusion, counts_json(c), extra);
+  int rc = e.conclude(conclusion, counts_json(c), extra);
+  return end == seckit::net::CaptureEnd::kInterrupted ? seckit::kExitInterrupted : rc;
 }
 
 }  // namespace cbaudit

@@ -9,6 +9,7 @@
 #include "audit.hpp"
 #include "krb5_keytab.hpp"
 #include "seckit/cli.hpp"
+#include "seckit/net.hpp"
 #include "seckit/tlsclient.hpp"
 #include "seckit/x509.hpp"
 
@@ -44,7 +45,7 @@ struct ProbeOptions {
 int run_probe(seckit::cli::Tool& tool, const ProbeOptions& options);
 
 struct PcapOptions {
-  std::vector<std::string> captures;
+  seckit::net::CaptureSpec capture;  // the shared capture group: files or -i IFACE, -f, -c
   std::string keylog;
   std::string cert;
   std::string level = "required";

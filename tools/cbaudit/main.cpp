@@ -1,21 +1,25 @@
 // cbaudit: channel binding (Extended Protection for Authentication) audit. Argument wiring only;
 // the commands live in cbaudit_core.
 #include "commands.hpp"
+#include "seckit/capture_cli.hpp"
 #include "seckit/cli.hpp"
 #include "seckit/connect_cli.hpp"
 #include "seckit/error.hpp"
 
-// Exceptions before tool.run() come only from CLI11 rejecting the option definitions below (a
-// programming error, found by every test); run() turns everything after into exit codes.
-int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
-  using namespace cbaudit;
-  seckit::cli::Tool tool("cbaudit",
-                         "Channel binding (EPA) audit: expected bindings, token classification, "
-                         "captures and live probes");
-  CLI::App& app = tool.app();
+namespace {
 
-  ExpectOptions ex;
-  auto* expect = app.add_subcommand(
+using namespace cbaudit;
+
+// Every command's options, parsed into these structs; main() dispatches on the one given.
+struct Args {
+  ExpectOptions expect;
+  TokenOptions token;
+  PcapOptions pcap;
+  ProbeOptions probe;
+};
+
+CLI::App* add_expect(seckit::cli::Tool& tool, ExpectOptions& ex) {
+  auto* expect = tool.app().add_subcommand(
       "expect", "The channel binding a client must send for a certificate or a live server");
   tool.file_arg(expect
                     ->add_option("cert", ex.cert,
@@ -26,9 +30,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   connect_set.hidden_sni_aliases = {"--server-name"};  // its name before the shared group
   seckit::cli::add_connect_options(tool, *expect, ex.connect, connect_set);
   expect->add_flag("--insecure", ex.insecure, "Do not verify the server certificate");
+  return expect;
+}
 
-  TokenOptions tk;
-  auto* token = app.add_subcommand(
+CLI::App* add_token(seckit::cli::Tool& tool, TokenOptions& tk) {
+  auto* token = tool.app().add_subcommand(
       "token", "Parse an NTLM/SPNEGO/Kerberos token and classify its channel binding");
   token
       ->add_option("token", tk.token,
@@ -55,12 +61,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                     ->add_option("--keytab", tk.keytab,
                                  "Service keytab (MIT): decrypt Kerberos tickets to read Bnd")
                     ->type_name("FILE"));
+  return token;
+}
 
-  PcapOptions pc;
-  auto* pcap = app.add_subcommand(
+CLI::App* add_pcap(seckit::cli::Tool& tool, PcapOptions& pc) {
+  auto* pcap = tool.app().add_subcommand(
       "pcap", "Audit every NTLM/Kerberos authentication in a capture (HTTP, LDAP, SMB2)");
-  tool.file_arg(
-      pcap->add_option("captures", pc.captures, "pcap or pcapng files")->type_name("CAPTURE"));
+  seckit::cli::add_capture_options(tool, *pcap, pc.capture);
   tool.file_arg(
       pcap->add_option("--keylog", pc.keylog, "SSLKEYLOGFILE to decrypt TLS")->type_name("FILE"));
   tool.file_arg(
@@ -74,9 +81,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   tool.file_arg(pcap->add_option("--keytab", pc.keytab,
                                  "Service keytab (MIT): decrypt Kerberos tickets to read Bnd")
                     ->type_name("FILE"));
+  return pcap;
+}
 
-  ProbeOptions pr;
-  auto* probe = app.add_subcommand(
+CLI::App* add_probe(seckit::cli::Tool& tool, ProbeOptions& pr) {
+  auto* probe = tool.app().add_subcommand(
       "probe", "Find a server's EPA level: authenticate with right, no and wrong bindings");
   probe->add_option("url", pr.url, "https://host[:port]/path, ldaps://host or ldap://host")
       ->type_name("URL");
@@ -93,12 +102,27 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->type_name("SPN");
   probe->add_option("--timeout", pr.timeout, "Seconds per network operation (default 10)")
       ->type_name("SECONDS");
+  return probe;
+}
 
+}  // namespace
+
+// Exceptions before tool.run() come only from CLI11 rejecting the option definitions (a
+// programming error, found by every test); run() turns everything after into exit codes.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
+  seckit::cli::Tool tool("cbaudit",
+                         "Channel binding (EPA) audit: expected bindings, token classification, "
+                         "captures and live probes");
+  Args args;
+  CLI::App* expect = add_expect(tool, args.expect);
+  CLI::App* token = add_token(tool, args.token);
+  CLI::App* pcap = add_pcap(tool, args.pcap);
+  CLI::App* probe = add_probe(tool, args.probe);
   return tool.run(argc, argv, [&] {
-    if (expect->parsed()) return run_expect(tool, ex);
-    if (token->parsed()) return run_token(tool, tk);
-    if (pcap->parsed()) return run_pcap(tool, pc);
-    if (probe->parsed()) return run_probe(tool, pr);
+    if (expect->parsed()) return run_expect(tool, args.expect);
+    if (token->parsed()) return run_token(tool, args.token);
+    if (pcap->parsed()) return run_pcap(tool, args.pcap);
+    if (probe->parsed()) return run_probe(tool, args.probe);
     throw seckit::usage_error("a command is required", "expect, token, pcap or probe");
   });
 }

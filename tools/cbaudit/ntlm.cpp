@@ -410,6 +410,23 @@ Json describe_av_pairs(const std::vector<AvPair>& pairs) {
 }
 }  // namespace
 
+std::string_view ntlm_version(const Message& m) {
+  return m.anonymous ? "anonymous" : m.ntlmv2 ? "ntlmv2" : "ntlmv1";
+}
+
+bool mic_flag(const Message& m) {
+  if (!m.ntlmv2) return false;
+  const AvPair* flags = find_av(m.client_av_pairs, kAvFlags);
+  return flags && flags->value.size() == 4 && (flags->value[0] & kAvFlagMicPresent);
+}
+
+std::optional<std::string> target_spn(const Message& m) {
+  if (!m.ntlmv2) return std::nullopt;
+  const AvPair* target = find_av(m.client_av_pairs, kAvTargetName);
+  if (!target) return std::nullopt;
+  return utf16le_to_utf8(target->value);
+}
+
 Json describe(const Message& m) {
   Json j = Json::object();
   j["mechanism"] = "ntlm";
@@ -429,7 +446,7 @@ Json describe(const Message& m) {
     j["domain"] = m.domain;
     j["workstation"] = m.workstation;
     j["anonymous"] = m.anonymous;
-    j["ntlm_version"] = m.anonymous ? "anonymous" : m.ntlmv2 ? "ntlmv2" : "ntlmv1";
+    j["ntlm_version"] = ntlm_version(m);
     j["lm_response_length"] = m.lm_response.size();
     j["nt_response_length"] = m.nt_response.size();
     j["mic"] = m.mic ? Json(seckit::enc::hex_encode(*m.mic)) : Json(nullptr);
@@ -437,11 +454,9 @@ Json describe(const Message& m) {
       j["nt_proof_str"] = seckit::enc::hex_encode(m.nt_proof);
       j["client_challenge"] = seckit::enc::hex_encode(m.client_challenge);
       j["av_pairs"] = describe_av_pairs(m.client_av_pairs);
-      const AvPair* flags = find_av(m.client_av_pairs, kAvFlags);
-      bool mic_flag = flags && flags->value.size() == 4 && (flags->value[0] & kAvFlagMicPresent);
-      j["mic_flag"] = mic_flag;
-      const AvPair* target = find_av(m.client_av_pairs, kAvTargetName);
-      j["target_spn"] = target ? Json(utf16le_to_utf8(target->value)) : Json(nullptr);
+      j["mic_flag"] = mic_flag(m);
+      auto spn = target_spn(m);
+      j["target_spn"] = spn ? Json(*spn) : Json(nullptr);
       const AvPair* cb = find_av(m.client_av_pairs, kAvChannelBindings);
       j["channel_bindings"] = cb ? Json(seckit::enc::hex_encode(cb->value)) : Json(nullptr);
     }

@@ -83,6 +83,10 @@ std::string message_type_name(std::uint32_t type);
 
 // JSON description of a message (fields as the `token` record carries them).
 Json describe(const Message& message);
+// The AUTHENTICATE facts a cb_audit record carries, read from the struct (no JSON on the way).
+std::string_view ntlm_version(const Message& message);  // anonymous, ntlmv2, ntlmv1
+bool mic_flag(const Message& message);                  // MsvAvFlags has MIC-present (NTLMv2)
+std::optional<std::string> target_spn(const Message& message);  // MsvAvTargetName (NTLMv2)
 
 // --- our own client -------------------------------------------------------------------------
 

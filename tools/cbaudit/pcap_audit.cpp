@@ -94,7 +94,7 @@ struct PcapAuditor::Conn {
 
   // One token seen on the wire. Client tokens that authenticate become cb_audit records.
   void token(Bytes data, bool from_client, const std::string& carrier) {
-    auto a = analyze_token(data, owner->options_.keytab);
+    auto a = analyze_token(data, owner->options_.keytab, Describe::kNo);
     ++owner->counts_.tokens;
     if (!a) {
       owner->anomaly(frame, "malformed-token", fmt::format("{}: {}", carrier, a.error().message));
@@ -128,9 +128,10 @@ struct PcapAuditor::Conn {
       d["user"] = a->ntlm->user;
       d["domain"] = a->ntlm->domain;
       d["workstation"] = a->ntlm->workstation;
-      d["ntlm_version"] = a->description["ntlm_version"];
-      d["target_spn"] = a->description.value("target_spn", seckit::out::Json(nullptr));
-      d["mic_flag"] = a->description.value("mic_flag", false);
+      d["ntlm_version"] = ntlm::ntlm_version(*a->ntlm);
+      auto spn = ntlm::target_spn(*a->ntlm);
+      d["target_spn"] = spn ? seckit::out::Json(std::move(*spn)) : seckit::out::Json(nullptr);
+      d["mic_flag"] = ntlm::mic_flag(*a->ntlm);
       identity =
           fmt::format("{}\\{} from {}", a->ntlm->domain, a->ntlm->user, client.src.to_string());
     } else if (a->kerberos) {
@@ -149,9 +150,9 @@ struct PcapAuditor::Conn {
       }
     }
     seckit::out::Json audit = audit_json(a->evidence, owner->options_.level, ao);
-    for (auto& [k, v] : audit.items()) d[k] = v;
+    for (auto& [k, v] : audit.items()) d[k] = std::move(v);
     d["expected_from"] = ao.expected ? seckit::out::Json(source) : seckit::out::Json(nullptr);
-    std::string verdict = audit["verdict"].get<std::string>();
+    std::string verdict = d["verdict"].get<std::string>();
     ++owner->counts_.authentications;
     ++owner->counts_.verdicts[verdict];
     auto& state = owner->clients_[identity];
@@ -160,7 +161,7 @@ struct PcapAuditor::Conn {
       state.unclassified = true;
       count_unclassified(*a);
     }
-    pending = d;
+    pending = std::move(d);
   }
 
   // Why an authentication stays unknown at the level: the Kerberos authenticator was not
@@ -337,7 +338,7 @@ void PcapAuditor::on_event(const net::FlowKey& key, net::StreamEvent event, std:
   }
 }
 
-void PcapAuditor::read(const net::CaptureSpec& spec) {
+net::CaptureEnd PcapAuditor::read(const net::CaptureSpec& spec) {
   std::optional<net::TcpReassembler> tcp;
   std::optional<net::PacketDecoder> decoder;
   net::CaptureHandlers h;
@@ -365,7 +366,7 @@ void PcapAuditor::read(const net::CaptureSpec& spec) {
     counts_.truncated = fmt::format("{}: {}", source, truncation);
     anomaly(counts_.frames, "capture-truncated", counts_.truncated);
   };
-  (void)net::run_capture(spec, h);
+  return net::run_capture(spec, h);
 }
 
 void PcapAuditor::anomaly(std::uint64_t frame, const std::string& code,

@@ -79,8 +79,9 @@ class PcapAuditor {
   using Emit = std::function<void(std::string_view type, const seckit::out::Json& data)>;
   PcapAuditor(PcapAuditOptions options, Emit emit);
   ~PcapAuditor();
-  // Reads the capture files of spec in order (the shared capture driver).
-  void read(const seckit::net::CaptureSpec& spec);
+  // Reads the capture files of spec in order, or captures live (the shared capture driver);
+  // returns why the packets stopped.
+  seckit::net::CaptureEnd read(const seckit::net::CaptureSpec& spec);
   void finish();
   const PcapCounts& counts() const { return counts_; }
   // Which clients would fail at the chosen level, and which are undecided.

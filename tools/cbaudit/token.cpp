@@ -100,8 +100,9 @@ void describe_kerberos_reply(TokenAnalysis& a, const std::string& reply) {
 }
 }  // namespace
 
-seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token,
-                                            const krb5::Keytab* keytab) {
+seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token, const krb5::Keytab* keytab,
+                                            Describe describe_token) {
+  const bool described = describe_token == Describe::kYes;
   TokenAnalysis a;
   seckit::bytes::Bytes inner = token;
   std::vector<std::uint8_t> inner_storage;  // the NTLM message inside SPNEGO
@@ -115,7 +116,7 @@ seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token,
   } else {
     auto sp = parse_spnego(token);
     if (!sp) return sp.error();
-    spnego_json = describe(*sp);
+    if (described || sp->ap_req) spnego_json = describe(*sp);
     if (sp->kind == "gss-krb5" || sp->kind == "kerberos-ap-req") {
       a.wrapping = sp->kind == "gss-krb5" ? "gss" : "raw";
       analyze_kerberos(a, *sp->ap_req, keytab);
@@ -150,9 +151,11 @@ seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token,
   auto m = ntlm::parse(inner);
   if (!m) return m.error();
   a.mechanism = "ntlm";
-  a.description = ntlm::describe(*m);
-  a.description["wrapping"] = a.wrapping;
-  if (!spnego_json.is_null()) a.description["spnego"] = spnego_json;
+  if (described) {
+    a.description = ntlm::describe(*m);
+    a.description["wrapping"] = a.wrapping;
+    if (!spnego_json.is_null()) a.description["spnego"] = spnego_json;
+  }
   a.evidence = evidence_of(*m);
   a.ntlm = std::move(*m);
   return a;

@@ -38,9 +38,14 @@ struct TokenAnalysis {    // NOLINT(bugprone-exception-escape)
   std::optional<krb5::KerberosDecryption> kerberos_decryption;  // with a keytab
 };
 
+// Whether the `token` record fields (description) are built: a capture audit reads the typed
+// structs and skips them for NTLM and SPNEGO (most of its time went into JSON it dropped).
+enum class Describe { kYes, kNo };
+
 // With a keytab, a Kerberos AP-REQ is opened and its Bnd becomes the evidence; the token
-// record gains "decrypted" (krb5_ticket.hpp describe()).
+// record gains "decrypted" (krb5_ticket.hpp describe()). Kerberos tokens are always described.
 seckit::Result<TokenAnalysis> analyze_token(seckit::bytes::Bytes token,
-                                            const krb5::Keytab* keytab = nullptr);
+                                            const krb5::Keytab* keytab = nullptr,
+                                            Describe describe = Describe::kYes);
 
 }  // namespace cbaudit

@@ -10,8 +10,8 @@
 
 namespace seckit::cli {
 
-inline void add_capture_options(Tool& tool, net::CaptureSpec& spec) {
-  CLI::App& app = tool.app();
+// On `app`: the tool's own app, or a subcommand (cbaudit pcap).
+inline void add_capture_options(Tool& tool, CLI::App& app, net::CaptureSpec& spec) {
   tool.file_arg(app.add_option("captures", spec.files, "pcap or pcapng files to read (- for stdin)")
                     ->type_name("CAPTURE"));
   app.add_option("-i,--interface", spec.interface,
@@ -25,6 +25,10 @@ inline void add_capture_options(Tool& tool, net::CaptureSpec& spec) {
   app.add_option("--duration", spec.duration, "Live capture: stop after this many seconds")
       ->type_name("SECONDS")
       ->check(CLI::PositiveNumber);
+}
+
+inline void add_capture_options(Tool& tool, net::CaptureSpec& spec) {
+  add_capture_options(tool, tool.app(), spec);
 }
 
 // The one-line usage error when neither captures nor an interface were given, or both.

@@ -77,3 +77,21 @@ assert_envelope() {  # file
             and all(.[]; has("type") and has("data"))' "$1" >/dev/null \
     || fail "JSON Lines envelope broken in $1: $(head -c 500 "$1")"
 }
+
+# A live capture on lo with `-c 1` ends by itself once one packet passed the filter: one UDP
+# datagram to port 9, which is nothing the tool judges, so the run is inconclusive (exit 4) with
+# one frame counted. Args: the tool's command (e.g. `ikedecode` or `cbaudit pcap`).
+assert_count_ends_live_capture() {
+  timeout 60 "$@" --json -i lo -c 1 -f 'udp and dst port 9 and src port 9' >"$T/count.jsonl" &
+  local pid=$! status=0
+  for _ in $(seq 40); do
+    python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 9)); s.sendto(b"x", ("127.0.0.1", 9))' 2>/dev/null
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  wait "$pid" || status=$?
+  [ "$status" != 124 ] || fail "-c 1 did not end the live capture"
+  assert_eq "$status" 4 "-c 1 exit status"
+  assert_eq "$(jq -r 'select(.type=="summary") | .data.counts.frames' "$T/count.jsonl")" 1 "-c 1 frames"
+  pass "-c ends a live capture"
+}

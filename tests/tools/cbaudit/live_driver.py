@@ -8,13 +8,14 @@ workstation and channel binding must equal tshark's for the same authentication.
 ends the capture: the summary follows and the exit status is 130.
 
 usage: live_driver.py CAPTURE SERVER_CERT  (cbaudit and tshark on PATH; root or CAP_NET_RAW)"""
-import json
-import select
+import os
 import signal
 import socket
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from live_capture import next_record  # noqa: E402
 
 
 def tshark(capture, display_filter, fields):
@@ -66,21 +67,6 @@ def replay(listener, segments):
     finally:
         client.close()
         server.close()
-
-
-def next_record(proc, kind, timeout):
-    """The next stdout record of this type within timeout seconds, else None."""
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
-            return None
-        line = proc.stdout.readline()
-        if not line:
-            return None
-        record = json.loads(line)
-        if record["type"] == kind:
-            return record["data"]
 
 
 def main():

@@ -21,17 +21,4 @@ python3 "$SECKIT_SOURCE_DIR/tests/tools/ikedecode/live_driver.py" "$C/ikev2-psk.
 pass "live capture on lo: each datagram a record before the next is sent; SIGINT exit 130"
 
 # -c ends a live capture by itself once that many packets passed the filter.
-timeout 60 ikedecode --json -i lo -c 1 -f 'udp and dst port 9 and src port 9' >"$T/count.jsonl" &
-pid=$!
-for _ in $(seq 40); do
-  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 9)); s.sendto(b"x", ("127.0.0.1", 9))' 2>/dev/null
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.25
-done
-status=0
-wait "$pid" || status=$?
-[ "$status" != 124 ] || fail "-c 1 did not end the live capture"
-# One datagram that is not IKE: no evidence for a verdict, inconclusive (exit 4).
-assert_eq "$status" 4 "-c 1 exit status"
-assert_eq "$(jq -r 'select(.type=="summary") | .data.counts.frames' "$T/count.jsonl")" 1 "-c 1 frames"
-pass "-c ends a live capture"
+assert_count_ends_live_capture ikedecode

@@ -6,13 +6,14 @@ stdout, so every record is proven to arrive while the capture is still running. 
 ends the capture: the summary follows and the exit status is 130.
 
 usage: live_driver.py CAPTURE  (ikedecode and tshark on PATH; needs root or CAP_NET_RAW)"""
-import json
-import select
+import os
 import signal
 import socket
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from live_capture import next_record  # noqa: E402
 
 
 def tshark_rows(capture):
@@ -25,21 +26,6 @@ def tshark_rows(capture):
         port, spi, exchange, payload = line.split("\t")
         rows.append((int(port), spi.replace(":", ""), int(exchange), bytes.fromhex(payload)))
     return rows
-
-
-def next_record(proc, kind, timeout):
-    """The next stdout record of this type within timeout seconds, else None."""
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
-            return None
-        line = proc.stdout.readline()
-        if not line:
-            return None
-        record = json.loads(line)
-        if record["type"] == kind:
-            return record["data"]
 
 
 def main():

@@ -11,10 +11,11 @@ certificate encodings, ID types, AUTH methods and transform IDs / IKEv1 attribut
 difference is a failure; the script prints every one and exits 1."""
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from tshark_ike import isakmp_rows  # noqa: E402
 
 capture = sys.argv[1]
 keyfile = sys.argv[2] if len(sys.argv) > 2 else None
@@ -35,33 +36,7 @@ FIELDS = [
     "isakmp.hash", "isakmp.sig", "isakmp.nonce", "isakmp.delete.protoid", "isakmp.delete.spi",
 ]
 
-env = dict(os.environ)
-config = tempfile.mkdtemp(prefix="seckit-ikets-")
-try:
-    os.makedirs(os.path.join(config, "wireshark"))
-    if keyfile:
-        table = "ikev1_decryption_table" if "ikev1" in os.path.basename(keyfile) else \
-            "ikev2_decryption_table"
-        shutil.copy(keyfile, os.path.join(config, "wireshark", table))
-    # A private configuration directory: the user's own Wireshark settings never leak in.
-    env["XDG_CONFIG_HOME"] = config
-    env["HOME"] = config
-    cmd = ["tshark", "-n", "-r", capture, "-Y", "isakmp", "-T", "fields", "-E", "occurrence=a",
-           "-E", "aggregator=|", "-E", "separator=\t"]
-    for f in FIELDS:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        sys.exit(f"tshark failed: {out.stderr}")
-finally:
-    shutil.rmtree(config, ignore_errors=True)
-
-reference = {}
-for line in out.stdout.splitlines():
-    cols = line.split("\t")
-    cols += [""] * (len(FIELDS) - len(cols))
-    row = {f: (c.split("|") if c else []) for f, c in zip(FIELDS, cols)}
-    reference[int(row["frame.number"][0])] = row
+reference = {int(row["frame.number"][0]): row for row in isakmp_rows(capture, keyfile, FIELDS)}
 
 cmd = ["ikedecode", "--json", "--messages", capture]
 if keyfile:

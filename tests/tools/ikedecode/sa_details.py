@@ -12,10 +12,11 @@ authentication method and phase 1 algorithms from the responder's phase 1 SA, th
 from its quick mode SA. A value tshark does not show must be absent in ikedecode's record."""
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from tshark_ike import isakmp_rows  # noqa: E402
 
 capture = sys.argv[1]
 keyfile = sys.argv[2] if len(sys.argv) > 2 else None
@@ -32,29 +33,6 @@ FIELDS = [
     "isakmp.ipsec.attr.auth_algorithm", "isakmp.ipsec.attr.key_length",
     "isakmp.ipsec.attr.group_description",
 ]
-
-
-def tshark_rows():
-    config = tempfile.mkdtemp(prefix="seckit-ikesa-")
-    try:
-        os.makedirs(os.path.join(config, "wireshark"))
-        if keyfile:
-            table = "ikev1_decryption_table" if "ikev1" in os.path.basename(keyfile) else \
-                "ikev2_decryption_table"
-            shutil.copy(keyfile, os.path.join(config, "wireshark", table))
-        env = dict(os.environ, XDG_CONFIG_HOME=config, HOME=config)
-        cmd = ["tshark", "-n", "-r", capture, "-Y", "isakmp", "-T", "fields", "-E",
-               "occurrence=a", "-E", "aggregator=|", "-E", "separator=\t"]
-        for f in FIELDS:
-            cmd += ["-e", f]
-        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-    finally:
-        shutil.rmtree(config, ignore_errors=True)
-    rows = []
-    for line in out.stdout.splitlines():
-        values = line.split("\t")
-        rows.append({f: (v.split("|") if v else []) for f, v in zip(FIELDS, values)})
-    return rows
 
 
 def first(row, field, cast=int):
@@ -178,7 +156,7 @@ def drop_none(value):
     return value
 
 
-rows = tshark_rows()
+rows = isakmp_rows(capture, keyfile, FIELDS)
 version = 1 if rows[0]["isakmp.version"][0].startswith("0x1") else 2
 theirs = drop_none(expected_v2(rows) if version == 2 else expected_v1(rows))
 cmd = ["ikedecode", "--json", "--sessions", capture]
